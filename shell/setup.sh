@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine is missing to build, run and test Kefu.
+# Idempotent: each step checks before it installs. Needs root (or sudo) only for apt.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+third="$root/third_party"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+need_apt=()
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for p in emscripten nlohmann-json3-dev chromium cmake g++ libgtest-dev pkg-config python3 xz-utils ca-certificates; do
+  pkg_ok "$p" || need_apt+=("$p")
+done
+have node || need_apt+=(nodejs npm)
+
+apt_updated=0
+apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq; apt_updated=1; }; }
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "kefu setup: installing ${need_apt[*]}"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Dear ImGui core sources come from Debian's source package (the -dev package lacks the .cpp files).
+if [ ! -f "$third/imgui/imgui.cpp" ]; then
+  echo "kefu setup: fetching the Dear ImGui source package"
+  list=/etc/apt/sources.list.d/kefu-deb-src.sources
+  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+    src=""
+    for f in /etc/apt/sources.list.d/*.sources; do [ -f "$f" ] && src="$f" && break; done
+    if [ -n "$src" ]; then
+      sed 's/^Types: *deb$/Types: deb-src/' "$src" | $SUDO tee "$list" >/dev/null
+    else
+      grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | $SUDO tee /etc/apt/sources.list.d/kefu-deb-src.list >/dev/null
+    fi
+    apt_updated=0
+  fi
+  apt_update
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get source --download-only -qq imgui >/dev/null)
+  mkdir -p "$third/imgui"
+  tar -xf "$tmp"/imgui_*.orig.tar.* -C "$third/imgui" --strip-components=1
+  rm -rf "$tmp"
+fi
+
+# nlohmann/json alone on the include path (never all of /usr/include for emcc).
+if [ ! -f "$third/include/nlohmann/json.hpp" ]; then
+  mkdir -p "$third/include"
+  cp -r /usr/include/nlohmann "$third/include/"
+fi
+
+# Node packages of the shell and the tests.
+if [ ! -d "$root/shell/node_modules/peer" ] || [ "$root/shell/package.json" -nt "$root/shell/node_modules/.kefu-stamp" ]; then
+  echo "kefu setup: npm install"
+  (cd "$root/shell" && npm install --no-audit --no-fund --loglevel=error)
+  touch "$root/shell/node_modules/.kefu-stamp"
+fi
