@@ -1,0 +1,50 @@
+# The widget build (Emscripten): Dear ImGui + src/ui + src/web + kefu_core → web/dist/kefu-app.{js,wasm}.
+file(READ "${CMAKE_SOURCE_DIR}/emsdk-version" KEFU_EMSDK_PIN)
+string(STRIP "${KEFU_EMSDK_PIN}" KEFU_EMSDK_PIN)
+if(NOT EMSCRIPTEN_VERSION STREQUAL KEFU_EMSDK_PIN)
+  message(WARNING "Kefu is pinned to Emscripten ${KEFU_EMSDK_PIN} (emsdk-version) but this emcc is "
+                  "${EMSCRIPTEN_VERSION}. The build may differ; `emsdk install ${KEFU_EMSDK_PIN}` gives the pinned one.")
+else()
+  message(STATUS "Emscripten ${EMSCRIPTEN_VERSION} matches emsdk-version")
+endif()
+
+set(IMGUI_DIR "${KEFU_THIRD_PARTY}/imgui")
+if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
+  message(FATAL_ERROR "Dear ImGui sources not found in ${IMGUI_DIR}: run shell/setup.sh first")
+endif()
+
+set(KEFU_WASM_CFLAGS -Oz -fwasm-exceptions)
+target_compile_options(kefu_core PRIVATE ${KEFU_WASM_CFLAGS})
+
+add_library(imgui STATIC ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_widgets.cpp
+                         ${IMGUI_DIR}/imgui_tables.cpp)
+target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR})
+target_include_directories(imgui PUBLIC ${CMAKE_SOURCE_DIR}/src)
+target_compile_definitions(imgui PUBLIC "IMGUI_USER_CONFIG=\"ui/imconfig_kefu.h\"")
+target_compile_options(imgui PRIVATE ${KEFU_WASM_CFLAGS})
+
+file(GLOB KEFU_UI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/ui/*.cpp)
+add_library(kefu_ui STATIC ${KEFU_UI_SOURCES})
+target_link_libraries(kefu_ui PUBLIC imgui kefu_core)
+target_compile_options(kefu_ui PRIVATE ${KEFU_WASM_CFLAGS})
+
+file(GLOB KEFU_WEB_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/web/*.cpp)
+add_executable(kefu-app ${KEFU_WEB_SOURCES})
+target_link_libraries(kefu-app PRIVATE kefu_ui)
+target_compile_options(kefu-app PRIVATE ${KEFU_WASM_CFLAGS})
+set(KEFU_DIST "${CMAKE_SOURCE_DIR}/web/dist")
+set_target_properties(kefu-app PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${KEFU_DIST}")
+target_link_options(kefu-app PRIVATE
+  -Oz -fwasm-exceptions --bind
+  -sMODULARIZE=1 -sEXPORT_NAME=KefuModule -sENVIRONMENT=web
+  -sDYNAMIC_EXECUTION=0                      # no eval/new Function: strict CSP pages
+  -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
+  -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMALLOC=emmalloc
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sGL_SUPPORT_SIMPLE_ENABLE_EXTENSIONS=0
+  -sSTACK_SIZE=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort]
+  --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js)
+set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js)
+
+# The loader ships as written (it is small by hand).
+add_custom_command(TARGET kefu-app POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/kefu.js ${KEFU_DIST}/kefu.js)

@@ -1,0 +1,76 @@
+// What the chat panel shows, as plain data, and what the visitor asked for in return. The UI (src/ui)
+// reads a ViewModel and fills Intents; it owns no protocol or call logic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kefu {
+
+struct Rect {
+    float x = 0, y = 0, w = 0, h = 0;
+    bool operator==(const Rect& o) const { return x == o.x && y == o.y && w == o.w && h == o.h; }
+    bool operator!=(const Rect& o) const { return !(*this == o); }
+};
+
+struct MessageView {
+    std::string id;
+    int from = 0;            // 0 visitor, 1 agent, 2 system
+    std::string text;        // already localized for system lines
+    std::string time;        // "14:05"
+    std::string separator;   // non-empty: a day/time separator shown above ("今天 14:05")
+    bool grouped = false;    // same sender as the previous bubble: no repeated header
+    bool pending = false;    // not yet acknowledged by the server
+    bool failed = false;
+    std::string error;       // visible reason when failed
+};
+
+struct CallView {
+    std::string state;       // "idle", "requesting", "ringing", "connecting", "in-call", "ended", "failed"
+    bool active = false;     // requesting..in-call
+    bool video = false;
+    bool muted = false;
+    bool cameraOff = false;
+    std::string status;      // localized status line ("正在呼叫…", "通话中 01:02", a failure reason)
+    bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
+    bool showRemoteVideo = false, showLocalVideo = false;
+};
+
+struct ViewModel {
+    std::uint64_t revision = 0;
+    std::string title;        // agent name
+    std::string subtitle;     // online / offline / connecting
+    int connection = 0;       // 0 online, 1 connecting, 2 offline
+    bool agentOnline = false;
+    std::string welcome;
+    std::vector<MessageView> messages;
+    bool hasMoreHistory = false;
+    bool loadingHistory = false;
+    bool agentTyping = false;
+    std::string typingText;
+    std::string notice;       // a transient problem to show above the composer (e.g. too long)
+    std::string placeholder;
+    std::string loadOlderLabel;
+    std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel,
+        cameraOffLabel, sendLabel, closeLabel, emojiLabel, voiceInsteadLabel;
+    bool composerEmpty = true;
+    bool fullscreen = false;
+    CallView call;
+};
+
+struct Intents {
+    bool close = false;
+    bool send = false;
+    bool loadOlder = false;
+    bool startVoice = false, startVideo = false;
+    bool hangup = false;
+    bool toggleMute = false, toggleCamera = false;
+    bool focusComposer = false;
+    bool scrolledToBottom = true; // the visitor sees the newest message
+    std::string insertText;       // emoji picked
+    // Where the UI placed the DOM elements this frame (panel-local CSS px).
+    Rect composer, remoteVideo, localVideo;
+};
+
+} // namespace kefu

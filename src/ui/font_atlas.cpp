@@ -1,0 +1,204 @@
+#include "ui/font_atlas.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace kefu::ui {
+namespace {
+
+constexpr int kPad = 1;          // texels between cells, so linear filtering never bleeds
+constexpr int kFirstSize = 512;  // grows ×2 when full
+constexpr int kMaxSize = 4096;
+
+void decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        unsigned char c = (unsigned char)s[i];
+        char32_t cp = 0;
+        int extra = 0;
+        if (c < 0x80) { cp = c; }
+        else if ((c >> 5) == 6) { cp = c & 0x1F; extra = 1; }
+        else if ((c >> 4) == 14) { cp = c & 0x0F; extra = 2; }
+        else if ((c >> 3) == 30) { cp = c & 0x07; extra = 3; }
+        else { ++i; continue; } // invalid lead byte: skip
+        if (extra && i + extra >= s.size()) { break; } // truncated sequence
+        bool ok = true;
+        for (int k = 1; k <= extra; ++k) {
+            unsigned char cc = (unsigned char)s[i + k];
+            if ((cc >> 6) != 2) { ok = false; break; }
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        i += ok ? extra + 1 : 1;
+        if (ok && cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF))
+            out.push_back(cp);
+    }
+}
+
+bool isEmojiLike(char32_t cp) {
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF);
+}
+
+} // namespace
+
+FontAtlas::FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, TextureOps tex)
+    : mAtlas(atlas), mRaster(std::move(raster)), mMeasure(std::move(measure)), mTex(std::move(tex)) {}
+
+FontAtlas::~FontAtlas() {
+    if (mTexture && mTex.destroy)
+        mTex.destroy(mTexture);
+}
+
+void FontAtlas::reset(float bodyPx, float titlePx) {
+    for (ImFont* f : mAtlas->Fonts)
+        IM_DELETE(f);
+    mAtlas->Fonts.clear();
+    mAtlas->Flags |= ImFontAtlasFlags_NoBakedLines | ImFontAtlasFlags_NoMouseCursors;
+    mKnown.clear();
+    mSize = kFirstSize;
+    mPixels.assign((std::size_t)mSize * mSize * 4, 0);
+    // A white block for solid fills (TexUvWhitePixel).
+    for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x)
+            std::memset(&mPixels[((std::size_t)y * mSize + x) * 4], 0xFF, 4);
+    mShelfX = 3 + kPad;
+    mShelfY = 0;
+    mShelfH = 3;
+    mStyles[0] = {bodyPx, false};
+    mStyles[1] = {titlePx, true};
+    for (int i = 0; i < 2; ++i) {
+        ImFont* f = IM_NEW(ImFont);
+        f->ContainerAtlas = mAtlas;
+        f->FontSize = std::ceil(mStyles[i].pixelSize * 1.35f);
+        f->Ascent = std::round(f->FontSize * 0.8f);
+        f->Descent = f->Ascent - f->FontSize;
+        f->FallbackChar = (ImWchar)'?';
+        mAtlas->Fonts.push_back(f);
+        mFonts[i] = f;
+    }
+    mRecreate = true;
+    // Printable ASCII up front: nearly every frame needs it.
+    std::string ascii;
+    for (char c = 0x20; c < 0x7F; ++c)
+        ascii.push_back(c);
+    ascii += "\xE2\x80\xA6"; // ellipsis for elided text
+    require(ascii);
+}
+
+void FontAtlas::require(std::string_view utf8) {
+    std::vector<char32_t> cps;
+    decodeUtf8(utf8, cps);
+    std::vector<char32_t> missing;
+    for (char32_t cp : cps)
+        if (mKnown.insert(cp).second)
+            missing.push_back(cp);
+    if (missing.empty())
+        return;
+    addGlyphs(0, missing);
+    addGlyphs(1, missing);
+}
+
+bool FontAtlas::place(int w, int h, int& x, int& y) {
+    if (mShelfX + w > mSize) {
+        mShelfY += mShelfH + kPad;
+        mShelfX = 0;
+        mShelfH = 0;
+    }
+    if (mShelfY + h > mSize)
+        return false;
+    x = mShelfX;
+    y = mShelfY;
+    mShelfX += w + kPad;
+    mShelfH = std::max(mShelfH, h);
+    return true;
+}
+
+void FontAtlas::grow() {
+    const int old = mSize;
+    mSize = std::min(old * 2, kMaxSize);
+    std::vector<std::uint8_t> pixels((std::size_t)mSize * mSize * 4, 0);
+    for (int y = 0; y < old; ++y)
+        std::memcpy(&pixels[(std::size_t)y * mSize * 4], &mPixels[(std::size_t)y * old * 4], (std::size_t)old * 4);
+    mPixels.swap(pixels);
+    const float k = (float)old / (float)mSize;
+    for (ImFont* f : mFonts)
+        for (ImFontGlyph& g : f->Glyphs) {
+            g.U0 *= k; g.U1 *= k; g.V0 *= k; g.V1 *= k;
+        }
+    // The new space is to the right of the old square and below it; continue below.
+    mShelfX = 0;
+    mShelfY = old + kPad;
+    mShelfH = 0;
+    mRecreate = true;
+}
+
+void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
+    ImFont* font = mFonts[fontIndex];
+    const FontStyle& style = mStyles[fontIndex];
+    const int cellH = (int)font->FontSize;
+    std::vector<float> adv = mMeasure ? mMeasure(style, cps) : std::vector<float>(cps.size(), style.pixelSize);
+    if (adv.size() != cps.size())
+        adv.assign(cps.size(), style.pixelSize);
+
+    RasterRequest req;
+    req.style = style;
+    req.cellHeight = cellH;
+    std::vector<int> widths;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+        int w = (int)std::ceil(adv[i]) + 2; // 1 texel each side for overhangs
+        int x = 0, y = 0;
+        while (!place(w, cellH, x, y)) {
+            if (mSize >= kMaxSize)
+                return; // atlas full: remaining glyphs fall back to '?'
+            grow();
+        }
+        req.codepoints.push_back(cps[i]);
+        req.originX.push_back(x);
+        req.originY.push_back(y);
+        widths.push_back(w);
+        mDirtyY0 = mRecreate ? 0 : std::min(mDirtyY0, y);
+        mDirtyY1 = std::max(mDirtyY1, y + cellH);
+    }
+    std::vector<GlyphBitmap> out;
+    if (!mRaster || !mRaster(req, mPixels.data(), mSize, out) || out.size() != req.codepoints.size())
+        out.assign(req.codepoints.size(), GlyphBitmap{});
+
+    const float inv = 1.0f / (float)mSize;
+    for (std::size_t i = 0; i < req.codepoints.size(); ++i) {
+        const float x = (float)req.originX[i], y = (float)req.originY[i], w = (float)widths[i];
+        const float advance = out[i].advance > 0 ? out[i].advance : adv[i];
+        font->AddGlyph(nullptr, (ImWchar)req.codepoints[i], -1.0f, 0.0f, w - 1.0f, (float)cellH, x * inv, y * inv,
+                       (x + w) * inv, (y + (float)cellH) * inv, std::round(advance));
+        font->Glyphs.back().Colored = out[i].colored || isEmojiLike(req.codepoints[i]);
+    }
+    font->BuildLookupTable();
+}
+
+bool FontAtlas::flush() {
+    if (!mRecreate && mDirtyY1 <= mDirtyY0)
+        return false;
+    if (mRecreate || !mTexture) {
+        if (mTexture && mTex.destroy)
+            mTex.destroy(mTexture);
+        mTexture = mTex.create ? mTex.create(mSize, mSize, mPixels.data()) : 0;
+    } else if (mTex.update) {
+        mTex.update(mTexture, 0, mDirtyY0, mSize, mDirtyY1 - mDirtyY0, mSize, mPixels.data());
+    }
+    mRecreate = false;
+    mDirtyY0 = mSize;
+    mDirtyY1 = 0;
+    publish();
+    return true;
+}
+
+void FontAtlas::publish() {
+    mAtlas->TexID = (ImTextureID)(intptr_t)mTexture;
+    mAtlas->TexWidth = mAtlas->TexHeight = mSize;
+    mAtlas->TexUvScale = ImVec2(1.0f / (float)mSize, 1.0f / (float)mSize);
+    mAtlas->TexUvWhitePixel = ImVec2(1.5f / (float)mSize, 1.5f / (float)mSize);
+    mAtlas->TexReady = true;
+}
+
+} // namespace kefu::ui

@@ -1,0 +1,87 @@
+// A font atlas that grows as text arrives. Glyphs are rasterized by the host (the browser's canvas with
+// the visitor's own system fonts, CJK and colour emoji included), so the widget ships no font file.
+// Dear ImGui 1.86 has no dynamic fonts; this fills ImFont/ImFontAtlas by hand instead of Build().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+struct ImFont;
+struct ImFontAtlas;
+
+namespace kefu::ui {
+
+struct GlyphBitmap {
+    char32_t codepoint = 0;
+    int width = 0, height = 0; // cell in texels; the whole line height
+    float advance = 0;         // texels
+    bool colored = false;      // emoji: drawn untinted
+};
+
+struct FontStyle {
+    float pixelSize = 14; // CSS px × device pixel ratio
+    bool bold = false;
+};
+
+// Rasterizes `codepoints` with `style`; writes each glyph's RGBA (straight alpha, white for plain text)
+// into `pixels` at the given origins with row stride `stride` (in pixels), and fills the metrics.
+// `lineHeight` and `ascent` describe the cell. Returns false when the host cannot rasterize.
+struct RasterRequest {
+    FontStyle style;
+    std::vector<char32_t> codepoints;
+    std::vector<int> originX, originY; // where each glyph's cell goes in the atlas
+    int cellHeight = 0;
+};
+using Rasterizer = std::function<bool(const RasterRequest&, std::uint8_t* atlasPixels, int stride,
+                                      std::vector<GlyphBitmap>& out)>;
+// Measures the advance of each codepoint (texels) so cells can be packed before drawing.
+using Measurer = std::function<std::vector<float>(const FontStyle&, const std::vector<char32_t>&)>;
+
+struct TextureOps {
+    std::function<unsigned(int w, int h, const std::uint8_t* rgba)> create;
+    std::function<void(unsigned tex, int x, int y, int w, int h, int stride, const std::uint8_t* rgba)> update;
+    std::function<void(unsigned tex)> destroy;
+};
+
+class FontAtlas {
+  public:
+    FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, TextureOps tex);
+    ~FontAtlas();
+
+    // Drops every glyph and sets the font sizes (on start and when the device pixel ratio changes).
+    void reset(float bodyPx, float titlePx);
+    ImFont* body() const { return mFonts[0]; }
+    ImFont* title() const { return mFonts[1]; }
+
+    // Makes sure every codepoint of `utf8` has a glyph in both fonts. Call between frames.
+    void require(std::string_view utf8);
+    // Uploads what changed; returns true if glyphs were added since the last call.
+    bool flush();
+    std::size_t glyphCount() const { return mKnown.size(); }
+    int textureSize() const { return mSize; }
+
+  private:
+    void addGlyphs(int fontIndex, const std::vector<char32_t>& cps);
+    bool place(int w, int h, int& x, int& y);
+    void grow();
+    void publish();
+
+    ImFontAtlas* mAtlas;
+    Rasterizer mRaster;
+    Measurer mMeasure;
+    TextureOps mTex;
+    ImFont* mFonts[2] = {nullptr, nullptr};
+    FontStyle mStyles[2];
+    std::unordered_set<char32_t> mKnown;
+    std::vector<std::uint8_t> mPixels;
+    int mSize = 0;
+    int mShelfX = 0, mShelfY = 0, mShelfH = 0;
+    unsigned mTexture = 0;
+    int mDirtyY0 = 0, mDirtyY1 = 0;
+    bool mRecreate = false;
+};
+
+} // namespace kefu::ui

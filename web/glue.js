@@ -1,0 +1,346 @@
+/* Kefu browser glue. Appended to the Emscripten module script: it builds the panel's DOM, forwards
+   browser events to the C++ app, and gives the app thin handles to WebSocket, fetch, timers, canvas text
+   rasterization, getUserMedia and RTCPeerConnection. No chat or call logic lives here. */
+(function (w, d) {
+  'use strict';
+  var K = w.Kefu;
+  if (!K || !K.__attach) return;
+  K.__attach(function boot(cfg, L) {
+    var app = null, frameQueued = false, frames = 0;
+    var el = function (tag, cls, parent) {
+      var e = d.createElement(tag);
+      if (cls) e.className = cls;
+      (parent || panel).appendChild(e);
+      return e;
+    };
+    var css = '.p{position:fixed;display:none;z-index:2147483001;overflow:hidden;border-radius:14px;' +
+      'box-shadow:0 12px 40px rgba(0,0,0,.28);background:#f5f6f8;touch-action:none}.p.f{border-radius:0}.p.o{display:block}' +
+      '.p canvas{position:absolute;left:0;top:0;outline:none}' +
+      '.p textarea{position:absolute;box-sizing:border-box;resize:none;border:0;outline:none;background:transparent;' +
+      'color:#1f1f1f;font:15px/1.4 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;' +
+      'padding:8px 10px;margin:0;overflow-y:auto;touch-action:auto}.p.f textarea{font-size:16px}' +
+      '.p video{position:absolute;display:none;background:#000;object-fit:cover;border-radius:8px}.p .v{display:block}' +
+      '.p .s{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
+    if (L.root.adoptedStyleSheets && w.CSSStyleSheet) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      L.root.adoptedStyleSheets = L.root.adoptedStyleSheets.concat([sheet]);
+    } else {
+      var st = d.createElement('style'); st.textContent = css; L.root.appendChild(st);
+    }
+    var panel = d.createElement('div');
+    panel.className = 'p';
+    panel.setAttribute('role', 'dialog');
+    L.root.appendChild(panel);
+    var canvas = el('canvas');
+    canvas.tabIndex = 0;
+    var remoteVideo = el('video'), localVideo = el('video'), audio = el('audio');
+    remoteVideo.className = 'kefu-remote'; localVideo.className = 'kefu-local';
+    [remoteVideo, localVideo].forEach(function (v) { v.autoplay = true; v.playsInline = true; v.setAttribute('playsinline', ''); });
+    localVideo.muted = true;
+    audio.autoplay = true;
+    var composer = el('textarea');
+    composer.rows = 1;
+    var log = el('ol', 's');
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+
+    function box(e, r) {
+      if (!r) { e.classList.remove('v'); e.style.display = 'none'; return; }
+      e.style.display = 'block';
+      e.style.left = r.x + 'px'; e.style.top = r.y + 'px';
+      e.style.width = r.w + 'px'; e.style.height = r.h + 'px';
+    }
+    function frame(now) {
+      frameQueued = false;
+      if (!app) return;
+      frames++;
+      if (app.frame(now)) requestFrame();
+    }
+    function requestFrame() {
+      if (!frameQueued) { frameQueued = true; w.requestAnimationFrame(frame); }
+    }
+    function viewport() {
+      var vv = w.visualViewport;
+      app.viewport(vv ? vv.width : w.innerWidth, vv ? vv.height : w.innerHeight, w.devicePixelRatio || 1);
+    }
+
+    // --- handle tables -------------------------------------------------------------------------------------
+    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1;
+    function putStream(s) {
+      for (var k in streams) if (streams[k] === s) return +k;
+      streams[nextStream] = s;
+      return nextStream++;
+    }
+    var rc = d.createElement('canvas'), rctx = rc.getContext('2d', { willReadFrequently: true });
+    var family = 'system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei",' +
+      '"Noto Sans CJK SC","WenQuanYi Micro Hei","Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji",sans-serif';
+    function font(bold, px) { return (bold ? '600 ' : '') + px + 'px ' + family; }
+    var rtcResult = function (req) {
+      return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
+              function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
+    };
+
+    var glue = {
+      requestFrame: requestFrame,
+      emit: function (name, json) { L.emit(name, json ? JSON.parse(json) : undefined); },
+      setUnread: function (n) { L.setUnread(n); },
+      store: function (key, value) {
+        try { if (value === '') localStorage.removeItem('kefu:' + key); else localStorage.setItem('kefu:' + key, value); } catch (e) { /* private mode */ }
+      },
+      load: function (key) { try { return localStorage.getItem('kefu:' + key) || ''; } catch (e) { return ''; } },
+      warn: function (msg) { console.warn('[kefu] ' + msg); },
+      layout: function (json) {
+        var l = JSON.parse(json);
+        panel.className = 'p' + (l.open ? ' o' : '') + (l.fullscreen ? ' f' : '');
+        box(panel, l.panel);
+        var dpr = w.devicePixelRatio || 1;
+        canvas.style.width = l.panel.w + 'px'; canvas.style.height = l.panel.h + 'px';
+        var cw = Math.round(l.panel.w * dpr), ch = Math.round(l.panel.h * dpr);
+        if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
+        box(composer, l.composer);
+        composer.placeholder = l.placeholder || '';
+        composer.disabled = !!l.composerDisabled;
+        box(remoteVideo, l.remoteVideo);
+        box(localVideo, l.localVideo);
+        panel.setAttribute('aria-label', l.title || '');
+        L.launcher.setAttribute('aria-expanded', l.open ? 'true' : 'false');
+        if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
+      },
+      composerText: function () { return composer.value; },
+      composerSet: function (t) { composer.value = t; },
+      composerInsert: function (t) {
+        var a = composer.selectionStart, b = composer.selectionEnd;
+        composer.setRangeText(t, a, b, 'end');
+        composer.focus();
+        app.composerInput(composer.value);
+      },
+      logAppend: function (who, text) {
+        var li = d.createElement('li');
+        li.textContent = who + ': ' + text;
+        log.appendChild(li);
+        while (log.childNodes.length > 50) log.removeChild(log.firstChild);
+      },
+      setCursor: function (c) { canvas.style.cursor = c; },
+      title: function (t) { d.title = t; },
+      docTitle: function () { return d.title; },
+      focused: function () { return d.hasFocus(); },
+      // timers
+      timer: function (id, ms) { timers[id] = setTimeout(function () { delete timers[id]; app && app.onTimer(id); }, ms); },
+      clearTimer: function (id) { clearTimeout(timers[id]); delete timers[id]; },
+      // network
+      wsOpen: function (id, url) {
+        var ws;
+        try { ws = new WebSocket(url); } catch (e) { setTimeout(function () { app.onSocketClose(id, 1006); }); return; }
+        sockets[id] = ws;
+        ws.onopen = function () { app.onSocketOpen(id); };
+        ws.onmessage = function (e) { if (typeof e.data === 'string') app.onSocketMessage(id, e.data); };
+        ws.onclose = function (e) { if (sockets[id] === ws) { delete sockets[id]; app.onSocketClose(id, e.code); } };
+      },
+      wsSend: function (id, text) { var ws = sockets[id]; if (ws && ws.readyState === 1) ws.send(text); },
+      wsClose: function (id) { var ws = sockets[id]; delete sockets[id]; if (ws) try { ws.close(); } catch (e) { /* closing */ } },
+      http: function (id, method, url, body, bearer, keepalive) {
+        var h = { 'Content-Type': 'application/json' };
+        if (bearer) h.Authorization = 'Bearer ' + bearer;
+        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive, credentials: 'omit' })
+          .then(function (r) { return r.text().then(function (t) { app.onHttp(id, r.status, t); }); })
+          .catch(function () { app.onHttp(id, 0, ''); });
+      },
+      // glyphs
+      measure: function (bold, px, cps) {
+        rctx.font = font(bold, px);
+        return cps.map(function (c) { return rctx.measureText(String.fromCodePoint(c)).width; });
+      },
+      raster: function (bold, px, cellH, cps, xs, ys, widths, view, stride) {
+        var colored = [];
+        var maxW = Math.max.apply(null, widths.concat([1]));
+        if (rc.width < maxW || rc.height < cellH) { rc.width = Math.max(rc.width, maxW); rc.height = Math.max(rc.height, cellH); }
+        rctx.font = font(bold, px);
+        rctx.textBaseline = 'middle';
+        rctx.fillStyle = '#fff';
+        for (var i = 0; i < cps.length; i++) {
+          var gw = widths[i];
+          rctx.clearRect(0, 0, gw, cellH);
+          rctx.fillText(String.fromCodePoint(cps[i]), 1, cellH / 2);
+          var px4 = rctx.getImageData(0, 0, gw, cellH).data, col = false;
+          for (var j = 0; j < px4.length; j += 4) if (px4[j + 3] > 24 && (px4[j] !== px4[j + 1] || px4[j + 1] !== px4[j + 2])) { col = true; break; }
+          for (var y = 0; y < cellH; y++) {
+            var o = ((ys[i] + y) * stride + xs[i]) * 4, s = y * gw * 4;
+            for (var x = 0; x < gw * 4; x += 4) {
+              view[o + x] = col ? px4[s + x] : 255; view[o + x + 1] = col ? px4[s + x + 1] : 255;
+              view[o + x + 2] = col ? px4[s + x + 2] : 255; view[o + x + 3] = px4[s + x + 3];
+            }
+          }
+          colored.push(col ? 1 : 0);
+        }
+        return colored;
+      },
+      // media
+      gum: function (req, wantAudio, wantVideo) {
+        var md = navigator.mediaDevices;
+        if (!md || !md.getUserMedia || !w.isSecureContext) {
+          setTimeout(function () { app.onMedia(req, JSON.stringify({ ok: false, error: 'Unsupported' })); });
+          return;
+        }
+        md.getUserMedia({
+          audio: wantAudio ? { noiseSuppression: true, echoCancellation: true } : false,
+          video: wantVideo ? { width: { ideal: 640 }, height: { ideal: 480 } } : false
+        }).then(function (s) {
+          app.onMedia(req, JSON.stringify({ ok: true, stream: putStream(s), audio: s.getAudioTracks().length > 0, video: s.getVideoTracks().length > 0 }));
+        }, function (e) {
+          app.onMedia(req, JSON.stringify({ ok: false, error: e.name || 'Error', message: e.message || '' }));
+        });
+      },
+      streamStop: function (sid) {
+        var s = streams[sid];
+        if (s) s.getTracks().forEach(function (t) { t.stop(); });
+        delete streams[sid];
+      },
+      trackEnable: function (sid, kind, on) {
+        var s = streams[sid];
+        if (s) s.getTracks().forEach(function (t) { if (t.kind === kind) t.enabled = on; });
+      },
+      attach: function (role, sid) {
+        var s = streams[sid] || null;
+        var e = role === 'local' ? localVideo : role === 'audio' ? audio : remoteVideo;
+        if (e.srcObject !== s) e.srcObject = s;
+        if (s) { var p = e.play(); if (p && p.catch) p.catch(function () { /* autoplay policy: plays on next gesture */ }); }
+      },
+      pcNew: function (id, ice) {
+        var pc = new RTCPeerConnection({ iceServers: JSON.parse(ice || '[]') });
+        var ev = function (n, v) { app && pcs[id] && app.onRtcEvent(id, n, v); };
+        pcs[id] = { pc: pc, dc: null };
+        pc.onicecandidate = function (e) { if (e.candidate && e.candidate.candidate) ev('candidate', JSON.stringify(e.candidate.toJSON())); };
+        pc.oniceconnectionstatechange = function () { ev('ice', pc.iceConnectionState); };
+        pc.onconnectionstatechange = function () { ev('connection', pc.connectionState); };
+        pc.ontrack = function (e) { ev('track', e.track.kind + ':' + putStream(e.streams[0] || new MediaStream([e.track]))); };
+      },
+      pcAddStream: function (id, sid) {
+        var p = pcs[id], s = streams[sid];
+        if (p && s) s.getTracks().forEach(function (t) { p.pc.addTrack(t, s); });
+      },
+      pcAddRecv: function (id, kind) { var p = pcs[id]; if (p) p.pc.addTransceiver(kind, { direction: 'recvonly' }); },
+      pcChannel: function (id, label) {
+        var p = pcs[id];
+        if (!p) return;
+        var dc = p.dc = p.pc.createDataChannel(label, { ordered: false });
+        dc.onopen = function () { app && pcs[id] && app.onRtcEvent(id, 'dcopen', ''); };
+        dc.onclose = function () { app && pcs[id] && app.onRtcEvent(id, 'dcclose', ''); };
+      },
+      pcOffer: function (id, req) {
+        var r = rtcResult(req), p = pcs[id];
+        if (!p) return r[1]('closed');
+        p.pc.createOffer().then(function (o) { r[0](o.sdp); }, r[1]);
+      },
+      pcLocal: function (id, req, type, sdp) {
+        var r = rtcResult(req), p = pcs[id];
+        if (!p) return r[1]('closed');
+        p.pc.setLocalDescription({ type: type, sdp: sdp }).then(function () { r[0](''); }, r[1]);
+      },
+      pcRemote: function (id, req, type, sdp) {
+        var r = rtcResult(req), p = pcs[id];
+        if (!p) return r[1]('closed');
+        p.pc.setRemoteDescription({ type: type, sdp: sdp }).then(function () { r[0](''); }, r[1]);
+      },
+      pcCandidate: function (id, req, json) {
+        var r = rtcResult(req), p = pcs[id];
+        if (!p) return r[1]('closed');
+        var c;
+        try { c = JSON.parse(json); } catch (e) { return r[1](e); }
+        p.pc.addIceCandidate(c).then(function () { r[0](''); }, r[1]);
+      },
+      pcRestartIce: function (id) { var p = pcs[id]; if (p && p.pc.restartIce) p.pc.restartIce(); },
+      pcClose: function (id) {
+        var p = pcs[id];
+        delete pcs[id];
+        if (!p) return;
+        try { if (p.dc) p.dc.close(); p.pc.close(); } catch (e) { /* already closed */ }
+      }
+    };
+
+    var settings = {};
+    for (var k in cfg) settings[k] = cfg[k];
+    settings.token = glue.load(settings.server + ':token');
+    settings.visitorId = glue.load(settings.server + ':visitor');
+    settings.secure = !!w.isSecureContext;
+    settings.hasMedia = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+
+    return KefuModule({
+      canvas: canvas,
+      locateFile: function (f) { return cfg.assets + f; },
+      onAbort: function (why) { L.fail('abort: ' + why); }
+    }).then(function (M) {
+      app = new M.App(glue);
+      // Events from the page.
+      var pt = function (e) {
+        var r = canvas.getBoundingClientRect();
+        app.pointer(e.clientX - r.left, e.clientY - r.top, e.pointerType === 'touch');
+      };
+      canvas.addEventListener('pointermove', function (e) { pt(e); });
+      canvas.addEventListener('pointerdown', function (e) {
+        pt(e);
+        try { canvas.setPointerCapture(e.pointerId); } catch (x) { /* synthetic */ }
+        app.button(e.button, true);
+      });
+      canvas.addEventListener('pointerup', function (e) { pt(e); app.button(e.button, false); });
+      canvas.addEventListener('pointercancel', function () { app.button(0, false); });
+      canvas.addEventListener('pointerleave', function (e) { if (e.pointerType !== 'touch') app.pointer(-1e6, -1e6, false); });
+      canvas.addEventListener('wheel', function (e) {
+        e.preventDefault();
+        var k = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
+        app.wheel(e.deltaX * k, e.deltaY * k);
+      }, { passive: false });
+      canvas.addEventListener('keydown', function (e) { if (app.key(e.key, true, e.ctrlKey || e.metaKey, e.shiftKey)) e.preventDefault(); });
+      canvas.addEventListener('keyup', function (e) { app.key(e.key, false, e.ctrlKey || e.metaKey, e.shiftKey); });
+      composer.addEventListener('input', function () { app.composerInput(composer.value); });
+      composer.addEventListener('keydown', function (e) {
+        if (e.key === 'Escape') { app.key('Escape', true, false, false); return; }
+        if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+        e.preventDefault();
+        app.composerEnter(composer.value);
+      });
+      composer.addEventListener('focus', function () { app.composerFocus(true); });
+      composer.addEventListener('blur', function () { app.composerFocus(false); });
+      w.addEventListener('resize', viewport);
+      if (w.visualViewport) w.visualViewport.addEventListener('resize', viewport);
+      w.addEventListener('focus', function () { app.pageFocus(true); });
+      w.addEventListener('pagehide', function () { app.shutdown(); });
+      viewport();
+      app.start(JSON.stringify(settings));
+      var impl = {
+        open: function () { app.setOpen(true); return Promise.resolve(); },
+        close: function () { app.setOpen(false); return Promise.resolve(); },
+        toggle: function () { app.setOpen(!app.isOpen()); return Promise.resolve(); },
+        send: function (text) {
+          return new Promise(function (res, rej) {
+            var r = JSON.parse(app.send(String(text == null ? '' : text)));
+            if (r.error) { var e = new Error(r.message); e.code = r.error; rej(e); return; }
+            var done = function (ev) {
+              if (ev.id !== r.id) return;
+              K.off('sent', done); K.off('sendfailed', done);
+              if (ev.error) { var er = new Error(ev.message); er.code = ev.error; rej(er); } else res(ev);
+            };
+            K.on('sent', done); K.on('sendfailed', done);
+          });
+        },
+        setUser: function (u) { app.setUser(JSON.stringify(u || {})); return Promise.resolve(); },
+        setLocale: function (l) { app.setLocale(String(l)); return Promise.resolve(); },
+        call: function (opts) {
+          return new Promise(function (res, rej) {
+            var r = JSON.parse(app.call(!!(opts && opts.video)));
+            if (r.error) { var e = new Error(r.message || r.error); e.code = r.error; rej(e); return; }
+            var watch = function (ev) {
+              if (ev.state === 'in-call') { K.off('call', watch); res(ev); }
+              else if (ev.state === 'failed' || ev.state === 'ended') { K.off('call', watch); var e = new Error(ev.reason); e.code = ev.reason; rej(e); }
+            };
+            K.on('call', watch);
+          });
+        },
+        hangup: function () { app.hangup(); return Promise.resolve(); },
+        state: function () { var s = JSON.parse(app.state()); s.frames = frames; return s; }
+      };
+      L.ready(impl);
+      L.emit('ready', impl.state());
+    }, function (e) { L.fail(e && e.message || e); });
+  });
+})(window, document);
