@@ -1,0 +1,115 @@
+'use strict';
+// Wires the pieces into one HTTP server on one port.
+const fs = require('fs');
+const http = require('http');
+const express = require('express');
+const { loadConfig } = require('./config');
+const { openDb } = require('./db');
+const { createAuth } = require('./auth');
+const { createLog } = require('./log');
+const { errorHandler } = require('./errors');
+const { createSockets } = require('./sockets');
+const { createConversations } = require('./conversation');
+const { createCalls } = require('./calls');
+const { createHub } = require('./ws-hub');
+const { createApi } = require('./http-api');
+const { mountPeerServer } = require('./peer-server');
+const web = require('./static');
+
+function rejectUpgrade(socket, status, text) {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+async function start(options = {}) {
+  const config = loadConfig(options);
+  const log = createLog(config.quiet);
+  const db = openDb(config.dataDir);
+  const auth = createAuth(db);
+  auth.ensureAgent({ username: config.agentUser, password: config.agentPass, name: config.agentName });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy || false);
+  const server = http.createServer(app);
+  let listenPort = config.port;
+
+  const sockets = createSockets();
+  const conversation = createConversations({ db, sockets, config });
+  const calls = createCalls({ db, sockets, conversation, config, log });
+  const hub = createHub({ db, auth, sockets, conversation, calls, config, log });
+  const api = createApi({ db, auth, conversation, calls, sockets, config, listenPort: () => listenPort });
+  calls.recover();
+
+  app.use(web.securityHeaders);
+  const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, log });
+  app.use(web.compress);
+  app.use(api.router);
+  app.use(web.vendorFiles());
+  app.use(web.pages(config.publicDir));
+  app.use(...web.widgetFiles(config.distDir));
+  app.use(web.notFound);
+  app.use(errorHandler(log));
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => {});
+    let pathname;
+    try {
+      pathname = new URL(req.url, 'http://x').pathname;
+    } catch {
+      return rejectUpgrade(socket, 400, 'Bad Request');
+    }
+    if (hub.handles(pathname)) return hub.handleUpgrade(req, socket, head, pathname);
+    if (peer.handles(pathname)) return peer.handleUpgrade(req, socket, head);
+    rejectUpgrade(socket, 404, 'Not Found');
+  });
+  server.on('clientError', (e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  const sweeper = setInterval(() => {
+    conversation.sweep();
+    calls.sweep();
+    api.sweep();
+  }, 60000);
+  sweeper.unref();
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  listenPort = server.address().port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${listenPort}`;
+
+  if (!config.quiet) {
+    console.log(`Kefu server listening on ${url}`);
+    console.log(`  demo page      ${url}/`);
+    console.log(`  second page    ${url}/second.html`);
+    console.log(`  agent console  ${url}/agent/   (user ${config.agentUser} / password ${config.agentPass})`);
+    console.log(`  PeerJS server  ${url}/peerjs   (key ${config.peer.key})`);
+    console.log(`  data           ${config.dataDir}`);
+    if (!fs.existsSync(config.distDir)) console.log(`  note: ${config.distDir} is missing, the widget files will 404 until it is built`);
+  }
+
+  let closed = false;
+  async function close() {
+    if (closed) return;
+    closed = true;
+    clearInterval(sweeper);
+    calls.close();
+    hub.close();
+    peer.close();
+    await new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    db.close();
+  }
+
+  return { url, port: listenPort, host: config.host, close, config, db };
+}
+
+module.exports = { start };

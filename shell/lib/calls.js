@@ -1,0 +1,246 @@
+'use strict';
+// Call control (POST /2/callKefu and the agent's accept/reject/hangup frames).
+// States: ringing -> active -> ended, or ringing -> ended. Each call ends exactly once, and its end is
+// recorded as one `system` message of kind `call` in the conversation.
+const { err } = require('./errors');
+const { newId } = require('./auth');
+const { createRateLimit } = require('./rate-limit');
+
+const OUTCOMES = ['completed', 'missed', 'rejected', 'failed', 'cancelled'];
+const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+
+function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const two = (n) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const mm = two(Math.floor((s % 3600) / 60));
+  return h ? `${h}:${mm}:${two(s % 60)}` : `${mm}:${two(s % 60)}`;
+}
+
+function callText(outcome, video, duration) {
+  switch (outcome) {
+    case 'completed': return `${video ? '视频通话' : '语音通话'} ${clock(duration)}`;
+    case 'missed': return '未接通';
+    case 'rejected': return '已拒绝';
+    case 'cancelled': return '已取消';
+    default: return '通话失败';
+  }
+}
+
+function createCalls({ db, sockets, conversation, config, log }) {
+  const ringTimers = new Map(); // callId -> timeout
+  const graceTimers = new Map(); // key -> timeout
+  const callLimit = createRateLimit({ max: config.rate.calls, windowMs: 60000 });
+
+  const callFrame = (call, name) => {
+    const f = { visitorId: call.visitor_id, name, video: !!call.video, callId: call.id, state: call.state };
+    if (call.visitor_peer_id) f.peerId = call.visitor_peer_id;
+    return f;
+  };
+
+  function later(key, ms, fn) {
+    clearTimeout(graceTimers.get(key));
+    const t = setTimeout(() => {
+      graceTimers.delete(key);
+      fn();
+    }, ms);
+    t.unref();
+    graceTimers.set(key, t);
+  }
+  function cancelLater(key) {
+    clearTimeout(graceTimers.get(key));
+    graceTimers.delete(key);
+  }
+
+  // Ends a call once: stores the outcome, tells both sides, records the history line.
+  // `visitorFrame` is [type, data] for the visitor's sockets, or null.
+  function finish(call, outcome, reason, { duration, visitorFrame = null } = {}) {
+    const now = Date.now();
+    let secs = 0;
+    if (outcome === 'completed' || (call.answered && outcome === 'failed')) {
+      const measured = call.answered ? (now - call.answered) / 1000 : 0;
+      secs = Number.isFinite(duration) && duration >= 0 && duration <= measured + 5 ? duration : measured;
+      secs = Math.round(secs);
+    }
+    if (!db.endCall({ id: call.id, outcome, reason, ended: now, duration: secs })) return false;
+    clearTimeout(ringTimers.get(call.id));
+    ringTimers.delete(call.id);
+    sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason });
+    if (visitorFrame) sockets.toVisitor(call.visitor_id, visitorFrame[0], visitorFrame[1]);
+    conversation.postSystemMessage(call.visitor_id, `call_${call.id}`, callText(outcome, !!call.video, secs), {
+      kind: 'call',
+      call: { video: !!call.video, duration: secs, outcome },
+    });
+    log.info(`call ${call.id} ${outcome} (${reason})`);
+    return true;
+  }
+
+  function ringTimeout(callId) {
+    const call = db.callById(callId);
+    if (call && call.state === 'ringing') {
+      finish(call, 'missed', 'timeout', { visitorFrame: ['hangup', { reason: 'timeout' }] });
+    }
+  }
+
+  // ---- visitor side: POST /2/callKefu ----
+  function callpeer(visitor, body) {
+    if (body.kefu_id !== undefined && body.kefu_id !== config.kefuId) throw err('not_found', 'Unknown kefu_id');
+    const video = body.video === true || body.video === 1 || body.video === 'true';
+    let peerId = null;
+    if (body.peer_id !== undefined && body.peer_id !== null && body.peer_id !== '') {
+      if (typeof body.peer_id !== 'string' || body.peer_id.length > 100 || !PEER_ID.test(body.peer_id)) {
+        throw err('bad_request', 'peer_id is not a valid PeerJS id');
+      }
+      peerId = body.peer_id;
+    }
+    if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
+    if (!sockets.agentsOnline()) throw err('offline', 'No agent is online');
+    if (!callLimit.hit(visitor.id)) throw err('rate_limited', 'Too many call requests');
+    const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
+    db.insertCall(call);
+    const t = setTimeout(() => ringTimeout(call.id), config.ringTimeoutMs);
+    t.unref();
+    ringTimers.set(call.id, t);
+    sockets.toAgents('call', callFrame(db.callById(call.id), visitor.name));
+    log.info(`call ${call.id} ringing for ${visitor.id}${video ? ' (video)' : ''}`);
+    return { ok: true, callId: call.id };
+  }
+
+  function visitorCall(visitor, body) {
+    const callId = body.call_id;
+    let call = typeof callId === 'string' ? db.callById(callId) : null;
+    if (callId === undefined) call = db.openCallForVisitor(visitor.id); // lenient: the open call
+    if (!call || call.visitor_id !== visitor.id) throw err('not_found', 'Unknown call_id');
+    return call;
+  }
+
+  function visitorAction(visitor, body) {
+    const action = body.action;
+    if (body.visitor_id !== undefined && body.visitor_id !== visitor.id) {
+      throw err('forbidden', 'visitor_id does not match the token');
+    }
+    if (action === 'callpeer') return callpeer(visitor, body);
+    if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
+      throw err('bad_request', 'action must be callpeer, cancel, hangup or end');
+    }
+    const call = visitorCall(visitor, body);
+    const duration = body.duration === undefined ? undefined : Number(body.duration);
+    if (call.state !== 'ended') {
+      if (action === 'end') {
+        const outcome = body.outcome;
+        if (!OUTCOMES.includes(outcome)) throw err('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`);
+        finish(call, outcome, outcome, { duration });
+      } else if (call.state === 'ringing') {
+        finish(call, 'cancelled', 'cancelled');
+      } else {
+        finish(call, 'completed', 'hangup', { duration });
+      }
+    }
+    const ended = db.callById(call.id);
+    return { ok: true, callId: ended.id, outcome: ended.outcome };
+  }
+
+  // ---- agent side: socket frames ----
+  function openCallFor(data) {
+    if (!data || typeof data.visitorId !== 'string') throw err('bad_request', 'visitorId is required');
+    const call = db.openCallForVisitor(data.visitorId);
+    if (!call || (data.callId !== undefined && data.callId !== call.id)) throw err('not_found', 'No open call for this visitor');
+    return call;
+  }
+
+  function accept(agent, data, ws) {
+    const call = openCallFor(data);
+    const peerId = data.peerId;
+    if (typeof peerId !== 'string' || peerId.length > 100 || !PEER_ID.test(peerId)) {
+      throw err('bad_request', 'peerId must be a PeerJS id');
+    }
+    if (call.state !== 'ringing') throw err('conflict', 'The call was already answered');
+    if (!db.answerCall({ id: call.id, answered: Date.now(), agentId: agent.id, agentPeerId: peerId })) {
+      throw err('conflict', 'The call was already answered');
+    }
+    clearTimeout(ringTimers.get(call.id));
+    ringTimers.delete(call.id);
+    // The seed's wire shape: the agent's peer id as a bare string.
+    sockets.toVisitor(call.visitor_id, 'accept', peerId);
+    sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason: 'answered_elsewhere' }, ws);
+    log.info(`call ${call.id} answered by ${agent.id}`);
+    return { callId: call.id };
+  }
+
+  function reject(agent, data) {
+    const call = openCallFor(data);
+    if (call.state === 'active') return hangup(agent, data);
+    finish(call, 'rejected', 'rejected', { visitorFrame: ['reject', { reason: 'rejected' }] });
+    return { callId: call.id };
+  }
+
+  function hangup(agent, data) {
+    const call = openCallFor(data);
+    if (call.state === 'ringing') return reject(agent, data);
+    finish(call, 'completed', 'hangup', { visitorFrame: ['hangup', { reason: 'agent' }] });
+    return { callId: call.id };
+  }
+
+  // ---- presence ----
+  function onVisitorOffline(visitorId) {
+    if (!db.openCallForVisitor(visitorId)) return;
+    later(`v:${visitorId}`, config.leftGraceMs, () => {
+      const call = db.openCallForVisitor(visitorId);
+      if (!call || sockets.isVisitorOnline(visitorId)) return;
+      finish(call, call.state === 'ringing' ? 'cancelled' : 'completed', 'visitor_left');
+    });
+  }
+  const onVisitorOnline = (visitorId) => cancelLater(`v:${visitorId}`);
+
+  function onAgentOffline(agentId) {
+    later(`a:${agentId}`, config.leftGraceMs, () => {
+      if (sockets.isAgentOnline(agentId)) return;
+      for (const call of db.openCalls()) {
+        if (call.state === 'active' && call.agent_id === agentId) {
+          finish(call, 'completed', 'agent_left', { visitorFrame: ['hangup', { reason: 'agent_left' }] });
+        }
+      }
+    });
+  }
+  const onAgentOnline = (agentId) => cancelLater(`a:${agentId}`);
+
+  function onAgentsOffline() {
+    later('agents', config.leftGraceMs, () => {
+      if (sockets.agentsOnline()) return;
+      for (const call of db.openCalls()) {
+        if (call.state === 'ringing') finish(call, 'missed', 'offline', { visitorFrame: ['reject', { reason: 'offline' }] });
+      }
+    });
+  }
+  const onAgentsOnline = () => cancelLater('agents');
+
+  // Calls still open in the database belong to a previous run: close them.
+  function recover() {
+    for (const call of db.openCalls()) {
+      finish(call, call.state === 'ringing' ? 'missed' : 'failed', 'restart');
+    }
+  }
+
+  // Calls an agent console should show after (re)connecting.
+  function openCallFrames() {
+    return db.openCalls().map((c) => {
+      const visitor = db.visitorById(c.visitor_id);
+      return callFrame(c, visitor ? visitor.name : '');
+    });
+  }
+
+  function close() {
+    for (const t of ringTimers.values()) clearTimeout(t);
+    for (const t of graceTimers.values()) clearTimeout(t);
+    ringTimers.clear();
+    graceTimers.clear();
+  }
+
+  return {
+    visitorAction, accept, reject, hangup, recover, openCallFrames, close,
+    onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
+    sweep: () => callLimit.sweep(),
+  };
+}
+
+module.exports = { createCalls, callText, clock };

@@ -1,0 +1,97 @@
+'use strict';
+// Server settings: defaults < shell/config.json < environment < start() options.
+const fs = require('fs');
+const path = require('path');
+
+const SHELL_DIR = path.resolve(__dirname, '..');
+const ROOT_DIR = path.resolve(SHELL_DIR, '..');
+
+const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: path.join(SHELL_DIR, 'data'),
+  distDir: path.join(ROOT_DIR, 'web', 'dist'),
+  publicDir: path.join(SHELL_DIR, 'public'),
+  agentUser: 'kefu1',
+  agentPass: 'kefu123',
+  agentName: '小美',
+  kefuId: 'kefu1',
+  iceServers: [],
+  // What /api/config tells clients about the PeerJS server; null fields follow the request.
+  peer: { host: null, port: null, path: '/peerjs', key: 'peerjs', secure: null },
+  welcome: {
+    'zh-CN': '您好，我是客服小美，请问有什么可以帮您？',
+    en: "Hi, I'm Xiaomei from customer service. How can I help you?",
+  },
+  authTimeoutMs: 10000,
+  pingIntervalMs: 20000,
+  ringTimeoutMs: 35000,
+  leftGraceMs: 5000,
+  rate: {
+    messages: 20, // per visitor and window
+    messagesWindowMs: 10000,
+    visitorCreates: 60, // per client address and minute
+    logins: 10, // failed agent logins per client address and minute
+    calls: 10, // call requests per visitor and minute
+  },
+  quiet: false,
+};
+
+function readJsonFile(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (e.code === 'ENOENT') return {};
+    throw new Error(`Cannot read ${file}: ${e.message}`);
+  }
+}
+
+function envSettings(env) {
+  const out = {};
+  if (env.KEFU_PORT) out.port = Number(env.KEFU_PORT);
+  if (env.KEFU_HOST) out.host = env.KEFU_HOST;
+  if (env.KEFU_DATA) out.dataDir = env.KEFU_DATA;
+  if (env.KEFU_DIST) out.distDir = env.KEFU_DIST;
+  if (env.KEFU_AGENT_USER) out.agentUser = env.KEFU_AGENT_USER;
+  if (env.KEFU_AGENT_PASS) out.agentPass = env.KEFU_AGENT_PASS;
+  if (env.KEFU_AGENT_NAME) out.agentName = env.KEFU_AGENT_NAME;
+  if (env.KEFU_ICE_SERVERS) {
+    try {
+      out.iceServers = JSON.parse(env.KEFU_ICE_SERVERS);
+    } catch (e) {
+      throw new Error(`KEFU_ICE_SERVERS is not valid JSON: ${e.message}`);
+    }
+  }
+  const peer = {};
+  if (env.KEFU_PEER_HOST) peer.host = env.KEFU_PEER_HOST;
+  if (env.KEFU_PEER_PORT) peer.port = Number(env.KEFU_PEER_PORT);
+  if (env.KEFU_PEER_PATH) peer.path = env.KEFU_PEER_PATH;
+  if (env.KEFU_PEER_KEY) peer.key = env.KEFU_PEER_KEY;
+  if (env.KEFU_PEER_SECURE) peer.secure = /^(1|true|yes)$/i.test(env.KEFU_PEER_SECURE);
+  if (Object.keys(peer).length) out.peer = peer;
+  return out;
+}
+
+function merge(base, over) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over || {})) {
+    if (v === undefined) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' && !Array.isArray(base[k])) {
+      out[k] = merge(base[k], v);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function loadConfig(options = {}, env = process.env) {
+  const fileSettings = options.configFile === false ? {} : readJsonFile(options.configFile || path.join(SHELL_DIR, 'config.json'));
+  const cfg = merge(merge(merge(DEFAULTS, fileSettings), envSettings(env)), options);
+  if (!Array.isArray(cfg.iceServers)) throw new Error('iceServers must be a JSON array');
+  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) throw new Error(`Bad port: ${cfg.port}`);
+  cfg.dataDir = path.resolve(cfg.dataDir);
+  return cfg;
+}
+
+module.exports = { loadConfig, DEFAULTS, SHELL_DIR, ROOT_DIR };

@@ -1,0 +1,188 @@
+'use strict';
+// SQLite storage (better-sqlite3, WAL): visitors, agents, messages, read marks, calls.
+const fs = require('fs');
+const path = require('path');
+const Database = require('better-sqlite3');
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS visitors (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  attrs TEXT NOT NULL DEFAULT '{}',
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agents (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  pass_hash TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS agent_tokens (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  created INTEGER NOT NULL,
+  last_used INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  visitor_id TEXT NOT NULL REFERENCES visitors(id),
+  client_id TEXT NOT NULL,
+  sender TEXT NOT NULL CHECK (sender IN ('visitor', 'agent', 'system')),
+  text TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  agent_name TEXT,
+  kind TEXT NOT NULL DEFAULT 'text',
+  call_json TEXT,
+  UNIQUE (visitor_id, client_id)
+);
+CREATE INDEX IF NOT EXISTS messages_by_visitor ON messages (visitor_id, seq);
+CREATE TABLE IF NOT EXISTS reads (
+  visitor_id TEXT PRIMARY KEY REFERENCES visitors(id),
+  agent_read_seq INTEGER NOT NULL DEFAULT 0,
+  visitor_read_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS calls (
+  id TEXT PRIMARY KEY,
+  visitor_id TEXT NOT NULL REFERENCES visitors(id),
+  video INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL CHECK (state IN ('ringing', 'active', 'ended')),
+  outcome TEXT,
+  end_reason TEXT,
+  visitor_peer_id TEXT,
+  agent_peer_id TEXT,
+  agent_id TEXT,
+  created INTEGER NOT NULL,
+  answered INTEGER,
+  ended INTEGER,
+  duration INTEGER
+);
+CREATE INDEX IF NOT EXISTS calls_by_visitor ON calls (visitor_id, state);
+`;
+
+function parseJson(text, fallback) {
+  try {
+    return text ? JSON.parse(text) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function openDb(dataDir) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'kefu.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const q = {
+    insertVisitor: db.prepare(`INSERT INTO visitors (id, token_hash, name, attrs, created, last_seen)
+      VALUES (@id, @tokenHash, @name, @attrs, @now, @now)`),
+    visitorByToken: db.prepare('SELECT * FROM visitors WHERE token_hash = ?'),
+    visitorById: db.prepare('SELECT * FROM visitors WHERE id = ?'),
+    touchVisitor: db.prepare('UPDATE visitors SET last_seen = ? WHERE id = ?'),
+    updateVisitor: db.prepare(`UPDATE visitors SET name = @name, email = @email, phone = @phone, attrs = @attrs
+      WHERE id = @id`),
+    insertMessage: db.prepare(`INSERT INTO messages (visitor_id, client_id, sender, text, time, agent_name, kind, call_json)
+      VALUES (@visitorId, @clientId, @sender, @text, @time, @agentName, @kind, @callJson)
+      ON CONFLICT (visitor_id, client_id) DO NOTHING`),
+    messageByClientId: db.prepare('SELECT * FROM messages WHERE visitor_id = ? AND client_id = ?'),
+    messageBySeq: db.prepare('SELECT * FROM messages WHERE seq = ?'),
+    lastMessage: db.prepare('SELECT * FROM messages WHERE visitor_id = ? ORDER BY seq DESC LIMIT 1'),
+    pageBefore: db.prepare(`SELECT * FROM messages WHERE visitor_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+    pageAfter: db.prepare(`SELECT * FROM messages WHERE visitor_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
+    reads: db.prepare('SELECT agent_read_seq, visitor_read_seq FROM reads WHERE visitor_id = ?'),
+    markAgentRead: db.prepare(`INSERT INTO reads (visitor_id, agent_read_seq) VALUES (?, ?)
+      ON CONFLICT (visitor_id) DO UPDATE SET agent_read_seq = MAX(agent_read_seq, excluded.agent_read_seq)`),
+    markVisitorRead: db.prepare(`INSERT INTO reads (visitor_id, visitor_read_seq) VALUES (?, ?)
+      ON CONFLICT (visitor_id) DO UPDATE SET visitor_read_seq = MAX(visitor_read_seq, excluded.visitor_read_seq)`),
+    unreadForAgent: db.prepare(`SELECT COUNT(*) AS n FROM messages
+      WHERE visitor_id = ? AND sender = 'visitor'
+        AND seq > COALESCE((SELECT agent_read_seq FROM reads WHERE visitor_id = ?), 0)`),
+    recentConversations: db.prepare(`SELECT visitor_id, MAX(seq) AS last_seq FROM messages
+      GROUP BY visitor_id ORDER BY last_seq DESC LIMIT ?`),
+    upsertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created)
+      VALUES (@id, @username, @name, @passHash, @now)
+      ON CONFLICT (username) DO UPDATE SET name = excluded.name, pass_hash = excluded.pass_hash`),
+    agentByUsername: db.prepare('SELECT * FROM agents WHERE username = ?'),
+    agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
+    insertAgentToken: db.prepare(`INSERT INTO agent_tokens (token_hash, agent_id, created, last_used)
+      VALUES (?, ?, ?, ?)`),
+    agentByToken: db.prepare(`SELECT a.* FROM agent_tokens t JOIN agents a ON a.id = t.agent_id
+      WHERE t.token_hash = ?`),
+    touchAgentToken: db.prepare('UPDATE agent_tokens SET last_used = ? WHERE token_hash = ?'),
+    deleteAgentToken: db.prepare('DELETE FROM agent_tokens WHERE token_hash = ?'),
+    insertCall: db.prepare(`INSERT INTO calls (id, visitor_id, video, state, visitor_peer_id, created)
+      VALUES (@id, @visitorId, @video, 'ringing', @visitorPeerId, @created)`),
+    callById: db.prepare('SELECT * FROM calls WHERE id = ?'),
+    openCallForVisitor: db.prepare(`SELECT * FROM calls WHERE visitor_id = ? AND state != 'ended'
+      ORDER BY created DESC LIMIT 1`),
+    openCalls: db.prepare(`SELECT * FROM calls WHERE state != 'ended'`),
+    answerCall: db.prepare(`UPDATE calls SET state = 'active', answered = @answered, agent_id = @agentId,
+      agent_peer_id = @agentPeerId WHERE id = @id AND state = 'ringing'`),
+    endCall: db.prepare(`UPDATE calls SET state = 'ended', outcome = @outcome, end_reason = @reason, ended = @ended,
+      duration = @duration WHERE id = @id AND state != 'ended'`),
+  };
+
+  const api = {
+    raw: db,
+    close: () => db.close(),
+    transaction: (fn) => db.transaction(fn),
+
+    createVisitor: (v) => q.insertVisitor.run(v),
+    visitorByTokenHash: (h) => q.visitorByToken.get(h),
+    visitorById: (id) => q.visitorById.get(id),
+    touchVisitor: (id, now) => q.touchVisitor.run(now, id),
+    updateVisitor: (v) => q.updateVisitor.run(v),
+
+    // Stores a message once per (visitor, client id); returns { row, created }.
+    insertMessage(m) {
+      const info = q.insertMessage.run({ agentName: null, kind: 'text', callJson: null, ...m });
+      if (info.changes === 1) return { row: q.messageBySeq.get(info.lastInsertRowid), created: true };
+      return { row: q.messageByClientId.get(m.visitorId, m.clientId), created: false };
+    },
+    messageByClientId: (visitorId, clientId) => q.messageByClientId.get(visitorId, clientId),
+    lastMessage: (visitorId) => q.lastMessage.get(visitorId),
+    // One page of a conversation, oldest first. `before` pages backwards, `after` forwards.
+    page(visitorId, { before, after, limit }) {
+      if (after !== undefined) {
+        const rows = q.pageAfter.all(visitorId, after, limit + 1);
+        return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+      }
+      const rows = q.pageBefore.all(visitorId, before === undefined ? Number.MAX_SAFE_INTEGER : before, limit + 1);
+      return { rows: rows.slice(0, limit).reverse(), hasMore: rows.length > limit };
+    },
+    reads(visitorId) {
+      const r = q.reads.get(visitorId);
+      return { agent: r ? r.agent_read_seq : 0, visitor: r ? r.visitor_read_seq : 0 };
+    },
+    markAgentRead: (visitorId, seq) => q.markAgentRead.run(visitorId, seq),
+    markVisitorRead: (visitorId, seq) => q.markVisitorRead.run(visitorId, seq),
+    unreadForAgent: (visitorId) => q.unreadForAgent.get(visitorId, visitorId).n,
+    recentConversations: (limit) => q.recentConversations.all(limit),
+
+    upsertAgent: (a) => q.upsertAgent.run(a),
+    agentByUsername: (u) => q.agentByUsername.get(u),
+    agentById: (id) => q.agentById.get(id),
+    insertAgentToken: (hash, agentId, now) => q.insertAgentToken.run(hash, agentId, now, now),
+    agentByTokenHash: (hash) => q.agentByToken.get(hash),
+    touchAgentToken: (hash, now) => q.touchAgentToken.run(now, hash),
+    deleteAgentToken: (hash) => q.deleteAgentToken.run(hash),
+
+    insertCall: (c) => q.insertCall.run(c),
+    callById: (id) => q.callById.get(id),
+    openCallForVisitor: (visitorId) => q.openCallForVisitor.get(visitorId),
+    openCalls: () => q.openCalls.all(),
+    answerCall: (c) => q.answerCall.run(c).changes === 1,
+    endCall: (c) => q.endCall.run(c).changes === 1,
+  };
+  return api;
+}
+
+module.exports = { openDb, parseJson };

@@ -1,0 +1,178 @@
+'use strict';
+// JSON API: /api/... and the seed-compatible call endpoint /2/callKefu.
+const express = require('express');
+const { err } = require('./errors');
+const { newId, newToken, hashToken } = require('./auth');
+const { createRateLimit } = require('./rate-limit');
+const v = require('./validate');
+
+// What the clients need to reach the PeerJS server of this same process (or the configured one).
+function peerSettings(req, config, listenPort) {
+  const p = config.peer;
+  let port = p.port;
+  if (!port) {
+    const m = /:(\d+)$/.exec(req.headers.host || '');
+    port = m ? Number(m[1]) : req.headers.host ? (req.secure ? 443 : 80) : listenPort();
+  }
+  return {
+    host: p.host || req.hostname || '127.0.0.1',
+    port,
+    path: p.path,
+    key: p.key,
+    secure: p.secure === null || p.secure === undefined ? req.secure : !!p.secure,
+  };
+}
+
+function defaultName(id) {
+  return `访客 ${id.slice(-4).toUpperCase()}`;
+}
+
+function createApi({ db, auth, conversation, calls, sockets, config, listenPort }) {
+  const router = express.Router();
+  const createLimit = createRateLimit({ max: config.rate.visitorCreates, windowMs: 60000 });
+  const loginLimit = createRateLimit({ max: config.rate.logins, windowMs: 60000 });
+  const json = express.json({ limit: '16kb', strict: true, type: ['application/json', 'application/*+json', 'text/plain'] });
+
+  // Bearer tokens only (no cookies), so any origin may call the API: the widget can be embedded anywhere.
+  router.use((req, res, next) => {
+    if (!/^\/(api|2)(\/|$)/.test(req.path)) return next('router');
+    res.set('Access-Control-Allow-Origin', '*');
+    res.set('Cache-Control', 'no-store');
+    if (req.method === 'OPTIONS') {
+      res.set('Access-Control-Allow-Methods', 'GET, POST, PATCH, OPTIONS');
+      res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      res.set('Access-Control-Max-Age', '600');
+      return res.status(204).end();
+    }
+    next();
+  });
+  router.use(json);
+
+  // ---- public ----
+  router.get('/api/config', (req, res) => {
+    res.json({
+      kefu: { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline() },
+      welcome: config.welcome,
+      peer: peerSettings(req, config, listenPort),
+      iceServers: config.iceServers,
+      limits: {
+        maxMessageChars: v.MAX_TEXT_CHARS,
+        maxMessageBytes: v.MAX_TEXT_BYTES,
+        maxFrameBytes: 16 * 1024,
+        historyPageMax: v.MAX_PAGE,
+        messagesPerWindow: config.rate.messages,
+        rateWindowMs: config.rate.messagesWindowMs,
+        ringTimeoutMs: config.ringTimeoutMs,
+      },
+    });
+  });
+
+  router.post('/api/visitors', (req, res) => {
+    const body = v.body(req);
+    const name = v.optionalField(body, 'name');
+    const lang = v.optionalField(body, 'lang');
+    if (!createLimit.hit(req.ip || 'unknown')) throw err('rate_limited', 'Too many new visitors from this address');
+    const id = newId('v_');
+    const token = newToken();
+    const attrs = lang ? { lang } : {};
+    db.createVisitor({ id, tokenHash: hashToken(token), name: name || defaultName(id), attrs: JSON.stringify(attrs), now: Date.now() });
+    res.status(201).json({ visitorId: id, token });
+  });
+
+  // ---- visitor ----
+  router.get('/api/visitors/me', auth.requireVisitor, (req, res) => {
+    res.json(conversation.profile(req.visitor));
+  });
+
+  router.patch('/api/visitors/me', auth.requireVisitor, (req, res) => {
+    const body = v.body(req);
+    const cur = req.visitor;
+    const next = {
+      id: cur.id,
+      name: v.optionalField(body, 'name'),
+      email: v.optionalField(body, 'email'),
+      phone: v.optionalField(body, 'phone'),
+      attrs: v.attrs(body.attrs),
+    };
+    const merged = {
+      id: cur.id,
+      name: next.name === undefined || next.name === '' ? cur.name : next.name,
+      email: next.email === undefined ? cur.email : next.email,
+      phone: next.phone === undefined ? cur.phone : next.phone,
+      attrs: next.attrs === undefined ? cur.attrs : JSON.stringify({ ...JSON.parse(cur.attrs || '{}'), ...next.attrs }),
+    };
+    if (merged.attrs.length > 4096) throw err('too_large', 'attrs are too large');
+    db.updateVisitor(merged);
+    sockets.toAgents('visitor', conversation.summary(cur.id));
+    res.json(conversation.profile(db.visitorById(cur.id)));
+  });
+
+  router.get('/api/messages', auth.requireVisitor, (req, res) => {
+    res.json(conversation.history(req.visitor.id, req.query));
+  });
+
+  router.post('/api/messages', auth.requireVisitor, (req, res) => {
+    const body = v.body(req);
+    if (body.visitor_id !== undefined && body.visitor_id !== req.visitor.id) {
+      throw err('forbidden', 'visitor_id does not match the token');
+    }
+    res.json(conversation.postVisitorMessage(req.visitor, body, null));
+  });
+
+  router.post('/2/callKefu', auth.requireVisitor, (req, res) => {
+    res.json(calls.visitorAction(req.visitor, v.body(req)));
+  });
+
+  // ---- agent ----
+  router.post('/api/agent/login', (req, res) => {
+    const body = v.body(req);
+    const key = req.ip || 'unknown';
+    if (typeof body.username !== 'string' || typeof body.password !== 'string') {
+      throw err('bad_request', 'username and password are required');
+    }
+    if (!loginLimit.hit(key)) throw err('rate_limited', 'Too many login attempts, try again in a minute');
+    const result = auth.login(body.username, body.password);
+    if (!result) throw err('unauthorized', 'Wrong user name or password');
+    loginLimit.reset(key);
+    res.json({ token: result.token, agent: { id: result.agent.id, name: result.agent.name } });
+  });
+
+  router.post('/api/agent/logout', auth.requireAgent, (req, res) => {
+    auth.logout(req.token);
+    res.json({ ok: true });
+  });
+
+  router.get('/api/agent/me', auth.requireAgent, (req, res) => {
+    res.json({ agent: { id: req.agent.id, name: req.agent.name } });
+  });
+
+  router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
+    res.json({ visitors: conversation.summaries() });
+  });
+
+  router.get('/api/agent/visitors/:id', auth.requireAgent, (req, res) => {
+    const s = conversation.summary(req.params.id);
+    if (!s) throw err('not_found', 'Unknown visitor');
+    res.json(s);
+  });
+
+  router.get('/api/agent/visitors/:id/messages', auth.requireAgent, (req, res) => {
+    if (!db.visitorById(req.params.id)) throw err('not_found', 'Unknown visitor');
+    res.json(conversation.history(req.params.id, req.query));
+  });
+
+  // Anything else under the API prefixes is a JSON 404.
+  router.all(['/api', '/api/*', '/2', '/2/*'], () => {
+    throw err('not_found', 'No such endpoint');
+  });
+
+  return {
+    router,
+    sweep() {
+      createLimit.sweep();
+      loginLimit.sweep();
+    },
+  };
+}
+
+module.exports = { createApi, peerSettings };

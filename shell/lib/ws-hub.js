@@ -1,0 +1,210 @@
+'use strict';
+// The chat sockets /ws/visitor and /ws/agent: first-frame auth, frame dispatch, presence, keep-alive.
+const WebSocket = require('ws');
+const { toApiError } = require('./errors');
+const { sendFrame } = require('./sockets');
+
+const MAX_FRAME = 16 * 1024;
+const CLOSE_AUTH = 4001;
+
+function createHub({ db, auth, sockets, conversation, calls, config, log }) {
+  const wss = new WebSocket.Server({ noServer: true, maxPayload: MAX_FRAME, clientTracking: true });
+
+  function kefuStatus() {
+    return { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline() };
+  }
+
+  // ---- presence fan-out ----
+  sockets.events.on('visitor-online', (id) => {
+    calls.onVisitorOnline(id);
+    sockets.toAgents('visitor', conversation.summary(id));
+  });
+  sockets.events.on('visitor-offline', (id) => {
+    db.touchVisitor(id, Date.now());
+    calls.onVisitorOffline(id);
+    sockets.toAgents('visitor', conversation.summary(id));
+  });
+  const broadcastStatus = () => {
+    for (const id of sockets.onlineVisitorIds()) sockets.toVisitor(id, 'status', { online: sockets.agentsOnline() });
+  };
+  sockets.events.on('agents-online', () => {
+    calls.onAgentsOnline();
+    broadcastStatus();
+  });
+  sockets.events.on('agents-offline', () => {
+    calls.onAgentsOffline();
+    broadcastStatus();
+  });
+  sockets.events.on('agent-offline', (agentId) => calls.onAgentOffline(agentId));
+
+  // ---- frame handlers after auth ----
+  const visitorHandlers = {
+    message(ws, data) {
+      sendFrame(ws, 'ack', conversation.postVisitorMessage(ws.visitor, data, ws));
+    },
+    typing(ws, data) {
+      const on = !!data.on;
+      ws.typing = on;
+      sockets.toAgents('typing', { visitorId: ws.visitor.id, on });
+    },
+    read(ws, data) {
+      conversation.markVisitorRead(ws.visitor, data.seq, ws);
+    },
+    ping(ws) {
+      sendFrame(ws, 'pong', {});
+    },
+  };
+
+  const agentHandlers = {
+    message(ws, data) {
+      sendFrame(ws, 'ack', conversation.postAgentMessage(ws.agent, data, ws));
+    },
+    typing(ws, data) {
+      if (typeof data.visitorId !== 'string') return;
+      sockets.toVisitor(data.visitorId, 'typing', { on: !!data.on });
+    },
+    read(ws, data) {
+      conversation.markAgentRead(ws.agent, data.visitorId, data.seq, ws);
+    },
+    accept(ws, data) {
+      calls.accept(ws.agent, data, ws);
+    },
+    reject(ws, data) {
+      calls.reject(ws.agent, data, ws);
+    },
+    hangup(ws, data) {
+      calls.hangup(ws.agent, data, ws);
+    },
+    ping(ws) {
+      sendFrame(ws, 'pong', {});
+    },
+  };
+
+  function parseFrame(raw, isBinary) {
+    if (isBinary) return null;
+    try {
+      const f = JSON.parse(raw.toString('utf8'));
+      return f && typeof f === 'object' && !Array.isArray(f) && typeof f.type === 'string' ? f : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function dispatch(ws, handlers, raw, isBinary) {
+    const frame = parseFrame(raw, isBinary);
+    if (!frame) {
+      sendFrame(ws, 'error', { code: 'bad_request', message: 'Frames are JSON objects with a string "type"' });
+      return;
+    }
+    const handler = Object.prototype.hasOwnProperty.call(handlers, frame.type) ? handlers[frame.type] : null;
+    if (!handler) return; // unknown types are ignored
+    const data = frame.data && typeof frame.data === 'object' && !Array.isArray(frame.data) ? frame.data : {};
+    try {
+      handler(ws, data);
+    } catch (e) {
+      const apiErr = toApiError(e);
+      if (apiErr.status >= 500) log.error(`ws ${frame.type}:`, e && e.stack ? e.stack : e);
+      const out = { code: apiErr.code, message: apiErr.message };
+      if (typeof data.id === 'string') out.id = data.id;
+      sendFrame(ws, 'error', out);
+    }
+  }
+
+  function authenticate(ws, role, frame) {
+    if (!frame || frame.type !== 'auth' || !frame.data || typeof frame.data.token !== 'string') return false;
+    if (role === 'visitor') {
+      const visitor = auth.visitorForToken(frame.data.token);
+      if (!visitor) return false;
+      ws.visitor = visitor;
+      db.touchVisitor(visitor.id, Date.now());
+      const reads = db.reads(visitor.id);
+      sockets.addVisitor(visitor.id, ws);
+      sendFrame(ws, 'hello', {
+        visitorId: visitor.id,
+        kefu: kefuStatus(),
+        lastSeq: conversation.lastSeq(visitor.id),
+        visitorReadSeq: reads.visitor,
+        agentReadSeq: reads.agent,
+      });
+      return true;
+    }
+    const agent = auth.agentForToken(frame.data.token);
+    if (!agent) return false;
+    ws.agent = { id: agent.id, name: agent.name };
+    sockets.addAgent(ws);
+    calls.onAgentOnline(agent.id);
+    sendFrame(ws, 'hello', {
+      agent: ws.agent,
+      visitors: conversation.summaries(),
+      calls: calls.openCallFrames(),
+    });
+    return true;
+  }
+
+  function onConnection(ws, role) {
+    ws.isAlive = true;
+    ws.on('pong', () => {
+      ws.isAlive = true;
+    });
+    ws.on('error', () => {}); // e.g. 1009 on oversize frames; 'close' follows
+    const timer = setTimeout(() => ws.close(CLOSE_AUTH, 'auth timeout'), config.authTimeoutMs);
+    let authed = false;
+    const handlers = role === 'visitor' ? visitorHandlers : agentHandlers;
+
+    ws.on('message', (raw, isBinary) => {
+      ws.isAlive = true;
+      if (authed) return dispatch(ws, handlers, raw, isBinary);
+      clearTimeout(timer);
+      let ok = false;
+      try {
+        ok = authenticate(ws, role, parseFrame(raw, isBinary));
+      } catch (e) {
+        log.error('ws auth:', e && e.stack ? e.stack : e);
+      }
+      if (!ok) return ws.close(CLOSE_AUTH, 'unauthorized');
+      authed = true;
+    });
+
+    ws.on('close', () => {
+      clearTimeout(timer);
+      if (ws.visitor) {
+        if (ws.typing) sockets.toAgents('typing', { visitorId: ws.visitor.id, on: false });
+        sockets.removeVisitor(ws.visitor.id, ws);
+      }
+      if (ws.agent) sockets.removeAgent(ws);
+    });
+  }
+
+  // Keep-alive: sockets that did not answer the previous ping are dropped.
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!ws.isAlive) {
+        ws.terminate();
+        continue;
+      }
+      ws.isAlive = false;
+      try {
+        ws.ping();
+      } catch {
+        /* closing */
+      }
+    }
+  }, config.pingIntervalMs);
+  pinger.unref();
+
+  return {
+    paths: { '/ws/visitor': 'visitor', '/ws/agent': 'agent' },
+    handles: (pathname) => pathname === '/ws/visitor' || pathname === '/ws/agent',
+    handleUpgrade(req, socket, head, pathname) {
+      const role = pathname === '/ws/visitor' ? 'visitor' : 'agent';
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, role));
+    },
+    close() {
+      clearInterval(pinger);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+module.exports = { createHub };
