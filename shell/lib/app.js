@@ -99,6 +99,7 @@ async function start(options = {}) {
     if (closed) return;
     closed = true;
     clearInterval(sweeper);
+    sockets.events.removeAllListeners(); // sockets closing below must not reach the database
     calls.close();
     hub.close();
     peer.close();

@@ -52,7 +52,7 @@ function errorHandler(log) {
   // eslint-disable-next-line no-unused-vars
   return (e, req, res, next) => {
     const apiErr = toApiError(e);
-    if (apiErr.status >= 500) log.error(`${req.method} ${req.path}:`, e && e.stack ? e.stack : e);
+    if (apiErr.code === 'internal') log.error(`${req.method} ${req.path}:`, e && e.stack ? e.stack : e);
     sendError(res, apiErr);
   };
 }

@@ -103,7 +103,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       handler(ws, data);
     } catch (e) {
       const apiErr = toApiError(e);
-      if (apiErr.status >= 500) log.error(`ws ${frame.type}:`, e && e.stack ? e.stack : e);
+      if (apiErr.code === 'internal') log.error(`ws ${frame.type}:`, e && e.stack ? e.stack : e);
       const out = { code: apiErr.code, message: apiErr.message };
       if (typeof data.id === 'string') out.id = data.id;
       sendFrame(ws, 'error', out);

@@ -1,0 +1,229 @@
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket } = require('./helpers');
+
+let srv;
+let agentToken;
+before(async () => {
+  srv = await startServer({ ringTimeoutMs: 400, leftGraceMs: 200 });
+  agentToken = await agentLogin(srv);
+});
+after(async () => {
+  await srv.close();
+});
+
+const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, body });
+const callpeer = (v, extra = {}) => callKefu(v, { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId, ...extra });
+
+async function callMessages(v) {
+  const h = await api(srv, 'GET', '/api/messages', { token: v.token });
+  return h.json.messages.filter((m) => m.kind === 'call');
+}
+
+async function setup(name) {
+  const v = await newVisitor(srv, name);
+  const tab = await visitorSocket(srv, v.token);
+  const agent = await agentSocket(srv, agentToken);
+  return { v, tab, agent, done: () => [tab, agent].forEach((c) => c.close()) };
+}
+
+test('no agent online: callpeer is 503 offline', async () => {
+  const v = await newVisitor(srv);
+  const r = await callpeer(v);
+  assert.equal(r.status, 503);
+  assert.equal(r.json.error.code, 'offline');
+});
+
+test('forged visitor_id is 403, unknown action 400, unknown kefu 404', async () => {
+  const { v, done } = await setup();
+  const other = await newVisitor(srv);
+  const forged = await callKefu(v, { action: 'callpeer', kefu_id: 'kefu1', visitor_id: other.visitorId });
+  assert.equal(forged.status, 403);
+  assert.equal(forged.json.error.code, 'forbidden');
+  const bad = await callKefu(v, { action: 'dance' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.code, 'bad_request');
+  const kefu = await callKefu(v, { action: 'callpeer', kefu_id: 'kefu9' });
+  assert.equal(kefu.status, 404);
+  done();
+});
+
+test('callpeer rings the agent; accept sends the visitor the agent peer id as a bare string', async () => {
+  const { v, tab, agent, done } = await setup('来电访客');
+  const r = await callpeer(v, { video: true, peer_id: 'visitorpeer1' });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.ok, true);
+  assert.match(r.json.callId, /^c_/);
+  const ring = (await agent.next('call')).data;
+  assert.equal(ring.visitorId, v.visitorId);
+  assert.equal(ring.name, '来电访客');
+  assert.equal(ring.video, true);
+  assert.equal(ring.callId, r.json.callId);
+  assert.equal(ring.peerId, 'visitorpeer1');
+
+  // A second call while this one rings is a conflict.
+  const again = await callpeer(v);
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error.code, 'conflict');
+
+  const rawFrames = [];
+  tab.ws.on('message', (m) => rawFrames.push(m.toString()));
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agent-peer-42' });
+  const accept = await tab.next('accept');
+  assert.deepEqual(accept, { type: 'accept', data: 'agent-peer-42' });
+  // Exactly the seed's wire shape.
+  assert.ok(rawFrames.includes('{"type":"accept","data":"agent-peer-42"}'), rawFrames.join('\n'));
+
+  // Still a conflict while the call runs.
+  assert.equal((await callpeer(v)).status, 409);
+
+  // Visitor hangs up: agents get call_end, one history line is recorded for both sides.
+  const hang = await callKefu(v, { action: 'hangup', call_id: r.json.callId, duration: 0 });
+  assert.equal(hang.status, 200);
+  assert.equal(hang.json.outcome, 'completed');
+  const end = (await agent.next('call_end')).data;
+  assert.deepEqual(end, { visitorId: v.visitorId, callId: r.json.callId, reason: 'hangup' });
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(line.from, 'system');
+  assert.deepEqual(line.call, { video: true, duration: 0, outcome: 'completed' });
+  assert.equal(line.text, '视频通话 00:00');
+  const atAgent = (await agent.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(atAgent.seq, line.seq);
+
+  // Repeating the hangup (or ending it again) changes nothing and records nothing new.
+  assert.equal((await callKefu(v, { action: 'hangup', call_id: r.json.callId })).status, 200);
+  assert.equal((await callKefu(v, { action: 'end', call_id: r.json.callId, outcome: 'failed' })).json.outcome, 'completed');
+  agent.send('hangup', { visitorId: v.visitorId });
+  assert.equal((await agent.next('error')).data.code, 'not_found');
+  assert.equal((await callMessages(v)).length, 1);
+  done();
+});
+
+test('agent reject: visitor gets reject, history says 已拒绝', async () => {
+  const { v, tab, agent, done } = await setup();
+  const r = await callpeer(v);
+  await agent.next('call');
+  agent.send('reject', { visitorId: v.visitorId });
+  assert.deepEqual((await tab.next('reject')).data, { reason: 'rejected' });
+  assert.equal((await agent.next('call_end')).data.reason, 'rejected');
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(line.text, '已拒绝');
+  assert.deepEqual(line.call, { video: false, duration: 0, outcome: 'rejected' });
+  // The call is over: a new one may ring.
+  const next = await callpeer(v);
+  assert.equal(next.status, 200);
+  assert.notEqual(next.json.callId, r.json.callId);
+  await callKefu(v, { action: 'cancel', call_id: next.json.callId });
+  done();
+});
+
+test('agent hangup after accept: visitor gets hangup reason agent, one completed record', async () => {
+  const { v, tab, agent, done } = await setup();
+  await callpeer(v);
+  await agent.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer7' });
+  await tab.next('accept');
+  agent.send('hangup', { visitorId: v.visitorId });
+  assert.deepEqual((await tab.next('hangup')).data, { reason: 'agent' });
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(line.call.outcome, 'completed');
+  assert.match(line.text, /^语音通话 \d\d:\d\d$/);
+  assert.equal((await callMessages(v)).length, 1);
+  done();
+});
+
+test('visitor cancel while ringing: agents get call_end cancelled, history says 已取消', async () => {
+  const { v, tab, agent, done } = await setup();
+  const r = await callpeer(v);
+  await agent.next('call');
+  const c = await callKefu(v, { action: 'cancel', call_id: r.json.callId });
+  assert.equal(c.json.outcome, 'cancelled');
+  assert.equal((await agent.next('call_end')).data.reason, 'cancelled');
+  assert.equal((await tab.next('message', { where: (d) => d.kind === 'call' })).data.text, '已取消');
+  const unknown = await callKefu(v, { action: 'cancel', call_id: 'c_nope' });
+  assert.equal(unknown.status, 404);
+  done();
+});
+
+test('a visitor cannot end another visitor\'s call', async () => {
+  const { v, agent, done } = await setup();
+  const other = await newVisitor(srv);
+  const r = await callpeer(v);
+  await agent.next('call');
+  const x = await callKefu(other, { action: 'hangup', call_id: r.json.callId });
+  assert.equal(x.status, 404);
+  await callKefu(v, { action: 'cancel', call_id: r.json.callId });
+  done();
+});
+
+test('ring timeout: missed, agents get call_end, visitor gets hangup timeout', async () => {
+  const { v, tab, agent, done } = await setup();
+  await callpeer(v);
+  await agent.next('call');
+  assert.equal((await agent.next('call_end', { timeout: 2000 })).data.reason, 'timeout');
+  assert.deepEqual((await tab.next('hangup')).data, { reason: 'timeout' });
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(line.text, '未接通');
+  assert.equal(line.call.outcome, 'missed');
+  done();
+});
+
+test('visitor end with outcome failed is recorded', async () => {
+  const { v, tab, agent, done } = await setup();
+  const r = await callpeer(v, { video: true });
+  await agent.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'p1' });
+  await tab.next('accept');
+  const e = await callKefu(v, { action: 'end', call_id: r.json.callId, outcome: 'failed' });
+  assert.equal(e.json.outcome, 'failed');
+  assert.equal((await agent.next('call_end')).data.reason, 'failed');
+  assert.equal((await tab.next('message', { where: (d) => d.kind === 'call' })).data.call.outcome, 'failed');
+  const bad = await callKefu(v, { action: 'end', call_id: r.json.callId, outcome: 'weird' });
+  assert.equal(bad.status, 200, 'an ended call is not re-validated');
+  done();
+});
+
+test('visitor sockets all gone during a call: agents get call_end visitor_left after the grace', async () => {
+  const { v, tab, agent, done } = await setup();
+  await callpeer(v);
+  await agent.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'p2' });
+  await tab.next('accept');
+  tab.close();
+  const end = (await agent.next('call_end', { timeout: 2000 })).data;
+  assert.equal(end.reason, 'visitor_left');
+  const line = (await agent.next('message', { where: (d) => d.kind === 'call' && d.visitorId === v.visitorId })).data;
+  assert.equal(line.call.outcome, 'completed');
+  done();
+});
+
+test('a second agent tab stops ringing when the call is answered elsewhere; accept needs a valid peer id', async () => {
+  const { v, tab, agent, done } = await setup();
+  const second = await agentSocket(srv, agentToken);
+  await callpeer(v);
+  await agent.next('call');
+  await second.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'bad id!' });
+  assert.equal((await agent.next('error')).data.code, 'bad_request');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'goodpeer' });
+  await tab.next('accept');
+  assert.equal((await second.next('call_end')).data.reason, 'answered_elsewhere');
+  second.send('accept', { visitorId: v.visitorId, peerId: 'otherpeer' });
+  assert.equal((await second.next('error')).data.code, 'conflict');
+  agent.send('hangup', { visitorId: v.visitorId });
+  await tab.next('hangup');
+  second.close();
+  done();
+});
+
+test('an agent console that reconnects sees calls still ringing in hello', async () => {
+  const { v, agent, done } = await setup();
+  const r = await callpeer(v);
+  await agent.next('call');
+  const late = await agentSocket(srv, agentToken);
+  assert.ok(late.hello.calls.some((c) => c.callId === r.json.callId && c.state === 'ringing'));
+  await callKefu(v, { action: 'cancel', call_id: r.json.callId });
+  late.close();
+  done();
+});

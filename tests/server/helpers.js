@@ -1,0 +1,161 @@
+'use strict';
+// Shared helpers for the server tests: an in-process server on port 0 with a temp data dir,
+// a small JSON HTTP client and a WebSocket client that queues frames.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { createRequire } = require('module');
+
+const shellRequire = createRequire(path.join(__dirname, '../../shell/package.json'));
+const WebSocket = shellRequire('ws');
+const { start } = require('../../shell/server.js');
+
+function tempDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
+}
+
+async function startServer(options = {}) {
+  const dataDir = options.dataDir || tempDir();
+  const srv = await start({ port: 0, host: '127.0.0.1', dataDir, quiet: true, configFile: false, ...options });
+  srv.dataDir = dataDir;
+  srv.wsUrl = srv.url.replace(/^http/, 'ws');
+  return srv;
+}
+
+async function api(srv, method, p, { token, body, raw, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !h['content-type']) h['content-type'] = 'application/json';
+  const res = await fetch(srv.url + p, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+async function newVisitor(srv, name) {
+  const r = await api(srv, 'POST', '/api/visitors', { body: name ? { name } : {} });
+  if (r.status !== 201) throw new Error(`visitor creation failed: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+async function agentLogin(srv, username = 'kefu1', password = 'kefu123') {
+  const r = await api(srv, 'POST', '/api/agent/login', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// A WebSocket that keeps every frame; next(type) resolves with the first unseen frame of that type.
+function wsClient(srv, p) {
+  const ws = new WebSocket(srv.wsUrl + p);
+  const frames = [];
+  const waiters = [];
+  let closeInfo = null;
+  const closeWaiters = [];
+
+  ws.on('message', (raw) => {
+    let f;
+    try {
+      f = JSON.parse(raw.toString());
+    } catch {
+      f = { type: '<non-json>', data: raw.toString() };
+    }
+    frames.push(f);
+    flush();
+  });
+  ws.on('error', () => {});
+  ws.on('close', (code, reason) => {
+    closeInfo = { code, reason: reason.toString() };
+    closeWaiters.splice(0).forEach((fn) => fn(closeInfo));
+  });
+
+  function flush() {
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i];
+      const idx = frames.findIndex((f) => !f.__taken && w.match(f));
+      if (idx !== -1) {
+        frames[idx].__taken = true;
+        waiters.splice(i--, 1);
+        clearTimeout(w.timer);
+        const { __taken, ...f } = frames[idx]; // eslint-disable-line no-unused-vars
+        w.resolve(f);
+      }
+    }
+  }
+
+  const client = {
+    ws,
+    frames,
+    opened: new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    }),
+    send(type, data) {
+      ws.send(JSON.stringify({ type, data }));
+    },
+    sendRaw(text) {
+      ws.send(text);
+    },
+    next(type, { timeout = 2000, where = () => true } = {}) {
+      return new Promise((resolve, reject) => {
+        const w = { match: (f) => f.type === type && where(f.data), resolve };
+        w.timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(w), 1);
+          reject(new Error(`timed out waiting for a "${type}" frame; got ${JSON.stringify(frames.map((f) => f.type))}`));
+        }, timeout);
+        waiters.push(w);
+        flush();
+      });
+    },
+    // Resolves false if no such frame arrives within `ms`.
+    async none(type, ms = 300) {
+      try {
+        await client.next(type, { timeout: ms });
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    closed(timeout = 3000) {
+      if (closeInfo) return Promise.resolve(closeInfo);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('socket did not close')), timeout);
+        closeWaiters.push((info) => {
+          clearTimeout(t);
+          resolve(info);
+        });
+      });
+    },
+    close() {
+      ws.close();
+    },
+  };
+  return client;
+}
+
+async function visitorSocket(srv, token) {
+  const c = wsClient(srv, '/ws/visitor');
+  await c.opened;
+  c.send('auth', { token });
+  c.hello = (await c.next('hello')).data;
+  return c;
+}
+
+async function agentSocket(srv, token) {
+  const c = wsClient(srv, '/ws/agent');
+  await c.opened;
+  c.send('auth', { token });
+  c.hello = (await c.next('hello')).data;
+  return c;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+module.exports = { WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep };
