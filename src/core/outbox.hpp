@@ -1,0 +1,65 @@
+// The visitor's messages the server has not acknowledged yet, in send order. Every (re)connection writes
+// each live entry once; the server stores a message id once and acknowledges repeats with the same seq, so
+// resending after a drop is safe and delivery is exactly-once. A message the server refuses stays here as
+// failed, with the reason, until the visitor retries or discards it: never resent on its own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kefu {
+
+using RandomFn = std::function<std::uint64_t()>;
+
+// A client message id: "m_" + base-36 time + base-36 random. Unique enough per conversation.
+std::string newClientId(std::int64_t nowMs, const RandomFn& random);
+
+struct OutboxEntry {
+    std::string id;
+    std::string text;
+    std::int64_t queuedMs = 0;     // when it was (re)queued: the delivery deadline counts from here
+    std::uint64_t writtenOn = 0;   // connection it was last written to; 0 = not written yet
+    int writes = 0;                // how many times it went on the wire
+    bool failed = false;
+    std::string errorCode;
+    std::string errorMessage;
+};
+
+class Outbox {
+  public:
+    // False if `id` is already queued.
+    bool enqueue(std::string id, std::string text, std::int64_t nowMs);
+
+    // Writes, in order, every live entry not yet written on `connection` (a number that changes with every
+    // new socket). Returns how many were written.
+    int flush(std::uint64_t connection, const std::function<void(const OutboxEntry&)>& write);
+
+    // The server acknowledged `id`: it leaves the outbox. False for an unknown id (e.g. a repeated ack).
+    bool ack(const std::string& id);
+    // The server refused `id` (or it timed out): kept, marked failed, no longer written.
+    bool fail(const std::string& id, std::string code, std::string message);
+    // The visitor retries a failed entry: it is live again and will be written on the next flush.
+    bool retry(const std::string& id, std::int64_t nowMs);
+    bool remove(const std::string& id);
+
+    // Live entries queued at or before `nowMs - maxAgeMs` become failed with code "timeout"; returns their ids.
+    std::vector<std::string> expire(std::int64_t nowMs, std::int64_t maxAgeMs);
+    // Time of the oldest live entry's queuedMs, or -1 when nothing is live.
+    std::int64_t oldestLiveQueuedMs() const;
+    // Every live entry becomes failed with `code` (the chat gave up); returns their ids.
+    std::vector<std::string> failAll(const std::string& code, const std::string& message);
+
+    const OutboxEntry* find(const std::string& id) const;
+    const std::vector<OutboxEntry>& entries() const { return entries_; }
+    std::size_t size() const { return entries_.size(); }
+    std::size_t liveCount() const;
+    bool empty() const { return entries_.empty(); }
+
+  private:
+    OutboxEntry* findMutable(const std::string& id);
+    std::vector<OutboxEntry> entries_;
+};
+
+} // namespace kefu
