@@ -1,0 +1,551 @@
+#include "call.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kefu {
+
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+using MC = peerjs::MediaConnection;
+
+std::string dump(const OrderedJson& j) {
+    try {
+        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } catch (const std::exception&) {
+        return "{}";
+    }
+}
+
+CallEndReason mediaError(const std::string& name, bool video) {
+    if (name == "NotAllowedError" || name == "SecurityError" || name == "PermissionDeniedError")
+        return CallEndReason::PermissionDenied;
+    if (name == "NotFoundError" || name == "DevicesNotFoundError" || name == "OverconstrainedError")
+        return video ? CallEndReason::NoCamera : CallEndReason::NoMicrophone;
+    // Old Safari throws TypeError instead of leaving navigator.mediaDevices undefined on http:// pages.
+    if (name == "Unsupported" || name == "TypeError") return CallEndReason::InsecureContext;
+    // NotReadableError, TrackStartError, AbortError and anything unknown: the device would not start.
+    return CallEndReason::DeviceBusy;
+}
+
+std::string callIdFrom(const std::string& body) {
+    const auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object()) return {};
+    auto it = j.find("callId");
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string errorCodeFrom(const std::string& body) {
+    const auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object()) return {};
+    auto err = j.find("error");
+    if (err == j.end() || !err->is_object()) return {};
+    auto code = err->find("code");
+    return code != err->end() && code->is_string() ? code->get<std::string>() : std::string();
+}
+
+bool samePeerServer(const peerjs::Options& a, const peerjs::Options& b) {
+    return a.host == b.host && a.port == b.port && a.normalizedPath() == b.normalizedPath() && a.key == b.key &&
+           a.secure == b.secure && a.fetchId == b.fetchId && a.idPrefix == b.idPrefix;
+}
+
+} // namespace
+
+const char* toString(CallState state) {
+    switch (state) {
+    case CallState::Idle: return "idle";
+    case CallState::Requesting: return "requesting";
+    case CallState::Ringing: return "ringing";
+    case CallState::Connecting: return "connecting";
+    case CallState::InCall: return "in-call";
+    case CallState::Ended: return "ended";
+    case CallState::Failed: return "failed";
+    }
+    return "idle";
+}
+
+const char* toString(CallEndReason reason) {
+    switch (reason) {
+    case CallEndReason::None: return "none";
+    case CallEndReason::HungUpLocal: return "hangup-local";
+    case CallEndReason::HungUpRemote: return "hangup-remote";
+    case CallEndReason::PermissionDenied: return "permission-denied";
+    case CallEndReason::NoCamera: return "no-camera";
+    case CallEndReason::NoMicrophone: return "no-microphone";
+    case CallEndReason::InsecureContext: return "insecure-context";
+    case CallEndReason::DeviceBusy: return "device-busy";
+    case CallEndReason::ServerUnreachable: return "server-unreachable";
+    case CallEndReason::IdTaken: return "id-taken";
+    case CallEndReason::AgentUnreachable: return "agent-unreachable";
+    case CallEndReason::NoAnswer: return "no-answer";
+    case CallEndReason::Rejected: return "rejected";
+    case CallEndReason::AgentOffline: return "agent-offline";
+    case CallEndReason::Busy: return "busy";
+    case CallEndReason::ConnectionLost: return "connection-lost";
+    case CallEndReason::Cancelled: return "cancelled";
+    }
+    return "none";
+}
+
+CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFactory sockets, HttpFn http,
+                               MediaDevices& devices, RtcPeerConnectionFactory rtc)
+    : config_(std::move(config)), scheduler_(scheduler), http_(std::move(http)), devices_(devices),
+      rtc_(std::move(rtc)), signaling_(config_.peer, scheduler, std::move(sockets), http_) {
+    signaling_.onStateChange(alive_.guard([this](peerjs::Signaling::State s) { handleSignalingState(s); }));
+}
+
+CallController::~CallController() {
+    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_}) {
+        if (t) scheduler_.cancel(t);
+    }
+    signaling_.onStateChange(nullptr);
+    if (media_) {
+        media_->onStateChange(nullptr);
+        media_->onRemoteTrack(nullptr);
+    }
+    media_.reset(); // closes the peer connection before the signalling it is attached to goes away
+    retired_.clear();
+    if (localStream_ >= 0) devices_.stopStream(localStream_);
+}
+
+void CallController::setConfig(CallConfig config) {
+    const bool moved = !samePeerServer(config_.peer, config.peer);
+    config_ = std::move(config);
+    signaling_.setOptions(config_.peer);
+    if (moved && !isActive() && signaling_.state() != peerjs::Signaling::State::Idle) signaling_.close();
+}
+
+void CallController::prepare() { ensureSignaling(); }
+
+void CallController::ensureSignaling() {
+    using S = peerjs::Signaling::State;
+    const S s = signaling_.state();
+    if (s == S::Idle || s == S::Closed || s == S::Failed) signaling_.open();
+}
+
+bool CallController::isActive() const {
+    return state_ == CallState::Requesting || state_ == CallState::Ringing || state_ == CallState::Connecting ||
+           state_ == CallState::InCall;
+}
+
+bool CallController::start(bool video) {
+    if (isActive()) return false;
+    const unsigned gen = ++generation_;
+    video_ = video;
+    canFallback_ = false;
+    muted_ = false;
+    cameraEnabled_ = true;
+    mediaReady_ = false;
+    hasAudio_ = hasVideo_ = false;
+    callpeerSent_ = false;
+    signalingRetried_ = false;
+    localStream_ = -1;
+    remoteStream_ = -1;
+    remoteHasVideo_ = false;
+    callId_.clear();
+    agentPeer_.clear();
+    pendingAgentPeer_.clear();
+    startMs_ = endMs_ = 0;
+    setState(CallState::Requesting);
+    if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
+
+    // The permission prompt and the PeerJS registration run in parallel.
+    devices_.getUserMedia(true, video, alive_.guard([this, gen](MediaResult r) { handleMedia(gen, r); }));
+    if (gen != generation_ || state_ != CallState::Requesting) return true;
+    ensureSignaling();
+    if (gen != generation_ || state_ != CallState::Requesting) return true;
+    proceed();
+    return true;
+}
+
+void CallController::handleMedia(unsigned gen, const MediaResult& r) {
+    if (gen != generation_ || state_ != CallState::Requesting) {
+        // The call ended while the prompt was open: release the devices at once.
+        if (r.ok && r.streamHandle >= 0) devices_.stopStream(r.streamHandle);
+        return;
+    }
+    if (!r.ok) {
+        const CallEndReason reason = mediaError(r.errorName, video_);
+        canFallback_ = reason == CallEndReason::NoCamera;
+        finish(CallState::Failed, reason);
+        return;
+    }
+    localStream_ = r.streamHandle;
+    hasAudio_ = r.hasAudio;
+    hasVideo_ = r.hasVideo;
+    if (!hasAudio_) {
+        finish(CallState::Failed, CallEndReason::NoMicrophone);
+        return;
+    }
+    if (video_ && !hasVideo_) {
+        canFallback_ = true;
+        finish(CallState::Failed, CallEndReason::NoCamera);
+        return;
+    }
+    mediaReady_ = true;
+    changed();
+    proceed();
+}
+
+void CallController::proceed() {
+    if (state_ == CallState::Requesting && mediaReady_ && signaling_.isOpen() && !callpeerSent_) postCallpeer();
+}
+
+void CallController::postCallpeer() {
+    callpeerSent_ = true;
+    OrderedJson body;
+    body["action"] = "callpeer";
+    body["kefu_id"] = config_.kefuId;
+    body["visitor_id"] = config_.visitorId;
+    body["video"] = video_;
+    body["peer_id"] = signaling_.id();
+    const unsigned gen = generation_;
+    if (!http_) {
+        finish(CallState::Failed, CallEndReason::ServerUnreachable);
+        return;
+    }
+    http_("POST", config_.apiBase + "/2/callKefu", dump(body), config_.visitorToken,
+          alive_.guard([this, gen](HttpResponse r) { handleCallpeer(gen, r); }));
+}
+
+void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
+    const std::string callId = r.status == 200 ? callIdFrom(r.body) : std::string();
+    if (gen != generation_ || state_ != CallState::Requesting) {
+        // Given up while the request was in flight: the agents are ringing now, stop them.
+        if (gen == cancelGeneration_ && !callId.empty()) {
+            OrderedJson body;
+            body["action"] = "cancel";
+            body["call_id"] = callId;
+            postAction(dump(body));
+        }
+        return;
+    }
+    if (r.status == 200) {
+        callId_ = callId;
+        ringTimer_ = scheduler_.after(config_.ringTimeoutMs, alive_.guard([this, gen] {
+            ringTimer_ = 0;
+            if (gen != generation_ || state_ != CallState::Ringing) return;
+            postEnd("missed");
+            finish(CallState::Failed, CallEndReason::NoAnswer);
+        }));
+        setState(CallState::Ringing);
+        if (gen != generation_ || state_ != CallState::Ringing) return;
+        if (!pendingAgentPeer_.empty()) accept(pendingAgentPeer_);
+        return;
+    }
+    if (r.status == 409) {
+        finish(CallState::Failed, CallEndReason::Busy);
+    } else if (r.status == 503 && (errorCodeFrom(r.body) == "offline" || r.body.empty())) {
+        finish(CallState::Failed, CallEndReason::AgentOffline);
+    } else {
+        finish(CallState::Failed, CallEndReason::ServerUnreachable);
+    }
+}
+
+void CallController::onAccept(const std::string& agentPeerId) {
+    if (state_ == CallState::Requesting && callpeerSent_) {
+        pendingAgentPeer_ = agentPeerId; // the chat socket overtook our HTTP response
+        return;
+    }
+    if (state_ == CallState::Ringing) accept(agentPeerId);
+}
+
+void CallController::accept(const std::string& agentPeerId) {
+    if (ringTimer_) scheduler_.cancel(ringTimer_);
+    ringTimer_ = 0;
+    pendingAgentPeer_.clear();
+    agentPeer_ = agentPeerId;
+    if (!peerjs::isValidId(agentPeerId)) {
+        // Stock peerjs on the agent side would never have registered such an id.
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::AgentUnreachable);
+        return;
+    }
+    const unsigned gen = generation_;
+    connectTimer_ = scheduler_.after(config_.connectTimeoutMs, alive_.guard([this, gen] {
+        connectTimer_ = 0;
+        if (gen != generation_ || state_ != CallState::Connecting) return;
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ConnectionLost);
+    }));
+    setState(CallState::Connecting);
+    if (gen != generation_ || state_ != CallState::Connecting) return;
+    if (signaling_.isOpen()) {
+        placeCall();
+    } else if (!reopenSignaling()) {
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ServerUnreachable);
+    }
+    // otherwise placeCall() runs when the registration is back (handleSignalingState)
+}
+
+void CallController::placeCall() {
+    if (media_ || state_ != CallState::Connecting) return;
+    std::unique_ptr<RtcPeerConnection> pc = rtc_ ? rtc_(config_.iceServersJson) : nullptr;
+    if (!pc) {
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ConnectionLost);
+        return;
+    }
+    MC::Config mcConfig;
+    mcConfig.disconnectGraceMs = config_.disconnectGraceMs;
+    media_ = std::make_unique<MC>(signaling_, scheduler_, std::move(pc), mcConfig);
+    media_->onStateChange(alive_.guard([this](MC::State s, MC::Reason r) { handleMediaState(s, r); }));
+    media_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
+        if (!isActive()) return;
+        remoteStream_ = handle;
+        if (kind == MediaKind::Video) remoteHasVideo_ = true;
+        if (remoteCb_) {
+            auto cb = remoteCb_;
+            cb(handle, remoteHasVideo_);
+        }
+        changed();
+    }));
+
+    MC::Media m;
+    m.localStream = localStream_;
+    m.sendAudio = hasAudio_;
+    m.sendVideo = hasVideo_ && video_;
+    m.receiveAudio = true;
+    m.receiveVideo = video_; // a voice call offers audio only; the agent's camera stays private
+    OrderedJson meta;
+    meta["video"] = video_;
+    meta["visitorId"] = config_.visitorId;
+    meta["name"] = config_.visitorName;
+    meta["callId"] = callId_;
+    media_->call(agentPeer_, m, dump(meta));
+}
+
+void CallController::handleMediaState(MC::State s, MC::Reason r) {
+    if (!isActive()) return;
+    switch (s) {
+    case MC::State::Connected:
+        if (state_ == CallState::Connecting) {
+            if (connectTimer_) scheduler_.cancel(connectTimer_);
+            connectTimer_ = 0;
+            startMs_ = scheduler_.nowMs();
+            setState(CallState::InCall);
+        }
+        break;
+    case MC::State::Closed:
+        finish(CallState::Ended, CallEndReason::HungUpRemote);
+        break;
+    case MC::State::Failed:
+        if (r == MC::Reason::PeerUnavailable) {
+            postEnd("failed");
+            finish(CallState::Failed, CallEndReason::AgentUnreachable);
+        } else if (r == MC::Reason::SignalingLost) {
+            postEnd("failed");
+            finish(CallState::Failed, CallEndReason::ServerUnreachable);
+        } else {
+            postEnd("failed");
+            finish(CallState::Failed, CallEndReason::ConnectionLost);
+        }
+        break;
+    case MC::State::New:
+    case MC::State::Offering:
+    case MC::State::Answered:
+        changed();
+        break;
+    }
+}
+
+bool CallController::reopenSignaling() {
+    using S = peerjs::Signaling::State;
+    const S s = signaling_.state();
+    if (s == S::Connecting || s == S::FetchingId) return true;
+    if (signalingRetried_) return false;
+    signalingRetried_ = true;
+    signaling_.open();
+    return true;
+}
+
+void CallController::handleSignalingState(peerjs::Signaling::State s) {
+    using S = peerjs::Signaling::State;
+    const bool lost = s == S::Failed || s == S::Closed;
+    switch (state_) {
+    case CallState::Requesting:
+        if (s == S::Open) {
+            proceed();
+        } else if (lost) {
+            if (callpeerSent_) cancelGeneration_ = generation_;
+            finish(CallState::Failed, signaling_.errorType() == "unavailable-id" ? CallEndReason::IdTaken
+                                                                                  : CallEndReason::ServerUnreachable);
+        }
+        break;
+    case CallState::Ringing:
+        // Nothing depends on our id until the agent accepts: register again (new id) and keep ringing.
+        if (lost && !reopenSignaling()) {
+            postCancel();
+            finish(CallState::Failed, CallEndReason::ServerUnreachable);
+        }
+        break;
+    case CallState::Connecting:
+        if (s == S::Open) {
+            placeCall();
+        } else if (lost) {
+            // Once answered the media path no longer needs the signalling server.
+            if (media_ && (media_->state() == MC::State::Answered || media_->state() == MC::State::Connected)) break;
+            if (media_) {
+                teardownMedia(); // its offer went to a dead registration; start over on a new one
+            }
+            if (!reopenSignaling()) {
+                postEnd("failed");
+                finish(CallState::Failed, CallEndReason::ServerUnreachable);
+            }
+        }
+        break;
+    case CallState::InCall:
+    case CallState::Idle:
+    case CallState::Ended:
+    case CallState::Failed:
+        break; // between calls the registration is renewed lazily by start()/prepare()
+    }
+}
+
+void CallController::onReject(const std::string& reason) {
+    if (state_ != CallState::Ringing && !(state_ == CallState::Requesting && callpeerSent_)) return;
+    CallEndReason r = CallEndReason::Rejected;
+    if (reason == "busy") r = CallEndReason::Busy;
+    else if (reason == "offline") r = CallEndReason::AgentOffline;
+    finish(CallState::Failed, r);
+}
+
+void CallController::onRemoteHangup(const std::string& reason) {
+    if (!isActive()) return;
+    if (state_ == CallState::Requesting && !callpeerSent_) return; // not our call yet
+    if ((state_ == CallState::Requesting || state_ == CallState::Ringing) && reason == "timeout") {
+        finish(CallState::Failed, CallEndReason::NoAnswer);
+        return;
+    }
+    finish(CallState::Ended, CallEndReason::HungUpRemote);
+}
+
+void CallController::hangup() {
+    switch (state_) {
+    case CallState::Requesting:
+    case CallState::Ringing:
+        if (callpeerSent_ && callId_.empty()) cancelGeneration_ = generation_;
+        postCancel();
+        finish(CallState::Ended, CallEndReason::Cancelled);
+        break;
+    case CallState::Connecting:
+    case CallState::InCall: {
+        if (!callId_.empty()) {
+            OrderedJson body;
+            body["action"] = "hangup";
+            body["call_id"] = callId_;
+            body["duration"] = durationSeconds();
+            postAction(dump(body));
+        }
+        finish(CallState::Ended, CallEndReason::HungUpLocal); // hangs the media connection up (LEAVE)
+        break;
+    }
+    case CallState::Idle:
+    case CallState::Ended:
+    case CallState::Failed:
+        break;
+    }
+}
+
+void CallController::shutdown() {
+    hangup();
+    signaling_.close(); // LEAVE to every agent peer we called
+}
+
+bool CallController::setMuted(bool muted) {
+    if (!isActive()) return false;
+    muted_ = muted;
+    if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Audio, !muted);
+    changed();
+    return true;
+}
+
+bool CallController::setCameraEnabled(bool enabled) {
+    if (!isActive() || !video_) return false;
+    cameraEnabled_ = enabled;
+    if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Video, enabled);
+    changed();
+    return true;
+}
+
+int CallController::durationSeconds() const {
+    if (startMs_ == 0) return 0;
+    const std::int64_t end = state_ == CallState::InCall ? scheduler_.nowMs() : endMs_;
+    return end > startMs_ ? static_cast<int>((end - startMs_) / 1000) : 0;
+}
+
+int CallController::elapsedSeconds() const { return durationSeconds(); }
+
+void CallController::postAction(const std::string& bodyJson) {
+    if (!http_) return;
+    // Fire and forget: the outcome of these requests changes nothing on our side.
+    http_("POST", config_.apiBase + "/2/callKefu", bodyJson, config_.visitorToken, [](HttpResponse) {});
+}
+
+void CallController::postCancel() {
+    if (callId_.empty()) return;
+    OrderedJson body;
+    body["action"] = "cancel";
+    body["call_id"] = callId_;
+    postAction(dump(body));
+}
+
+void CallController::postEnd(const char* outcome) {
+    if (callId_.empty()) return;
+    OrderedJson body;
+    body["action"] = "end";
+    body["call_id"] = callId_;
+    body["outcome"] = outcome;
+    if (startMs_ != 0) body["duration"] = durationSeconds();
+    postAction(dump(body));
+}
+
+void CallController::finish(CallState terminal, CallEndReason reason) {
+    if (state_ == CallState::InCall) endMs_ = scheduler_.nowMs();
+    for (TimerId* t : {&ringTimer_, &connectTimer_}) {
+        if (*t) scheduler_.cancel(*t);
+        *t = 0;
+    }
+    teardownMedia();
+    if (localStream_ >= 0) devices_.stopStream(localStream_);
+    localStream_ = -1;
+    remoteStream_ = -1;
+    mediaReady_ = false;
+    pendingAgentPeer_.clear();
+    ++generation_;
+    setState(terminal, reason);
+}
+
+void CallController::teardownMedia() {
+    if (!media_) return;
+    media_->onStateChange(nullptr);
+    media_->onRemoteTrack(nullptr);
+    media_->hangup(); // LEAVE to the agent if our offer went out, then close dc + pc; no-op if already over
+    retired_.push_back(std::move(media_));
+    if (!reapTimer_) reapTimer_ = scheduler_.after(0, alive_.guard([this] { reap(); }));
+}
+
+void CallController::reap() {
+    reapTimer_ = 0;
+    retired_.clear();
+}
+
+void CallController::setState(CallState s, CallEndReason r) {
+    state_ = s;
+    reason_ = r;
+    if (stateCb_) {
+        auto cb = stateCb_;
+        cb(s, r);
+    }
+    changed();
+}
+
+void CallController::changed() {
+    if (changeCb_) {
+        auto cb = changeCb_;
+        cb();
+    }
+}
+
+} // namespace kefu

@@ -1,0 +1,186 @@
+// The visitor's voice/video call: the state machine behind the 语音 / 视频 buttons and the JS API.
+//
+//   start(video) ─► Requesting ─(getUserMedia ok, PeerJS registered, POST callpeer 200)─► Ringing
+//   Ringing ─(chat `accept` with the agent's peer id)─► Connecting ─(ICE connected)─► InCall
+//   any active state ─► Ended (hung up, cancelled) or Failed (with a CallEndReason)
+//
+// Every exit stops the local tracks (camera light off) and closes the RTCPeerConnection. One controller
+// serves any number of calls in sequence; its PeerJS registration survives between calls.
+#pragma once
+
+#include "media.hpp"
+#include "peerjs/media_connection.hpp"
+#include "peerjs/options.hpp"
+#include "peerjs/socket.hpp"
+#include "platform.hpp"
+#include "rtc.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kefu {
+
+enum class CallState { Idle, Requesting, Ringing, Connecting, InCall, Ended, Failed };
+
+// "idle", "requesting", "ringing", "connecting", "in-call", "ended", "failed"
+const char* toString(CallState state);
+
+enum class CallEndReason {
+    None,
+    HungUpLocal,       // ended: the visitor hung up
+    HungUpRemote,      // ended: the agent hung up
+    PermissionDenied,  // getUserMedia NotAllowedError / SecurityError (also a frame without allow="camera; microphone")
+    NoCamera,          // NotFoundError in a video call; canFallbackToVoice() is then true
+    NoMicrophone,      // NotFoundError in a voice call, or a stream without audio
+    InsecureContext,   // navigator.mediaDevices missing: http:// page or a very old browser
+    DeviceBusy,        // NotReadableError: another application holds the device
+    ServerUnreachable, // backend or PeerJS server not reachable
+    IdTaken,           // PeerJS refused our id twice
+    AgentUnreachable,  // the agent's peer id is not connected to the PeerJS server (EXPIRE)
+    NoAnswer,          // nobody accepted within the ring timeout
+    Rejected,          // the agent declined
+    AgentOffline,      // 503 offline: no agent online
+    Busy,              // 409: a call is already ringing or running for this visitor
+    ConnectionLost,    // ICE failed / never connected / dropped for too long
+    Cancelled,         // ended: the visitor gave up before the agent accepted
+};
+
+// "none", "hangup-local", "hangup-remote", "permission-denied", "no-camera", "no-microphone", "insecure-context",
+// "device-busy", "server-unreachable", "id-taken", "agent-unreachable", "no-answer", "rejected",
+// "agent-offline", "busy", "connection-lost", "cancelled"
+const char* toString(CallEndReason reason);
+
+struct CallConfig {
+    std::string apiBase;      // backend origin, e.g. "https://kefu.example.com" (POST {apiBase}/2/callKefu)
+    std::string visitorToken; // Bearer token of the visitor
+    std::string visitorId;
+    std::string kefuId;       // the agent (kefu) being called
+    std::string visitorName;  // shown to the agent, through the offer metadata
+    peerjs::Options peer;     // the "peer" object of GET /api/config
+    std::string iceServersJson = "[]"; // the "iceServers" array of GET /api/config
+    int ringTimeoutMs = 30000;
+    int connectTimeoutMs = 20000; // from accept to ICE connected
+    int disconnectGraceMs = 5000; // see MediaConnection::Config
+};
+
+class CallController {
+  public:
+    CallController(CallConfig config, Scheduler& scheduler, SocketFactory sockets, HttpFn http, MediaDevices& devices,
+                   RtcPeerConnectionFactory rtc);
+    ~CallController(); // releases devices and the connection silently; use shutdown() to tell the others
+    CallController(const CallController&) = delete;
+    CallController& operator=(const CallController&) = delete;
+
+    // Identity and servers. Takes effect for the next call; a changed PeerJS server drops the registration.
+    void setConfig(CallConfig config);
+    const CallConfig& config() const { return config_; }
+
+    // Registers with the PeerJS server ahead of the click, so start() does not wait for it.
+    void prepare();
+
+    // Starts a call. False (and nothing happens) while another call is active.
+    bool start(bool video);
+    // Cancels (before the agent accepted) or hangs up (after). No-op when no call is active.
+    void hangup();
+    // Page unload: ends any call, telling the agent (LEAVE) and the backend, and leaves the PeerJS server.
+    void shutdown();
+
+    // Inputs from the chat socket (docs/PROTOCOL.md §4): `accept` (the agent's peer id), `reject`
+    // (data.reason: "rejected" | "busy" | "offline") and `hangup` (data.reason: "agent" | "timeout" | …).
+    void onAccept(const std::string& agentPeerId);
+    void onReject(const std::string& reason = "rejected");
+    void onRemoteHangup(const std::string& reason = "agent");
+
+    // Local audio on/off (track.enabled). False when no call is active.
+    bool setMuted(bool muted);
+    bool muted() const { return muted_; }
+    // Local camera on/off in a video call. False in voice calls or when no call is active.
+    bool setCameraEnabled(bool enabled);
+    bool cameraEnabled() const { return cameraEnabled_; }
+
+    CallState state() const { return state_; }
+    CallEndReason reason() const { return reason_; }
+    bool isActive() const;
+    bool isVideo() const { return video_; }
+    // After Failed/NoCamera in a video call: the UI may offer a voice call instead.
+    bool canFallbackToVoice() const { return canFallback_; }
+    // Seconds in InCall; frozen once the call ends.
+    int elapsedSeconds() const;
+    int localStream() const { return localStream_; }   // preview; -1 when none
+    int remoteStream() const { return remoteStream_; } // for <video>/<audio> srcObject; -1 when none
+    bool remoteHasVideo() const { return remoteHasVideo_; }
+    const std::string& callId() const { return callId_; }
+    const std::string& agentPeerId() const { return agentPeer_; }
+    peerjs::Signaling& signaling() { return signaling_; }
+
+    void onStateChange(std::function<void(CallState, CallEndReason)> cb) { stateCb_ = std::move(cb); }
+    // Anything visible changed (state, streams, mute, camera): redraw.
+    void onChange(std::function<void()> cb) { changeCb_ = std::move(cb); }
+    // The remote stream to attach (fires once per remote track, like peerjs' `stream`).
+    void onRemoteStream(std::function<void(int handle, bool hasVideo)> cb) { remoteCb_ = std::move(cb); }
+
+  private:
+    void ensureSignaling();
+    void handleMedia(unsigned generation, const MediaResult& r);
+    void proceed();
+    void postCallpeer();
+    void handleCallpeer(unsigned generation, const HttpResponse& r);
+    void accept(const std::string& agentPeerId);
+    void placeCall();
+    void handleMediaState(peerjs::MediaConnection::State s, peerjs::MediaConnection::Reason r);
+    void handleSignalingState(peerjs::Signaling::State s);
+    bool reopenSignaling();
+    void postAction(const std::string& bodyJson);
+    void postCancel();
+    void postEnd(const char* outcome);
+    void finish(CallState terminal, CallEndReason reason);
+    void teardownMedia();
+    void setState(CallState s, CallEndReason r = CallEndReason::None);
+    void changed();
+    void reap();
+    int durationSeconds() const;
+
+    CallConfig config_;
+    Scheduler& scheduler_;
+    HttpFn http_;
+    MediaDevices& devices_;
+    RtcPeerConnectionFactory rtc_;
+    peerjs::Signaling signaling_;
+
+    CallState state_ = CallState::Idle;
+    CallEndReason reason_ = CallEndReason::None;
+    unsigned generation_ = 0; // one per call; callbacks of an older call are stale
+    unsigned cancelGeneration_ = 0; // a call cancelled while POST callpeer was in flight
+    bool video_ = false;
+    bool canFallback_ = false;
+    bool muted_ = false;
+    bool cameraEnabled_ = true;
+    bool mediaReady_ = false;
+    bool hasAudio_ = false;
+    bool hasVideo_ = false;
+    bool callpeerSent_ = false;
+    bool signalingRetried_ = false;
+    int localStream_ = -1;
+    int remoteStream_ = -1;
+    bool remoteHasVideo_ = false;
+    std::string callId_;
+    std::string agentPeer_;
+    std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response
+    std::int64_t startMs_ = 0;
+    std::int64_t endMs_ = 0;
+    TimerId ringTimer_ = 0;
+    TimerId connectTimer_ = 0;
+    TimerId reapTimer_ = 0;
+
+    std::unique_ptr<peerjs::MediaConnection> media_;
+    std::vector<std::unique_ptr<peerjs::MediaConnection>> retired_; // freed outside their own callbacks
+
+    std::function<void(CallState, CallEndReason)> stateCb_;
+    std::function<void()> changeCb_;
+    std::function<void(int, bool)> remoteCb_;
+    peerjs::AliveToken alive_;
+};
+
+} // namespace kefu

@@ -1,0 +1,224 @@
+#include "media_connection.hpp"
+
+#include "messages.hpp"
+#include "options.hpp"
+
+namespace kefu::peerjs {
+
+const char* toString(MediaConnection::State state) {
+    switch (state) {
+    case MediaConnection::State::New: return "new";
+    case MediaConnection::State::Offering: return "offering";
+    case MediaConnection::State::Answered: return "answered";
+    case MediaConnection::State::Connected: return "connected";
+    case MediaConnection::State::Closed: return "closed";
+    case MediaConnection::State::Failed: return "failed";
+    }
+    return "new";
+}
+
+const char* toString(MediaConnection::Reason reason) {
+    switch (reason) {
+    case MediaConnection::Reason::None: return "none";
+    case MediaConnection::Reason::LocalHangup: return "hangup";
+    case MediaConnection::Reason::RemoteLeave: return "remote-leave";
+    case MediaConnection::Reason::RemoteClose: return "remote-close";
+    case MediaConnection::Reason::PeerUnavailable: return "peer-unavailable";
+    case MediaConnection::Reason::ConnectionLost: return "connection-lost";
+    case MediaConnection::Reason::NegotiationFailed: return "negotiation-failed";
+    case MediaConnection::Reason::SignalingLost: return "network";
+    }
+    return "none";
+}
+
+MediaConnection::MediaConnection(Signaling& signaling, Scheduler& scheduler, std::unique_ptr<RtcPeerConnection> pc)
+    : MediaConnection(signaling, scheduler, std::move(pc), Config{}) {}
+
+MediaConnection::MediaConnection(Signaling& signaling, Scheduler& scheduler, std::unique_ptr<RtcPeerConnection> pc,
+                                 Config config)
+    : signaling_(signaling), scheduler_(scheduler), pc_(std::move(pc)), config_(std::move(config)),
+      connectionId_("mc_" + randomToken()) {}
+
+MediaConnection::~MediaConnection() {
+    if (!isTerminal()) cleanup(false);
+}
+
+bool MediaConnection::call(const std::string& peer, const Media& media, const std::string& metadataJson) {
+    if (state_ != State::New || !pc_ || peer.empty()) return false;
+    peer_ = peer;
+    metadataJson_ = metadataJson;
+    route_ = signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
+
+    pc_->onLocalCandidate(alive_.guard([this](const std::string& c) { handleLocalCandidate(c); }));
+    pc_->onIceConnectionState(alive_.guard([this](const std::string& s) { handleTransport(s); }));
+    pc_->onConnectionState(alive_.guard([this](const std::string& s) { handleTransport(s); }));
+    pc_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
+        if (isTerminal()) return;
+        remoteStream_ = handle;
+        if (trackCb_) {
+            auto cb = trackCb_;
+            cb(kind, handle);
+        }
+    }));
+    pc_->onDataChannelOpen(alive_.guard([this] { dataChannelOpen_ = true; }));
+    pc_->onDataChannelClose(alive_.guard([this] {
+        // peerjs closes the call when the auxiliary channel closes; before it opened, a close means nothing.
+        if (dataChannelOpen_ && !isTerminal()) finish(State::Closed, Reason::RemoteClose, false);
+    }));
+
+    setState(State::Offering);
+    if (state_ != State::Offering) return true; // a handler hung up already
+
+    // Same construction order as peerjs: tracks, then the auxiliary channel, so m-lines are media first.
+    if (media.localStream >= 0) pc_->addStream(media.localStream);
+    if (media.receiveAudio && !media.sendAudio) pc_->addRecvOnly(MediaKind::Audio);
+    if (media.receiveVideo && !media.sendVideo) pc_->addRecvOnly(MediaKind::Video);
+    pc_->createDataChannel(config_.dataChannelLabel, false);
+
+    pc_->createOffer(alive_.guard([this](bool ok, const std::string& sdp, const std::string&) {
+        if (state_ != State::Offering) return;
+        if (!ok || sdp.empty()) {
+            fail(Reason::NegotiationFailed);
+            return;
+        }
+        pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
+            if (state_ != State::Offering) return;
+            if (!done) {
+                fail(Reason::NegotiationFailed);
+                return;
+            }
+            sendOffer(sdp);
+        }));
+    }));
+    return true;
+}
+
+void MediaConnection::sendOffer(const std::string& sdp) {
+    if (!signaling_.send(encodeOffer(peer_, connectionId_, sdp, metadataJson_))) {
+        fail(Reason::SignalingLost);
+        return;
+    }
+    offerSent_ = true;
+    // The agent must see the OFFER before our candidates: it has no PeerConnection to add them to before.
+    auto queued = std::move(localCandidates_);
+    localCandidates_.clear();
+    for (const auto& c : queued) {
+        const std::string frame = encodeCandidate(peer_, connectionId_, c);
+        if (!frame.empty()) signaling_.send(frame);
+    }
+}
+
+void MediaConnection::handleLocalCandidate(const std::string& candidateJson) {
+    if (isTerminal()) return;
+    if (!offerSent_) {
+        localCandidates_.push_back(candidateJson);
+        return;
+    }
+    const std::string frame = encodeCandidate(peer_, connectionId_, candidateJson);
+    // If signalling dropped meanwhile the candidate is lost; ICE often succeeds with the ones already sent.
+    if (!frame.empty()) signaling_.send(frame);
+}
+
+void MediaConnection::handleMessage(const ServerMessage& m) {
+    if (isTerminal()) return;
+    switch (m.type) {
+    case MessageType::Answer:
+        handleAnswer(m);
+        break;
+    case MessageType::Candidate:
+        if (remoteDescriptionSet_) addRemoteCandidate(m.candidateJson);
+        else remoteCandidates_.push_back(m.candidateJson); // addIceCandidate would reject without it
+        break;
+    case MessageType::Expire:
+        // Our OFFER sat on the server unclaimed: the agent's peer id is not connected. After an answer an
+        // EXPIRE only concerns late candidates and the media path may well be fine.
+        if (state_ == State::Offering) fail(Reason::PeerUnavailable);
+        break;
+    case MessageType::Leave:
+        finish(State::Closed, Reason::RemoteLeave, false);
+        break;
+    default:
+        break; // a re-OFFER on our connection would be renegotiation, which stock peerjs never does
+    }
+}
+
+void MediaConnection::handleAnswer(const ServerMessage& m) {
+    if (state_ != State::Offering || answerSeen_ || m.sdpType != "answer") return;
+    answerSeen_ = true;
+    pc_->setRemoteDescription("answer", m.sdp, alive_.guard([this](bool ok, const std::string&) {
+        if (isTerminal()) return;
+        if (!ok) {
+            fail(Reason::NegotiationFailed);
+            return;
+        }
+        remoteDescriptionSet_ = true;
+        if (state_ == State::Offering) setState(State::Answered);
+        if (isTerminal()) return;
+        auto queued = std::move(remoteCandidates_);
+        remoteCandidates_.clear();
+        for (const auto& c : queued) addRemoteCandidate(c);
+    }));
+}
+
+void MediaConnection::addRemoteCandidate(const std::string& candidateJson) {
+    // A rejected candidate is not fatal (peerjs only reports it); the other candidates may still work.
+    pc_->addIceCandidate(candidateJson, [](bool, const std::string&) {});
+}
+
+void MediaConnection::handleTransport(const std::string& state) {
+    if (isTerminal()) return;
+    if (state == "connected" || state == "completed") {
+        if (graceTimer_) scheduler_.cancel(graceTimer_);
+        graceTimer_ = 0;
+        if (state_ == State::Answered) setState(State::Connected);
+    } else if (state == "disconnected") {
+        if (!graceTimer_ && (state_ == State::Answered || state_ == State::Connected)) {
+            graceTimer_ = scheduler_.after(config_.disconnectGraceMs, alive_.guard([this] {
+                graceTimer_ = 0;
+                fail(Reason::ConnectionLost);
+            }));
+        }
+    } else if (state == "failed") {
+        fail(Reason::ConnectionLost);
+    }
+}
+
+void MediaConnection::hangup() {
+    if (isTerminal()) return;
+    finish(State::Closed, Reason::LocalHangup, true);
+}
+
+void MediaConnection::fail(Reason reason) {
+    // Tell the agent unless it cannot hear us anyway: an unknown peer, or no signalling.
+    const bool leave = reason != Reason::PeerUnavailable && reason != Reason::SignalingLost;
+    finish(State::Failed, reason, leave);
+}
+
+void MediaConnection::finish(State terminal, Reason reason, bool sendLeave) {
+    if (isTerminal()) return;
+    cleanup(sendLeave);
+    setState(terminal, reason);
+}
+
+void MediaConnection::cleanup(bool sendLeave) {
+    if (graceTimer_) scheduler_.cancel(graceTimer_);
+    graceTimer_ = 0;
+    // LEAVE closes every connection the agent's peerjs has with us, which is exactly this one.
+    if (sendLeave && offerSent_) signaling_.send(encodeLeave(peer_));
+    if (route_) signaling_.detach(route_);
+    route_ = 0;
+    if (pc_) pc_->close();
+    localCandidates_.clear();
+    remoteCandidates_.clear();
+}
+
+void MediaConnection::setState(State s, Reason r) {
+    state_ = s;
+    reason_ = r;
+    if (stateCb_) {
+        auto cb = stateCb_;
+        cb(s, r);
+    }
+}
+
+} // namespace kefu::peerjs

@@ -1,0 +1,118 @@
+// One outgoing PeerJS media call (the caller side of peerjs' MediaConnection + Negotiator), interoperable
+// with a stock peerjs 1.5.5 callee: the agent sees an ordinary `call` event with our metadata.
+#pragma once
+
+#include "../platform.hpp"
+#include "../rtc.hpp"
+#include "alive.hpp"
+#include "socket.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kefu::peerjs {
+
+class MediaConnection {
+  public:
+    enum class State {
+        New,       // constructed, call() not yet invoked
+        Offering,  // creating / sending the offer, waiting for the ANSWER
+        Answered,  // remote description set, ICE checking
+        Connected, // ICE connected: media flows
+        Closed,    // hung up (locally or by the remote side)
+        Failed,    // could not connect, or the connection was lost
+    };
+
+    enum class Reason {
+        None,
+        LocalHangup,       // hangup()
+        RemoteLeave,       // LEAVE from the remote peer
+        RemoteClose,       // the auxiliary data channel closed after it had opened (remote call.close())
+        PeerUnavailable,   // EXPIRE: the remote id is not connected to the server (peerjs "peer-unavailable")
+        ConnectionLost,    // ICE failed, or disconnected for longer than the grace period
+        NegotiationFailed, // createOffer / setLocalDescription / setRemoteDescription failed (peerjs "webrtc")
+        SignalingLost,     // the offer could not be sent
+    };
+
+    struct Config {
+        // ICE policy: `disconnected` often heals by itself (Wi-Fi roaming, a brief loss), so it is tolerated
+        // this long; `failed` ends the call at once. No ICE restart: stock peerjs cannot renegotiate, so
+        // ending cleanly and letting the visitor call again is the robust choice.
+        int disconnectGraceMs = 5000;
+        // Label of the auxiliary data channel; stock peerjs accepts any label for it.
+        std::string dataChannelLabel = "kefu";
+    };
+
+    struct Media {
+        int localStream = -1; // -1: receive only
+        bool sendAudio = false;   // the local stream has audio tracks
+        bool sendVideo = false;   // the local stream has video tracks
+        bool receiveAudio = true; // kinds we want from the agent; missing send kinds become recvonly
+        bool receiveVideo = false;
+    };
+
+    MediaConnection(Signaling& signaling, Scheduler& scheduler, std::unique_ptr<RtcPeerConnection> pc);
+    MediaConnection(Signaling& signaling, Scheduler& scheduler, std::unique_ptr<RtcPeerConnection> pc, Config config);
+    ~MediaConnection(); // closes the peer connection silently (no LEAVE, no callbacks)
+    MediaConnection(const MediaConnection&) = delete;
+    MediaConnection& operator=(const MediaConnection&) = delete;
+
+    // Starts the offer towards `peer`. `metadataJson` reaches the agent as call.metadata (omitted if empty).
+    // False when already started or without a peer connection.
+    bool call(const std::string& peer, const Media& media, const std::string& metadataJson = "");
+    // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
+    void hangup();
+
+    State state() const { return state_; }
+    Reason reason() const { return reason_; }
+    bool isTerminal() const { return state_ == State::Closed || state_ == State::Failed; }
+    const std::string& peer() const { return peer_; }
+    const std::string& connectionId() const { return connectionId_; }
+    int remoteStream() const { return remoteStream_; } // -1 until the first remote track
+
+    void onStateChange(std::function<void(State, Reason)> cb) { stateCb_ = std::move(cb); }
+    void onRemoteTrack(std::function<void(MediaKind, int remoteStreamHandle)> cb) { trackCb_ = std::move(cb); }
+
+  private:
+    void handleMessage(const ServerMessage& m);
+    void handleAnswer(const ServerMessage& m);
+    void handleLocalCandidate(const std::string& candidateJson);
+    void handleTransport(const std::string& state);
+    void sendOffer(const std::string& sdp);
+    void addRemoteCandidate(const std::string& candidateJson);
+    void fail(Reason reason);
+    void finish(State terminal, Reason reason, bool sendLeave);
+    void cleanup(bool sendLeave);
+    void setState(State s, Reason r = Reason::None);
+
+    Signaling& signaling_;
+    Scheduler& scheduler_;
+    std::unique_ptr<RtcPeerConnection> pc_;
+    Config config_;
+
+    State state_ = State::New;
+    Reason reason_ = Reason::None;
+    std::string peer_;
+    std::string connectionId_;
+    std::string metadataJson_;
+    int route_ = 0;
+    bool offerSent_ = false;
+    bool answerSeen_ = false;
+    bool remoteDescriptionSet_ = false;
+    bool dataChannelOpen_ = false;
+    int remoteStream_ = -1;
+    std::vector<std::string> localCandidates_;  // held until the OFFER is out
+    std::vector<std::string> remoteCandidates_; // held until the remote description is set
+    TimerId graceTimer_ = 0;
+
+    std::function<void(State, Reason)> stateCb_;
+    std::function<void(MediaKind, int)> trackCb_;
+    AliveToken alive_;
+};
+
+const char* toString(MediaConnection::State state);
+const char* toString(MediaConnection::Reason reason);
+
+} // namespace kefu::peerjs

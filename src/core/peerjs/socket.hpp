@@ -1,0 +1,118 @@
+// The PeerJS signalling socket: registers our id on a stock `peer` server, keeps it alive with heartbeats and
+// routes relayed messages to the media connections that own them. One Signaling serves many calls and is
+// best opened before the visitor clicks, so a call only waits for getUserMedia and the backend.
+#pragma once
+
+#include "../platform.hpp"
+#include "alive.hpp"
+#include "messages.hpp"
+#include "options.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace kefu::peerjs {
+
+class Signaling {
+  public:
+    enum class State { Idle, FetchingId, Connecting, Open, Closed, Failed };
+
+    static constexpr int kHeartbeatMs = 5000;    // peerjs pingInterval; server alive_timeout is 60–90 s
+    static constexpr int kOpenTimeoutMs = 10000; // connect + OPEN; a same-token re-attach never sends OPEN
+
+    using Handler = std::function<void(const ServerMessage&)>;
+
+    Signaling(Options options, Scheduler& scheduler, SocketFactory sockets, HttpFn http = {});
+    ~Signaling();
+    Signaling(const Signaling&) = delete;
+    Signaling& operator=(const Signaling&) = delete;
+
+    // New options apply to the next open().
+    void setOptions(Options options) { options_ = std::move(options); }
+    const Options& options() const { return options_; }
+
+    // Registers a fresh id with a fresh token. No-op while FetchingId/Connecting/Open.
+    // Every open() uses a new id: the server may still hold the previous one for a while.
+    void open();
+    // Sends LEAVE to every peer contacted during this session, then closes. State becomes Closed.
+    void close();
+
+    // Sends a frame when Open; false otherwise (the server would only drop it).
+    bool send(const std::string& frame);
+
+    State state() const { return state_; }
+    bool isOpen() const { return state_ == State::Open; }
+    const std::string& id() const { return id_; }
+    const std::string& token() const { return token_; }
+    // After Failed: the peerjs error type ("server-error", "unavailable-id", "network") and its message.
+    const std::string& errorType() const { return errorType_; }
+    const std::string& errorMessage() const { return errorMessage_; }
+
+    void onStateChange(std::function<void(State)> cb) { stateCb_ = std::move(cb); }
+    void onError(std::function<void(const std::string& type, const std::string& message)> cb) { errorCb_ = std::move(cb); }
+
+    // Routes relayed messages from `peer` to `handler`: OFFER/ANSWER/CANDIDATE carrying `connectionId`,
+    // and LEAVE/EXPIRE from that peer (they name no connection). Also remembers the peer for close().
+    // Returns a key for detach(). A handler may detach itself or others while it runs.
+    int attach(const std::string& peer, const std::string& connectionId, Handler handler);
+    void detach(int key);
+
+    // Test and debug hook: the frames routed to nobody (e.g. an OFFER from an agent; we never answer).
+    void onUnrouted(std::function<void(const ServerMessage&)> cb) { unroutedCb_ = std::move(cb); }
+
+  private:
+    struct Route {
+        std::string peer;
+        std::string connectionId;
+        Handler handler;
+    };
+
+    void fetchId();
+    void connect();
+    void handleOpen(unsigned attempt);
+    void handleText(unsigned attempt, const std::string& text);
+    void handleClose(unsigned attempt, int code);
+    void dispatch(const ServerMessage& m);
+    void heartbeat();
+    void fail(const std::string& type, const std::string& message);
+    void setState(State s);
+    void dropSocket();
+    void retire(std::unique_ptr<Socket> s);
+    void stopTimers();
+
+    Options options_;
+    Scheduler& scheduler_;
+    SocketFactory sockets_;
+    HttpFn http_;
+
+    State state_ = State::Idle;
+    std::string id_;
+    std::string token_;
+    std::string errorType_;
+    std::string errorMessage_;
+    bool idTakenRetried_ = false;
+    unsigned attempt_ = 0; // identifies the current socket / id fetch; stale callbacks compare against it
+
+    std::unique_ptr<Socket> socket_;
+    std::vector<std::unique_ptr<Socket>> retired_; // closed sockets, freed outside their own callbacks
+    TimerId heartbeatTimer_ = 0;
+    TimerId openTimer_ = 0;
+    TimerId reapTimer_ = 0;
+
+    std::map<int, Route> routes_;
+    int nextRoute_ = 1;
+    std::set<std::string> contacted_;
+
+    std::function<void(State)> stateCb_;
+    std::function<void(const std::string&, const std::string&)> errorCb_;
+    std::function<void(const ServerMessage&)> unroutedCb_;
+    AliveToken alive_;
+};
+
+const char* toString(Signaling::State state);
+
+} // namespace kefu::peerjs
