@@ -40,8 +40,8 @@ target_link_options(kefu-app PRIVATE
   -sDYNAMIC_EXECUTION=0                      # no eval/new Function: strict CSP pages
   -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
   -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMALLOC=emmalloc
-  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sGL_SUPPORT_SIMPLE_ENABLE_EXTENSIONS=0
-  -sSTACK_SIZE=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort]
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+  -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort]
   --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js)
 

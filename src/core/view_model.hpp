@@ -2,17 +2,16 @@
 // reads a ViewModel and fills Intents; it owns no protocol or call logic.
 #pragma once
 
+#include "core/layout.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace kefu {
 
-struct Rect {
-    float x = 0, y = 0, w = 0, h = 0;
-    bool operator==(const Rect& o) const { return x == o.x && y == o.y && w == o.w && h == o.h; }
-    bool operator!=(const Rect& o) const { return !(*this == o); }
-};
+inline bool operator==(const Rect& a, const Rect& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; }
+inline bool operator!=(const Rect& a, const Rect& b) { return !(a == b); }
 
 struct MessageView {
     std::string id;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 namespace kefu::ui {
 namespace {
@@ -145,7 +146,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     RasterRequest req;
     req.style = style;
     req.cellHeight = cellH;
-    std::vector<int> widths;
+    std::vector<int>& widths = req.widths;
     for (std::size_t i = 0; i < cps.size(); ++i) {
         int w = (int)std::ceil(adv[i]) + 2; // 1 texel each side for overhangs
         int x = 0, y = 0;

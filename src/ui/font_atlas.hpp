@@ -33,6 +33,7 @@ struct RasterRequest {
     FontStyle style;
     std::vector<char32_t> codepoints;
     std::vector<int> originX, originY; // where each glyph's cell goes in the atlas
+    std::vector<int> widths;           // cell widths (advance rounded up + 2 texels of overhang room)
     int cellHeight = 0;
 };
 using Rasterizer = std::function<bool(const RasterRequest&, std::uint8_t* atlasPixels, int stride,

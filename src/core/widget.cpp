@@ -1,0 +1,481 @@
+#include "core/widget.hpp"
+
+#include "core/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace kefu {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kNoticeMs = 6000;      // a refused message's reason stays this long
+constexpr int kCallStatusMs = 8000;  // "call ended" / a failure stays this long in the call bar
+
+std::string str(const json& j, const char* k) {
+    auto it = j.find(k);
+    if (it == j.end()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer() || it->is_boolean()) return it->dump();
+    return {};
+}
+
+Key reasonKey(CallEndReason r) {
+    switch (r) {
+    case CallEndReason::PermissionDenied: return Key::CallErrPermissionDenied;
+    case CallEndReason::NoCamera: return Key::CallErrNoCamera;
+    case CallEndReason::NoMicrophone: return Key::CallErrNoMicrophone;
+    case CallEndReason::InsecureContext: return Key::CallErrInsecureContext;
+    case CallEndReason::DeviceBusy: return Key::CallErrNoMicrophone;
+    case CallEndReason::ServerUnreachable: return Key::CallErrServerUnreachable;
+    case CallEndReason::IdTaken: return Key::CallErrIdTaken;
+    case CallEndReason::AgentUnreachable: return Key::CallErrAgentUnreachable;
+    case CallEndReason::NoAnswer: return Key::CallErrNoAnswer;
+    case CallEndReason::Rejected: return Key::CallErrRejected;
+    case CallEndReason::AgentOffline: return Key::CallErrAgentOffline;
+    case CallEndReason::Busy: return Key::CallErrBusy;
+    case CallEndReason::ConnectionLost: return Key::CallErrConnectionLost;
+    case CallEndReason::Cancelled: return Key::CallCancelled;
+    default: return Key::CallEnded;
+    }
+}
+
+Key errorKey(const std::string& code) {
+    if (code == "too_long") return Key::ErrorTooLong;
+    if (code == "bad_request" || code == "empty") return Key::ErrorEmpty;
+    if (code == "rate_limited") return Key::ErrorRateLimited;
+    if (code == "timeout") return Key::ErrorTimeout;
+    return Key::ErrorSendFailed;
+}
+
+std::string messageJson(const Message& m, Locale locale) {
+    json j = {{"id", m.id}, {"from", toString(m.from)}, {"text", m.kind == "call" && m.call ? callLine(locale, *m.call) : m.text},
+              {"time", m.timeMs}};
+    if (m.seq) j["seq"] = m.seq;
+    return j.dump();
+}
+
+} // namespace
+
+WidgetSettings parseWidgetSettings(const std::string& text) {
+    WidgetSettings s;
+    const json j = json::parse(text, nullptr, false);
+    if (!j.is_object())
+        return s;
+    s.server = str(j, "server");
+    while (!s.server.empty() && s.server.back() == '/')
+        s.server.pop_back();
+    s.kefu = str(j, "kefu");
+    if (!str(j, "lang").empty()) s.lang = str(j, "lang");
+    s.side = str(j, "position") == "left" ? Side::Left : Side::Right;
+    s.token = str(j, "token");
+    s.visitorId = str(j, "visitorId");
+    s.readSeq = std::atoll(str(j, "readSeq").c_str());
+    s.tzOffsetMin = std::atoi(str(j, "tzOffsetMin").c_str());
+    s.hasMedia = j.value("hasMedia", true);
+    s.peerHost = str(j, "peerHost");
+    s.peerPath = str(j, "peerPath");
+    s.peerKey = str(j, "peerKey");
+    s.peerPort = std::atoi(str(j, "peerPort").c_str());
+    const std::string sec = str(j, "peerSecure");
+    if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
+    auto ice = j.find("iceServers");
+    if (ice != j.end()) {
+        if (ice->is_array()) s.iceServersJson = ice->dump();
+        else if (ice->is_string()) {
+            const json parsed = json::parse(ice->get<std::string>(), nullptr, false);
+            if (parsed.is_array()) s.iceServersJson = parsed.dump();
+        }
+    }
+    auto user = j.find("user");
+    if (user != j.end() && user->is_object()) s.userJson = user->dump();
+    return s;
+}
+
+Widget::Widget(WidgetSettings settings, Platform platform)
+    : mSettings(std::move(settings)), mPlatform(std::move(platform)), mLocale(parseLocale(mSettings.lang)) {
+    SessionConfig sc;
+    sc.serverUrl = mSettings.server;
+    sc.token = mSettings.token;
+    sc.visitorId = mSettings.visitorId;
+    sc.locale = localeTag(mLocale);
+    sc.userJson = mSettings.userJson;
+    sc.readSeq = mSettings.readSeq;
+    mSession = std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler,
+                                             mPlatform.random);
+    mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
+                                             mPlatform.media, mPlatform.rtc);
+
+    const std::string base = mSettings.server;
+    mSession->onToken([this, base](const std::string& id, const std::string& token) {
+        if (mStore) {
+            mStore(base + ":token", token);
+            mStore(base + ":visitor", id);
+        }
+        configureCall();
+        changed();
+    });
+    mSession->onReadMark([this, base](std::int64_t seq) {
+        if (mStore) mStore(base + ":read", std::to_string(seq));
+    });
+    mSession->onMessage([this](const Message& m) {
+        emit("message", messageJson(m, mLocale));
+        readIfVisible();
+        if (m.from != Sender::Visitor && (!mOpen || !mPageFocused) && mAttention)
+            mAttention(unread());
+    });
+    mSession->onAck([this](const std::string& id, std::int64_t seq) {
+        emit("sent", json{{"id", id}, {"seq", seq}}.dump());
+    });
+    mSession->onSendFailed([this](const std::string& id, const std::string& code, const std::string& message) {
+        setNotice(tr(mLocale, errorKey(code)));
+        emit("sendfailed", json{{"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}.dump());
+    });
+    mSession->onUnread([this](int) {
+        const int n = unread();
+        if (n != mLastUnread) {
+            mLastUnread = n;
+            emit("unread", json{{"count", n}}.dump());
+        }
+    });
+    mSession->onConnection([this](ConnectionState s) {
+        emit("connection", json{{"state", toString(s)}, {"connected", s == ConnectionState::Online}}.dump());
+        changed();
+    });
+    mSession->onChange([this] { changed(); });
+    mSession->onConfig([this](const ServerConfig&) {
+        configureCall();
+        if (mOpen && !mPrepared && mSettings.hasMedia) {
+            mPrepared = true;
+            mCall->prepare();
+        }
+        changed();
+    });
+    mSession->onCallFrame([this](const CallFrame& f) {
+        if (auto a = std::get_if<frame::Accept>(&f)) mCall->onAccept(a->peerId);
+        else if (auto r = std::get_if<frame::Reject>(&f)) mCall->onReject(r->reason);
+        else if (auto h = std::get_if<frame::Hangup>(&f)) mCall->onRemoteHangup(h->reason);
+    });
+    mSession->onWarning([this](const std::string& w) {
+        if (mWarn) mWarn(w);
+    });
+    mCall->onStateChange([this](CallState s, CallEndReason r) { callStateChanged(s, r); });
+    mCall->onChange([this] { changed(); });
+    mCall->onRemoteStream([this](int, bool) { updateMedia(); });
+}
+
+Widget::~Widget() {
+    Scheduler& s = mPlatform.scheduler;
+    s.cancel(mNoticeTimer);
+    s.cancel(mCallStatusTimer);
+    s.cancel(mTickTimer);
+}
+
+void Widget::start() {
+    mLayout = computePanel(0, 0, mSettings.side);
+    mSession->start();
+}
+
+void Widget::shutdown() { mCall->shutdown(); }
+
+void Widget::changed() {
+    ++mRevision;
+    if (mChange) mChange();
+}
+
+void Widget::emit(const char* name, const std::string& j) {
+    if (mEvent) mEvent(name, j);
+}
+
+int Widget::unread() const { return mSession->unread(); }
+
+void Widget::configureCall() {
+    CallConfig c = mCall->config();
+    c.apiBase = mSettings.server;
+    c.visitorToken = mSession->token();
+    c.visitorId = mSession->visitorId();
+    const ServerConfig& sc = mSession->serverConfig();
+    c.kefuId = !mSettings.kefu.empty() ? mSettings.kefu : sc.kefuId;
+    c.peer.host = !mSettings.peerHost.empty() ? mSettings.peerHost : sc.peer.host;
+    c.peer.port = mSettings.peerPort > 0 ? mSettings.peerPort : sc.peer.port;
+    c.peer.path = !mSettings.peerPath.empty() ? mSettings.peerPath : sc.peer.path;
+    c.peer.key = !mSettings.peerKey.empty() ? mSettings.peerKey : sc.peer.key;
+    c.peer.secure = mSettings.peerSecure >= 0 ? mSettings.peerSecure == 1 : sc.peer.secure;
+    c.iceServersJson = !mSettings.iceServersJson.empty() ? mSettings.iceServersJson : sc.iceServersJson;
+    mCall->setConfig(c);
+}
+
+void Widget::setOpen(bool open) {
+    if (open == mOpen)
+        return;
+    mOpen = open;
+    emit(open ? "open" : "close", "{}");
+    if (open) {
+        readIfVisible();
+        // Register with the PeerJS server as soon as a call becomes likely: the click on 语音 then
+        // only has to ask for the microphone and ring the agent.
+        if (!mPrepared && mSession->hasServerConfig() && mSettings.hasMedia) {
+            mPrepared = true;
+            mCall->prepare();
+        }
+    }
+    changed();
+}
+
+void Widget::setPageFocused(bool focused) {
+    mPageFocused = focused;
+    if (focused) readIfVisible();
+}
+
+void Widget::setViewport(float w, float h) {
+    mLayout = computePanel(w, h, mSettings.side);
+    changed();
+}
+
+void Widget::readIfVisible() {
+    if (mOpen && mSession->unread() > 0)
+        mSession->markRead();
+    const int n = unread();
+    if (n != mLastUnread) {
+        mLastUnread = n;
+        emit("unread", json{{"count", n}}.dump());
+    }
+}
+
+void Widget::setNotice(const std::string& text) {
+    mNotice = text;
+    mPlatform.scheduler.cancel(mNoticeTimer);
+    mNoticeTimer = mPlatform.scheduler.after(kNoticeMs, [this] {
+        mNoticeTimer = 0;
+        mNotice.clear();
+        changed();
+    });
+    changed();
+}
+
+SendOutcome Widget::send(const std::string& text) {
+    SendOutcome o;
+    const SendResult r = mSession->send(text);
+    if (!r.ok) {
+        o.errorCode = r.errorCode.empty() ? "bad_request" : r.errorCode;
+        o.message = tr(mLocale, errorKey(o.errorCode));
+        setNotice(o.message);
+        return o;
+    }
+    o.ok = true;
+    o.id = r.id;
+    if (const Message* m = mSession->store().find(r.id))
+        emit("message", messageJson(*m, mLocale));
+    mSession->setTyping(false);
+    return o;
+}
+
+void Widget::composerChanged(const std::string& text) {
+    const bool empty = trim(text).empty();
+    if (empty != mComposerEmpty) {
+        mComposerEmpty = empty;
+        changed();
+    }
+    mSession->setTyping(!empty);
+}
+
+void Widget::apply(const Intents& in, const std::string& composerText, bool& clearComposer) {
+    clearComposer = false;
+    if (in.close) setOpen(false);
+    if (in.send) {
+        const SendOutcome o = send(composerText);
+        clearComposer = o.ok;
+        if (o.ok) composerChanged("");
+    }
+    if (in.loadOlder) mSession->loadOlder();
+    std::string err;
+    if (in.startVoice) startCall(false, err);
+    if (in.startVideo) startCall(true, err);
+    if (in.hangup) hangup();
+    if (in.toggleMute) mCall->setMuted(!mCall->muted());
+    if (in.toggleCamera) mCall->setCameraEnabled(!mCall->cameraEnabled());
+    if (in.scrolledToBottom) readIfVisible();
+}
+
+bool Widget::startCall(bool video, std::string& errorCode) {
+    if (mCall->isActive()) {
+        errorCode = "busy";
+        return false; // a second click during a call does nothing
+    }
+    configureCall();
+    if (!mCall->start(video)) {
+        errorCode = "unavailable";
+        return false;
+    }
+    return true;
+}
+
+void Widget::hangup() { mCall->hangup(); }
+
+void Widget::setUser(const std::string& j) { mSession->setUser(j); }
+
+void Widget::setLocale(const std::string& lang) {
+    mLocale = parseLocale(lang);
+    changed();
+}
+
+void Widget::callStateChanged(CallState s, CallEndReason r) {
+    emit("call", json{{"state", toString(s)}, {"reason", toString(r)}}.dump());
+    Scheduler& sch = mPlatform.scheduler;
+    sch.cancel(mTickTimer);
+    mTickTimer = 0;
+    if (s == CallState::InCall) {
+        // The elapsed time in the call bar: one redraw a second, only during a call.
+        tickCall();
+    }
+    mShowCallStatus = true;
+    sch.cancel(mCallStatusTimer);
+    mCallStatusTimer = 0;
+    if (s == CallState::Ended || s == CallState::Failed) {
+        mCallStatusTimer = sch.after(kCallStatusMs, [this] {
+            mCallStatusTimer = 0;
+            mShowCallStatus = false;
+            changed();
+        });
+    }
+    updateMedia();
+    changed();
+}
+
+void Widget::tickCall() {
+    mTickTimer = mPlatform.scheduler.after(1000, [this] {
+        mTickTimer = 0;
+        changed();
+        if (mCall->state() == CallState::InCall)
+            tickCall();
+    });
+}
+
+void Widget::updateMedia() {
+    if (!mAttach)
+        return;
+    const bool live = mCall->isActive();
+    const int remote = live ? mCall->remoteStream() : -1;
+    const bool video = mCall->isVideo() && mCall->remoteHasVideo();
+    mAttach("remote", video ? remote : -1);
+    mAttach("audio", video ? -1 : remote);
+    mAttach("local", live && mCall->isVideo() ? mCall->localStream() : -1);
+}
+
+std::string Widget::callStatus() const {
+    const CallState s = mCall->state();
+    switch (s) {
+    case CallState::Idle: return {};
+    case CallState::Requesting: return tr(mLocale, Key::CallRequestingDevices);
+    case CallState::Ringing: return tr(mLocale, Key::CallRinging);
+    case CallState::Connecting: return tr(mLocale, Key::CallConnecting);
+    case CallState::InCall:
+        return std::string(tr(mLocale, Key::CallInCall)) + " " + formatDuration(mCall->elapsedSeconds());
+    case CallState::Ended:
+        if (mCall->reason() == CallEndReason::Cancelled) return tr(mLocale, Key::CallCancelled);
+        return std::string(tr(mLocale, Key::CallEnded)) + " " + formatDuration(mCall->elapsedSeconds());
+    case CallState::Failed: return tr(mLocale, reasonKey(mCall->reason()));
+    }
+    return {};
+}
+
+const ViewModel& Widget::view() {
+    if (mBuilt != mRevision) {
+        buildView();
+        mBuilt = mRevision;
+    }
+    return mView;
+}
+
+void Widget::buildView() {
+    ViewModel& v = mView;
+    const Locale L = mLocale;
+    v.revision = mRevision;
+    const std::string name = mSession->kefuName();
+    v.title = name.empty() ? tr(L, Key::Title) : name;
+    const ConnectionState cs = mSession->state();
+    v.agentOnline = cs == ConnectionState::Online && mSession->agentOnline();
+    v.connection = cs == ConnectionState::Online ? 0 : cs == ConnectionState::Offline ? 2 : 1;
+    switch (cs) {
+    case ConnectionState::Online: v.subtitle = tr(L, mSession->agentOnline() ? Key::Online : Key::AgentOffline); break;
+    case ConnectionState::Idle:
+    case ConnectionState::Connecting: v.subtitle = tr(L, Key::Connecting); break;
+    case ConnectionState::Reconnecting: v.subtitle = tr(L, Key::Reconnecting); break;
+    case ConnectionState::Offline: v.subtitle = tr(L, Key::Offline); break;
+    }
+    v.welcome = mSession->welcome(L);
+    if (v.welcome.empty()) v.welcome = tr(L, Key::WelcomeFallback);
+
+    const auto& msgs = mSession->store().messages();
+    const std::int64_t now = mPlatform.scheduler.nowMs();
+    v.messages.clear();
+    v.messages.reserve(msgs.size());
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        const Message& m = msgs[i];
+        MessageView mv;
+        mv.id = m.id;
+        mv.from = m.from == Sender::Visitor ? 0 : m.from == Sender::Agent ? 1 : 2;
+        mv.text = m.kind == "call" && m.call ? callLine(L, *m.call) : m.text;
+        mv.time = formatTime(m.timeMs, mSettings.tzOffsetMin);
+        if (i == 0 || needsTimeSeparator(msgs[i - 1], m, mSettings.tzOffsetMin))
+            mv.separator = separatorLabel(L, m.timeMs, now, mSettings.tzOffsetMin);
+        mv.grouped = i > 0 && mv.separator.empty() && sameGroup(msgs[i - 1], m, mSettings.tzOffsetMin);
+        mv.pending = m.delivery == Delivery::Pending;
+        mv.failed = m.delivery == Delivery::Failed;
+        if (mv.failed) mv.error = tr(L, errorKey(m.errorCode));
+        v.messages.push_back(std::move(mv));
+    }
+    v.hasMoreHistory = mSession->store().hasMoreHistory();
+    v.loadingHistory = mSession->loadingOlder();
+    v.agentTyping = mSession->agentTyping();
+    v.typingText = tr(L, Key::AgentTyping);
+    v.notice = mNotice;
+    if (v.notice.empty() && cs == ConnectionState::Offline) v.notice = tr(L, Key::ErrorOffline);
+    v.placeholder = tr(L, Key::Placeholder);
+    v.loadOlderLabel = tr(L, v.loadingHistory ? Key::Loading : Key::LoadOlder);
+    v.voiceLabel = tr(L, Key::Voice);
+    v.videoLabel = tr(L, Key::Video);
+    v.hangupLabel = tr(L, Key::HangUp);
+    v.cancelLabel = tr(L, Key::Cancel);
+    v.muteLabel = tr(L, Key::Mute);
+    v.unmuteLabel = tr(L, Key::Unmute);
+    v.cameraOnLabel = tr(L, Key::CameraOn);
+    v.cameraOffLabel = tr(L, Key::CameraOff);
+    v.sendLabel = tr(L, Key::Send);
+    v.closeLabel = tr(L, Key::Close);
+    v.emojiLabel = L == Locale::ZhCN ? "表情" : "Emoji";
+    v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);
+    v.composerEmpty = mComposerEmpty;
+    v.fullscreen = mLayout.fullscreen;
+
+    CallView& c = v.call;
+    const CallState st = mCall->state();
+    c.state = toString(st);
+    c.active = mCall->isActive();
+    c.video = mCall->isVideo();
+    c.muted = mCall->muted();
+    c.cameraOff = !mCall->cameraEnabled();
+    c.status = (c.active || mShowCallStatus) ? callStatus() : std::string();
+    c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
+    c.showRemoteVideo = st == CallState::InCall && c.video;
+    c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
+}
+
+std::string Widget::stateJson() const {
+    const ConnectionState cs = mSession->state();
+    json j = {{"ready", true},
+              {"open", mOpen},
+              {"connected", cs == ConnectionState::Online},
+              {"connection", toString(cs)},
+              {"agentOnline", mSession->agentOnline()},
+              {"unread", unread()},
+              {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
+              {"call", toString(mCall->state())},
+              {"callReason", toString(mCall->reason())},
+              {"messages", mSession->store().size()},
+              {"pending", mSession->outbox().size()},
+              {"revision", mRevision}};
+    return j.dump();
+}
+
+} // namespace kefu

@@ -1,0 +1,125 @@
+// The widget as a whole, without a browser: chat session + call controller + open/unread state, turned
+// into a ViewModel for the UI and into events for the public JavaScript API. The bridge (src/web) feeds
+// it platform objects and forwards its outputs to the page.
+#pragma once
+
+#include "core/call.hpp"
+#include "core/chat_session.hpp"
+#include "core/i18n.hpp"
+#include "core/layout.hpp"
+#include "core/view_model.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kefu {
+
+struct WidgetSettings {
+    std::string server;          // absolute backend URL, no trailing slash
+    std::string kefu;            // agent or group id (data-kefu); empty = the server's default
+    std::string lang = "en";
+    Side side = Side::Right;
+    std::string token, visitorId; // saved identity, if any
+    std::int64_t readSeq = 0;
+    int tzOffsetMin = 0;         // -new Date().getTimezoneOffset()
+    bool hasMedia = true;        // navigator.mediaDevices exists (secure context)
+    // Site-owner overrides of what GET /api/config says (empty / 0 = keep the server's).
+    std::string peerHost, peerPath, peerKey, iceServersJson;
+    int peerPort = 0;
+    int peerSecure = -1;         // -1 keep, 0 ws, 1 wss
+    std::string userJson;
+};
+
+// Reads the loader's settings object (JSON); unknown keys are ignored, bad values keep the defaults.
+WidgetSettings parseWidgetSettings(const std::string& json);
+
+struct SendOutcome {
+    bool ok = false;
+    std::string id, errorCode, message;
+};
+
+class Widget {
+  public:
+    struct Platform {
+        Scheduler& scheduler;
+        SocketFactory sockets;
+        HttpFn http;
+        MediaDevices& media;
+        RtcPeerConnectionFactory rtc;
+        RandomFn random;
+    };
+
+    Widget(WidgetSettings settings, Platform platform);
+    ~Widget();
+
+    void start();
+    void shutdown(); // page is going away: end a call on the agent's side too
+
+    bool isOpen() const { return mOpen; }
+    void setOpen(bool open);
+    void setPageFocused(bool focused);
+    void setViewport(float w, float h);
+    const PanelLayout& layout() const { return mLayout; }
+
+    SendOutcome send(const std::string& text);
+    void composerChanged(const std::string& text);
+    void apply(const Intents& intents, const std::string& composerText, bool& clearComposer);
+    bool startCall(bool video, std::string& errorCode);
+    void hangup();
+    void setUser(const std::string& json);
+    void setLocale(const std::string& lang);
+
+    const ViewModel& view();           // rebuilt when something changed
+    std::uint64_t revision() const { return mRevision; }
+    std::string stateJson() const;
+    int unread() const;
+
+    // Outputs.
+    void onEvent(std::function<void(const std::string& name, const std::string& json)> cb) { mEvent = std::move(cb); }
+    void onStore(std::function<void(const std::string& key, const std::string& value)> cb) { mStore = std::move(cb); }
+    void onChange(std::function<void()> cb) { mChange = std::move(cb); }
+    void onAttach(std::function<void(const char* role, int stream)> cb) { mAttach = std::move(cb); }
+    void onWarning(std::function<void(const std::string&)> cb) { mWarn = std::move(cb); }
+    void onAttention(std::function<void(int unread)> cb) { mAttention = std::move(cb); }
+
+    ChatSession& session() { return *mSession; }
+    CallController& call() { return *mCall; }
+
+  private:
+    void changed();
+    void emit(const char* name, const std::string& json);
+    void configureCall();
+    void callStateChanged(CallState s, CallEndReason r);
+    void updateMedia();
+    void tickCall();
+    void setNotice(const std::string& text);
+    void readIfVisible();
+    void buildView();
+    std::string callStatus() const;
+
+    WidgetSettings mSettings;
+    Platform mPlatform;
+    Locale mLocale;
+    std::unique_ptr<ChatSession> mSession;
+    std::unique_ptr<CallController> mCall;
+    PanelLayout mLayout;
+    bool mOpen = false;
+    bool mPageFocused = true;
+    bool mComposerEmpty = true;
+    bool mShowCallStatus = false;
+    bool mPrepared = false;
+    std::string mNotice;
+    TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
+    std::uint64_t mRevision = 1, mBuilt = 0;
+    int mLastUnread = 0;
+    ViewModel mView;
+
+    std::function<void(const std::string&, const std::string&)> mEvent, mStore;
+    std::function<void()> mChange;
+    std::function<void(const char*, int)> mAttach;
+    std::function<void(const std::string&)> mWarn;
+    std::function<void(int)> mAttention;
+};
+
+} // namespace kefu

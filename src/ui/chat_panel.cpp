@@ -1,0 +1,396 @@
+#include "ui/chat_panel.hpp"
+
+#include "ui/theme.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace kefu::ui {
+namespace {
+
+const char* const kEmoji[] = {"😀", "😂", "😊", "😍", "🤔", "😅", "😭", "😡", "👍", "👎", "👏", "🙏",
+                              "💪", "👌", "🎉", "❤️", "💔", "🔥", "✅", "❌", "❓", "👋", "🌹", "☕"};
+
+ImU32 withAlpha(ImU32 c, float a) {
+    return (c & ~IM_COL32_A_MASK) | ((ImU32)(a * 255.0f) << IM_COL32_A_SHIFT);
+}
+
+// First UTF-8 character of a name, for the avatar.
+std::string initial(const std::string& s) {
+    if (s.empty())
+        return "?";
+    const unsigned char c = (unsigned char)s[0];
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    return s.substr(0, std::min(n, s.size()));
+}
+
+} // namespace
+
+const char* const* ChatPanel::emojiList(int& count) {
+    count = (int)(sizeof(kEmoji) / sizeof(kEmoji[0]));
+    return kEmoji;
+}
+
+std::string ChatPanel::glyphText(const ViewModel& vm) {
+    std::string s;
+    for (const std::string* t :
+         {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel, &vm.voiceLabel,
+          &vm.videoLabel, &vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel,
+          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.call.status})
+        s += *t;
+    for (const MessageView& m : vm.messages) {
+        s += m.text;
+        s += m.time;
+        s += m.separator;
+        s += m.error;
+    }
+    for (const char* e : kEmoji)
+        s += e;
+    s += "×•!";
+    return s;
+}
+
+bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled) {
+    ImGui::PushFont(mBody);
+    const ImVec2 ts = ImGui::CalcTextSize(label);
+    const ImVec2 size(ts.x + 24 * mS, height);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::PushID(id);
+    const bool clicked = ImGui::InvisibleButton("##pill", size) && enabled;
+    const bool hovered = ImGui::IsItemHovered() && enabled;
+    ImGui::PopID();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImU32 fill = bg;
+    if (!enabled)
+        fill = withAlpha(bg, 0.35f);
+    else if (hovered)
+        fill = withAlpha(bg, ((bg >> IM_COL32_A_SHIFT) & 0xFF) / 255.0f * 0.85f + 0.1f);
+    dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), fill, height / 2);
+    dl->AddText(ImVec2(p.x + 12 * mS, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f), label);
+    if (hovered)
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::PopFont();
+    return clicked;
+}
+
+Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFont* body, ImFont* title) {
+    Intents out;
+    mS = scale;
+    mW = w * scale;
+    mH = h * scale;
+    mBody = body;
+    mTitle = title;
+
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(mW, mH));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                   ImGuiWindowFlags_NoScrollWithMouse;
+    ImGui::Begin("##kefu", nullptr, flags);
+    ImGui::PushFont(body);
+
+    header(vm, out);
+    callBar(vm, out);
+    const float top = ImGui::GetCursorPosY();
+    float noticeH = vm.notice.empty() ? 0 : 26 * mS;
+    float listH = mH - top - theme::kComposerH * mS - noticeH;
+    messages(vm, out, std::max(listH, 40 * mS));
+    if (!vm.notice.empty()) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        dl->AddRectFilled(p, ImVec2(p.x + mW, p.y + noticeH), IM_COL32(255, 241, 240, 255));
+        dl->AddText(ImVec2(p.x + 12 * mS, p.y + (noticeH - ImGui::GetFontSize()) / 2), theme::kDanger,
+                    vm.notice.c_str());
+        ImGui::Dummy(ImVec2(mW, noticeH));
+    }
+    composer(vm, out);
+
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !mEmojiOpen)
+        out.close = true;
+    ImGui::PopFont();
+    ImGui::End();
+    return out;
+}
+
+void ChatPanel::header(const ViewModel& vm, Intents& out) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float hh = theme::kHeaderH * mS;
+    dl->AddRectFilled(ImVec2(0, 0), ImVec2(mW, hh), theme::kBrand);
+
+    // Avatar with the agent's initial and a presence dot.
+    const ImVec2 c(16 * mS + 18 * mS, hh / 2);
+    dl->AddCircleFilled(c, 18 * mS, IM_COL32(255, 255, 255, 60));
+    const std::string ini = initial(vm.title);
+    ImGui::PushFont(mTitle);
+    const ImVec2 isz = ImGui::CalcTextSize(ini.c_str());
+    dl->AddText(ImVec2(c.x - isz.x / 2, c.y - isz.y / 2), theme::kWhite, ini.c_str());
+    dl->AddCircleFilled(ImVec2(c.x + 13 * mS, c.y + 13 * mS), 5 * mS, theme::kWhite);
+    dl->AddCircleFilled(ImVec2(c.x + 13 * mS, c.y + 13 * mS), 3.5f * mS,
+                        vm.agentOnline ? theme::kOnline : theme::kOffline);
+    const float tx = 62 * mS;
+    dl->AddText(ImVec2(tx, hh / 2 - ImGui::GetFontSize() + 2 * mS), theme::kWhite, vm.title.c_str());
+    ImGui::PopFont();
+    dl->AddText(ImVec2(tx, hh / 2 + 3 * mS), IM_COL32(255, 255, 255, 210), vm.subtitle.c_str());
+
+    // Buttons on the right: 语音, 视频, close.
+    const float bh = 30 * mS;
+    const float closeW = 32 * mS;
+    ImGui::PushFont(mBody);
+    const float voiceW = ImGui::CalcTextSize(vm.voiceLabel.c_str()).x + 24 * mS;
+    const float videoW = ImGui::CalcTextSize(vm.videoLabel.c_str()).x + 24 * mS;
+    ImGui::PopFont();
+    float x = mW - 10 * mS - closeW - 6 * mS - videoW - 6 * mS - voiceW;
+    const bool canCall = !vm.call.active;
+    ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
+    if (pill("voice", vm.voiceLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
+        out.startVoice = true;
+    ImGui::SetCursorPos(ImVec2(x + voiceW + 6 * mS, (hh - bh) / 2));
+    if (pill("video", vm.videoLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
+        out.startVideo = true;
+    ImGui::SetCursorPos(ImVec2(mW - 10 * mS - closeW, (hh - closeW) / 2));
+    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW)))
+        out.close = true;
+    const ImVec2 cp = ImGui::GetItemRectMin();
+    const bool hov = ImGui::IsItemHovered();
+    if (hov) {
+        dl->AddCircleFilled(ImVec2(cp.x + closeW / 2, cp.y + closeW / 2), closeW / 2, IM_COL32(255, 255, 255, 40));
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        ImGui::SetTooltip("%s", vm.closeLabel.c_str());
+    }
+    const float k = 6 * mS;
+    const ImVec2 m(cp.x + closeW / 2, cp.y + closeW / 2);
+    dl->AddLine(ImVec2(m.x - k, m.y - k), ImVec2(m.x + k, m.y + k), theme::kWhite, 2 * mS);
+    dl->AddLine(ImVec2(m.x - k, m.y + k), ImVec2(m.x + k, m.y - k), theme::kWhite, 2 * mS);
+    ImGui::SetCursorPos(ImVec2(0, hh));
+}
+
+void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
+    const CallView& c = vm.call;
+    if (c.status.empty())
+        return;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float y = ImGui::GetCursorPosY();
+    if (c.showRemoteVideo) {
+        // Video area: the remote <video> fills it, the local preview sits in its corner.
+        const float vh = std::min(mW * 0.75f, mH * 0.42f);
+        dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + vh), IM_COL32(20, 20, 20, 255));
+        out.remoteVideo = Rect{0, y / mS, mW / mS, vh / mS};
+        if (c.showLocalVideo) {
+            const float lw = mW * 0.28f, lh = lw * 0.75f;
+            out.localVideo = Rect{(mW - lw - 8 * mS) / mS, (y + vh - lh - 8 * mS) / mS, lw / mS, lh / mS};
+        }
+        y += vh;
+    }
+    const float bh = theme::kCallBarH * mS;
+    const bool failed = c.state == "failed";
+    dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + bh), failed ? IM_COL32(255, 241, 240, 255) : IM_COL32(230, 244, 255, 255));
+    dl->AddText(ImVec2(12 * mS, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark,
+                c.status.c_str());
+    // Right-aligned buttons.
+    const float ph = 30 * mS;
+    std::vector<std::pair<const char*, int>> buttons;
+    if (c.active) {
+        if (c.state == "in-call" || c.state == "connecting")
+            buttons.push_back({c.muted ? vm.unmuteLabel.c_str() : vm.muteLabel.c_str(), 1});
+        if (c.video && c.state == "in-call")
+            buttons.push_back({c.cameraOff ? vm.cameraOnLabel.c_str() : vm.cameraOffLabel.c_str(), 2});
+        buttons.push_back({c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str()
+                                                                           : vm.cancelLabel.c_str(),
+                           3});
+    } else if (c.offerVoice) {
+        buttons.push_back({vm.voiceInsteadLabel.c_str(), 4});
+    }
+    float x = mW - 10 * mS;
+    for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {
+        x -= ImGui::CalcTextSize(it->first).x + 24 * mS;
+        ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
+        const bool danger = it->second == 3;
+        if (pill(it->first, it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
+                 danger ? theme::kWhite : theme::kBrandDark, ph)) {
+            if (it->second == 1) out.toggleMute = true;
+            if (it->second == 2) out.toggleCamera = true;
+            if (it->second == 3) out.hangup = true;
+            if (it->second == 4) out.startVoice = true;
+        }
+        x -= 6 * mS;
+    }
+    ImGui::SetCursorPos(ImVec2(0, y + bh));
+}
+
+void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
+    ImGui::BeginChild("##log", ImVec2(mW, height), false, ImGuiWindowFlags_NoScrollWithMouse);
+    // ImGui's own wheel handling is off for the root window; let the list take the wheel.
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    if (ImGui::IsWindowHovered() && ImGui::GetIO().MouseWheel != 0)
+        ImGui::SetScrollY(win, ImClamp(win->Scroll.y - ImGui::GetIO().MouseWheel * 5 * ImGui::GetFontSize(), 0.0f,
+                                       win->ScrollMax.y));
+    const bool atBottom = win->Scroll.y >= win->ScrollMax.y - 4 * mS;
+    const std::string firstId = vm.messages.empty() ? std::string() : vm.messages.front().id;
+    const bool prepended = !mLastId.empty() && firstId != mLastId && vm.messages.size() > mLastCount &&
+                           !atBottom;
+    if (prepended) // keep the message the visitor was reading in place
+        ImGui::SetScrollY(win, win->Scroll.y + (win->ContentSize.y - mPrevScrollMax));
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float pad = 12 * mS;
+    const float maxBubble = (mW - 2 * pad) * 0.75f;
+    ImGui::Dummy(ImVec2(1, pad));
+
+    if (vm.hasMoreHistory) {
+        const float lw = ImGui::CalcTextSize(vm.loadOlderLabel.c_str()).x + 24 * mS;
+        ImGui::SetCursorPosX((mW - lw) / 2);
+        if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS,
+                 !vm.loadingHistory))
+            out.loadOlder = true;
+        if (win->Scroll.y <= 0 && win->ScrollMax.y > 0 && !vm.loadingHistory)
+            out.loadOlder = true;
+    }
+
+    auto bubble = [&](const std::string& text, bool mine, bool system, bool dim) {
+        const float inner = maxBubble - 24 * mS;
+        const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, system ? mW - 4 * pad : inner);
+        const ImVec2 size(ts.x + (system ? 16 : 24) * mS, ts.y + (system ? 8 : 16) * mS);
+        const float x = system ? (mW - size.x) / 2 : mine ? mW - pad - size.x : pad;
+        ImGui::SetCursorPosX(x);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::Dummy(size);
+        if (!ImGui::IsItemVisible())
+            return; // off-screen: only its size matters
+        const ImU32 bg = system ? IM_COL32(0, 0, 0, 12) : mine ? theme::kBrand : theme::kAgentBubble;
+        dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.6f) : bg,
+                          system ? size.y / 2 : theme::kRadius * mS);
+        const ImU32 fg = system ? theme::kMuted : mine ? theme::kVisitorText : theme::kAgentText;
+        dl->AddText(mBody, mBody->FontSize, ImVec2(p.x + (system ? 8 : 12) * mS, p.y + (system ? 4 : 8) * mS), fg,
+                    text.c_str(), nullptr, system ? 0.0f : inner + 1);
+    };
+    auto meta = [&](const std::string& text, bool mine, ImU32 col) {
+        const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+        ImGui::SetCursorPosX(mine ? mW - pad - ts.x : pad);
+        ImGui::PushStyleColor(ImGuiCol_Text, col);
+        ImGui::SetWindowFontScale(0.86f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::SetWindowFontScale(1.0f);
+        ImGui::PopStyleColor();
+    };
+
+    if (!vm.welcome.empty())
+        bubble(vm.welcome, false, false, false);
+
+    for (std::size_t i = 0; i < vm.messages.size(); ++i) {
+        const MessageView& m = vm.messages[i];
+        if (!m.separator.empty()) {
+            ImGui::Dummy(ImVec2(1, 4 * mS));
+            const ImVec2 ts = ImGui::CalcTextSize(m.separator.c_str());
+            ImGui::SetCursorPosX((mW - ts.x * 0.86f) / 2);
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::kMuted);
+            ImGui::SetWindowFontScale(0.86f);
+            ImGui::TextUnformatted(m.separator.c_str());
+            ImGui::SetWindowFontScale(1.0f);
+            ImGui::PopStyleColor();
+        } else if (!m.grouped) {
+            ImGui::Dummy(ImVec2(1, 4 * mS));
+        }
+        const bool mine = m.from == 0;
+        bubble(m.text, mine, m.from == 2, m.pending);
+        const bool lastOfGroup = i + 1 == vm.messages.size() || !vm.messages[i + 1].grouped;
+        if (m.failed)
+            meta("! " + m.error, mine, theme::kDanger);
+        else if (lastOfGroup && m.from != 2)
+            meta(m.time, mine, theme::kMuted);
+    }
+    if (vm.agentTyping)
+        meta(vm.typingText, false, theme::kBrand);
+    ImGui::Dummy(ImVec2(1, pad));
+
+    const bool grew = vm.messages.size() != mLastCount || (!vm.messages.empty() && vm.messages.back().id != mLastId);
+    if ((mStick && (grew || vm.agentTyping)) || (atBottom && grew))
+        ImGui::SetScrollHereY(1.0f);
+    mStick = atBottom || (mStick && grew);
+    out.scrolledToBottom = atBottom;
+    mLastCount = vm.messages.size();
+    mLastId = firstId;
+    mPrevScrollMax = win->ContentSize.y;
+    ImGui::EndChild();
+}
+
+void ChatPanel::composer(const ViewModel& vm, Intents& out) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float y = mH - theme::kComposerH * mS;
+    dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, mH), theme::kWhite);
+    dl->AddLine(ImVec2(0, y), ImVec2(mW, y), theme::kBorder, 1 * mS);
+
+    // Toolbar: emoji.
+    const float tb = 30 * mS;
+    ImGui::SetCursorPos(ImVec2(8 * mS, y + 4 * mS));
+    if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb)))
+        mEmojiOpen = !mEmojiOpen;
+    const ImVec2 ep = ImGui::GetItemRectMin();
+    if (ImGui::IsItemHovered()) {
+        dl->AddRectFilled(ep, ImVec2(ep.x + tb, ep.y + tb), IM_COL32(0, 0, 0, 14), 6 * mS);
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        ImGui::SetTooltip("%s", vm.emojiLabel.c_str());
+    }
+    const ImVec2 es = ImGui::CalcTextSize(kEmoji[2]);
+    dl->AddText(ImVec2(ep.x + (tb - es.x) / 2, ep.y + (tb - es.y) / 2), theme::kWhite, kEmoji[2]);
+
+    // The DOM <textarea> goes here; the send button to its right.
+    const float sendH = 32 * mS;
+    const float sendW = ImGui::CalcTextSize(vm.sendLabel.c_str()).x + 24 * mS;
+    const float areaY = y + 38 * mS;
+    const float areaH = mH - areaY - 8 * mS;
+    out.composer = Rect{8 / 1.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS};
+    ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
+    if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty))
+        out.send = true;
+
+    if (mEmojiOpen) {
+        const int cols = 8;
+        const float cell = 34 * mS;
+        int count = 0;
+        emojiList(count);
+        const int rows = (count + cols - 1) / cols;
+        const ImVec2 size(cols * cell + 16 * mS, rows * cell + 16 * mS);
+        ImGui::SetNextWindowPos(ImVec2(8 * mS, y - size.y - 4 * mS));
+        ImGui::SetNextWindowSize(size);
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8 * mS, 8 * mS));
+        ImGui::Begin("##emojis", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetWindowPos(),
+                                                  ImVec2(ImGui::GetWindowPos().x + size.x,
+                                                         ImGui::GetWindowPos().y + size.y),
+                                                  theme::kWhite, 10 * mS);
+        ImGui::GetWindowDrawList()->AddRect(ImGui::GetWindowPos(),
+                                            ImVec2(ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y),
+                                            theme::kBorder, 10 * mS);
+        for (int i = 0; i < count; ++i) {
+            if (i % cols)
+                ImGui::SameLine(0, 0);
+            ImGui::PushID(i);
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            if (ImGui::InvisibleButton("##e", ImVec2(cell, cell))) {
+                out.insertText = kEmoji[i];
+                mEmojiOpen = false;
+            }
+            if (ImGui::IsItemHovered()) {
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + cell, p.y + cell), IM_COL32(0, 0, 0, 14),
+                                                          6 * mS);
+                ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+            }
+            const ImVec2 s = ImGui::CalcTextSize(kEmoji[i]);
+            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2), theme::kWhite,
+                                                kEmoji[i]);
+            ImGui::PopID();
+        }
+        const bool clickedOutside = ImGui::IsMouseClicked(0) && !ImGui::IsWindowHovered() &&
+                                    !ImGui::IsMouseHoveringRect(ep, ImVec2(ep.x + tb, ep.y + tb));
+        ImGui::End();
+        ImGui::PopStyleVar();
+        if (clickedOutside || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+            mEmojiOpen = false;
+    }
+}
+
+} // namespace kefu::ui

@@ -1,0 +1,30 @@
+// Colours and sizes of the chat panel (CSS pixels; multiplied by the device pixel ratio when drawn).
+#pragma once
+
+#include <imgui.h>
+
+namespace kefu::ui::theme {
+
+constexpr ImU32 kBrand = IM_COL32(22, 119, 255, 255);
+constexpr ImU32 kBrandDark = IM_COL32(9, 88, 217, 255);
+constexpr ImU32 kBackground = IM_COL32(245, 246, 248, 255);
+constexpr ImU32 kAgentBubble = IM_COL32(255, 255, 255, 255);
+constexpr ImU32 kAgentText = IM_COL32(31, 31, 31, 255);
+constexpr ImU32 kVisitorText = IM_COL32(255, 255, 255, 255);
+constexpr ImU32 kMuted = IM_COL32(140, 140, 140, 255);
+constexpr ImU32 kDanger = IM_COL32(245, 34, 45, 255);
+constexpr ImU32 kOnline = IM_COL32(82, 196, 26, 255);
+constexpr ImU32 kOffline = IM_COL32(191, 191, 191, 255);
+constexpr ImU32 kBorder = IM_COL32(230, 230, 230, 255);
+constexpr ImU32 kWhite = IM_COL32(255, 255, 255, 255);
+
+constexpr float kHeaderH = 60;
+constexpr float kCallBarH = 48;
+constexpr float kComposerH = 104;
+constexpr float kBodyFont = 14;
+constexpr float kTitleFont = 16;
+constexpr float kRadius = 12;
+
+void apply(float scale);
+
+} // namespace kefu::ui::theme

@@ -1,0 +1,298 @@
+#include "web/app.hpp"
+
+#include "ui/theme.hpp"
+#include "web/imgui_impl_webgl.hpp"
+
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <random>
+
+using emscripten::val;
+
+namespace kefu::web {
+namespace {
+
+// Dear ImGui needs a couple of frames to settle after any change (hover, layout, scroll requests).
+constexpr int kSettleFrames = 3;
+
+std::uint64_t randomBits() {
+    static std::mt19937_64 rng((std::uint64_t)(emscripten_random() * 9007199254740991.0) ^
+                               (std::uint64_t)emscripten_get_now());
+    return rng();
+}
+
+} // namespace
+
+App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    mInput.init();
+
+    EmscriptenWebGLContextAttributes attrs;
+    emscripten_webgl_init_context_attributes(&attrs);
+    attrs.majorVersion = 2;
+    attrs.alpha = true;
+    attrs.premultipliedAlpha = true;
+    attrs.antialias = false;
+    attrs.depth = false;
+    attrs.stencil = false;
+    attrs.preserveDrawingBuffer = true; // frames are rare: the last one must stay on screen
+    mContext = emscripten_webgl_create_context("#canvas", &attrs);
+    if (mContext > 0) {
+        emscripten_webgl_make_context_current(mContext);
+        ImGui_ImplWebGL_Init();
+    }
+
+    ui::Rasterizer raster = [this](const ui::RasterRequest& r, std::uint8_t* pixels, int stride,
+                                   std::vector<ui::GlyphBitmap>& out) {
+        val cps = val::array(), xs = val::array(), ys = val::array(), ws = val::array();
+        for (std::size_t i = 0; i < r.codepoints.size(); ++i) {
+            cps.call<void>("push", (unsigned)r.codepoints[i]);
+            xs.call<void>("push", r.originX[i]);
+            ys.call<void>("push", r.originY[i]);
+            ws.call<void>("push", r.widths[i]);
+        }
+        val view(emscripten::typed_memory_view((std::size_t)stride * stride * 4, pixels));
+        const std::vector<int> colored = emscripten::vecFromJSArray<int>(
+            mGlue.call<val>("raster", r.style.bold, r.style.pixelSize, r.cellHeight, cps, xs, ys, ws, view, stride));
+        out.clear();
+        for (std::size_t i = 0; i < r.codepoints.size(); ++i) {
+            ui::GlyphBitmap g;
+            g.codepoint = r.codepoints[i];
+            g.colored = i < colored.size() && colored[i] != 0;
+            out.push_back(g);
+        }
+        return true;
+    };
+    ui::Measurer measure = [this](const ui::FontStyle& s, const std::vector<char32_t>& cps) {
+        val a = val::array();
+        for (char32_t c : cps) a.call<void>("push", (unsigned)c);
+        return emscripten::vecFromJSArray<float>(mGlue.call<val>("measure", s.bold, s.pixelSize, a));
+    };
+    ui::TextureOps tex{ImGui_ImplWebGL_CreateTexture, ImGui_ImplWebGL_UpdateTexture, ImGui_ImplWebGL_DestroyTexture};
+    mAtlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, raster, measure, tex);
+}
+
+App::~App() {
+    mWidget.reset();
+    mAtlas.reset();
+    ImGui_ImplWebGL_Shutdown();
+    ImGui::DestroyContext();
+}
+
+void App::start(const std::string& settingsJson) {
+    WidgetSettings s = parseWidgetSettings(settingsJson);
+    Widget::Platform p{mIo, mIo.socketFactory(), mIo.http(), mRtc, mRtc.factory(), randomBits};
+    mWidget = std::make_unique<Widget>(s, p);
+    mWidget->onEvent([this](const std::string& name, const std::string& j) {
+        if (name == "unread")
+            mGlue.call<void>("setUnread", mWidget->unread());
+        if (name == "message") {
+            const auto m = nlohmann::json::parse(j, nullptr, false);
+            if (m.is_object())
+                mGlue.call<void>("logAppend", m.value("from", std::string()), m.value("text", std::string()));
+        }
+        mGlue.call<void>("emit", name, j);
+    });
+    mWidget->onStore([this](const std::string& k, const std::string& v) { mGlue.call<void>("store", k, v); });
+    mWidget->onChange([this] { requestFrames(kSettleFrames); });
+    mWidget->onAttach([this](const char* role, int h) { mRtc.attach(role, h); });
+    mWidget->onWarning([this](const std::string& w) { mGlue.call<void>("warn", w); });
+    mWidget->onAttention([this](int n) { mGlue.call<void>("attention", n); });
+    mWidget->setViewport(mViewW, mViewH);
+    mWidget->start();
+    resetFonts();
+    requestFrames(kSettleFrames);
+}
+
+void App::resetFonts() {
+    mAtlas->reset(ui::theme::kBodyFont * mDpr, ui::theme::kTitleFont * mDpr);
+    ui::theme::apply(mDpr);
+    mGlyphRevision = ~0ull;
+}
+
+void App::requestFrames(int n) {
+    if (n > mFramesWanted)
+        mFramesWanted = n;
+    mGlue.call<void>("requestFrame");
+}
+
+bool App::frame(double) {
+    if (!mWidget || mContext <= 0)
+        return false;
+    if (!mWidget->isOpen()) {
+        // Closed: nothing to draw, but keep the DOM layout (hidden panel) in sync.
+        pushLayout(Intents{});
+        mFramesWanted = 0;
+        return false;
+    }
+    const ViewModel& vm = mWidget->view();
+    if (vm.revision != mGlyphRevision) {
+        mAtlas->require(ui::ChatPanel::glyphText(vm));
+        mGlyphRevision = vm.revision;
+    }
+    mAtlas->flush();
+
+    const Rect panel = mWidget->layout().panel;
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(std::round(panel.w * mDpr), std::round(panel.h * mDpr));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    io.DeltaTime = 1.0f / 60.0f;
+    mInput.apply();
+    ImGui::NewFrame();
+    mInput.applyTouchScroll();
+    const Intents in = mPanel.draw(vm, panel.w, panel.h, mDpr, mAtlas->body(), mAtlas->title());
+    ImGui::Render();
+    emscripten_webgl_make_context_current(mContext);
+    ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
+    mGlue.call<void>("setCursor", std::string(mInput.cursor()));
+
+    handle(in);
+    pushLayout(in);
+    if (mInput.pending())
+        mFramesWanted = std::max(mFramesWanted, 2);
+    return --mFramesWanted > 0;
+}
+
+void App::handle(const Intents& in) {
+    if (!in.insertText.empty())
+        mGlue.call<void>("composerInsert", in.insertText);
+    bool clear = false;
+    const std::string text = in.send ? mGlue.call<std::string>("composerText") : std::string();
+    mWidget->apply(in, text, clear);
+    if (clear)
+        mGlue.call<void>("composerSet", std::string());
+    if (in.send || !in.insertText.empty())
+        mFocusComposer = true;
+}
+
+void App::pushLayout(const Intents& in) {
+    const PanelLayout& l = mWidget->layout();
+    const ViewModel& vm = mWidget->view();
+    nlohmann::json j;
+    auto rect = [](const Rect& r) -> nlohmann::json {
+        if (r.w <= 0 || r.h <= 0) return nullptr;
+        return {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}};
+    };
+    j["open"] = mWidget->isOpen();
+    j["fullscreen"] = l.fullscreen;
+    j["panel"] = rect(l.panel);
+    if (j["panel"].is_null()) j["panel"] = {{"x", 0}, {"y", 0}, {"w", 1}, {"h", 1}};
+    j["composer"] = rect(in.composer);
+    j["remoteVideo"] = rect(in.remoteVideo);
+    j["localVideo"] = rect(in.localVideo);
+    j["placeholder"] = vm.placeholder;
+    j["title"] = vm.title;
+    j["focusComposer"] = mFocusComposer;
+    std::string s = j.dump();
+    if (s == mLastLayout)
+        return;
+    mLastLayout = s;
+    mFocusComposer = false;
+    mGlue.call<void>("layout", s);
+}
+
+void App::viewport(float w, float h, float dpr) {
+    const bool dprChanged = dpr != mDpr;
+    mViewW = w;
+    mViewH = h;
+    mDpr = dpr > 0 ? dpr : 1;
+    mInput.setScale(mDpr);
+    if (mWidget) {
+        mWidget->setViewport(w, h);
+        if (dprChanged)
+            resetFonts();
+    }
+    requestFrames(kSettleFrames);
+}
+
+void App::pointer(float x, float y, bool touch) {
+    mInput.pointer(x, y, touch);
+    requestFrames(2);
+}
+void App::button(int b, bool down) {
+    mInput.button(b, down);
+    requestFrames(kSettleFrames);
+}
+void App::wheel(float dx, float dy) {
+    mInput.wheel(dx, dy);
+    requestFrames(kSettleFrames);
+}
+bool App::key(const std::string& k, bool down, bool ctrl, bool shift) {
+    if (k == "Escape" && down && mWidget && mWidget->isOpen()) {
+        mWidget->setOpen(false);
+        return true;
+    }
+    const bool used = mInput.key(k, down, ctrl, shift);
+    requestFrames(kSettleFrames);
+    return used;
+}
+
+void App::composerInput(const std::string& text) {
+    if (mWidget) mWidget->composerChanged(text);
+}
+
+void App::composerEnter(const std::string& text) {
+    if (!mWidget) return;
+    const SendOutcome o = mWidget->send(text);
+    if (o.ok) {
+        mGlue.call<void>("composerSet", std::string());
+        mWidget->composerChanged("");
+    }
+}
+
+void App::composerFocus(bool focused) { mComposerFocused = focused; }
+
+void App::pageFocus(bool focused) {
+    if (mWidget) mWidget->setPageFocused(focused);
+}
+
+void App::shutdown() {
+    if (mWidget) mWidget->shutdown();
+}
+
+void App::setOpen(bool open) {
+    if (!mWidget) return;
+    mWidget->setOpen(open);
+    if (open) mFocusComposer = true;
+    requestFrames(kSettleFrames);
+}
+
+bool App::isOpen() const { return mWidget && mWidget->isOpen(); }
+
+std::string App::send(const std::string& text) {
+    const SendOutcome o = mWidget->send(text);
+    nlohmann::json j;
+    if (o.ok) j["id"] = o.id;
+    else {
+        j["error"] = o.errorCode;
+        j["message"] = o.message;
+    }
+    return j.dump();
+}
+
+void App::setUser(const std::string& json) { mWidget->setUser(json); }
+
+void App::setLocale(const std::string& lang) { mWidget->setLocale(lang); }
+
+std::string App::call(bool video) {
+    std::string err;
+    nlohmann::json j;
+    if (!mWidget->startCall(video, err)) j["error"] = err;
+    else j["ok"] = true;
+    return j.dump();
+}
+
+void App::hangup() { mWidget->hangup(); }
+
+std::string App::state() const { return mWidget ? mWidget->stateJson() : "{\"ready\":false}"; }
+
+} // namespace kefu::web

@@ -1,0 +1,82 @@
+// The wasm app: owns the ImGui context, the WebGL renderer, the glyph atlas and the core Widget, and
+// renders a frame only when something changed. Entry points are called from web/glue.js via embind.
+#pragma once
+
+#include "core/view_model.hpp"
+#include "core/widget.hpp"
+#include "ui/chat_panel.hpp"
+#include "ui/font_atlas.hpp"
+#include "web/browser_io.hpp"
+#include "web/browser_rtc.hpp"
+#include "web/imgui_impl_dom.hpp"
+
+#include <emscripten/val.h>
+
+#include <memory>
+#include <string>
+
+namespace kefu::web {
+
+class App {
+  public:
+    explicit App(emscripten::val glue);
+    ~App();
+
+    void start(const std::string& settingsJson);
+    bool frame(double nowMs);
+
+    // Page events.
+    void viewport(float w, float h, float dpr);
+    void pointer(float x, float y, bool touch);
+    void button(int b, bool down);
+    void wheel(float dx, float dy);
+    bool key(const std::string& k, bool down, bool ctrl, bool shift);
+    void composerInput(const std::string& text);
+    void composerEnter(const std::string& text);
+    void composerFocus(bool focused);
+    void pageFocus(bool focused);
+    void shutdown();
+
+    // Public API (window.Kefu).
+    void setOpen(bool open);
+    bool isOpen() const;
+    std::string send(const std::string& text);
+    void setUser(const std::string& json);
+    void setLocale(const std::string& lang);
+    std::string call(bool video);
+    void hangup();
+    std::string state() const;
+
+    // Replies from the browser.
+    void onTimer(unsigned id) { mIo.onTimer(id); }
+    void onSocketOpen(unsigned id) { mIo.onSocketOpen(id); }
+    void onSocketMessage(unsigned id, const std::string& t) { mIo.onSocketMessage(id, t); }
+    void onSocketClose(unsigned id, int code) { mIo.onSocketClose(id, code); }
+    void onHttp(unsigned id, int status, const std::string& body) { mIo.onHttp(id, status, body); }
+    void onMedia(unsigned req, const std::string& json) { mRtc.onMedia(req, json); }
+    void onRtcResult(unsigned req, bool ok, const std::string& v) { mRtc.onRtcResult(req, ok, v); }
+    void onRtcEvent(unsigned pc, const std::string& n, const std::string& v) { mRtc.onRtcEvent(pc, n, v); }
+
+  private:
+    void requestFrames(int n);
+    void pushLayout(const Intents& in);
+    void resetFonts();
+    void handle(const Intents& in);
+
+    emscripten::val mGlue;
+    BrowserIo mIo;
+    BrowserRtc mRtc;
+    std::unique_ptr<Widget> mWidget;
+    DomInput mInput;
+    ui::ChatPanel mPanel;
+    std::unique_ptr<ui::FontAtlas> mAtlas;
+    int mContext = 0;
+    float mViewW = 0, mViewH = 0, mDpr = 1;
+    int mFramesWanted = 0;
+    std::uint64_t mGlyphRevision = ~0ull;
+    std::string mLastLayout;
+    bool mComposerFocused = false;
+    bool mFocusComposer = false;
+};
+
+} // namespace kefu::web
