@@ -182,6 +182,9 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
         finish(CallState::Failed, CallEndReason::NoCamera);
         return;
     }
+    // Toggles made while the permission prompt was open.
+    if (muted_) devices_.setTrackEnabled(localStream_, MediaKind::Audio, false);
+    if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
     changed();
     proceed();
@@ -230,7 +233,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         }));
         setState(CallState::Ringing);
         if (gen != generation_ || state_ != CallState::Ringing) return;
-        if (!pendingAgentPeer_.empty()) accept(pendingAgentPeer_);
+        if (!pendingAgentPeer_.empty()) accept(std::string(pendingAgentPeer_)); // accept() clears it
         return;
     }
     if (r.status == 409) {

@@ -2,9 +2,12 @@
 // PeerJS and call tests. Everything is manual: a test decides when a timer fires or a promise resolves.
 #pragma once
 
+#include "core/call.hpp"
 #include "core/media.hpp"
 #include "core/platform.hpp"
 #include "core/rtc.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -291,6 +294,111 @@ class FakeRtc {
       private:
         std::shared_ptr<PcRecord> rec_;
     };
+};
+
+// A CallController wired to all the fakes, with helpers that walk a call through its states.
+struct CallHarness {
+    static constexpr const char* kCallId = "c_1";
+    static constexpr const char* kAgentPeer = "agent1";
+
+    CallHarness() : call(config(), scheduler, sockets.factory(), http.fn(), devices, rtc.factory()) {
+        call.onStateChange([this](CallState s, CallEndReason r) {
+            states.push_back(toString(s));
+            reasons.push_back(r);
+        });
+    }
+
+    static CallConfig config() {
+        CallConfig c;
+        c.apiBase = "https://kefu.test";
+        c.visitorToken = "vtok";
+        c.visitorId = "v_1";
+        c.kefuId = "kefu1";
+        c.visitorName = "Ann";
+        c.peer.host = "peer.test";
+        c.peer.port = 9000;
+        c.peer.path = "/peerjs";
+        c.iceServersJson = R"([{"urls":"stun:stun.test:3478"}])";
+        return c;
+    }
+
+    SocketRecord& peerServer() { return sockets.last(); }
+    PcRecord& pc() { return rtc.last(); }
+
+    void registerPeer() {
+        peerServer().open();
+        peerServer().receive(R"({"type":"OPEN"})");
+    }
+    // Index of the POST callpeer request, or -1.
+    int callpeerIndex() const {
+        for (std::size_t i = 0; i < http.requests.size(); ++i)
+            if (http.requests[i].body.find(R"("action":"callpeer")") != std::string::npos) return static_cast<int>(i);
+        return -1;
+    }
+    void answerCallpeer(int status = 200, const std::string& body = R"({"ok":true,"callId":"c_1"})") {
+        http.respond(static_cast<std::size_t>(callpeerIndex()), status, body);
+    }
+
+    void toRinging(bool video) {
+        call.start(video);
+        devices.grant(true, video);
+        registerPeer();
+        answerCallpeer();
+    }
+    void toConnecting(bool video) {
+        toRinging(video);
+        call.onAccept(kAgentPeer);
+    }
+    // The agent's peerjs answers with the connectionId of our OFFER.
+    std::string connectionId() const {
+        for (const auto& f : sockets.records.back()->sent) {
+            const auto j = nlohmann::json::parse(f, nullptr, false);
+            if (j.is_object() && j.value("type", "") == "OFFER") return j["payload"].value("connectionId", "");
+        }
+        return {};
+    }
+    void agentAnswers() {
+        pc().negotiate();
+        peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+                             connectionId() + R"("}})");
+        pc().resolveRemote();
+    }
+    void toInCall(bool video) {
+        toConnecting(video);
+        agentAnswers();
+        pc().pc->emitRemoteTrack(MediaKind::Audio, 90);
+        if (video) pc().pc->emitRemoteTrack(MediaKind::Video, 90);
+        pc().pc->emitIceConnectionState("checking");
+        pc().pc->emitIceConnectionState("connected");
+    }
+
+    std::vector<std::string> postedBodies() const {
+        std::vector<std::string> out;
+        for (const auto& r : http.requests)
+            if (r.method == "POST") out.push_back(r.body);
+        return out;
+    }
+    std::size_t countSent(const std::string& frame) const {
+        std::size_t n = 0;
+        for (const auto& rec : sockets.records) n += rec->count(frame);
+        return n;
+    }
+    // Nothing of the call is left behind: no live local stream, every peer connection closed.
+    bool released() const {
+        if (!devices.live.empty()) return false;
+        for (const auto& pc : rtc.records)
+            if (!pc->closed) return false;
+        return true;
+    }
+
+    FakeScheduler scheduler;
+    FakeSockets sockets;
+    FakeHttp http;
+    FakeMediaDevices devices;
+    FakeRtc rtc;
+    CallController call;
+    std::vector<std::string> states;
+    std::vector<CallEndReason> reasons;
 };
 
 } // namespace kefu::calltest
