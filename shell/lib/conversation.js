@@ -35,6 +35,7 @@ function createConversations({ db, sockets, config }) {
       name: visitor.name,
       online: sockets.isVisitorOnline(visitor.id),
       unread: db.unreadForAgent(visitor.id),
+      visitorReadSeq: db.reads(visitor.id).visitor,
       lastSeen: visitor.last_seen,
       email: visitor.email,
       phone: visitor.phone,

@@ -1,0 +1,1034 @@
+'use strict';
+// 客服工作台 Agent console: visitor list, conversations, replies and PeerJS voice/video calls.
+// Plain DOM, CSP-clean (no inline code), every chat text goes through textContent.
+(function () {
+  const MAX_CHARS = 2000;
+  const PAGE = 30;
+  const TOKEN_KEY = 'kefu.agent.token';
+  const $ = (id) => document.getElementById(id);
+
+  const el = {
+    loginView: $('login-view'), loginForm: $('login-form'), loginUser: $('login-user'), loginPass: $('login-pass'),
+    loginError: $('login-error'), loginSubmit: $('login-submit'),
+    console: $('console-view'), conn: $('conn-status'), agentName: $('agent-name'), logout: $('logout'),
+    visitorList: $('visitor-list'), visitorEmpty: $('visitor-empty'), visitorCount: $('visitor-count'), filter: $('visitor-filter'),
+    chatEmpty: $('chat-empty'), chatPane: $('chat-pane'), chatName: $('chat-name'), chatDot: $('chat-dot'),
+    chatPresence: $('chat-presence'), chatMeta: $('chat-meta'),
+    messages: $('messages'), messageList: $('message-list'), loadOlder: $('load-older'), historyStart: $('history-start'),
+    typing: $('typing-indicator'), replyForm: $('reply-form'), reply: $('reply'), send: $('send'),
+    replyCount: $('reply-count'), replyError: $('reply-error'),
+    callCard: $('call-card'), callKind: $('call-kind'), callName: $('call-name'), callStatus: $('call-status'),
+    callTimer: $('call-timer'), callAccept: $('call-accept'), callReject: $('call-reject'), callHangup: $('call-hangup'),
+    callMute: $('call-mute'), callQueue: $('call-queue'),
+    remoteVideo: $('agent-remote-video'), remoteAudio: $('agent-remote-audio'), localVideo: $('agent-local-video'),
+  };
+
+  // ---------------------------------------------------------------- state
+  const state = {
+    token: sessionStorage.getItem(TOKEN_KEY),
+    agent: null,
+    config: null,
+    ws: null,
+    wsState: 'closed',
+    retry: 0,
+    retryTimer: 0,
+    pingTimer: 0,
+    pongTimer: 0,
+    visitors: new Map(), // id -> VisitorSummary
+    convs: new Map(), // id -> { bySeq: Map, pending: Map, loaded, hasMore, loading, visitorReadSeq }
+    selected: null,
+    typingOf: new Map(), // visitorId -> timeout (visitor is typing)
+    myTyping: { visitorId: null, on: false, sentAt: 0, offTimer: 0 },
+  };
+
+  // Test and debugging hook.
+  const hook = {
+    state: 'idle', // idle | ringing | connecting | in-call | ended
+    wsState: 'closed',
+    selectedVisitorId: null,
+    lastCall: null,
+  };
+  window.__kefuAgent = hook;
+
+  // ---------------------------------------------------------------- helpers
+  const chars = (s) => [...s].length;
+  const rid = () => `a_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  const pad = (n) => String(n).padStart(2, '0');
+
+  function fmtTime(t) {
+    const d = new Date(t);
+    const now = new Date();
+    const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    if (d.toDateString() === now.toDateString()) return hm;
+    if (d.getFullYear() === now.getFullYear()) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+  }
+  function fmtClock(secs) {
+    const s = Math.max(0, Math.floor(secs));
+    const h = Math.floor(s / 3600);
+    return h ? `${h}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}` : `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+  }
+  function node(tag, cls, text) {
+    const n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
+  function bilingual(zh, en) {
+    const frag = document.createDocumentFragment();
+    frag.append(`${zh} `, node('span', 'en', en));
+    return frag;
+  }
+
+  async function http(method, path, body) {
+    const headers = {};
+    if (state.token) headers.authorization = `Bearer ${state.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const e = new Error((data && data.error && data.error.message) || `HTTP ${res.status}`);
+      e.status = res.status;
+      e.code = data && data.error && data.error.code;
+      throw e;
+    }
+    return data;
+  }
+
+  // ---------------------------------------------------------------- login
+  function showLogin(message) {
+    el.console.hidden = true;
+    el.loginView.hidden = false;
+    el.loginError.hidden = !message;
+    el.loginError.textContent = message || '';
+    el.loginUser.focus();
+  }
+
+  el.loginForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    unlockAudio();
+    const username = el.loginUser.value.trim();
+    const password = el.loginPass.value;
+    if (!username || !password) return showLogin('请输入账号和密码 Enter your username and password');
+    el.loginSubmit.disabled = true;
+    try {
+      state.token = null;
+      const r = await http('POST', '/api/agent/login', { username, password });
+      state.token = r.token;
+      sessionStorage.setItem(TOKEN_KEY, r.token);
+      el.loginPass.value = '';
+      await enter(r.agent);
+    } catch (err) {
+      const msg = err.status === 401 ? '账号或密码错误 Wrong username or password'
+        : err.status === 429 ? '尝试次数过多，请稍后再试 Too many attempts, try again later'
+          : `登录失败 Sign-in failed: ${err.message}`;
+      showLogin(msg);
+    } finally {
+      el.loginSubmit.disabled = false;
+    }
+  });
+
+  el.logout.addEventListener('click', async () => {
+    if (activeCall) endCall('agent', true);
+    try {
+      await http('POST', '/api/agent/logout');
+    } catch {
+      /* the token is dropped anyway */
+    }
+    leave();
+    showLogin('');
+  });
+
+  function leave() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    state.agent = null;
+    clearTimeout(state.retryTimer);
+    if (state.ws) {
+      state.ws.onclose = null;
+      state.ws.close();
+      state.ws = null;
+    }
+    stopPing();
+    setConn('closed');
+    state.visitors.clear();
+    state.convs.clear();
+    state.selected = null;
+    hook.selectedVisitorId = null;
+    rings.clear();
+    renderVisitors();
+    renderChat();
+    renderCallCard();
+  }
+
+  async function enter(agent) {
+    state.agent = agent;
+    el.agentName.textContent = agent.name;
+    el.loginView.hidden = true;
+    el.console.hidden = false;
+    if (!state.config) {
+      try {
+        state.config = await http('GET', '/api/config');
+      } catch {
+        state.config = null; // retried when a call needs it
+      }
+    }
+    connect();
+  }
+
+  async function boot() {
+    if (!state.token) return showLogin('');
+    try {
+      const r = await http('GET', '/api/agent/me');
+      await enter(r.agent);
+    } catch (err) {
+      if (err.status === 401) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        state.token = null;
+        showLogin('登录已过期，请重新登录 Session expired, please sign in again');
+      } else {
+        showLogin(`无法连接服务器 Cannot reach the server: ${err.message}`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- socket
+  function setConn(s) {
+    state.wsState = s;
+    hook.wsState = s;
+    const labels = {
+      online: ['在线', 'online'],
+      connecting: ['连接中', 'connecting'],
+      reconnecting: ['重新连接中', 'reconnecting'],
+      closed: ['已断开', 'offline'],
+    };
+    const [zh, en] = labels[s] || labels.closed;
+    el.conn.dataset.state = s === 'online' ? 'online' : s === 'closed' ? 'offline' : 'connecting';
+    el.conn.replaceChildren(bilingual(zh, en));
+  }
+
+  function connect() {
+    clearTimeout(state.retryTimer);
+    if (!state.token) return;
+    setConn(state.retry ? 'reconnecting' : 'connecting');
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${proto}//${location.host}/ws/agent`);
+    state.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', data: { token: state.token } }));
+    ws.onmessage = (ev) => {
+      let frame;
+      try {
+        frame = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      if (!frame || typeof frame.type !== 'string') return;
+      try {
+        onFrame(frame.type, frame.data);
+      } catch (err) {
+        console.error('frame handling failed', frame.type, err);
+      }
+    };
+    ws.onclose = (ev) => {
+      if (state.ws !== ws) return;
+      state.ws = null;
+      stopPing();
+      if (ev.code === 4001) {
+        leave();
+        showLogin('登录已过期，请重新登录 Session expired, please sign in again');
+        return;
+      }
+      setConn('reconnecting');
+      const delay = Math.min(10000, 500 * 2 ** state.retry) * (0.8 + Math.random() * 0.4);
+      state.retry = Math.min(state.retry + 1, 6);
+      state.retryTimer = setTimeout(connect, delay);
+    };
+  }
+
+  function wsSend(type, data) {
+    if (!state.ws || state.ws.readyState !== WebSocket.OPEN || state.wsState !== 'online') return false;
+    state.ws.send(JSON.stringify({ type, data }));
+    return true;
+  }
+
+  // Application-level ping so a silently dead socket is noticed within ~35 s.
+  function startPing() {
+    stopPing();
+    state.pingTimer = setInterval(() => {
+      if (!wsSend('ping', {})) return;
+      clearTimeout(state.pongTimer);
+      state.pongTimer = setTimeout(() => state.ws && state.ws.close(), 10000);
+    }, 25000);
+  }
+  function stopPing() {
+    clearInterval(state.pingTimer);
+    clearTimeout(state.pongTimer);
+  }
+
+  function onFrame(type, data) {
+    switch (type) {
+      case 'hello': return onHello(data);
+      case 'visitor': return onVisitor(data);
+      case 'message': return onMessage(data);
+      case 'ack': return onAck(data);
+      case 'typing': return onTyping(data);
+      case 'read': return onRead(data);
+      case 'error': return onError(data);
+      case 'call': return onRing(data);
+      case 'call_end': return onCallEnd(data);
+      case 'pong': return clearTimeout(state.pongTimer);
+      default: console.warn('unknown frame type', type);
+    }
+  }
+
+  function onHello(data) {
+    state.retry = 0;
+    setConn('online');
+    startPing();
+    state.agent = data.agent || state.agent;
+    el.agentName.textContent = state.agent ? state.agent.name : '';
+    state.visitors.clear();
+    for (const v of data.visitors || []) state.visitors.set(v.id, v);
+    renderVisitors();
+    // Catch up conversations that were open, resend replies that were not acknowledged.
+    for (const [id, conv] of state.convs) {
+      if (conv.loaded) catchUp(id);
+      for (const m of conv.pending.values()) if (!m.failed) wsSend('message', { visitorId: id, id: m.id, text: m.text });
+    }
+    // Calls still ringing (or ours, still running).
+    for (const c of data.calls || []) {
+      if (c.state === 'ringing' && (!activeCall || activeCall.callId !== c.callId)) rings.set(c.callId, c);
+    }
+    if (activeCall && !(data.calls || []).some((c) => c.callId === activeCall.callId)) endCall('ended', false);
+    renderCallCard();
+    if (state.selected) {
+      renderChat();
+      markRead();
+    }
+  }
+
+  // ---------------------------------------------------------------- visitors
+  const activity = (v) => Math.max(v.lastSeen || 0, v.lastMessage ? v.lastMessage.time : 0);
+
+  function onVisitor(v) {
+    if (!v || !v.id) return;
+    // A visitor who left without writing anything is not worth a row.
+    if (!v.online && !v.lastMessage && v.id !== state.selected) {
+      if (state.visitors.delete(v.id)) renderVisitors();
+      return;
+    }
+    state.visitors.set(v.id, v);
+    renderVisitors();
+    if (v.id === state.selected) renderChatHead();
+  }
+
+  function previewOf(m) {
+    if (!m) return '';
+    if (m.from === 'system') return `[${m.text}]`;
+    return (m.from === 'agent' ? '我: ' : '') + m.text.replace(/\s+/g, ' ');
+  }
+
+  function renderVisitors() {
+    const q = el.filter.value.trim().toLowerCase();
+    const all = [...state.visitors.values()].sort((a, b) => activity(b) - activity(a));
+    const list = q ? all.filter((v) => `${v.name} ${v.id} ${v.email || ''}`.toLowerCase().includes(q)) : all;
+    const items = list.map((v) => {
+      const li = node('li', 'visitor-item');
+      li.dataset.visitorId = v.id;
+      if (v.id === state.selected) li.classList.add('selected');
+      const dot = node('span', `dot${v.online ? ' online' : ''}`);
+      dot.title = v.online ? '在线 online' : '离线 offline';
+      const typing = state.typingOf.has(v.id);
+      const preview = node('span', `preview${typing ? ' typing' : ''}`, typing ? '正在输入… typing…' : previewOf(v.lastMessage));
+      li.append(dot, node('span', 'name', v.name || v.id), node('span', 'time', fmtTime(activity(v))), node('span'), preview);
+      if (v.unread > 0) li.append(node('span', 'badge', v.unread > 99 ? '99+' : String(v.unread)));
+      return li;
+    });
+    el.visitorList.replaceChildren(...items);
+    el.visitorEmpty.hidden = all.length > 0;
+    const online = all.filter((v) => v.online).length;
+    el.visitorCount.textContent = all.length ? `${online} 在线 online / ${all.length}` : '';
+    const unread = all.reduce((n, v) => n + (v.unread || 0), 0);
+    document.title = `${unread ? `(${unread}) ` : ''}客服工作台 · Kefu agent console`;
+  }
+
+  el.visitorList.addEventListener('click', (e) => {
+    const li = e.target.closest('.visitor-item');
+    if (li) select(li.dataset.visitorId);
+  });
+  el.filter.addEventListener('input', renderVisitors);
+
+  // ---------------------------------------------------------------- conversations
+  function conv(id) {
+    let c = state.convs.get(id);
+    if (!c) {
+      c = { bySeq: new Map(), pending: new Map(), loaded: false, hasMore: false, loading: false, visitorReadSeq: 0, readSent: 0 };
+      const v = state.visitors.get(id);
+      if (v && v.visitorReadSeq) c.visitorReadSeq = v.visitorReadSeq;
+      state.convs.set(id, c);
+    }
+    return c;
+  }
+  const oldestSeq = (c) => Math.min(...c.bySeq.keys());
+  const newestSeq = (c) => (c.bySeq.size ? Math.max(...c.bySeq.keys()) : 0);
+
+  function addMessages(c, list) {
+    for (const m of list) {
+      c.bySeq.set(m.seq, m);
+      c.pending.delete(m.id);
+    }
+  }
+
+  async function select(id) {
+    if (!id) return;
+    if (state.selected && state.selected !== id) sendMyTyping(false);
+    state.selected = id;
+    hook.selectedVisitorId = id;
+    el.reply.value = '';
+    updateCounter();
+    renderVisitors();
+    const c = conv(id);
+    renderChat(true);
+    if (!c.loaded) await loadPage(id, false);
+    markRead();
+    el.reply.focus();
+  }
+
+  async function loadPage(id, older) {
+    const c = conv(id);
+    if (c.loading) return;
+    c.loading = true;
+    try {
+      const qs = new URLSearchParams({ limit: String(PAGE) });
+      if (older && c.bySeq.size) qs.set('before', String(oldestSeq(c)));
+      const r = await http('GET', `/api/agent/visitors/${encodeURIComponent(id)}/messages?${qs}`);
+      addMessages(c, r.messages);
+      if (older || !c.loaded) c.hasMore = r.hasMore;
+      c.loaded = true;
+    } catch (err) {
+      if (err.status === 401) return leaveExpired();
+      console.warn('history load failed', err);
+    } finally {
+      c.loading = false;
+    }
+    if (id === state.selected) renderChat(!older, older);
+  }
+
+  async function catchUp(id) {
+    const c = conv(id);
+    let more = true;
+    while (more) {
+      try {
+        const r = await http('GET', `/api/agent/visitors/${encodeURIComponent(id)}/messages?after=${newestSeq(c)}&limit=100`);
+        addMessages(c, r.messages);
+        more = r.hasMore && r.messages.length > 0;
+      } catch {
+        more = false;
+      }
+    }
+    if (id === state.selected) renderChat();
+  }
+
+  function leaveExpired() {
+    leave();
+    showLogin('登录已过期，请重新登录 Session expired, please sign in again');
+  }
+
+  el.loadOlder.addEventListener('click', () => state.selected && loadPage(state.selected, true));
+  el.messages.addEventListener('scroll', () => {
+    const c = state.selected && state.convs.get(state.selected);
+    if (c && c.loaded && c.hasMore && !c.loading && el.messages.scrollTop < 40) loadPage(state.selected, true);
+  });
+
+  function onMessage(m) {
+    if (!m || !m.visitorId) return;
+    const c = state.convs.get(m.visitorId);
+    if (c && c.loaded) {
+      addMessages(c, [m]);
+      if (m.visitorId === state.selected) {
+        renderChat();
+        if (m.from === 'visitor') markRead();
+      }
+    }
+    if (m.from === 'visitor') clearVisitorTyping(m.visitorId);
+    const v = state.visitors.get(m.visitorId);
+    if (v) {
+      v.lastMessage = m;
+      renderVisitors();
+    }
+  }
+
+  function onAck(a) {
+    const c = state.convs.get(a.visitorId);
+    if (!c) return;
+    const p = c.pending.get(a.id);
+    if (p) {
+      c.pending.delete(a.id);
+      c.bySeq.set(a.seq, { id: a.id, seq: a.seq, from: 'agent', text: p.text, time: a.time, kind: 'text', agent: state.agent && state.agent.name });
+    }
+    if (a.visitorId === state.selected) renderChat();
+  }
+
+  function onError(e) {
+    if (!e) return;
+    if (e.id) {
+      for (const [vid, c] of state.convs) {
+        const p = c.pending.get(e.id);
+        if (p) {
+          p.failed = e.code || 'error';
+          p.error = e.message;
+          if (vid === state.selected) renderChat();
+          return;
+        }
+      }
+    }
+    console.warn('server error frame', e);
+    if (activeCall && activeCall.state === 'connecting' && e.code) {
+      // accept refused (answered elsewhere, or the call ended meanwhile)
+      endCall('refused', false);
+    }
+  }
+
+  function onRead(r) {
+    if (!r || r.by !== 'visitor') return;
+    const c = state.convs.get(r.visitorId);
+    if (c) {
+      c.visitorReadSeq = Math.max(c.visitorReadSeq, r.seq);
+      if (r.visitorId === state.selected) renderChat();
+    }
+  }
+
+  function markRead() {
+    const id = state.selected;
+    if (!id || document.visibilityState !== 'visible') return;
+    const c = state.convs.get(id);
+    const v = state.visitors.get(id);
+    const seq = Math.max(c ? newestSeq(c) : 0, v && v.lastMessage ? v.lastMessage.seq : 0);
+    if (!seq || !c || seq <= c.readSent) return;
+    if (wsSend('read', { visitorId: id, seq })) c.readSent = seq;
+  }
+  document.addEventListener('visibilitychange', markRead);
+  window.addEventListener('focus', markRead);
+
+  // ---------------------------------------------------------------- rendering the conversation
+  function renderChatHead() {
+    const v = state.visitors.get(state.selected);
+    if (!v) return;
+    el.chatName.textContent = v.name || v.id;
+    el.chatDot.className = `dot${v.online ? ' online' : ''}`;
+    el.chatPresence.textContent = v.online ? '在线 online' : `离线 offline · ${fmtTime(v.lastSeen)}`;
+    const bits = [v.id];
+    if (v.email) bits.push(v.email);
+    if (v.phone) bits.push(v.phone);
+    for (const [k, val] of Object.entries(v.attrs || {})) bits.push(`${k}: ${val}`);
+    el.chatMeta.textContent = bits.join(' · ');
+  }
+
+  function messageNode(m, c) {
+    const div = node('div', 'msg');
+    div.dataset.from = m.from;
+    if (m.seq) div.dataset.seq = String(m.seq);
+    div.dataset.id = m.id;
+    if (m.kind) div.dataset.kind = m.kind;
+    let text = m.text;
+    if (m.kind === 'call') text = `${m.call && m.call.video ? '🎥' : '📞'} ${m.text}`;
+    div.append(node('div', 'bubble', text));
+    const meta = node('div', 'meta');
+    const parts = [];
+    if (m.from === 'agent' && m.agent) parts.push(m.agent);
+    parts.push(fmtTime(m.time));
+    if (m.pending && !m.failed) parts.push('发送中 sending');
+    if (m.from === 'agent' && m.seq && c.visitorReadSeq >= m.seq) parts.push('已读 read');
+    meta.textContent = parts.join(' · ');
+    if (m.failed) {
+      div.classList.add('failed');
+      const reason = m.failed === 'too_long' ? '太长 too long' : m.failed === 'rate_limited' ? '发送太快 too fast' : m.error || m.failed;
+      meta.append(` · 发送失败 failed (${reason})`);
+      const retry = node('button', 'btn ghost retry', '重发 Retry');
+      retry.type = 'button';
+      retry.dataset.retry = m.id;
+      meta.append(retry);
+    } else if (m.pending) {
+      div.classList.add('pending');
+    }
+    div.append(meta);
+    return div;
+  }
+
+  // Rebuilds the selected conversation. `toBottom` forces the view to the newest message;
+  // `keepOffset` keeps what the agent sees in place after older messages were prepended.
+  function renderChat(toBottom = false, keepOffset = false) {
+    const id = state.selected;
+    el.chatEmpty.hidden = !!id;
+    el.chatPane.hidden = !id;
+    if (!id) {
+      el.messageList.replaceChildren();
+      el.typing.hidden = true;
+      return;
+    }
+    renderChatHead();
+    const c = conv(id);
+    const box = el.messages;
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
+    const fromBottom = box.scrollHeight - box.scrollTop;
+    const sorted = [...c.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    const pending = [...c.pending.values()].sort((a, b) => a.time - b.time);
+    const nodes = [];
+    let lastDay = '';
+    for (const m of sorted.concat(pending)) {
+      const day = new Date(m.time).toDateString();
+      if (day !== lastDay) {
+        nodes.push(node('p', 'day', new Date(m.time).toLocaleDateString('zh-CN', { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' })));
+        lastDay = day;
+      }
+      nodes.push(messageNode(m, c));
+    }
+    el.messageList.replaceChildren(...nodes);
+    el.loadOlder.hidden = !(c.loaded && c.hasMore);
+    el.historyStart.hidden = !(c.loaded && !c.hasMore && c.bySeq.size > 0);
+    el.typing.hidden = !state.typingOf.has(id);
+    if (keepOffset) box.scrollTop = box.scrollHeight - fromBottom;
+    else if (toBottom || atBottom) box.scrollTop = box.scrollHeight;
+  }
+
+  el.messageList.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-retry]');
+    if (!b || !state.selected) return;
+    const c = conv(state.selected);
+    const p = c.pending.get(b.dataset.retry);
+    if (!p) return;
+    c.pending.delete(p.id);
+    sendText(p.text);
+  });
+
+  // ---------------------------------------------------------------- replying and typing
+  function updateCounter() {
+    const n = chars(el.reply.value.trim());
+    el.replyCount.textContent = `${n} / ${MAX_CHARS}`;
+    el.replyCount.classList.toggle('over', n > MAX_CHARS);
+    el.replyError.hidden = true;
+  }
+
+  function sendText(text) {
+    const id = state.selected;
+    const c = conv(id);
+    const m = { id: rid(), from: 'agent', text, time: Date.now(), kind: 'text', pending: true, agent: state.agent && state.agent.name };
+    c.pending.set(m.id, m);
+    renderChat(true);
+    wsSend('message', { visitorId: id, id: m.id, text }); // resent on reconnect if the socket is down
+  }
+
+  function submitReply() {
+    if (!state.selected) return;
+    const text = el.reply.value.trim();
+    if (!text) return;
+    if (chars(text) > MAX_CHARS) {
+      el.replyError.textContent = `消息超过 ${MAX_CHARS} 字 Message is longer than ${MAX_CHARS} characters`;
+      el.replyError.hidden = false;
+      return;
+    }
+    el.reply.value = '';
+    updateCounter();
+    sendMyTyping(false);
+    sendText(text);
+  }
+
+  el.replyForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submitReply();
+  });
+  el.reply.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      submitReply();
+    }
+  });
+  el.reply.addEventListener('input', () => {
+    updateCounter();
+    if (el.reply.value.trim()) sendMyTyping(true);
+    else sendMyTyping(false);
+  });
+  el.reply.addEventListener('blur', () => sendMyTyping(false));
+
+  function sendMyTyping(on) {
+    const t = state.myTyping;
+    clearTimeout(t.offTimer);
+    if (on) {
+      const now = Date.now();
+      if (!t.on || t.visitorId !== state.selected || now - t.sentAt > 3000) {
+        t.on = true;
+        t.visitorId = state.selected;
+        t.sentAt = now;
+        wsSend('typing', { visitorId: t.visitorId, on: true });
+      }
+      t.offTimer = setTimeout(() => sendMyTyping(false), 4000);
+    } else if (t.on) {
+      t.on = false;
+      wsSend('typing', { visitorId: t.visitorId, on: false });
+    }
+  }
+
+  function onTyping(d) {
+    if (!d || !d.visitorId) return;
+    clearTimeout(state.typingOf.get(d.visitorId));
+    if (d.on) state.typingOf.set(d.visitorId, setTimeout(() => clearVisitorTyping(d.visitorId), 6000));
+    else state.typingOf.delete(d.visitorId);
+    refreshTyping();
+  }
+  function clearVisitorTyping(id) {
+    if (!state.typingOf.has(id)) return;
+    clearTimeout(state.typingOf.get(id));
+    state.typingOf.delete(id);
+    refreshTyping();
+  }
+  function refreshTyping() {
+    el.typing.hidden = !(state.selected && state.typingOf.has(state.selected));
+    renderVisitors();
+  }
+
+  // ---------------------------------------------------------------- ring tone
+  let audioCtx = null;
+  let ringTimer = 0;
+  function unlockAudio() {
+    try {
+      audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
+      if (audioCtx.state === 'suspended') audioCtx.resume();
+    } catch {
+      audioCtx = null;
+    }
+  }
+  function beep(at, freq) {
+    const osc = audioCtx.createOscillator();
+    const gain = audioCtx.createGain();
+    osc.frequency.value = freq;
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.08, at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.35);
+    osc.connect(gain).connect(audioCtx.destination);
+    osc.start(at);
+    osc.stop(at + 0.4);
+  }
+  function startRingTone() {
+    if (ringTimer || !audioCtx) return;
+    const play = () => {
+      try {
+        const t = audioCtx.currentTime;
+        beep(t, 660);
+        beep(t + 0.45, 880);
+      } catch {
+        /* audio unavailable */
+      }
+    };
+    play();
+    ringTimer = setInterval(play, 2200);
+  }
+  function stopRingTone() {
+    clearInterval(ringTimer);
+    ringTimer = 0;
+  }
+
+  // ---------------------------------------------------------------- calls
+  const rings = new Map(); // callId -> call frame, waiting for an answer
+  let activeCall = null; // { callId, visitorId, name, video, state, peer, mediaCall, localStream, remoteStream, ... }
+  let endedCall = null; // shown briefly after the end
+  let endedTimer = 0;
+  let tickTimer = 0;
+
+  function setCallState(s) {
+    hook.state = s;
+    if (hook.lastCall && (activeCall || s === 'ended')) hook.lastCall.state = s;
+  }
+
+  function onRing(c) {
+    if (!c || !c.callId) return;
+    if (activeCall && activeCall.callId === c.callId) return;
+    rings.set(c.callId, c);
+    if (!activeCall) setCallState('ringing');
+    renderCallCard();
+  }
+
+  function onCallEnd(d) {
+    if (!d) return;
+    if (activeCall && activeCall.callId === d.callId) {
+      endCall(d.reason || 'ended', false);
+      return;
+    }
+    const ring = rings.get(d.callId);
+    if (ring) {
+      rings.delete(d.callId);
+      if (activeCall) renderCallCard();
+      else showEnded({ ...ring, endReason: d.reason });
+    }
+  }
+
+  const firstRing = () => rings.values().next().value || null;
+
+  const statusText = {
+    idle: ['空闲', 'idle'],
+    ringing: ['来电中', 'ringing'],
+    connecting: ['连接中', 'connecting'],
+    'in-call': ['通话中', 'in-call'],
+    ended: ['通话已结束', 'ended'],
+  };
+  const endReasonText = {
+    agent: '您已挂断 you hung up',
+    hangup: '访客已挂断 the visitor hung up',
+    remote: '连接已关闭 the connection closed',
+    cancelled: '访客已取消 the visitor cancelled',
+    timeout: '无人接听 no answer',
+    visitor_left: '访客已离开 the visitor left',
+    answered_elsewhere: '已在其他窗口接听 answered in another window',
+    rejected: '已拒绝 rejected',
+    failed: '连接失败 connection failed',
+    missed: '未接通 missed',
+    refused: '无法接听 could not answer',
+    error: '通话出错 call error',
+    offline: '访客离线 the visitor is offline',
+  };
+
+  function renderCallCard() {
+    clearInterval(tickTimer);
+    const ring = firstRing();
+    const shown = activeCall || ring || endedCall;
+    el.callCard.hidden = !shown;
+    el.callCard.classList.toggle('ringing', !activeCall && !!ring);
+    if (!activeCall && ring) startRingTone();
+    else stopRingTone();
+    const s = activeCall ? activeCall.state : ring ? 'ringing' : endedCall ? 'ended' : hook.state;
+    const [zh, en] = statusText[s] || statusText.idle;
+    el.callStatus.replaceChildren(bilingual(zh, en));
+    if (s === 'ended' && endedCall && endedCall.endReason) {
+      el.callStatus.append(` · ${endReasonText[endedCall.endReason] || endedCall.endReason}`);
+    }
+    el.callStatus.dataset.state = s;
+    if (!shown) return;
+    el.callName.textContent = shown.name || shown.visitorId;
+    el.callKind.textContent = shown.video ? '视频通话 Video' : '语音通话 Voice';
+    const ringingOnly = !activeCall && !!ring;
+    el.callAccept.hidden = !ringingOnly;
+    el.callReject.hidden = !ringingOnly;
+    el.callHangup.hidden = !activeCall;
+    el.callMute.hidden = !(activeCall && activeCall.localStream && activeCall.localStream.getAudioTracks().length);
+    const waiting = activeCall ? rings.size : Math.max(0, rings.size - 1);
+    el.callQueue.hidden = waiting === 0;
+    el.callQueue.textContent = waiting ? `另有 ${waiting} 个来电等待中 ${waiting} more waiting` : '';
+    el.callTimer.hidden = !(activeCall && activeCall.startedAt);
+    if (activeCall && activeCall.startedAt) {
+      const tick = () => {
+        el.callTimer.textContent = fmtClock((Date.now() - activeCall.startedAt) / 1000);
+      };
+      tick();
+      tickTimer = setInterval(() => activeCall && activeCall.startedAt && tick(), 1000);
+    }
+    if (!activeCall) {
+      el.remoteVideo.hidden = true;
+      el.remoteAudio.hidden = true;
+      el.localVideo.hidden = true;
+    }
+  }
+
+  async function getLocalMedia(video) {
+    const audio = { noiseSuppression: true, echoCancellation: true };
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return null;
+    try {
+      return await navigator.mediaDevices.getUserMedia({ audio, video });
+    } catch (err) {
+      console.warn('getUserMedia failed', err && err.name);
+    }
+    if (video) {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ audio, video: false });
+      } catch {
+        /* fall through: receive only */
+      }
+    }
+    return null; // answer receive-only
+  }
+
+  async function peerOptions() {
+    if (!state.config) state.config = await http('GET', '/api/config');
+    const p = state.config.peer;
+    return {
+      host: p.host, port: p.port, path: p.path, key: p.key, secure: !!p.secure,
+      config: { iceServers: state.config.iceServers || [] },
+      debug: 1,
+    };
+  }
+
+  const FATAL_PEER_ERRORS = new Set(['browser-incompatible', 'invalid-id', 'invalid-key', 'network', 'server-error',
+    'socket-error', 'socket-closed', 'ssl-unavailable', 'unavailable-id']);
+
+  async function acceptCall() {
+    const ring = firstRing();
+    if (!ring || activeCall) return;
+    rings.delete(ring.callId);
+    clearTimeout(endedTimer);
+    endedCall = null;
+    const call = {
+      callId: ring.callId, visitorId: ring.visitorId, name: ring.name, video: !!ring.video, remotePeerId: ring.peerId || null,
+      state: 'connecting', peer: null, peerId: null, mediaCall: null, localStream: null, remoteStream: null,
+      startedAt: 0, endedAt: 0, endReason: null, muted: false,
+    };
+    activeCall = call;
+    hook.lastCall = call;
+    setCallState('connecting');
+    renderCallCard();
+    if (state.selected !== call.visitorId) select(call.visitorId);
+
+    const media = getLocalMedia(call.video).then((s) => {
+      if (activeCall !== call) {
+        if (s) s.getTracks().forEach((t) => t.stop());
+        return null;
+      }
+      call.localStream = s;
+      if (s && call.video && s.getVideoTracks().length) {
+        el.localVideo.srcObject = s;
+        el.localVideo.hidden = false;
+        el.localVideo.play().catch(() => {});
+      }
+      renderCallCard();
+      return s;
+    });
+
+    let peer;
+    try {
+      if (!window.Peer) throw new Error('peerjs client not loaded');
+      peer = new window.Peer(await peerOptions());
+    } catch (err) {
+      console.error('cannot create the peer', err);
+      return endCall('error', true);
+    }
+    if (activeCall !== call) return peer.destroy();
+    call.peer = peer;
+
+    peer.on('open', (id) => {
+      if (activeCall !== call) return;
+      call.peerId = id;
+      if (!wsSend('accept', { visitorId: call.visitorId, peerId: id, callId: call.callId })) endCall('error', false);
+    });
+    peer.on('call', async (mc) => {
+      if (activeCall !== call || call.mediaCall) {
+        mc.close();
+        return;
+      }
+      if (call.remotePeerId && mc.peer !== call.remotePeerId) console.warn('call from an unexpected peer', mc.peer);
+      call.mediaCall = mc;
+      call.remotePeerId = mc.peer;
+      clearTimeout(call.connectTimer);
+      const local = await media;
+      if (activeCall !== call) return;
+      mc.answer(local || undefined);
+      call.state = 'in-call';
+      call.startedAt = Date.now();
+      setCallState('in-call');
+      renderCallCard();
+      mc.on('stream', (remote) => attachRemote(call, remote));
+      mc.on('close', () => activeCall === call && endCall('remote', true));
+      mc.on('error', (err) => {
+        console.warn('media connection error', err);
+        if (activeCall === call) endCall('failed', true);
+      });
+    });
+    peer.on('error', (err) => {
+      console.warn('peer error', err && err.type, err && err.message);
+      if (activeCall === call && FATAL_PEER_ERRORS.has(err && err.type)) endCall('failed', true);
+    });
+    peer.on('disconnected', () => {
+      // Signalling lost; an established media path keeps working, so only a call still connecting ends.
+      if (activeCall === call && call.state === 'connecting') endCall('failed', true);
+    });
+    // The visitor's offer should arrive within seconds of the accept.
+    call.connectTimer = setTimeout(() => activeCall === call && call.state === 'connecting' && endCall('failed', true), 30000);
+  }
+
+  function attachRemote(call, remote) {
+    if (activeCall !== call || !remote) return;
+    call.remoteStream = remote;
+    if (call.video) {
+      el.remoteVideo.srcObject = remote;
+      el.remoteVideo.hidden = false;
+      el.remoteVideo.play().catch(() => {});
+    } else {
+      el.remoteAudio.srcObject = remote;
+      el.remoteAudio.hidden = false;
+      el.remoteAudio.play().catch(() => {});
+    }
+  }
+
+  function rejectCall() {
+    const ring = firstRing();
+    if (!ring) return;
+    rings.delete(ring.callId);
+    wsSend('reject', { visitorId: ring.visitorId, callId: ring.callId });
+    hook.lastCall = { callId: ring.callId, visitorId: ring.visitorId, video: !!ring.video, state: 'ended', endReason: 'rejected', peerId: null, remoteStream: null };
+    showEnded({ ...ring, endReason: 'rejected' });
+  }
+
+  // Ends the running call: media closed, tracks stopped, peer destroyed, UI back within a moment.
+  function endCall(reason, notifyServer) {
+    const call = activeCall;
+    if (!call) return;
+    activeCall = null;
+    clearTimeout(call.connectTimer);
+    call.state = 'ended';
+    call.endReason = reason;
+    call.endedAt = Date.now();
+    if (notifyServer) wsSend('hangup', { visitorId: call.visitorId, callId: call.callId });
+    try {
+      if (call.mediaCall) call.mediaCall.close();
+    } catch {
+      /* already closed */
+    }
+    for (const s of [call.localStream, call.remoteStream]) if (s) s.getTracks().forEach((t) => t.stop());
+    try {
+      if (call.peer) call.peer.destroy();
+    } catch {
+      /* already destroyed */
+    }
+    for (const m of [el.remoteVideo, el.remoteAudio, el.localVideo]) {
+      m.pause();
+      m.srcObject = null;
+      m.hidden = true;
+    }
+    setCallState('ended');
+    showEnded(call);
+  }
+
+  function showEnded(call) {
+    endedCall = { name: call.name, visitorId: call.visitorId, video: call.video, endReason: call.endReason };
+    setCallState(rings.size && !activeCall ? 'ringing' : 'ended');
+    renderCallCard();
+    clearTimeout(endedTimer);
+    endedTimer = setTimeout(() => {
+      endedCall = null;
+      if (rings.size && !activeCall) setCallState('ringing');
+      renderCallCard();
+    }, 4000);
+  }
+
+  el.callAccept.addEventListener('click', () => {
+    unlockAudio();
+    acceptCall();
+  });
+  el.callReject.addEventListener('click', rejectCall);
+  el.callHangup.addEventListener('click', () => endCall('agent', true));
+  el.callMute.addEventListener('click', () => {
+    const call = activeCall;
+    if (!call || !call.localStream) return;
+    call.muted = !call.muted;
+    call.localStream.getAudioTracks().forEach((t) => {
+      t.enabled = !call.muted;
+    });
+    el.callMute.replaceChildren(call.muted ? bilingual('取消静音', 'Unmute') : bilingual('静音', 'Mute'));
+  });
+  window.addEventListener('beforeunload', () => {
+    if (activeCall) endCall('agent', true);
+  });
+
+  boot();
+})();

@@ -1,0 +1,228 @@
+'use strict';
+// Browser check of the agent console (客服工作台) against the reference server, with a stock-peerjs
+// stand-in for the visitor's call. Not part of `node --test`: run it directly.
+//   node tests/server/agent-console.browser.js [--shots DIR]
+// Needs Chromium (/usr/bin/chromium or KEFU_CHROMIUM) and playwright-core from shell/node_modules.
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { createRequire } = require('module');
+const { startServer, api, newVisitor, visitorSocket, sleep } = require('./helpers');
+
+const shellRequire = createRequire(path.join(__dirname, '../../shell/package.json'));
+const { chromium } = shellRequire('playwright-core');
+
+const CHROMIUM = process.env.KEFU_CHROMIUM || '/usr/bin/chromium';
+const shotsArg = process.argv.indexOf('--shots');
+const SHOTS = shotsArg > 0 ? process.argv[shotsArg + 1] : null;
+
+async function shot(page, name) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+// The visitor side of a call, done with the stock peerjs client inside a page of the same site.
+async function visitorCallPage(browser, srv, visitor, video) {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.log('[visitor page]', m.text()));
+  await page.goto(`${srv.url}/second.html`);
+  await page.addScriptTag({ url: '/vendor/peerjs.min.js' });
+  await page.evaluate(async ({ token, visitorId, video }) => {
+    const cfg = await (await fetch('/api/config')).json();
+    const w = window;
+    w.log = [];
+    w.__token = token;
+    w.local = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+    w.peer = new w.Peer({ host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure, config: { iceServers: cfg.iceServers } });
+    const peerId = await new Promise((resolve, reject) => {
+      w.peer.on('open', resolve);
+      w.peer.on('error', reject);
+    });
+    const ws = new WebSocket(`ws://${location.host}/ws/visitor`);
+    w.ws = ws;
+    await new Promise((resolve) => {
+      ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', data: { token } }));
+      ws.onmessage = (ev) => {
+        const f = JSON.parse(ev.data);
+        w.log.push(f);
+        if (f.type === 'hello') resolve();
+        if (f.type === 'accept') {
+          const call = w.peer.call(f.data, w.local);
+          w.call = call;
+          call.on('stream', (s) => {
+            w.remote = s;
+          });
+          call.on('close', () => {
+            w.callClosed = true;
+          });
+        }
+      };
+    });
+    const r = await fetch('/2/callKefu', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ action: 'callpeer', kefu_id: cfg.kefu.id, visitor_id: visitorId, video, peer_id: peerId }),
+    });
+    w.callId = (await r.json()).callId;
+  }, { token: visitor.token, visitorId: visitor.visitorId, video });
+  return page;
+}
+
+async function main() {
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`skipped: no Chromium at ${CHROMIUM}`);
+    return;
+  }
+  const srv = await startServer({ rate: { messages: 100 } });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required', '--disable-background-networking', '--no-first-run'],
+  });
+  const t0 = Date.now();
+  try {
+    const agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems = [];
+    agent.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    agent.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+
+    // Login: bad password first, then the right one.
+    await agent.goto(`${srv.url}/agent/`);
+    await agent.fill('#login-user', 'kefu1');
+    await agent.fill('#login-pass', 'wrong');
+    await agent.click('#login-submit');
+    await agent.waitForSelector('#login-error:not([hidden])');
+    assert.match(await agent.textContent('#login-error'), /错误|Wrong/);
+    await agent.fill('#login-pass', 'kefu123');
+    await agent.click('#login-submit');
+    await agent.waitForFunction(() => window.__kefuAgent.wsState === 'online');
+    await shot(agent, '1-empty');
+
+    // A visitor writes; the console lists it with an unread badge.
+    const v = await newVisitor(srv, '张先生');
+    const tab = await visitorSocket(srv, v.token);
+    assert.equal(tab.hello.kefu.online, true);
+    tab.send('message', { id: 'q1', text: '你好，龙井什么时候发货？<b>not bold</b>' });
+    const item = `.visitor-item[data-visitor-id="${v.visitorId}"]`;
+    await agent.waitForSelector(`${item} .badge`);
+    assert.equal(await agent.textContent(`${item} .badge`), '1');
+    assert.ok(await agent.$(`${item} .dot.online`));
+
+    // Open it: history, read mark, reply with Enter.
+    await agent.click(item);
+    await agent.waitForSelector('#messages .msg[data-from="visitor"]');
+    const shown = await agent.textContent('#messages .msg[data-from="visitor"] .bubble');
+    assert.equal(shown, '你好，龙井什么时候发货？<b>not bold</b>', 'chat text is shown as text');
+    await tab.next('read');
+    await agent.waitForSelector(`${item}:not(:has(.badge))`);
+
+    tab.send('typing', { on: true });
+    await agent.waitForSelector('#typing-indicator:not([hidden])');
+    tab.send('typing', { on: false });
+    await agent.waitForSelector('#typing-indicator[hidden]', { state: 'attached' });
+
+    await agent.click('#reply');
+    await agent.keyboard.type('今天下单');
+    const typing = await tab.next('typing');
+    assert.equal(typing.data.on, true);
+    await agent.keyboard.down('Shift');
+    await agent.keyboard.press('Enter');
+    await agent.keyboard.up('Shift');
+    await agent.keyboard.type('明天发货');
+    await agent.keyboard.press('Enter');
+    const reply = await tab.next('message');
+    assert.equal(reply.data.text, '今天下单\n明天发货');
+    await agent.waitForSelector(`#messages .msg[data-from="agent"][data-seq="${reply.data.seq}"]`);
+    await shot(agent, '2-chat');
+
+    // History paging: 45 more messages, the console shows 30 then loads older ones.
+    for (let i = 0; i < 45; i++) {
+      await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: `h${i}`, text: `第 ${i} 条` } });
+    }
+    await agent.reload();
+    await agent.waitForFunction(() => window.__kefuAgent.wsState === 'online');
+    await agent.click(item);
+    await agent.waitForFunction(() => document.querySelectorAll('#messages .msg').length === 30);
+    await agent.click('#load-older');
+    await agent.waitForFunction(() => document.querySelectorAll('#messages .msg').length === 47);
+    await agent.waitForSelector('#history-start:not([hidden])');
+
+    // A video call: ring, accept, media both ways, agent hangs up.
+    const vp = await visitorCallPage(browser, srv, v, true);
+    await agent.waitForSelector('#call-card:not([hidden])');
+    assert.match(await agent.textContent('#call-status'), /ringing/);
+    assert.match(await agent.textContent('#call-name'), /张先生/);
+    await shot(agent, '3-ringing');
+    const tAccept = Date.now();
+    await agent.click('#call-accept');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'in-call' && window.__kefuAgent.lastCall.remoteStream);
+    await agent.waitForFunction(() => {
+      const vEl = document.getElementById('agent-remote-video');
+      return vEl.srcObject && vEl.srcObject.getVideoTracks().length > 0 && vEl.readyState >= 2 && !vEl.paused;
+    });
+    console.log(`accept to remote video playing: ${Date.now() - tAccept} ms`);
+    await vp.waitForFunction(() => window.remote && window.remote.getTracks().length > 0);
+    assert.match(await agent.textContent('#call-status'), /in-call/);
+    assert.ok(await agent.evaluate(() => !!window.__kefuAgent.lastCall.peerId));
+    await sleep(1200);
+    await shot(agent, '4-in-call');
+    await agent.click('#call-hangup');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended');
+    assert.match(await agent.textContent('#call-status'), /ended/);
+    await vp.waitForFunction(() => window.log.some((f) => f.type === 'hangup' && f.data.reason === 'agent'));
+    await vp.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
+    const tracksLive = await agent.evaluate(() => window.__kefuAgent.lastCall.localStream.getTracks().some((t) => t.readyState === 'live'));
+    assert.equal(tracksLive, false, 'local tracks are stopped after the call');
+    await agent.waitForSelector('#messages .msg[data-from="system"][data-kind="call"]');
+    await vp.close();
+
+    // A voice call that the visitor hangs up: the console ends within 2 s.
+    await agent.waitForSelector('#call-card[hidden]', { state: 'attached', timeout: 6000 });
+    const vp2 = await visitorCallPage(browser, srv, v, false);
+    await agent.waitForSelector('#call-card:not([hidden]) #call-accept:not([hidden])');
+    await agent.click('#call-accept');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'in-call' && window.__kefuAgent.lastCall.remoteStream);
+    await agent.waitForFunction(() => {
+      const a = document.getElementById('agent-remote-audio');
+      return a.srcObject && a.srcObject.getAudioTracks().length > 0;
+    });
+    const tHang = Date.now();
+    await vp2.evaluate(async () => {
+      window.call.close();
+      await fetch('/2/callKefu', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${window.__token}` },
+        body: JSON.stringify({ action: 'hangup', call_id: window.callId }),
+      });
+    });
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 2000 });
+    console.log(`visitor hang-up to console ended: ${Date.now() - tHang} ms`);
+    await vp2.close();
+
+    // A rejected call.
+    const vp3 = await visitorCallPage(browser, srv, v, false);
+    await agent.waitForSelector('#call-card:not([hidden]) #call-reject:not([hidden])');
+    await agent.click('#call-reject');
+    await vp3.waitForFunction(() => window.log.some((f) => f.type === 'reject' && f.data.reason === 'rejected'));
+    await vp3.close();
+    await shot(agent, '5-after-calls');
+
+    const calls = (await api(srv, 'GET', '/api/messages?limit=5', { token: v.token })).json.messages.filter((m) => m.kind === 'call');
+    assert.deepEqual(calls.map((m) => m.call.outcome), ['completed', 'completed', 'rejected']);
+    const real = problems.filter((p) => !/favicon|kefu\.js|404|401/.test(p)); // 404: widget not built; 401: the wrong-password attempt
+    assert.deepEqual(real, [], 'no errors in the console page');
+    tab.close();
+    console.log(`agent console browser check passed in ${Date.now() - t0} ms`);
+  } finally {
+    await browser.close();
+    await srv.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
