@@ -270,11 +270,13 @@ TEST_F(PeerjsSignalingTest, MalformedAndUnknownFramesAreIgnored) {
     EXPECT_TRUE(s.sent.empty());
 }
 
-TEST_F(PeerjsSignalingTest, CloseSendsLeaveWithDstToEveryContactedPeer) {
+TEST_F(PeerjsSignalingTest, CloseSendsLeaveWithDstToEveryAttachedPeer) {
     openAndRegister();
-    const int k = signaling.attach("agent1", "mc_a", [](const peerjs::ServerMessage&) {});
+    signaling.attach("agent1", "mc_a", [](const peerjs::ServerMessage&) {});
+    signaling.attach("agent1", "mc_c", [](const peerjs::ServerMessage&) {}); // one LEAVE per peer
     signaling.attach("agent2", "mc_b", [](const peerjs::ServerMessage&) {});
-    signaling.detach(k); // still contacted during this session
+    const int k = signaling.attach("agent3", "mc_d", [](const peerjs::ServerMessage&) {});
+    signaling.detach(k); // finished: no goodbye needed
     auto rec = sockets.records.back();
     signaling.close();
     EXPECT_EQ(rec->sent, (std::vector<std::string>{R"({"type":"LEAVE","dst":"agent1"})",

@@ -39,7 +39,6 @@ void Signaling::open() {
     errorType_.clear();
     errorMessage_.clear();
     idTakenRetried_ = false;
-    contacted_.clear();
     token_ = randomToken();
     if (options_.fetchId && http_) {
         fetchId();
@@ -189,12 +188,14 @@ bool Signaling::send(const std::string& frame) {
 
 void Signaling::close() {
     if (socket_ && state_ == State::Open) {
-        for (const auto& peer : contacted_) {
+        // Peers of connections still attached; finished ones already said goodbye (or heard it).
+        std::set<std::string> peers;
+        for (const auto& [key, route] : routes_) peers.insert(route.peer);
+        for (const auto& peer : peers) {
             const std::string leave = encodeLeave(peer);
             if (!leave.empty()) socket_->send(leave);
         }
     }
-    contacted_.clear();
     stopTimers();
     dropSocket();
     ++attempt_;
@@ -204,7 +205,6 @@ void Signaling::close() {
 int Signaling::attach(const std::string& peer, const std::string& connectionId, Handler handler) {
     const int key = nextRoute_++;
     routes_[key] = Route{peer, connectionId, std::move(handler)};
-    if (!peer.empty()) contacted_.insert(peer);
     return key;
 }
 

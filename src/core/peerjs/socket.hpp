@@ -38,7 +38,7 @@ class Signaling {
     // Registers a fresh id with a fresh token. No-op while FetchingId/Connecting/Open.
     // Every open() uses a new id: the server may still hold the previous one for a while.
     void open();
-    // Sends LEAVE to every peer contacted during this session, then closes. State becomes Closed.
+    // Sends LEAVE (always with dst) to the peer of every attached connection, then closes. State becomes Closed.
     void close();
 
     // Sends a frame when Open; false otherwise (the server would only drop it).
@@ -56,7 +56,7 @@ class Signaling {
     void onError(std::function<void(const std::string& type, const std::string& message)> cb) { errorCb_ = std::move(cb); }
 
     // Routes relayed messages from `peer` to `handler`: OFFER/ANSWER/CANDIDATE carrying `connectionId`,
-    // and LEAVE/EXPIRE from that peer (they name no connection). Also remembers the peer for close().
+    // and LEAVE/EXPIRE from that peer (they name no connection). close() says goodbye to attached peers.
     // Returns a key for detach(). A handler may detach itself or others while it runs.
     int attach(const std::string& peer, const std::string& connectionId, Handler handler);
     void detach(int key);
@@ -105,7 +105,6 @@ class Signaling {
 
     std::map<int, Route> routes_;
     int nextRoute_ = 1;
-    std::set<std::string> contacted_;
 
     std::function<void(State)> stateCb_;
     std::function<void(const std::string&, const std::string&)> errorCb_;
