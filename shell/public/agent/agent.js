@@ -978,7 +978,13 @@
     call.state = 'ended';
     call.endReason = reason;
     call.endedAt = Date.now();
-    if (notifyServer) wsSend('hangup', { visitorId: call.visitorId, callId: call.callId });
+    if (notifyServer) {
+      // When the media closed on the visitor's side, its own hang-up report (with its duration) usually
+      // reaches the server first; ours follows as a safety net and is ignored for an ended call.
+      const report = () => wsSend('hangup', { visitorId: call.visitorId, callId: call.callId });
+      if (reason === 'remote') setTimeout(report, 1500);
+      else report();
+    }
     try {
       if (call.mediaCall) call.mediaCall.close();
     } catch {
