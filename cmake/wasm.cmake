@@ -13,7 +13,7 @@ if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "Dear ImGui sources not found in ${IMGUI_DIR}: run shell/setup.sh first")
 endif()
 
-set(KEFU_WASM_CFLAGS -Oz -fwasm-exceptions)
+set(KEFU_WASM_CFLAGS -Oz -flto -fwasm-exceptions ${KEFU_WASM_EXTRA_CFLAGS})
 target_compile_options(kefu_core PRIVATE ${KEFU_WASM_CFLAGS})
 
 add_library(imgui STATIC ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_widgets.cpp
@@ -35,14 +35,14 @@ target_compile_options(kefu-app PRIVATE ${KEFU_WASM_CFLAGS})
 set(KEFU_DIST "${CMAKE_SOURCE_DIR}/web/dist")
 set_target_properties(kefu-app PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${KEFU_DIST}")
 target_link_options(kefu-app PRIVATE
-  -Oz -fwasm-exceptions --bind
+  -Oz -flto -fwasm-exceptions --bind
   -sMODULARIZE=1 -sEXPORT_NAME=KefuModule -sENVIRONMENT=web
   -sDYNAMIC_EXECUTION=0                      # no eval/new Function: strict CSP pages
   -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
   -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMALLOC=emmalloc
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort]
-  --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js)
+  --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js ${KEFU_WASM_EXTRA_LDFLAGS})
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js)
 
 # The loader ships as written (it is small by hand).

@@ -6,7 +6,7 @@
   var K = w.Kefu;
   if (!K || !K.__attach) return;
   K.__attach(function boot(cfg, L) {
-    var app = null, frameQueued = false, frames = 0;
+    var app = null, frameQueued = false, frames = 0, titleTimer = 0;
     var el = function (tag, cls, parent) {
       var e = d.createElement(tag);
       if (cls) e.className = cls;
@@ -122,6 +122,18 @@
         while (log.childNodes.length > 50) log.removeChild(log.firstChild);
       },
       setCursor: function (c) { canvas.style.cursor = c; },
+      attention: function (n) {
+        // Blink the page title while agent messages wait unseen; stops once the visitor looks.
+        if (titleTimer || n <= 0) return;
+        var original = d.title, on = false, label = /^zh/i.test(cfg.lang) ? '【新消息】' : '(New message) ';
+        var stop = function () {
+          clearInterval(titleTimer); titleTimer = 0; d.title = original;
+          w.removeEventListener('focus', stop); K.off('open', stop);
+        };
+        titleTimer = setInterval(function () { on = !on; d.title = on ? label + original : original; }, 1000);
+        w.addEventListener('focus', stop);
+        K.on('open', stop);
+      },
       title: function (t) { d.title = t; },
       docTitle: function () { return d.title; },
       focused: function () { return d.hasFocus(); },
@@ -337,6 +349,7 @@
           });
         },
         hangup: function () { app.hangup(); return Promise.resolve(); },
+        messages: function () { return JSON.parse(app.messages()); },
         state: function () { var s = JSON.parse(app.state()); s.frames = frames; return s; }
       };
       L.ready(impl);

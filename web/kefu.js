@@ -93,6 +93,7 @@
   });
   api.on = function (n, fn) { (handlers[n] = handlers[n] || []).push(fn); return api; };
   api.off = function (n, fn) { var h = handlers[n] || []; var i = h.indexOf(fn); if (i >= 0) h.splice(i, 1); return api; };
+  api.messages = function () { return app ? app.messages() : []; };
   api.state = function () {
     return app ? app.state() : { ready: false, open: false, connected: false, unread: unread, visitorId: null, call: 'idle', loading: state };
   };

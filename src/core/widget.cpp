@@ -48,12 +48,19 @@ Key errorKey(const std::string& code) {
     return Key::ErrorSendFailed;
 }
 
-std::string messageJson(const Message& m, Locale locale) {
-    json j = {{"id", m.id}, {"from", toString(m.from)}, {"text", m.kind == "call" && m.call ? callLine(locale, *m.call) : m.text},
-              {"time", m.timeMs}};
+json messageObject(const Message& m, Locale locale) {
+    json j = {{"id", m.id},
+              {"from", toString(m.from)},
+              {"text", m.kind == "call" && m.call ? callLine(locale, *m.call) : m.text},
+              {"time", m.timeMs},
+              {"status", m.delivery == Delivery::Pending ? "pending" : m.delivery == Delivery::Failed ? "failed" : "sent"}};
     if (m.seq) j["seq"] = m.seq;
-    return j.dump();
+    if (m.kind == "call" && m.call)
+        j["call"] = {{"video", m.call->video}, {"duration", m.call->durationS}, {"outcome", m.call->outcome}};
+    return j;
 }
+
+std::string messageJson(const Message& m, Locale locale) { return messageObject(m, locale).dump(); }
 
 } // namespace
 
@@ -172,7 +179,6 @@ Widget::~Widget() {
 }
 
 void Widget::start() {
-    mLayout = computePanel(0, 0, mSettings.side);
     mSession->start();
 }
 
@@ -459,6 +465,13 @@ void Widget::buildView() {
     c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
+}
+
+std::string Widget::messagesJson() const {
+    json a = json::array();
+    for (const Message& m : mSession->store().messages())
+        a.push_back(messageObject(m, mLocale));
+    return a.dump();
 }
 
 std::string Widget::stateJson() const {

@@ -73,6 +73,7 @@ class Widget {
     const ViewModel& view();           // rebuilt when something changed
     std::uint64_t revision() const { return mRevision; }
     std::string stateJson() const;
+    std::string messagesJson() const; // the conversation as the public API shows it
     int unread() const;
 
     // Outputs.

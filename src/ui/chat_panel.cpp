@@ -131,18 +131,25 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
     dl->AddCircleFilled(ImVec2(c.x + 13 * mS, c.y + 13 * mS), 3.5f * mS,
                         vm.agentOnline ? theme::kOnline : theme::kOffline);
     const float tx = 62 * mS;
+    ImGui::PopFont();
+
+    // Buttons on the right: 语音, 视频, close. Measured first so the texts can be clipped before them.
+    const float bh = 30 * mS;
+    const float closeW = 32 * mS;
+    const float voiceW = ImGui::CalcTextSize(vm.voiceLabel.c_str()).x + 24 * mS;
+    const float videoW = ImGui::CalcTextSize(vm.videoLabel.c_str()).x + 24 * mS;
+    float x = mW - 10 * mS - closeW - 6 * mS - videoW - 6 * mS - voiceW;
+
+    dl->PushClipRect(ImVec2(tx, 0), ImVec2(x - 8 * mS, hh), true);
+    ImGui::PushFont(mTitle);
     dl->AddText(ImVec2(tx, hh / 2 - ImGui::GetFontSize() + 2 * mS), theme::kWhite, vm.title.c_str());
     ImGui::PopFont();
     dl->AddText(ImVec2(tx, hh / 2 + 3 * mS), IM_COL32(255, 255, 255, 210), vm.subtitle.c_str());
+    dl->PopClipRect();
+    if (ImGui::IsMouseHoveringRect(ImVec2(tx, 0), ImVec2(x - 8 * mS, hh)) &&
+        ImGui::CalcTextSize(vm.subtitle.c_str()).x > x - 8 * mS - tx)
+        ImGui::SetTooltip("%s", vm.subtitle.c_str());
 
-    // Buttons on the right: 语音, 视频, close.
-    const float bh = 30 * mS;
-    const float closeW = 32 * mS;
-    ImGui::PushFont(mBody);
-    const float voiceW = ImGui::CalcTextSize(vm.voiceLabel.c_str()).x + 24 * mS;
-    const float videoW = ImGui::CalcTextSize(vm.videoLabel.c_str()).x + 24 * mS;
-    ImGui::PopFont();
-    float x = mW - 10 * mS - closeW - 6 * mS - videoW - 6 * mS - voiceW;
     const bool canCall = !vm.call.active;
     ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
     if (pill("voice", vm.voiceLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
@@ -334,7 +341,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
         ImGui::SetTooltip("%s", vm.emojiLabel.c_str());
     }
     const ImVec2 es = ImGui::CalcTextSize(kEmoji[2]);
-    dl->AddText(ImVec2(ep.x + (tb - es.x) / 2, ep.y + (tb - es.y) / 2), theme::kWhite, kEmoji[2]);
+    dl->AddText(ImVec2(ep.x + (tb - es.x) / 2, ep.y + (tb - es.y) / 2), theme::kMuted, kEmoji[2]);
 
     // The DOM <textarea> goes here; the send button to its right.
     const float sendH = 32 * mS;
@@ -380,7 +387,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
                 ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
             }
             const ImVec2 s = ImGui::CalcTextSize(kEmoji[i]);
-            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2), theme::kWhite,
+            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2), theme::kAgentText,
                                                 kEmoji[i]);
             ImGui::PopID();
         }

@@ -293,6 +293,8 @@ std::string App::call(bool video) {
 
 void App::hangup() { mWidget->hangup(); }
 
+std::string App::messages() const { return mWidget ? mWidget->messagesJson() : "[]"; }
+
 std::string App::state() const { return mWidget ? mWidget->stateJson() : "{\"ready\":false}"; }
 
 } // namespace kefu::web

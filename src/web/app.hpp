@@ -46,6 +46,7 @@ class App {
     std::string call(bool video);
     void hangup();
     std::string state() const;
+    std::string messages() const;
 
     // Replies from the browser.
     void onTimer(unsigned id) { mIo.onTimer(id); }

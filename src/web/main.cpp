@@ -27,6 +27,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("call", &App::call)
         .function("hangup", &App::hangup)
         .function("state", &App::state)
+        .function("messages", &App::messages)
         .function("onTimer", &App::onTimer)
         .function("onSocketOpen", &App::onSocketOpen)
         .function("onSocketMessage", &App::onSocketMessage)

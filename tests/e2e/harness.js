@@ -1,0 +1,139 @@
+'use strict';
+// Shared pieces of the browser tests: a real Kefu server in a child process (so it can be killed and
+// restarted), headless Chromium with fake camera and microphone, and page helpers.
+const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const net = require('node:net');
+const { spawn } = require('node:child_process');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '../..');
+const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+const AGENT = { user: 'kefu1', pass: 'kefu123' };
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-quic', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+  '--use-gl=angle', '--use-angle=swiftshader',
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+async function startServer({ port, dataDir, env } = {}) {
+  port = port || await freePort();
+  dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'shell/server.js'), '--port', String(port), '--data', dataDir, '--quiet'], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+    try {
+      const r = await fetch(`${url}/api/config`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, port, dataDir, child, log: () => out,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+async function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: process.env.KEFU_CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS.concat(extraArgs) });
+}
+
+// A visitor page with the widget; collects console warnings/errors and CSP violations.
+async function openVisitor(browser, url, { context } = {}) {
+  const ctx = context || await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  page.problems = [];
+  page.consoleLines = [];
+  page.on('console', (m) => { page.consoleLines.push(`${m.type()}: ${m.text()}`); if (m.type() === 'error') page.problems.push(m.text()); });
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(url);
+  return page;
+}
+
+async function waitReady(page, timeout = 20000) {
+  await page.waitForFunction(() => window.Kefu && window.Kefu.state().ready && window.Kefu.state().connected, null, { timeout });
+}
+
+async function agentLogin(browser, url) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  await page.goto(`${url}/agent/`);
+  await page.fill('#login-user', AGENT.user);
+  await page.fill('#login-pass', AGENT.pass);
+  await page.click('#login-submit');
+  await page.waitForSelector('#reply', { state: 'attached' });
+  return page;
+}
+
+async function visitorMessages(page) {
+  return page.evaluate(() => window.Kefu.messages());
+}
+
+// True if the canvas shows more than a flat fill (a real drawing).
+async function canvasStats(page) {
+  return page.evaluate(() => {
+    const root = document.getElementById('kefu-root').shadowRoot;
+    const c = root.querySelector('canvas');
+    const t = document.createElement('canvas');
+    t.width = c.width; t.height = c.height;
+    const g = t.getContext('2d');
+    g.drawImage(c, 0, 0);
+    const d = g.getImageData(0, 0, t.width, t.height).data;
+    const colours = new Set();
+    let opaque = 0;
+    for (let i = 0; i < d.length; i += 16) {
+      if (d[i + 3] > 0) opaque++;
+      colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    }
+    return { width: c.width, height: c.height, colours: colours.size, opaqueFraction: opaque / (d.length / 16) };
+  });
+}
+
+function artifact(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}
+
+const until = async (fn, { timeout = 10000, interval = 50, what = 'condition' } = {}) => {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+};
+
+module.exports = { ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort };
