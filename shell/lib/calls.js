@@ -38,11 +38,19 @@ function createCalls({ db, sockets, conversation, config, log }) {
     return f;
   };
 
+  function guarded(fn) {
+    try {
+      fn();
+    } catch (e) {
+      log.error('call timer:', e && e.stack ? e.stack : e);
+    }
+  }
+
   function later(key, ms, fn) {
     clearTimeout(graceTimers.get(key));
     const t = setTimeout(() => {
       graceTimers.delete(key);
-      fn();
+      guarded(fn);
     }, ms);
     t.unref();
     graceTimers.set(key, t);
@@ -98,7 +106,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     if (!callLimit.hit(visitor.id)) throw err('rate_limited', 'Too many call requests');
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
     db.insertCall(call);
-    const t = setTimeout(() => ringTimeout(call.id), config.ringTimeoutMs);
+    const t = setTimeout(() => guarded(() => ringTimeout(call.id)), config.ringTimeoutMs);
     t.unref();
     ringTimers.set(call.id, t);
     sockets.toAgents('call', callFrame(db.callById(call.id), visitor.name));

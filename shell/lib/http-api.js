@@ -3,6 +3,7 @@
 const express = require('express');
 const { err } = require('./errors');
 const { newId, newToken, hashToken } = require('./auth');
+const { parseJson } = require('./db');
 const { createRateLimit } = require('./rate-limit');
 const v = require('./validate');
 
@@ -99,7 +100,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, listenPort 
       name: next.name === undefined || next.name === '' ? cur.name : next.name,
       email: next.email === undefined ? cur.email : next.email,
       phone: next.phone === undefined ? cur.phone : next.phone,
-      attrs: next.attrs === undefined ? cur.attrs : JSON.stringify({ ...JSON.parse(cur.attrs || '{}'), ...next.attrs }),
+      attrs: next.attrs === undefined ? cur.attrs : JSON.stringify({ ...parseJson(cur.attrs, {}), ...next.attrs }),
     };
     if (merged.attrs.length > 4096) throw err('too_large', 'attrs are too large');
     db.updateVisitor(merged);

@@ -15,11 +15,19 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   }
 
   // ---- presence fan-out ----
-  sockets.events.on('visitor-online', (id) => {
+  // A failing listener must not take the process down from inside a socket's close event.
+  const on = (event, fn) => sockets.events.on(event, (...args) => {
+    try {
+      fn(...args);
+    } catch (e) {
+      log.error(`${event}:`, e && e.stack ? e.stack : e);
+    }
+  });
+  on('visitor-online', (id) => {
     calls.onVisitorOnline(id);
     sockets.toAgents('visitor', conversation.summary(id));
   });
-  sockets.events.on('visitor-offline', (id) => {
+  on('visitor-offline', (id) => {
     db.touchVisitor(id, Date.now());
     calls.onVisitorOffline(id);
     sockets.toAgents('visitor', conversation.summary(id));
@@ -27,15 +35,15 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   const broadcastStatus = () => {
     for (const id of sockets.onlineVisitorIds()) sockets.toVisitor(id, 'status', { online: sockets.agentsOnline() });
   };
-  sockets.events.on('agents-online', () => {
+  on('agents-online', () => {
     calls.onAgentsOnline();
     broadcastStatus();
   });
-  sockets.events.on('agents-offline', () => {
+  on('agents-offline', () => {
     calls.onAgentsOffline();
     broadcastStatus();
   });
-  sockets.events.on('agent-offline', (agentId) => calls.onAgentOffline(agentId));
+  on('agent-offline', (agentId) => calls.onAgentOffline(agentId));
 
   // ---- frame handlers after auth ----
   const visitorHandlers = {

@@ -74,7 +74,7 @@ async function main() {
     console.log(`skipped: no Chromium at ${CHROMIUM}`);
     return;
   }
-  const srv = await startServer({ rate: { messages: 100 } });
+  let srv = await startServer({ rate: { messages: 100 } });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -215,6 +215,17 @@ async function main() {
     const real = problems.filter((p) => !/favicon|kefu\.js|404|401/.test(p)); // 404: widget not built; 401: the wrong-password attempt
     assert.deepEqual(real, [], 'no errors in the console page');
     tab.close();
+
+    // The server restarts on the same port and data: the console reconnects by itself.
+    await srv.close();
+    await agent.waitForFunction(() => window.__kefuAgent.wsState !== 'online');
+    srv = await startServer({ dataDir: srv.dataDir, port: srv.port });
+    await agent.waitForFunction(() => window.__kefuAgent.wsState === 'online', null, { timeout: 15000 });
+    await agent.waitForSelector(item);
+    const tab2 = await visitorSocket(srv, v.token);
+    tab2.send('message', { id: 'after-restart', text: '还在吗？' });
+    await agent.waitForSelector('#messages .msg[data-id="after-restart"]');
+    tab2.close();
     console.log(`agent console browser check passed in ${Date.now() - t0} ms`);
   } finally {
     await browser.close();
