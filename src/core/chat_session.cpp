@@ -241,6 +241,8 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
         handleAck(*a);
     } else if (auto* m = std::get_if<frame::MessageFrame>(&r)) {
         absorb(m->message, true);
+    } else if (auto* rd = std::get_if<frame::Read>(&r)) {
+        handleRead(*rd);
     } else if (auto* t = std::get_if<frame::Typing>(&r)) {
         setAgentTyping(t->on);
     } else if (auto* s = std::get_if<frame::Status>(&r)) {
@@ -356,6 +358,8 @@ void ChatSession::tokenRejected() {
     visitorId_.clear();
     store_.clearConversation();
     lastReadSent_ = 0;
+    lastReadReported_ = 0;
+    agentReadSeq_ = 0;
     if (!userJson_.empty()) {
         Parsed<std::string> patch = encodeUserPatch(userJson_);
         if (patch.ok)
@@ -393,6 +397,12 @@ void ChatSession::handleHello(const frame::Hello& h) {
         agentOnline_ = h.kefuOnline;
         dirty_ = true;
     }
+    store_.setReadSeq(h.visitorReadSeq);
+    lastReadSent_ = std::max(lastReadSent_, h.visitorReadSeq);
+    if (h.agentReadSeq > agentReadSeq_) {
+        agentReadSeq_ = h.agentReadSeq;
+        dirty_ = true;
+    }
     setState(ConnectionState::Online);
     flushOutbox();
     sendReadIfNeeded();
@@ -416,6 +426,20 @@ void ChatSession::handleAck(const frame::Ack& a) {
     const bool changed = store_.applyAck(a.id, a.seq, a.timeMs);
     if ((queued || changed) && onAck_)
         onAck_(a.id, a.seq);
+}
+
+void ChatSession::handleRead(const frame::Read& r) {
+    if (r.by == "agent") {
+        if (r.seq > agentReadSeq_) {
+            agentReadSeq_ = r.seq;
+            dirty_ = true;
+        }
+    } else if (r.by == "visitor" || r.by.empty()) {
+        // Read in another tab: nothing to send back, but the badge clears here too.
+        store_.setReadSeq(r.seq);
+        lastReadSent_ = std::max(lastReadSent_, r.seq);
+        sendReadIfNeeded();
+    }
 }
 
 void ChatSession::handleError(const frame::Error& e) {
@@ -705,6 +729,21 @@ void ChatSession::armPing() {
         });
         armPing();
     });
+}
+
+bool ChatSession::loadOlder() {
+    if (token_.empty() || loadingOlder_ || historyInFlight_)
+        return false;
+    if (!store_.historyLoaded()) {
+        fetchHistory(HistoryKind::Initial, 0, 0, 0);
+        publish();
+        return true;
+    }
+    if (!store_.hasMoreHistory() || store_.oldestSeq() <= 0)
+        return false;
+    fetchHistory(HistoryKind::Older, store_.oldestSeq(), 0, 0);
+    publish();
+    return true;
 }
 
 void ChatSession::markRead() {

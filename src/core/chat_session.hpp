@@ -97,6 +97,8 @@ class ChatSession {
     const ChatStore& store() const { return store_; }
     const Outbox& outbox() const { return outbox_; }
     int unread() const { return store_.unread(); }
+    // The agent has read the visitor's messages up to this seq (read receipts).
+    std::int64_t agentReadSeq() const { return agentReadSeq_; }
     bool loadingOlder() const { return loadingOlder_ || historyInFlight_; }
     const std::string& token() const { return token_; }
     const std::string& visitorId() const { return visitorId_; }
@@ -142,6 +144,7 @@ class ChatSession {
 
     void handleHello(const frame::Hello& h);
     void handleAck(const frame::Ack& a);
+    void handleRead(const frame::Read& r);
     void handleError(const frame::Error& e);
     // Merges a server message; `live` messages are announced through onMessage.
     void absorb(const Message& m, bool live);
@@ -212,6 +215,7 @@ class ChatSession {
     std::int64_t lastTypingOnMs_ = 0;
     std::int64_t lastReadSent_ = 0;
     std::int64_t lastReadReported_ = 0;
+    std::int64_t agentReadSeq_ = 0;
 
     TimerId reconnectTimer_ = 0;
     TimerId helloTimer_ = 0;

@@ -37,6 +37,7 @@ constexpr Entry kStrings[] = {
     {Key::You, "我", "You"},
     {Key::AgentFallbackName, "客服", "Support"},
     {Key::Sending, "发送中…", "Sending…"},
+    {Key::ReadByAgent, "已读", "Read"},
     {Key::ErrorTooLong, "消息过长(最多 2000 字)", "Message too long (2000 characters max)"},
     {Key::ErrorEmpty, "不能发送空白消息", "Can't send an empty message"},
     {Key::ErrorRateLimited, "发送太频繁,请稍后再试", "You're sending too fast. Try again in a moment."},

@@ -41,6 +41,7 @@ enum class Key {
     You,
     AgentFallbackName,
     Sending,
+    ReadByAgent,
     // Send errors
     ErrorTooLong,
     ErrorEmpty,

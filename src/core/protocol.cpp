@@ -181,7 +181,9 @@ DecodeResult decodeFrame(const json& root) {
         if (!isObject)
             return malformed("hello data is not an object");
         frame::Hello h;
-        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) || h.lastSeq < 0)
+        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) || h.lastSeq < 0 ||
+            !optInt(data, "visitorReadSeq", h.visitorReadSeq) || h.visitorReadSeq < 0 ||
+            !optInt(data, "agentReadSeq", h.agentReadSeq) || h.agentReadSeq < 0)
             return malformed("hello field of the wrong type");
         auto kefu = data.find("kefu");
         if (kefu != data.end() && !kefu->is_null()) {
@@ -204,6 +206,12 @@ DecodeResult decodeFrame(const json& root) {
         if (!readMessage(data, f.message, error))
             return malformed(error);
         return f;
+    }
+    if (type == "read") {
+        frame::Read rd;
+        if (!isObject || !optString(data, "by", rd.by) || !reqInt(data, "seq", rd.seq) || rd.seq < 0)
+            return malformed("read needs an integer seq");
+        return rd;
     }
     if (type == "typing") {
         frame::Typing t;

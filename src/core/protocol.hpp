@@ -21,6 +21,8 @@ struct Hello {
     std::string kefuName;
     bool kefuOnline = false;
     std::int64_t lastSeq = 0;
+    std::int64_t visitorReadSeq = 0; // the visitor's read mark (any tab)
+    std::int64_t agentReadSeq = 0;   // what the agent has read of the conversation
 };
 struct Ack {
     std::string id;
@@ -29,6 +31,11 @@ struct Ack {
 };
 struct MessageFrame {
     Message message;
+};
+// A read mark moved: `by` "visitor" (another tab of this visitor) or "agent" (read receipt).
+struct Read {
+    std::string by;
+    std::int64_t seq = 0;
 };
 struct Typing {
     bool on = false;
@@ -59,9 +66,9 @@ struct Malformed {
 };
 } // namespace frame
 
-using DecodeResult = std::variant<frame::Hello, frame::Ack, frame::MessageFrame, frame::Typing, frame::Status,
-                                  frame::Accept, frame::Reject, frame::Hangup, frame::Error, frame::Pong,
-                                  frame::Unknown, frame::Malformed>;
+using DecodeResult = std::variant<frame::Hello, frame::Ack, frame::MessageFrame, frame::Read, frame::Typing,
+                                  frame::Status, frame::Accept, frame::Reject, frame::Hangup, frame::Error,
+                                  frame::Pong, frame::Unknown, frame::Malformed>;
 
 DecodeResult decodeServerFrame(std::string_view text);
 

@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "core/i18n.hpp"
+#include "core/text.hpp"
+
+using namespace kefu;
+
+TEST(I18n, EveryKeyHasTextInBothLocales) {
+    for (int i = 0; i < static_cast<int>(Key::Count); ++i) {
+        const Key k = static_cast<Key>(i);
+        for (Locale l : {Locale::ZhCN, Locale::En}) {
+            const char* s = tr(l, k);
+            ASSERT_NE(s, nullptr);
+            EXPECT_GT(std::strlen(s), 0u) << "key " << i;
+            EXPECT_TRUE(isValidUtf8(s)) << "key " << i;
+        }
+    }
+}
+
+TEST(I18n, KeyStringsAreTheExpectedOnes) {
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::Placeholder), "输入消息…");
+    EXPECT_STREQ(tr(Locale::En, Key::Placeholder), "Type a message…");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::AgentTyping), "对方正在输入…");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::ErrorTooLong), "消息过长(最多 2000 字)");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::Voice), "语音");
+    EXPECT_STREQ(tr(Locale::En, Key::Video), "Video");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::CallMissed), "未接通");
+    EXPECT_STREQ(tr(Locale::En, Key::CallDeclined), "Declined");
+}
+
+TEST(I18n, ParsesLocaleTags) {
+    EXPECT_EQ(parseLocale("zh"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("zh-CN"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("zh-Hans"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("zh-TW"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("zh_HK"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("ZH-cn"), Locale::ZhCN);
+    EXPECT_EQ(parseLocale("en"), Locale::En);
+    EXPECT_EQ(parseLocale("en-US"), Locale::En);
+    EXPECT_EQ(parseLocale("fr-FR"), Locale::En);
+    EXPECT_EQ(parseLocale("zhx"), Locale::En);
+    EXPECT_EQ(parseLocale(""), Locale::En);
+    EXPECT_STREQ(localeTag(Locale::ZhCN), "zh-CN");
+    EXPECT_STREQ(localeTag(Locale::En), "en");
+}
+
+TEST(I18n, FormatsDurations) {
+    EXPECT_EQ(formatDuration(0), "00:00");
+    EXPECT_EQ(formatDuration(151), "02:31");
+    EXPECT_EQ(formatDuration(3599), "59:59");
+    EXPECT_EQ(formatDuration(3723), "1:02:03");
+    EXPECT_EQ(formatDuration(-5), "00:00");
+}
+
+TEST(I18n, FormatsLocalTime) {
+    // 2025-11-24 16:00:00 UTC
+    const std::int64_t t = 1764000000000;
+    EXPECT_EQ(formatTime(t, 0), "16:00");
+    EXPECT_EQ(formatTime(t, 480), "00:00"); // Beijing: already the next day
+    EXPECT_EQ(formatTime(t + 5 * 60000, -300), "11:05");
+    EXPECT_EQ(formatTime(0, -60), "23:00"); // before the epoch in local time
+}
+
+TEST(I18n, DayLabels) {
+    const std::int64_t now = 1764000000000; // 2025-11-24 16:00 UTC
+    const std::int64_t day = 86400000;
+    EXPECT_EQ(dayLabel(Locale::ZhCN, now - 3600000, now, 0), "今天");
+    EXPECT_EQ(dayLabel(Locale::En, now - day, now, 0), "Yesterday");
+    EXPECT_EQ(dayLabel(Locale::ZhCN, now - 3 * day, now, 0), "11月21日");
+    EXPECT_EQ(dayLabel(Locale::En, now - 3 * day, now, 0), "Nov 21");
+    EXPECT_EQ(dayLabel(Locale::ZhCN, now - 365 * day, now, 0), "2024年11月24日");
+    EXPECT_EQ(dayLabel(Locale::En, now - 365 * day, now, 0), "Nov 24, 2024");
+    // 23:30 and 00:30 local are different days even though they are an hour apart.
+    EXPECT_EQ(dayLabel(Locale::En, now - 30 * 60000, now + 30 * 60000, 8 * 60 - 30), "Yesterday");
+    EXPECT_EQ(separatorLabel(Locale::En, now - 60000, now, 0), "15:59");
+    EXPECT_EQ(separatorLabel(Locale::ZhCN, now - day, now, 0), "昨天 16:00");
+}
+
+TEST(I18n, CallLines) {
+    CallInfo c;
+    c.video = false;
+    c.durationS = 151;
+    c.outcome = "completed";
+    EXPECT_EQ(callLine(Locale::ZhCN, c), "语音通话 02:31");
+    EXPECT_EQ(callLine(Locale::En, c), "Voice call 02:31");
+    c.video = true;
+    EXPECT_EQ(callLine(Locale::ZhCN, c), "视频通话 02:31");
+    c.outcome = "missed";
+    EXPECT_EQ(callLine(Locale::ZhCN, c), "视频通话 · 未接通");
+    EXPECT_EQ(callLine(Locale::En, c), "Video call · Missed call");
+    c.outcome = "rejected";
+    EXPECT_EQ(callLine(Locale::En, c), "Video call · Declined");
+    c.outcome = "cancelled";
+    EXPECT_EQ(callLine(Locale::ZhCN, c), "视频通话 · 已取消");
+    c.outcome = "failed";
+    EXPECT_EQ(callLine(Locale::ZhCN, c), "视频通话 · 通话失败");
+    c.outcome = "completed";
+    c.durationS = 0;
+    EXPECT_EQ(callLine(Locale::En, c), "Video call");
+}
+
+TEST(I18n, UnreadLabel) {
+    EXPECT_EQ(unreadLabel(Locale::ZhCN, 3), "3 条未读消息");
+    EXPECT_EQ(unreadLabel(Locale::En, 12), "12 unread messages");
+}
