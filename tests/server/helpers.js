@@ -10,8 +10,15 @@ const shellRequire = createRequire(path.join(__dirname, '../../shell/package.jso
 const WebSocket = shellRequire('ws');
 const { start } = require('../../shell/server.js');
 
+// Temp data dirs live until the test process exits (a test may restart a server on the same dir).
+const tempDirs = [];
+process.on('exit', () => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-test-'));
+  tempDirs.push(d);
+  return d;
 }
 
 async function startServer(options = {}) {
