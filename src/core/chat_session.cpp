@@ -12,12 +12,18 @@ namespace {
 constexpr int kCloseAbnormal = 1006; // no close frame: what a dead or refused socket looks like
 constexpr int kCloseUnauthorized = 4001;
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
-bool isSuccess(int status) { return status >= 200 && status < 300; }
+bool isSuccess(int status) {
+    return status >= 200 && status < 300;
+}
 
 // Worth retrying later: the network, the server being down or busy.
-bool isTransient(int status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+bool isTransient(int status) {
+    return status == 0 || status == 408 || status == 429 || status >= 500;
+}
 
 std::string describe(const HttpResponse& r) {
     const ApiError e = parseApiError(r.status, r.body);
@@ -31,11 +37,16 @@ std::string describe(const HttpResponse& r) {
 
 const char* toString(ConnectionState state) {
     switch (state) {
-    case ConnectionState::Idle: return "idle";
-    case ConnectionState::Connecting: return "connecting";
-    case ConnectionState::Online: return "online";
-    case ConnectionState::Reconnecting: return "reconnecting";
-    case ConnectionState::Offline: return "offline";
+    case ConnectionState::Idle:
+        return "idle";
+    case ConnectionState::Connecting:
+        return "connecting";
+    case ConnectionState::Online:
+        return "online";
+    case ConnectionState::Reconnecting:
+        return "reconnecting";
+    case ConnectionState::Offline:
+        return "offline";
     }
     return "idle";
 }
@@ -81,20 +92,40 @@ ChatSession::~ChatSession() {
 
 // ---- callbacks ----
 
-void ChatSession::onToken(std::function<void(const std::string&, const std::string&)> cb) { onToken_ = std::move(cb); }
-void ChatSession::onMessage(std::function<void(const Message&)> cb) { onMessage_ = std::move(cb); }
-void ChatSession::onAck(std::function<void(const std::string&, std::int64_t)> cb) { onAck_ = std::move(cb); }
+void ChatSession::onToken(std::function<void(const std::string&, const std::string&)> cb) {
+    onToken_ = std::move(cb);
+}
+void ChatSession::onMessage(std::function<void(const Message&)> cb) {
+    onMessage_ = std::move(cb);
+}
+void ChatSession::onAck(std::function<void(const std::string&, std::int64_t)> cb) {
+    onAck_ = std::move(cb);
+}
 void ChatSession::onSendFailed(
     std::function<void(const std::string&, const std::string&, const std::string&)> cb) {
     onSendFailed_ = std::move(cb);
 }
-void ChatSession::onUnread(std::function<void(int)> cb) { onUnread_ = std::move(cb); }
-void ChatSession::onReadMark(std::function<void(std::int64_t)> cb) { onReadMark_ = std::move(cb); }
-void ChatSession::onConnection(std::function<void(ConnectionState)> cb) { onConnection_ = std::move(cb); }
-void ChatSession::onChange(std::function<void()> cb) { onChange_ = std::move(cb); }
-void ChatSession::onCallFrame(std::function<void(const CallFrame&)> cb) { onCallFrame_ = std::move(cb); }
-void ChatSession::onConfig(std::function<void(const ServerConfig&)> cb) { onConfig_ = std::move(cb); }
-void ChatSession::onWarning(std::function<void(const std::string&)> cb) { onWarning_ = std::move(cb); }
+void ChatSession::onUnread(std::function<void(int)> cb) {
+    onUnread_ = std::move(cb);
+}
+void ChatSession::onReadMark(std::function<void(std::int64_t)> cb) {
+    onReadMark_ = std::move(cb);
+}
+void ChatSession::onConnection(std::function<void(ConnectionState)> cb) {
+    onConnection_ = std::move(cb);
+}
+void ChatSession::onChange(std::function<void()> cb) {
+    onChange_ = std::move(cb);
+}
+void ChatSession::onCallFrame(std::function<void(const CallFrame&)> cb) {
+    onCallFrame_ = std::move(cb);
+}
+void ChatSession::onConfig(std::function<void(const ServerConfig&)> cb) {
+    onConfig_ = std::move(cb);
+}
+void ChatSession::onWarning(std::function<void(const std::string&)> cb) {
+    onWarning_ = std::move(cb);
+}
 
 // ---- lifecycle ----
 
@@ -106,6 +137,7 @@ void ChatSession::start() {
     setState(ConnectionState::Connecting);
     if (!configLoaded_ && !configInFlight_)
         fetchConfig();
+    armSendExpiry(); // stop() disarmed it; queued messages must not wait forever
     connect();
     publish();
 }
@@ -410,7 +442,7 @@ void ChatSession::handleHello(const frame::Hello& h) {
         sendUserPatch();
     if (!configLoaded_ && !configInFlight_)
         fetchConfig();
-    if (!store_.historyLoaded()) {
+    if (!store_.historyLoaded() || store_.ackedCount() == 0) {
         if (h.lastSeq == 0 && store_.ackedCount() == 0)
             store_.prependHistory(HistoryPage{}); // a new conversation: nothing to load
         else if (!historyInFlight_)
@@ -499,8 +531,8 @@ void ChatSession::fetchConfig() {
         configInFlight_ = false;
         Parsed<ServerConfig> parsed = parseServerConfig(r.body);
         if (!isSuccess(r.status) || !parsed.ok) {
-            warn("could not load the widget config (" +
-                 (isSuccess(r.status) ? parsed.error : describe(r)) + ")");
+            warn("could not load the widget config (" + (isSuccess(r.status) ? parsed.error : describe(r)) +
+                 ")");
             return;
         }
         serverConfig_ = std::move(parsed.value);
@@ -577,7 +609,8 @@ void ChatSession::sendUserPatch() {
 
 std::size_t ChatSession::maxMessageChars() const {
     if (configLoaded_ && serverConfig_.maxMessageChars > 0)
-        return std::min<std::size_t>(static_cast<std::size_t>(serverConfig_.maxMessageChars), kMaxMessageChars);
+        return std::min<std::size_t>(static_cast<std::size_t>(serverConfig_.maxMessageChars),
+                                     kMaxMessageChars);
     return kMaxMessageChars;
 }
 

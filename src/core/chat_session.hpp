@@ -29,12 +29,12 @@ const char* toString(ConnectionState state);
 using CallFrame = std::variant<frame::Accept, frame::Reject, frame::Hangup>;
 
 struct SessionConfig {
-    std::string serverUrl;     // absolute http(s) base URL, e.g. "https://chat.example.com" (no trailing "/")
-    std::string token;         // visitor token saved earlier; empty on first contact
-    std::string visitorId;     // saved with the token
-    std::string locale;        // BCP 47 tag sent when the visitor is created ("zh-CN", "en-US")
-    std::string userJson;      // optional profile {"name","email","phone","attrs":{}}
-    std::int64_t readSeq = 0;  // read mark saved earlier (see onReadMark)
+    std::string serverUrl;    // absolute http(s) base URL, e.g. "https://chat.example.com" (no trailing "/")
+    std::string token;        // visitor token saved earlier; empty on first contact
+    std::string visitorId;    // saved with the token
+    std::string locale;       // BCP 47 tag sent when the visitor is created ("zh-CN", "en-US")
+    std::string userJson;     // optional profile {"name","email","phone","attrs":{}}
+    std::int64_t readSeq = 0; // read mark saved earlier (see onReadMark)
 
     int historyPageSize = 50;
     int pingIntervalMs = 25000;      // app-level ping while online
@@ -58,7 +58,8 @@ std::string visitorSocketUrl(std::string_view serverUrl);
 
 class ChatSession {
   public:
-    ChatSession(SessionConfig config, SocketFactory sockets, HttpFn http, Scheduler& scheduler, RandomFn random);
+    ChatSession(SessionConfig config, SocketFactory sockets, HttpFn http, Scheduler& scheduler,
+                RandomFn random);
     ~ChatSession();
     ChatSession(const ChatSession&) = delete;
     ChatSession& operator=(const ChatSession&) = delete;
@@ -196,7 +197,7 @@ class ChatSession {
     std::unique_ptr<Socket> socket_;
     std::vector<std::unique_ptr<Socket>> retired_; // closed sockets, destroyed outside their own callbacks
     std::uint64_t conn_ = 0;                       // changes with every socket: stale callbacks are ignored
-    std::uint64_t epoch_ = 0;                      // changes with identity or stop(): stale replies are ignored
+    std::uint64_t epoch_ = 0; // changes with identity or stop(): stale replies are ignored
     bool inFactory_ = false;
     bool earlyOpen_ = false;
     int earlyCloseCode_ = 0;

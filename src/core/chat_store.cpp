@@ -5,7 +5,9 @@
 namespace kefu {
 
 namespace {
-bool seqLess(const Message& m, std::int64_t seq) { return m.seq < seq; }
+bool seqLess(const Message& m, std::int64_t seq) {
+    return m.seq < seq;
+}
 } // namespace
 
 std::size_t ChatStore::indexOf(const std::string& id) const {
@@ -171,9 +173,13 @@ void ChatStore::clearConversation() {
     touch();
 }
 
-std::int64_t ChatStore::oldestSeq() const { return acked_ > 0 ? messages_.front().seq : 0; }
+std::int64_t ChatStore::oldestSeq() const {
+    return acked_ > 0 ? messages_.front().seq : 0;
+}
 
-std::int64_t ChatStore::newestSeq() const { return acked_ > 0 ? messages_[acked_ - 1].seq : 0; }
+std::int64_t ChatStore::newestSeq() const {
+    return acked_ > 0 ? messages_[acked_ - 1].seq : 0;
+}
 
 int ChatStore::unread() const {
     int n = 0;

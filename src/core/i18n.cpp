@@ -21,7 +21,8 @@ constexpr Entry kStrings[] = {
     {Key::Offline, "离线", "Offline"},
     {Key::Connecting, "连接中…", "Connecting…"},
     {Key::Reconnecting, "正在重新连接…", "Reconnecting…"},
-    {Key::AgentOffline, "客服暂时不在线,留言后会尽快回复您", "We're away right now. Leave a message and we'll reply soon."},
+    {Key::AgentOffline, "客服暂时不在线,留言后会尽快回复您",
+     "We're away right now. Leave a message and we'll reply soon."},
     {Key::Close, "关闭", "Close"},
     {Key::Minimize, "最小化", "Minimize"},
     {Key::OpenChat, "打开客服聊天", "Open chat"},
@@ -58,7 +59,8 @@ constexpr Entry kStrings[] = {
     {Key::CallFailed, "通话失败", "Call failed"},
     {Key::CallErrPermissionDenied, "未获得麦克风/摄像头权限,请在浏览器设置中允许后重试",
      "Microphone/camera access was denied. Allow it in your browser settings and try again."},
-    {Key::CallErrNoCamera, "未检测到摄像头,可以改用语音通话", "No camera found. You can make a voice call instead."},
+    {Key::CallErrNoCamera, "未检测到摄像头,可以改用语音通话",
+     "No camera found. You can make a voice call instead."},
     {Key::CallErrNoMicrophone, "未检测到麦克风", "No microphone found"},
     {Key::CallErrInsecureContext, "当前页面不是安全连接(HTTPS),无法发起通话",
      "Calls need a secure (HTTPS) page"},
@@ -97,7 +99,9 @@ constexpr bool inKeyOrder() {
 }
 static_assert(inKeyOrder(), "kStrings must follow the order of enum class Key");
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string twoDigits(std::int64_t v) {
     char buf[8];
@@ -152,7 +156,9 @@ Locale parseLocale(std::string_view tag) {
     return Locale::En;
 }
 
-const char* localeTag(Locale locale) { return locale == Locale::ZhCN ? "zh-CN" : "en"; }
+const char* localeTag(Locale locale) {
+    return locale == Locale::ZhCN ? "zh-CN" : "en";
+}
 
 const char* tr(Locale locale, Key key) {
     const auto i = static_cast<std::size_t>(key);
@@ -219,7 +225,8 @@ std::string callLine(Locale locale, const CallInfo& call) {
     if (call.outcome == "completed" || call.outcome.empty()) {
         if (call.durationS <= 0)
             return tr(locale, kind);
-        return trf(locale, call.video ? Key::CallLineVideo : Key::CallLineVoice, formatDuration(call.durationS));
+        return trf(locale, call.video ? Key::CallLineVideo : Key::CallLineVoice,
+                   formatDuration(call.durationS));
     }
     Key outcome = Key::CallLineFailed;
     if (call.outcome == "missed")

@@ -109,14 +109,14 @@ std::string formatDuration(int seconds);
 std::int64_t localDay(std::int64_t ms, int tzOffsetMin);
 // "14:05" (24-hour clock, local time).
 std::string formatTime(std::int64_t ms, int tzOffsetMin);
-// "今天" / "Today", "昨天" / "Yesterday", otherwise the date ("3月5日" / "Mar 5", with the year when it is not
-// the current one: "2024年3月5日" / "Mar 5, 2024").
+// "今天" / "Today", "昨天" / "Yesterday", otherwise the date ("3月5日" / "Mar 5", with the year when it is
+// not the current one: "2024年3月5日" / "Mar 5, 2024").
 std::string dayLabel(Locale locale, std::int64_t ms, std::int64_t nowMs, int tzOffsetMin);
 // Time separator between message groups: "14:05" today, otherwise day label + time.
 std::string separatorLabel(Locale locale, std::int64_t ms, std::int64_t nowMs, int tzOffsetMin);
 
-// The line shown for a call record: "语音通话 02:31" / "Voice call 02:31", "视频通话 · 未接通" / "Video call ·
-// Missed call"…
+// The line shown for a call record: "语音通话 02:31" / "Voice call 02:31", "视频通话 · 未接通" / "Video call
+// · Missed call"…
 std::string callLine(Locale locale, const CallInfo& call);
 
 // Accessible text for the launcher badge: "3 条未读消息" / "3 unread messages".

@@ -66,7 +66,8 @@ int Outbox::flush(std::uint64_t connection, const std::function<void(const Outbo
 }
 
 bool Outbox::ack(const std::string& id) {
-    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const OutboxEntry& e) { return e.id == id; });
+    auto it =
+        std::find_if(entries_.begin(), entries_.end(), [&](const OutboxEntry& e) { return e.id == id; });
     if (it == entries_.end())
         return false;
     entries_.erase(it);
@@ -95,7 +96,9 @@ bool Outbox::retry(const std::string& id, std::int64_t nowMs) {
     return true;
 }
 
-bool Outbox::remove(const std::string& id) { return ack(id); }
+bool Outbox::remove(const std::string& id) {
+    return ack(id);
+}
 
 std::vector<std::string> Outbox::expire(std::int64_t nowMs, std::int64_t maxAgeMs) {
     std::vector<std::string> ids;

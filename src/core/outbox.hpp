@@ -19,9 +19,9 @@ std::string newClientId(std::int64_t nowMs, const RandomFn& random);
 struct OutboxEntry {
     std::string id;
     std::string text;
-    std::int64_t queuedMs = 0;     // when it was (re)queued: the delivery deadline counts from here
-    std::uint64_t writtenOn = 0;   // connection it was last written to; 0 = not written yet
-    int writes = 0;                // how many times it went on the wire
+    std::int64_t queuedMs = 0;   // when it was (re)queued: the delivery deadline counts from here
+    std::uint64_t writtenOn = 0; // connection it was last written to; 0 = not written yet
+    int writes = 0;              // how many times it went on the wire
     bool failed = false;
     std::string errorCode;
     std::string errorMessage;
@@ -44,7 +44,8 @@ class Outbox {
     bool retry(const std::string& id, std::int64_t nowMs);
     bool remove(const std::string& id);
 
-    // Live entries queued at or before `nowMs - maxAgeMs` become failed with code "timeout"; returns their ids.
+    // Live entries queued at or before `nowMs - maxAgeMs` become failed with code "timeout"; returns their
+    // ids.
     std::vector<std::string> expire(std::int64_t nowMs, std::int64_t maxAgeMs);
     // Time of the oldest live entry's queuedMs, or -1 when nothing is live.
     std::int64_t oldestLiveQueuedMs() const;

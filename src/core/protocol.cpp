@@ -162,7 +162,9 @@ bool readMessage(const json& j, Message& m, std::string& error) {
     return true;
 }
 
-frame::Malformed malformed(std::string reason) { return frame::Malformed{std::move(reason)}; }
+frame::Malformed malformed(std::string reason) {
+    return frame::Malformed{std::move(reason)};
+}
 
 DecodeResult decodeFrame(const json& root) {
     if (!root.is_object())
@@ -181,14 +183,14 @@ DecodeResult decodeFrame(const json& root) {
         if (!isObject)
             return malformed("hello data is not an object");
         frame::Hello h;
-        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) || h.lastSeq < 0 ||
-            !optInt(data, "visitorReadSeq", h.visitorReadSeq) || h.visitorReadSeq < 0 ||
+        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) ||
+            h.lastSeq < 0 || !optInt(data, "visitorReadSeq", h.visitorReadSeq) || h.visitorReadSeq < 0 ||
             !optInt(data, "agentReadSeq", h.agentReadSeq) || h.agentReadSeq < 0)
             return malformed("hello field of the wrong type");
         auto kefu = data.find("kefu");
         if (kefu != data.end() && !kefu->is_null()) {
-            if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) || !optString(*kefu, "name", h.kefuName) ||
-                !optBool(*kefu, "online", h.kefuOnline))
+            if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) ||
+                !optString(*kefu, "name", h.kefuName) || !optBool(*kefu, "online", h.kefuOnline))
                 return malformed("hello kefu of the wrong type");
         }
         return h;
@@ -258,7 +260,9 @@ std::string encodeFrame(const char* type, json data) {
 }
 
 // Values from outside can be malformed UTF-8, which nlohmann refuses to dump.
-std::string safe(std::string_view s) { return sanitizeUtf8(s); }
+std::string safe(std::string_view s) {
+    return sanitizeUtf8(s);
+}
 
 } // namespace
 
@@ -275,17 +279,25 @@ DecodeResult decodeServerFrame(std::string_view text) {
     }
 }
 
-std::string encodeAuth(std::string_view token) { return encodeFrame("auth", {{"token", safe(token)}}); }
+std::string encodeAuth(std::string_view token) {
+    return encodeFrame("auth", {{"token", safe(token)}});
+}
 
 std::string encodeMessage(std::string_view id, std::string_view text) {
     return encodeFrame("message", {{"id", safe(id)}, {"text", safe(text)}});
 }
 
-std::string encodeTyping(bool on) { return encodeFrame("typing", {{"on", on}}); }
+std::string encodeTyping(bool on) {
+    return encodeFrame("typing", {{"on", on}});
+}
 
-std::string encodeRead(std::int64_t seq) { return encodeFrame("read", {{"seq", seq}}); }
+std::string encodeRead(std::int64_t seq) {
+    return encodeFrame("read", {{"seq", seq}});
+}
 
-std::string encodePing() { return encodeFrame("ping", json::object()); }
+std::string encodePing() {
+    return encodeFrame("ping", json::object());
+}
 
 Parsed<ServerConfig> parseServerConfig(std::string_view body) {
     Parsed<ServerConfig> r;

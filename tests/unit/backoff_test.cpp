@@ -6,7 +6,9 @@ using namespace kefu;
 
 namespace {
 // u = 0.5 exactly: no jitter.
-std::uint64_t middle() { return std::uint64_t(1) << 63; }
+std::uint64_t middle() {
+    return std::uint64_t(1) << 63;
+}
 } // namespace
 
 TEST(Backoff, GrowsByTwoFromAQuarterSecond) {

@@ -89,7 +89,8 @@ struct Harness {
     }
 
     explicit Harness(SessionConfig config = defaults()) {
-        session = std::make_unique<ChatSession>(config, sockets.factory(), http.fn(), clock, sequenceRandom());
+        session =
+            std::make_unique<ChatSession>(config, sockets.factory(), http.fn(), clock, sequenceRandom());
         ChatSession& s = *session;
         s.onConnection([this](ConnectionState st) { states.push_back(st); });
         s.onToken([this](const std::string& id, const std::string& t) { tokens.emplace_back(id, t); });
@@ -204,8 +205,9 @@ TEST(ChatSession, HelloFetchesTheNewestHistoryPage) {
     EXPECT_EQ(r->url, "https://chat.example.com/api/messages?limit=50");
     EXPECT_EQ(r->bearer, "tok0");
     EXPECT_TRUE(h.s().loadingOlder());
-    h.http.reply("GET", "/api/messages", 200,
-                 pageBody({messageJson("a1", 2, "agent", "您好"), messageJson("a2", 3, "agent", "在吗")}, true));
+    h.http.reply(
+        "GET", "/api/messages", 200,
+        pageBody({messageJson("a1", 2, "agent", "您好"), messageJson("a2", 3, "agent", "在吗")}, true));
     EXPECT_EQ(h.s().store().size(), 2u);
     EXPECT_TRUE(h.s().store().hasMoreHistory());
     EXPECT_FALSE(h.s().loadingOlder());
@@ -335,7 +337,9 @@ TEST(ChatSession, ServerRefusalFailsTheMessageWithItsReason) {
     Harness h(Harness::withToken());
     FakeConnection& c = h.online();
     const std::string id = h.s().send("spam").id;
-    c.receive(json{{"type", "error"}, {"data", {{"code", "rate_limited"}, {"message", "slow down"}, {"id", id}}}}.dump());
+    c.receive(
+        json{{"type", "error"}, {"data", {{"code", "rate_limited"}, {"message", "slow down"}, {"id", id}}}}
+            .dump());
     ASSERT_EQ(h.failures.size(), 1u);
     EXPECT_EQ(h.failures[0], std::make_pair(id, std::string("rate_limited")));
     const Message* m = h.s().store().find(id);
@@ -698,9 +702,10 @@ TEST(ChatSession, MalformedAndUnknownFramesChangeNothing) {
     FakeConnection& c = h.online();
     const auto revision = h.s().revision();
     const auto state = h.s().state();
-    for (const char* f : {"not json", "[]", "{}", R"({"type":42})", R"({"type":"ack","data":{"id":1}})",
-                          R"({"type":"accept","data":{"peer":"x"}})", R"({"type":"message","data":{"seq":"x"}})",
-                          R"({"type":"fireworks","data":{}})", "{\"type\":\"message\",\"data\":{\"text\":\"\xFF\"}}"})
+    for (const char* f :
+         {"not json", "[]", "{}", R"({"type":42})", R"({"type":"ack","data":{"id":1}})",
+          R"({"type":"accept","data":{"peer":"x"}})", R"({"type":"message","data":{"seq":"x"}})",
+          R"({"type":"fireworks","data":{}})", "{\"type\":\"message\",\"data\":{\"text\":\"\xFF\"}}"})
         c.receive(f);
     EXPECT_EQ(h.warnings.size(), 9u);
     EXPECT_EQ(h.s().revision(), revision);
@@ -773,4 +778,26 @@ TEST(ChatSession, LateRepliesAfterDestructionAreHarmless) {
     EXPECT_TRUE(http.reply("POST", "/api/visitors", 201, R"({"visitorId":"v","token":"t"})"));
     EXPECT_TRUE(http.reply("GET", "/api/config", 200, kConfigBody));
     h->clock.advance(100000);
+}
+
+TEST(ChatSession, AnEmptyConversationThatGrewWhileOfflineLoadsLikeTheFirstTime) {
+    Harness h(Harness::withToken());
+    FakeConnection& c = h.online(0);
+    c.drop();
+    h.clock.advance(300);
+    h.sockets.last().accept();
+    h.sockets.last().receive(hello(120));
+    h.http.reply("GET", "/api/messages", 200, pageBody({messageJson("a120", 120, "agent", "x")}, true));
+    EXPECT_TRUE(h.s().store().hasMoreHistory()); // older pages stay available through loadOlder
+    EXPECT_EQ(h.http.countOf("GET", "/api/messages"), 1u);
+}
+
+TEST(ChatSession, QueuedMessagesStillTimeOutAfterAStopAndStart) {
+    Harness h(Harness::withToken());
+    const std::string id = h.s().send("queued").id;
+    h.s().stop();
+    h.s().start(); // the server never answers the connection attempt
+    h.clock.advance(60000);
+    ASSERT_EQ(h.failures.size(), 1u);
+    EXPECT_EQ(h.failures[0].first, id);
 }

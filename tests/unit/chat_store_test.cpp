@@ -56,7 +56,8 @@ TEST(ChatStore, SameMessageViaFanOutHistoryAndAckAppearsOnce) {
     s.addPending(own("m_1", "hello"));
     // Fan-out copy (e.g. from the server after a reconnect), then history, then the ack itself.
     EXPECT_EQ(s.addServerMessage(server("m_1", 5, Sender::Visitor, "hello")), ChatStore::Merge::Confirmed);
-    EXPECT_EQ(s.prependHistory(page({server("m_1", 5, Sender::Visitor, "hello"), server("a_1", 4)}, false)), 1);
+    EXPECT_EQ(s.prependHistory(page({server("m_1", 5, Sender::Visitor, "hello"), server("a_1", 4)}, false)),
+              1);
     EXPECT_FALSE(s.applyAck("m_1", 5, 5000));
     ASSERT_EQ(s.size(), 2u);
     EXPECT_EQ(ids(s), (std::vector<std::string>{"a_1", "m_1"}));
@@ -195,5 +196,6 @@ TEST(ChatStore, ClearingTheConversationKeepsUnsentMessages) {
     EXPECT_EQ(ids(s), std::vector<std::string>{"m_1"});
     EXPECT_FALSE(s.historyLoaded());
     EXPECT_FALSE(s.hasMoreHistory());
-    EXPECT_EQ(s.addServerMessage(server("a1", 1)), ChatStore::Merge::Added); // a new conversation may reuse ids
+    EXPECT_EQ(s.addServerMessage(server("a1", 1)),
+              ChatStore::Merge::Added); // a new conversation may reuse ids
 }

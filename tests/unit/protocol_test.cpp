@@ -16,7 +16,9 @@ template <class T> T as(const DecodeResult& r) {
     return p ? *p : T{};
 }
 
-bool isMalformed(std::string_view text) { return std::holds_alternative<frame::Malformed>(decodeServerFrame(text)); }
+bool isMalformed(std::string_view text) {
+    return std::holds_alternative<frame::Malformed>(decodeServerFrame(text));
+}
 
 } // namespace
 
@@ -35,16 +37,19 @@ TEST(ProtocolDecode, Hello) {
 }
 
 TEST(ProtocolDecode, Ack) {
-    const auto a = as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m_1","seq":7,"time":1764000000000}})"));
+    const auto a = as<frame::Ack>(
+        decodeServerFrame(R"({"type":"ack","data":{"id":"m_1","seq":7,"time":1764000000000}})"));
     EXPECT_EQ(a.id, "m_1");
     EXPECT_EQ(a.seq, 7);
     EXPECT_EQ(a.timeMs, 1764000000000);
 }
 
 TEST(ProtocolDecode, TextMessage) {
-    const auto m = as<frame::MessageFrame>(decodeServerFrame(
-                        R"({"type":"message","data":{"id":"a_1","seq":3,"from":"agent","text":"您好","time":5,"agent":"小美"}})"))
-                        .message;
+    const auto m =
+        as<frame::MessageFrame>(
+            decodeServerFrame(
+                R"({"type":"message","data":{"id":"a_1","seq":3,"from":"agent","text":"您好","time":5,"agent":"小美"}})"))
+            .message;
     EXPECT_EQ(m.id, "a_1");
     EXPECT_EQ(m.seq, 3);
     EXPECT_EQ(m.from, Sender::Agent);
@@ -57,9 +62,11 @@ TEST(ProtocolDecode, TextMessage) {
 }
 
 TEST(ProtocolDecode, CallRecordMessage) {
-    const auto m = as<frame::MessageFrame>(decodeServerFrame(
-                        R"({"type":"message","data":{"id":"c_1","seq":9,"from":"system","text":"","time":5,"kind":"call","call":{"video":true,"duration":151,"outcome":"completed"}}})"))
-                        .message;
+    const auto m =
+        as<frame::MessageFrame>(
+            decodeServerFrame(
+                R"({"type":"message","data":{"id":"c_1","seq":9,"from":"system","text":"","time":5,"kind":"call","call":{"video":true,"duration":151,"outcome":"completed"}}})"))
+            .message;
     EXPECT_EQ(m.from, Sender::System);
     EXPECT_EQ(m.kind, "call");
     ASSERT_TRUE(m.call.has_value());
@@ -82,19 +89,21 @@ TEST(ProtocolDecode, ReadTypingStatusPong) {
 TEST(ProtocolDecode, CallFrames) {
     EXPECT_EQ(as<frame::Accept>(decodeServerFrame(R"({"type":"accept","data":"agent-peer-1"})")).peerId,
               "agent-peer-1");
-    EXPECT_EQ(as<frame::Reject>(decodeServerFrame(R"({"type":"reject","data":{"reason":"busy"}})")).reason, "busy");
+    EXPECT_EQ(as<frame::Reject>(decodeServerFrame(R"({"type":"reject","data":{"reason":"busy"}})")).reason,
+              "busy");
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{"reason":"agent"}})")).reason,
               "agent");
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{}})")).reason, "");
 }
 
 TEST(ProtocolDecode, Error) {
-    const auto e = as<frame::Error>(
-        decodeServerFrame(R"({"type":"error","data":{"code":"too_long","message":"text is too long","id":"m_9"}})"));
+    const auto e = as<frame::Error>(decodeServerFrame(
+        R"({"type":"error","data":{"code":"too_long","message":"text is too long","id":"m_9"}})"));
     EXPECT_EQ(e.code, "too_long");
     EXPECT_EQ(e.message, "text is too long");
     EXPECT_EQ(e.id, "m_9");
-    EXPECT_EQ(as<frame::Error>(decodeServerFrame(R"({"type":"error","data":{"code":"bad_request"}})")).id, "");
+    EXPECT_EQ(as<frame::Error>(decodeServerFrame(R"({"type":"error","data":{"code":"bad_request"}})")).id,
+              "");
 }
 
 TEST(ProtocolDecode, UnknownTypeIsReportedNotFatal) {
@@ -142,7 +151,8 @@ TEST(ProtocolDecode, WrongDataTypes) {
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":7}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"seq":1,"from":"agent","text":"x"}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":true}})"));
-    EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":{"video":"no"}}})"));
+    EXPECT_TRUE(
+        isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":{"video":"no"}}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"error","data":{"message":"no code"}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"reject","data":{"reason":5}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"read","data":{"by":"agent"}})"));
@@ -161,18 +171,23 @@ TEST(ProtocolDecode, HugeNumbersAreRefused) {
     EXPECT_TRUE(isMalformed(R"({"type":"ack","data":{"id":"m","seq":1e400}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"ack","data":{"id":"m","seq":1,"time":1e300}})"));
     // Still exact as a double: accepted.
-    EXPECT_EQ(as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m","seq":9007199254740992}})")).seq,
-              9007199254740992);
+    EXPECT_EQ(
+        as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m","seq":9007199254740992}})")).seq,
+        9007199254740992);
     // A huge call duration is clamped, not wrapped.
-    const auto m = as<frame::MessageFrame>(decodeServerFrame(
-                        R"({"type":"message","data":{"id":"c","seq":1,"from":"system","kind":"call","call":{"duration":99999999999}}})"))
-                        .message;
+    const auto m =
+        as<frame::MessageFrame>(
+            decodeServerFrame(
+                R"({"type":"message","data":{"id":"c","seq":1,"from":"system","kind":"call","call":{"duration":99999999999}}})"))
+            .message;
     EXPECT_GT(m.call->durationS, 0);
 }
 
 TEST(ProtocolDecode, InvalidUtf8IsMalformed) {
-    EXPECT_TRUE(isMalformed("{\"type\":\"message\",\"data\":{\"id\":\"a\",\"seq\":1,\"from\":\"agent\",\"text\":\"\xFF\xFE\"}}"));
-    EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":"\ud800"}})"));
+    EXPECT_TRUE(isMalformed(
+        "{\"type\":\"message\",\"data\":{\"id\":\"a\",\"seq\":1,\"from\":\"agent\",\"text\":\"\xFF\xFE\"}}"));
+    EXPECT_TRUE(
+        isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":"\ud800"}})"));
     EXPECT_TRUE(isMalformed("{\"type\":\"\xC0\xAF\"}"));
 }
 
@@ -235,7 +250,8 @@ TEST(ProtocolHttp, Config) {
 }
 
 TEST(ProtocolHttp, ConfigToleratesMissingAndOddFields) {
-    const auto r = parseServerConfig(R"({"peer":{"port":"8080"},"iceServers":"nope","limits":{"maxMessageChars":-1}})");
+    const auto r =
+        parseServerConfig(R"({"peer":{"port":"8080"},"iceServers":"nope","limits":{"maxMessageChars":-1}})");
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(r.value.peer.port, 443);
     EXPECT_TRUE(r.value.iceServers.empty());
@@ -253,7 +269,8 @@ TEST(ProtocolHttp, VisitorCreation) {
     EXPECT_FALSE(parseVisitorCreated(R"({"visitorId":"v_1"})").ok);
     EXPECT_FALSE(parseVisitorCreated(R"({"token":""})").ok);
     EXPECT_FALSE(parseVisitorCreated("oops").ok);
-    EXPECT_EQ(json::parse(encodeCreateVisitor("zh-CN", "张三")), json::parse(R"({"lang":"zh-CN","name":"张三"})"));
+    EXPECT_EQ(json::parse(encodeCreateVisitor("zh-CN", "张三")),
+              json::parse(R"({"lang":"zh-CN","name":"张三"})"));
     EXPECT_EQ(json::parse(encodeCreateVisitor("", "")), json::object());
 }
 
@@ -278,10 +295,12 @@ TEST(ProtocolHttp, SingleMessage) {
 }
 
 TEST(ProtocolHttp, UserPatchKeepsKnownFields) {
-    const auto r = encodeUserPatch(R"({"name":"张三","email":"z@example.com","phone":13800000000,"attrs":{"plan":"pro"},"role":"admin"})");
+    const auto r = encodeUserPatch(
+        R"({"name":"张三","email":"z@example.com","phone":13800000000,"attrs":{"plan":"pro"},"role":"admin"})");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(json::parse(r.value),
-              json::parse(R"({"name":"张三","email":"z@example.com","phone":"13800000000","attrs":{"plan":"pro"}})"));
+              json::parse(
+                  R"({"name":"张三","email":"z@example.com","phone":"13800000000","attrs":{"plan":"pro"}})"));
     EXPECT_FALSE(encodeUserPatch("[]").ok);
     EXPECT_FALSE(encodeUserPatch("not json").ok);
     EXPECT_FALSE(encodeUserPatch(R"({"name":{"first":"z"}})").ok);
@@ -291,7 +310,8 @@ TEST(ProtocolHttp, UserPatchKeepsKnownFields) {
 }
 
 TEST(ProtocolHttp, ErrorBodies) {
-    auto e = parseApiError(400, R"({"error":{"code":"too_long","message":"text is longer than 2000 characters"}})");
+    auto e = parseApiError(
+        400, R"({"error":{"code":"too_long","message":"text is longer than 2000 characters"}})");
     EXPECT_EQ(e.code, "too_long");
     EXPECT_EQ(e.message, "text is longer than 2000 characters");
     EXPECT_EQ(parseApiError(401, "").code, "unauthorized");

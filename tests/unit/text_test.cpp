@@ -27,7 +27,9 @@ TEST(Text, CountsCodePointsNotBytes) {
     EXPECT_EQ(countCodePoints("abc"), 3u);
     EXPECT_EQ(countCodePoints("你好"), 2u);
     EXPECT_EQ(countCodePoints("😀"), 1u);
-    EXPECT_EQ(countCodePoints("a\xFF" "b"), 3u); // a malformed byte shows as one replacement character
+    EXPECT_EQ(countCodePoints("a\xFF"
+                              "b"),
+              3u); // a malformed byte shows as one replacement character
 }
 
 TEST(Text, DecodesCodePointsForTheFontAtlas) {
@@ -43,7 +45,10 @@ TEST(Text, EncodesAndSanitises) {
     appendUtf8(s, 0xD800);
     EXPECT_EQ(s, "你😀\xEF\xBF\xBD");
     EXPECT_EQ(sanitizeUtf8("ok"), "ok");
-    EXPECT_EQ(sanitizeUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(sanitizeUtf8("a\xFF"
+                           "b"),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_TRUE(isValidUtf8(sanitizeUtf8("\xC0\xAF\xED\xA0\x80")));
 }
 
