@@ -275,6 +275,7 @@
     settings.token = glue.load(settings.server + ':token');
     settings.visitorId = glue.load(settings.server + ':visitor');
     settings.secure = !!w.isSecureContext;
+    settings.tzOffsetMin = -new Date().getTimezoneOffset();
     settings.hasMedia = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
 
     return KefuModule({

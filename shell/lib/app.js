@@ -40,7 +40,7 @@ async function start(options = {}) {
   const api = createApi({ db, auth, conversation, calls, sockets, config, listenPort: () => listenPort });
   calls.recover();
 
-  app.use(web.securityHeaders);
+  app.use(web.securityHeaders(config.peer));
   const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, log });
   app.use(web.compress);
   app.use(api.router);

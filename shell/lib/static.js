@@ -6,27 +6,36 @@ const path = require('path');
 const express = require('express');
 const compression = require('compression');
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'self'",
-].join('; ');
+// A strict policy for our own pages. A PeerJS server configured on another origin is added to
+// connect-src: stock peerjs (the agent console) fetches its id over HTTP there.
+function contentSecurityPolicy(peer) {
+  const connect = ["'self'", 'ws:', 'wss:'];
+  if (peer && peer.host) connect.push(`${peer.secure ? 'https' : 'http'}://${peer.host}:${peer.port}`);
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src ${connect.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
 
 const WIDGET_FILES = /^\/kefu[\w.-]*\.(js|wasm|css|map|data)$/;
 const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm|manifest\+json)|image\/svg\+xml)/;
 
-function securityHeaders(req, res, next) {
-  res.set('X-Content-Type-Options', 'nosniff');
-  res.set('Content-Security-Policy', CSP);
-  res.set('Referrer-Policy', 'same-origin');
-  res.set('X-Frame-Options', 'SAMEORIGIN');
-  next();
+function securityHeaders(peer) {
+  const csp = contentSecurityPolicy(peer);
+  return (req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Content-Security-Policy', csp);
+    res.set('Referrer-Policy', 'same-origin');
+    res.set('X-Frame-Options', 'SAMEORIGIN');
+    next();
+  };
 }
 
 const compress = compression({
@@ -82,4 +91,4 @@ function notFound(req, res) {
   res.status(404).type('text/plain').send('Not found\n');
 }
 
-module.exports = { CSP, securityHeaders, compress, widgetFiles, vendorFiles, pages, notFound };
+module.exports = { contentSecurityPolicy, securityHeaders, compress, widgetFiles, vendorFiles, pages, notFound };

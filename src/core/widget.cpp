@@ -84,6 +84,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     s.peerPath = str(j, "peerPath");
     s.peerKey = str(j, "peerKey");
     s.peerPort = std::atoi(str(j, "peerPort").c_str());
+    const int ring = std::atoi(str(j, "ringTimeout").c_str());
+    if (ring >= 1 && ring <= 600) s.ringTimeoutS = ring;
     const std::string sec = str(j, "peerSecure");
     if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
     auto ice = j.find("iceServers");
@@ -208,6 +210,7 @@ void Widget::configureCall() {
     c.peer.key = !mSettings.peerKey.empty() ? mSettings.peerKey : sc.peer.key;
     c.peer.secure = mSettings.peerSecure >= 0 ? mSettings.peerSecure == 1 : sc.peer.secure;
     c.iceServersJson = !mSettings.iceServersJson.empty() ? mSettings.iceServersJson : sc.iceServersJson;
+    c.ringTimeoutMs = mSettings.ringTimeoutS * 1000;
     mCall->setConfig(c);
 }
 

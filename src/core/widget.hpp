@@ -28,6 +28,7 @@ struct WidgetSettings {
     std::string peerHost, peerPath, peerKey, iceServersJson;
     int peerPort = 0;
     int peerSecure = -1;         // -1 keep, 0 ws, 1 wss
+    int ringTimeoutS = 30;       // give up ringing after this long (data-ring-timeout)
     std::string userJson;
 };
 

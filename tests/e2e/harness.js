@@ -60,8 +60,9 @@ async function startServer({ port, dataDir, env } = {}) {
   };
 }
 
-async function launch(extraArgs = []) {
-  return chromium.launch({ executablePath: process.env.KEFU_CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS.concat(extraArgs) });
+async function launch(extraArgs = [], { fakeUi = true } = {}) {
+  const args = CHROMIUM_ARGS.filter((a) => fakeUi || a !== '--use-fake-ui-for-media-stream').concat(extraArgs);
+  return chromium.launch({ executablePath: process.env.KEFU_CHROMIUM || '/usr/bin/chromium', headless: true, args });
 }
 
 // A visitor page with the widget; collects console warnings/errors and CSP violations.
@@ -137,3 +138,15 @@ const until = async (fn, { timeout = 10000, interval = 50, what = 'condition' } 
 };
 
 module.exports = { ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort };
+
+// The shell's try page: query parameters become window.KefuSettings.
+async function openWithSettings(browser, url, settings) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  await page.goto(`${url}/try.html?${new URLSearchParams(settings)}`);
+  return page;
+}
+
+module.exports.openWithSettings = openWithSettings;

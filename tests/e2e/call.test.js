@@ -1,0 +1,196 @@
+'use strict';
+// 语音 / 视频 calls end to end: the C++ PeerJS client in the widget ↔ the stock peerjs agent console,
+// through the stock `peer` server, with Chromium's fake camera and microphone.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { ROOT, startServer, launch, openVisitor, waitReady, agentLogin, openWithSettings, until, freePort, artifact } = require('./harness');
+
+let server, browser, agent;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  agent = await agentLogin(browser, server.url);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const callState = (page) => page.evaluate(() => window.Kefu.state().call);
+const agentState = () => agent.evaluate(() => window.__kefuAgent.state);
+
+async function readyVisitor(page) {
+  await page.evaluate(() => window.Kefu.open());
+  await waitReady(page);
+  await page.evaluate(() => { window.__calls = []; window.Kefu.on('call', (e) => window.__calls.push(e)); });
+  return page;
+}
+
+async function ringAndAccept(page, video) {
+  const result = page.evaluate((v) => window.Kefu.call({ video: v }).then((e) => e, (e) => ({ error: e.code })), video);
+  await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
+  assert.match(await agent.locator('#call-card').textContent(), video ? /视频|Video/ : /语音|Voice/);
+  await agent.click('#call-accept');
+  return result;
+}
+
+// Media flows: a remote video decodes frames that keep advancing, remote audio tracks are live and unmuted.
+async function mediaFlows(page, where, video) {
+  return until(() => page.evaluate(async ({ where, video }) => {
+    const el = where.shadow ? document.getElementById('kefu-root').shadowRoot.querySelector(where.sel) : document.querySelector(where.sel);
+    if (!el || !el.srcObject) return false;
+    const tracks = el.srcObject.getTracks();
+    const audio = tracks.filter((t) => t.kind === 'audio');
+    if (!audio.length || audio.some((t) => t.readyState !== 'live' || t.muted)) return false;
+    if (!video) return true;
+    if (!(el.videoWidth > 0)) return false;
+    const f0 = el.getVideoPlaybackQuality().totalVideoFrames;
+    await new Promise((r) => setTimeout(r, 400));
+    return el.getVideoPlaybackQuality().totalVideoFrames > f0;
+  }, { where, video }), { timeout: 15000, what: 'media flowing' });
+}
+const visitorVideo = { shadow: true, sel: 'video.kefu-remote' };
+const visitorAudio = { shadow: true, sel: 'audio' };
+const agentVideo = { sel: '#agent-remote-video' };
+const agentAudio = { sel: '#agent-remote-audio' };
+
+test('a voice call connects, audio flows both ways, and the visitor hangs up', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const r = await ringAndAccept(page, false);
+  assert.equal(r.state, 'in-call');
+  await mediaFlows(page, visitorAudio, false);
+  await mediaFlows(agent, agentAudio, false);
+  await page.evaluate(() => window.Kefu.hangup());
+  const t0 = Date.now();
+  await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
+  assert.ok(Date.now() - t0 <= 2000);
+  assert.equal(await callState(page), 'ended');
+  // Both sides get a line in the history.
+  await until(async () => (await page.evaluate(() => window.Kefu.messages())).some((m) => m.call && m.call.outcome === 'completed'), { what: 'call line' });
+  await page.context().close();
+});
+
+test('a video call shows moving video on both sides; the agent hangs up', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const r = await ringAndAccept(page, true);
+  assert.equal(r.state, 'in-call');
+  await mediaFlows(page, visitorVideo, true);
+  await mediaFlows(agent, agentVideo, true);
+  const local = await page.evaluate(() => {
+    const v = document.getElementById('kefu-root').shadowRoot.querySelector('video.kefu-local');
+    return { w: v.videoWidth, shown: getComputedStyle(v).display !== 'none' };
+  });
+  assert.ok(local.shown && local.w > 0, 'local preview visible');
+  await page.screenshot({ path: artifact('video-call.png') });
+  await agent.click('#call-hangup');
+  const t0 = Date.now();
+  await until(async () => (await callState(page)) === 'ended', { timeout: 2000, what: 'visitor ends within 2 s' });
+  assert.ok(Date.now() - t0 <= 2000);
+  // Every local track stopped.
+  const live = await page.evaluate(() => {
+    const v = document.getElementById('kefu-root').shadowRoot.querySelector('video.kefu-local');
+    return v.srcObject ? v.srcObject.getTracks().filter((t) => t.readyState === 'live').length : 0;
+  });
+  assert.equal(live, 0);
+  await page.context().close();
+});
+
+test('the agent rejects: the visitor sees it, and chat keeps working', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
+  await until(async () => (await agentState()) === 'ringing', { what: 'ringing' });
+  await agent.click('#call-reject');
+  assert.equal(await result, 'rejected');
+  assert.equal(await callState(page), 'failed');
+  const ack = await page.evaluate(() => window.Kefu.send('那我们文字聊吧'));
+  assert.ok(ack.seq > 0);
+  await page.context().close();
+});
+
+test('nobody answers: the call gives up after the ring timeout', async () => {
+  const page = await readyVisitor(await openWithSettings(browser, server.url, { ringTimeout: 3 }));
+  const t0 = Date.now();
+  const code = await page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
+  assert.equal(code, 'no-answer');
+  assert.ok(Date.now() - t0 >= 2900);
+  await until(async () => (await agentState()) !== 'ringing', { timeout: 3000, what: 'agent stops ringing' });
+  await page.context().close();
+});
+
+test('the agent peer is unreachable: the call fails with a clear reason', async () => {
+  // An agent that accepts with a peer id nobody registered (its browser went away).
+  const login = await fetch(`${server.url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'kefu1', password: 'kefu123' }) }).then((r) => r.json());
+  const WebSocket = require('ws');
+  const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws/agent');
+  await new Promise((r) => ws.once('open', r));
+  ws.send(JSON.stringify({ type: 'auth', data: { token: login.token } }));
+  ws.on('message', (buf) => {
+    const f = JSON.parse(buf);
+    if (f.type === 'call') ws.send(JSON.stringify({ type: 'accept', data: { visitorId: f.data.visitorId, peerId: 'ghost' + Date.now(), callId: f.data.callId } }));
+  });
+  await agent.close(); // only the fake agent answers this time
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const code = await page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
+  assert.equal(code, 'agent-unreachable');
+  ws.close();
+  await page.context().close();
+  agent = await agentLogin(browser, server.url);
+});
+
+test('microphone permission denied: a clear failure, no call, chat still works', async () => {
+  const denied = await launch(['--deny-permission-prompts'], { fakeUi: false });
+  try {
+    // Without the fake-UI flag the prompt is auto-denied.
+    const ctx = await denied.newContext();
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/');
+    await readyVisitor(page);
+    const code = await page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
+    assert.equal(code, 'permission-denied');
+    assert.equal(await agentState() === 'ringing', false);
+    const ack = await page.evaluate(() => window.Kefu.send('麦克风被拒绝了'));
+    assert.ok(ack.seq > 0);
+  } finally {
+    await denied.close();
+  }
+});
+
+test('a second click on 语音 during a call does nothing harmful', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  await ringAndAccept(page, false);
+  const second = await page.evaluate(() => window.Kefu.call({ video: false }).then(() => 'resolved', (e) => e.code));
+  assert.equal(second, 'busy');
+  assert.equal(await callState(page), 'in-call');
+  await page.close(); // closing the page ends the call on the agent's side
+  await until(async () => (await agentState()) === 'ended', { timeout: 8000, what: 'agent notices the page closed' });
+});
+
+test('the widget works against a standalone stock peer server with a custom key and path', async () => {
+  const peerPort = await freePort();
+  const peerBin = path.join(ROOT, 'shell/node_modules/.bin/peerjs');
+  const peer = spawn(process.execPath, [peerBin, '--port', String(peerPort), '--key', 'kefutest', '--path', '/myapp'], { stdio: 'ignore' });
+  try {
+    await until(async () => { try { return (await fetch(`http://127.0.0.1:${peerPort}/myapp`)).ok; } catch { return false; } }, { what: 'peer server up' });
+    const env = { KEFU_PEER_HOST: '127.0.0.1', KEFU_PEER_PORT: String(peerPort), KEFU_PEER_PATH: '/myapp', KEFU_PEER_KEY: 'kefutest' };
+    const other = await startServer({ env });
+    try {
+      const agent2 = await agentLogin(browser, other.url);
+      const page = await readyVisitor(await openWithSettings(browser, other.url, { peerHost: '127.0.0.1', peerPort, peerPath: '/myapp', peerKey: 'kefutest' }));
+      const r = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e.state, (e) => e.code));
+      await until(() => agent2.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'ringing' });
+      await agent2.click('#call-accept');
+      assert.equal(await r, 'in-call');
+      await page.evaluate(() => window.Kefu.hangup());
+      await agent2.context().close();
+      await page.context().close();
+    } finally {
+      await other.stop();
+    }
+  } finally {
+    peer.kill();
+  }
+});
