@@ -8,13 +8,21 @@ bash shell/setup.sh || exit 1
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 status=0
 echo "== unit tests (CTest)"
-ctest --test-dir build/native --output-on-failure -j2 || status=1
+ctest --test-dir build/native --output-on-failure -j2 2>&1 | tee -a "$log" || status=1
 echo "== backend tests"
-node --test --test-concurrency=1 tests/server/ || status=1
+node --test --test-concurrency=1 tests/server/ 2>&1 | tee -a "$log" || status=1
 echo "== browser end-to-end tests"
-node --test --test-concurrency=1 tests/e2e/ || status=1
-[ $status = 0 ] && echo "all test suites passed" || echo "some tests FAILED"
+node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee -a "$log" || status=1
+# One line for all three suites.
+ct=$(sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log" | tail -1)
+ct_failed=${ct%% *}; ct_total=${ct##* }
+passed=$(( ${ct_total:-0} - ${ct_failed:-0} + $(awk '/^# pass /{s+=$3} END{print s+0}' "$log") ))
+failed=$(( ${ct_failed:-0} + $(awk '/^# fail /{s+=$3} END{print s+0}' "$log") ))
+echo "tests: ${passed} passed, ${failed} failed"
+[ "$failed" = 0 ] || status=1
 exit $status

@@ -484,6 +484,7 @@ std::string Widget::stateJson() const {
               {"connected", cs == ConnectionState::Online},
               {"connection", toString(cs)},
               {"agentOnline", mSession->agentOnline()},
+              {"agentTyping", mSession->agentTyping()},
               {"unread", unread()},
               {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
               {"call", toString(mCall->state())},
