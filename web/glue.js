@@ -74,8 +74,11 @@
     }
     var rc = d.createElement('canvas'), rctx = rc.getContext('2d', { willReadFrequently: true });
     var family = 'system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei",' +
-      '"Noto Sans CJK SC","WenQuanYi Micro Hei","Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji",sans-serif';
-    function font(bold, px) { return (bold ? '600 ' : '') + px + 'px ' + family; }
+      '"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"';
+    // Emoji fonts go first only for emoji: they also carry digits, which must stay plain text.
+    var emojiFamily = '"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",';
+    var isEmoji = function (c) { return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF); };
+    function font(bold, px, c) { return (bold ? '600 ' : '') + px + 'px ' + (isEmoji(c) ? emojiFamily : '') + family; }
     var rtcResult = function (req) {
       return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
@@ -160,18 +163,17 @@
       },
       // glyphs
       measure: function (bold, px, cps) {
-        rctx.font = font(bold, px);
-        return cps.map(function (c) { return rctx.measureText(String.fromCodePoint(c)).width; });
+        return cps.map(function (c) { rctx.font = font(bold, px, c); return rctx.measureText(String.fromCodePoint(c)).width; });
       },
       raster: function (bold, px, cellH, cps, xs, ys, widths, view, stride) {
         var colored = [];
         var maxW = Math.max.apply(null, widths.concat([1]));
         if (rc.width < maxW || rc.height < cellH) { rc.width = Math.max(rc.width, maxW); rc.height = Math.max(rc.height, cellH); }
-        rctx.font = font(bold, px);
         rctx.textBaseline = 'middle';
         rctx.fillStyle = '#fff';
         for (var i = 0; i < cps.length; i++) {
           var gw = widths[i];
+          rctx.font = font(bold, px, cps[i]);
           rctx.clearRect(0, 0, gw, cellH);
           rctx.fillText(String.fromCodePoint(cps[i]), 1, cellH / 2);
           var px4 = rctx.getImageData(0, 0, gw, cellH).data, col = false;

@@ -38,10 +38,6 @@ void decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
     }
 }
 
-bool isEmojiLike(char32_t cp) {
-    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) || (cp >= 0x2B00 && cp <= 0x2BFF);
-}
-
 } // namespace
 
 FontAtlas::FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, TextureOps tex)
@@ -172,7 +168,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         const float advance = out[i].advance > 0 ? out[i].advance : adv[i];
         font->AddGlyph(nullptr, (ImWchar)req.codepoints[i], -1.0f, 0.0f, w - 1.0f, (float)cellH, x * inv, y * inv,
                        (x + w) * inv, (y + (float)cellH) * inv, std::round(advance));
-        font->Glyphs.back().Colored = out[i].colored || isEmojiLike(req.codepoints[i]);
+        font->Glyphs.back().Colored = out[i].colored; // a monochrome fallback emoji is tinted like text
     }
     font->BuildLookupTable();
 }
