@@ -45,9 +45,10 @@
     log.setAttribute('role', 'log');
     log.setAttribute('aria-live', 'polite');
 
-    function box(e, r) {
-      if (!r) { e.classList.remove('v'); e.style.display = 'none'; return; }
-      e.style.display = 'block';
+    // Places an element; `keepDisplay` leaves showing/hiding to its class (the panel: open or not).
+    function box(e, r, keepDisplay) {
+      if (!keepDisplay) e.style.display = r ? 'block' : 'none';
+      if (!r) return;
       e.style.left = r.x + 'px'; e.style.top = r.y + 'px';
       e.style.width = r.w + 'px'; e.style.height = r.h + 'px';
     }
@@ -96,7 +97,7 @@
       layout: function (json) {
         var l = JSON.parse(json);
         panel.className = 'p' + (l.open ? ' o' : '') + (l.fullscreen ? ' f' : '');
-        box(panel, l.panel);
+        box(panel, l.panel, true);
         var dpr = w.devicePixelRatio || 1;
         canvas.style.width = l.panel.w + 'px'; canvas.style.height = l.panel.h + 'px';
         var cw = Math.round(l.panel.w * dpr), ch = Math.round(l.panel.h * dpr);

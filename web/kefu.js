@@ -112,7 +112,7 @@
     });
   };
   w.Kefu = api;
-  btn.addEventListener('click', function () { if (app) app.toggle(); else api.open(); });
+  btn.addEventListener('click', function () { if (app) app.toggle(); else api.open().catch(function () { /* the launcher shows it */ }); });
   btn.addEventListener('pointerenter', function () { load(false); });
 
   function mount() { d.body.appendChild(host); }

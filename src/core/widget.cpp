@@ -79,7 +79,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     s.visitorId = str(j, "visitorId");
     s.readSeq = std::atoll(str(j, "readSeq").c_str());
     s.tzOffsetMin = std::atoi(str(j, "tzOffsetMin").c_str());
-    s.hasMedia = j.value("hasMedia", true);
+    auto media = j.find("hasMedia");
+    if (media != j.end() && media->is_boolean()) s.hasMedia = media->get<bool>();
     s.peerHost = str(j, "peerHost");
     s.peerPath = str(j, "peerPath");
     s.peerKey = str(j, "peerKey");
@@ -181,6 +182,17 @@ Widget::~Widget() {
 }
 
 void Widget::start() {
+    // A returning visitor reconnects at once (unread replies, the badge). A new one gets no identity and
+    // no stored token until it opens the chat or the page uses the API: nothing is created for a page
+    // view alone.
+    if (!mSettings.token.empty())
+        ensureStarted();
+}
+
+void Widget::ensureStarted() {
+    if (mStarted)
+        return;
+    mStarted = true;
     mSession->start();
 }
 
@@ -220,6 +232,7 @@ void Widget::setOpen(bool open) {
     mOpen = open;
     emit(open ? "open" : "close", "{}");
     if (open) {
+        ensureStarted();
         readIfVisible();
         // Register with the PeerJS server as soon as a call becomes likely: the click on 语音 then
         // only has to ask for the microphone and ring the agent.
@@ -242,7 +255,8 @@ void Widget::setViewport(float w, float h) {
 }
 
 void Widget::readIfVisible() {
-    if (mOpen && mSession->unread() > 0)
+    // Read means seen: the panel is open and the page has the focus (not a background tab).
+    if (mOpen && mPageFocused && mSession->unread() > 0)
         mSession->markRead();
     const int n = unread();
     if (n != mLastUnread) {
@@ -263,6 +277,7 @@ void Widget::setNotice(const std::string& text) {
 }
 
 SendOutcome Widget::send(const std::string& text) {
+    ensureStarted();
     SendOutcome o;
     const SendResult r = mSession->send(text);
     if (!r.ok) {
@@ -307,6 +322,7 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
 }
 
 bool Widget::startCall(bool video, std::string& errorCode) {
+    setOpen(true); // the call's controls and video live in the panel
     if (mCall->isActive()) {
         errorCode = "busy";
         return false; // a second click during a call does nothing
@@ -321,7 +337,10 @@ bool Widget::startCall(bool video, std::string& errorCode) {
 
 void Widget::hangup() { mCall->hangup(); }
 
-void Widget::setUser(const std::string& j) { mSession->setUser(j); }
+void Widget::setUser(const std::string& j) {
+    ensureStarted();
+    mSession->setUser(j);
+}
 
 void Widget::setLocale(const std::string& lang) {
     mLocale = parseLocale(lang);

@@ -90,6 +90,7 @@ class Widget {
 
   private:
     void changed();
+    void ensureStarted();
     void emit(const char* name, const std::string& json);
     void configureCall();
     void callStateChanged(CallState s, CallEndReason r);
@@ -111,6 +112,7 @@ class Widget {
     bool mComposerEmpty = true;
     bool mShowCallStatus = false;
     bool mPrepared = false;
+    bool mStarted = false;
     std::string mNotice;
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
     std::uint64_t mRevision = 1, mBuilt = 0;

@@ -60,6 +60,13 @@ test("the agent's reply reaches the widget: message event and unread badge", asy
   // Chat text is text: nothing became markup, on either side.
   assert.equal(await agent.locator('#messages b').count(), 0);
   assert.equal(await visitor.locator('#kefu-root b').count(), 0);
+  // A closed panel takes no room: the page under it gets the clicks.
+  const hidden = await visitor.evaluate(() => {
+    const root = document.getElementById('kefu-root');
+    const r = root.shadowRoot.querySelector('canvas').parentElement.getBoundingClientRect();
+    return { w: r.width, under: document.elementFromPoint(innerWidth - 150, innerHeight - 300) !== root };
+  });
+  assert.ok(hidden.w === 0 && hidden.under, 'closed panel swallows clicks');
   await visitor.evaluate(() => window.Kefu.open());
   await until(async () => (await visitor.evaluate(() => window.Kefu.state().unread)) === 0, { what: 'unread cleared' });
 });
