@@ -338,8 +338,8 @@ bool Widget::startCall(bool video, std::string& errorCode) {
 void Widget::hangup() { mCall->hangup(); }
 
 void Widget::setUser(const std::string& j) {
+    mSession->setUser(j); // before starting, so that a new visitor is created with its name
     ensureStarted();
-    mSession->setUser(j);
 }
 
 void Widget::setLocale(const std::string& lang) {
