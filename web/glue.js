@@ -158,7 +158,8 @@
       http: function (id, method, url, body, bearer, keepalive) {
         var h = { 'Content-Type': 'application/json' };
         if (bearer) h.Authorization = 'Bearer ' + bearer;
-        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive, credentials: 'omit' })
+        // keepalive: a hang-up posted while the page unloads still reaches the server.
+        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || method === 'POST', credentials: 'omit' })
           .then(function (r) { return r.text().then(function (t) { app.onHttp(id, r.status, t); }); })
           .catch(function () { app.onHttp(id, 0, ''); });
       },
@@ -320,6 +321,8 @@
       w.addEventListener('resize', viewport);
       if (w.visualViewport) w.visualViewport.addEventListener('resize', viewport);
       w.addEventListener('focus', function () { app.pageFocus(true); });
+      w.addEventListener('blur', function () { app.pageFocus(false); });
+      d.addEventListener('visibilitychange', function () { app.pageFocus(d.visibilityState === 'visible' && d.hasFocus()); });
       w.addEventListener('pagehide', function () { app.shutdown(); });
       viewport();
       app.start(JSON.stringify(settings));

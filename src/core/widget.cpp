@@ -11,6 +11,7 @@ using json = nlohmann::json;
 
 constexpr int kNoticeMs = 6000;      // a refused message's reason stays this long
 constexpr int kCallStatusMs = 8000;  // "call ended" / a failure stays this long in the call bar
+constexpr int kPendingCallMs = 15000; // a call waiting for the backend's first answer gives up after this
 
 std::string str(const json& j, const char* k) {
     auto it = j.find(k);
@@ -123,6 +124,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
             mStore(base + ":visitor", id);
         }
         configureCall();
+        startPendingCall();
         changed();
     });
     mSession->onReadMark([this, base](std::int64_t seq) {
@@ -155,6 +157,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mSession->onChange([this] { changed(); });
     mSession->onConfig([this](const ServerConfig&) {
         configureCall();
+        startPendingCall();
         if (mOpen && !mPrepared && mSettings.hasMedia) {
             mPrepared = true;
             mCall->prepare();
@@ -179,6 +182,7 @@ Widget::~Widget() {
     s.cancel(mNoticeTimer);
     s.cancel(mCallStatusTimer);
     s.cancel(mTickTimer);
+    s.cancel(mPendingCallTimer);
 }
 
 void Widget::start() {
@@ -327,6 +331,25 @@ bool Widget::startCall(bool video, std::string& errorCode) {
         errorCode = "busy";
         return false; // a second click during a call does nothing
     }
+    if (mPendingCall >= 0) {
+        errorCode = "busy";
+        return false;
+    }
+    if (!mSession->hasServerConfig() || mSession->token().empty()) {
+        // The PeerJS address and the visitor's token are not known yet (a first click right after
+        // opening): hold the call until they are, or give up if the backend does not answer.
+        mPendingCall = video ? 1 : 0;
+        emit("call", json{{"state", "requesting"}, {"reason", "none"}}.dump());
+        mPendingCallTimer = mPlatform.scheduler.after(kPendingCallMs, [this] {
+            mPendingCallTimer = 0;
+            if (mPendingCall < 0) return;
+            mPendingCall = -1;
+            emit("call", json{{"state", "failed"}, {"reason", toString(CallEndReason::ServerUnreachable)}}.dump());
+            changed();
+        });
+        changed();
+        return true;
+    }
     configureCall();
     if (!mCall->start(video)) {
         errorCode = "unavailable";
@@ -335,7 +358,29 @@ bool Widget::startCall(bool video, std::string& errorCode) {
     return true;
 }
 
-void Widget::hangup() { mCall->hangup(); }
+void Widget::startPendingCall() {
+    if (mPendingCall < 0 || !mSession->hasServerConfig() || mSession->token().empty())
+        return;
+    const bool video = mPendingCall == 1;
+    mPendingCall = -1;
+    mPlatform.scheduler.cancel(mPendingCallTimer);
+    mPendingCallTimer = 0;
+    configureCall();
+    if (!mCall->start(video))
+        emit("call", json{{"state", "failed"}, {"reason", toString(CallEndReason::ServerUnreachable)}}.dump());
+}
+
+void Widget::hangup() {
+    if (mPendingCall >= 0) {
+        mPendingCall = -1;
+        mPlatform.scheduler.cancel(mPendingCallTimer);
+        mPendingCallTimer = 0;
+        emit("call", json{{"state", "ended"}, {"reason", toString(CallEndReason::Cancelled)}}.dump());
+        changed();
+        return;
+    }
+    mCall->hangup();
+}
 
 void Widget::setUser(const std::string& j) {
     mSession->setUser(j); // before starting, so that a new visitor is created with its name
@@ -506,7 +551,7 @@ std::string Widget::stateJson() const {
               {"agentTyping", mSession->agentTyping()},
               {"unread", unread()},
               {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
-              {"call", toString(mCall->state())},
+              {"call", mPendingCall >= 0 ? "requesting" : toString(mCall->state())},
               {"callReason", toString(mCall->reason())},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},

@@ -91,6 +91,7 @@ class Widget {
   private:
     void changed();
     void ensureStarted();
+    void startPendingCall();
     void emit(const char* name, const std::string& json);
     void configureCall();
     void callStateChanged(CallState s, CallEndReason r);
@@ -113,6 +114,8 @@ class Widget {
     bool mShowCallStatus = false;
     bool mPrepared = false;
     bool mStarted = false;
+    int mPendingCall = -1; // -1 none, 0 voice, 1 video: waiting for config and token
+    TimerId mPendingCallTimer = 0;
     std::string mNotice;
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
     std::uint64_t mRevision = 1, mBuilt = 0;

@@ -194,3 +194,28 @@ test('the widget works against a standalone stock peer server with a custom key 
     peer.kill();
   }
 });
+
+test('an insecure page (no mediaDevices) says so, and chat still works', async () => {
+  const insecure = await launch(['--host-resolver-rules=MAP kefu.test 127.0.0.1']);
+  try {
+    const page = await insecure.newPage();
+    await page.goto(server.url.replace('127.0.0.1', 'kefu.test') + '/');
+    assert.equal(await page.evaluate(() => window.isSecureContext), false);
+    await readyVisitor(page);
+    const code = await page.evaluate(() => window.Kefu.call({ video: true }).then(() => null, (e) => e.code));
+    assert.equal(code, 'insecure-context');
+    const ack = await page.evaluate(() => window.Kefu.send('http 页面也能聊天'));
+    assert.ok(ack.seq > 0);
+  } finally {
+    await insecure.close();
+  }
+});
+
+test('an unreachable PeerJS server fails the call with a clear reason', async () => {
+  const deadPort = await freePort();
+  const page = await readyVisitor(await openWithSettings(browser, server.url, { peerHost: '127.0.0.1', peerPort: deadPort, peerPath: '/peerjs' }));
+  const code = await page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
+  assert.equal(code, 'server-unreachable');
+  assert.notEqual(await agentState(), 'ringing', 'the agent is not rung for a call that cannot connect');
+  await page.context().close();
+});

@@ -57,6 +57,8 @@ test("the agent's reply reaches the widget: message event and unread badge", asy
   assert.equal(got.text, reply);
   await until(async () => (await visitor.evaluate(() => window.Kefu.state().unread)) === 1, { what: 'unread = 1' });
   assert.equal(await visitor.locator('#kefu-root .b').textContent(), '1');
+  // The page title blinks while the reply waits unseen.
+  await until(() => visitor.evaluate(() => /新消息|New message/.test(document.title)), { what: 'title notification' });
   // Chat text is text: nothing became markup, on either side.
   assert.equal(await agent.locator('#messages b').count(), 0);
   assert.equal(await visitor.locator('#kefu-root b').count(), 0);
