@@ -1162,3 +1162,55 @@ TEST(Widget, DestroyedMidCallLeavesNothingScheduled) {
     h.clock.advance(60'000); // nothing of the widget runs any more
     EXPECT_EQ(h.clock.pending(), 0u);
 }
+
+// ---- a call before the backend's first answer ----
+
+TEST(Widget, ACallBeforeTheConfigWaitsForItThenRings) {
+    Harness h(Harness::newVisitor());
+    h.w().start();
+    std::string err;
+    ASSERT_TRUE(h.w().startCall(false, err));
+    EXPECT_EQ(h.state()["call"], "requesting");
+    EXPECT_EQ(h.callStates(), std::vector<std::string>{"requesting"});
+    EXPECT_EQ(h.peerSocketCount(), 0u); // no PeerJS address yet: nothing dialled
+    EXPECT_FALSE(h.w().startCall(true, err));
+    EXPECT_EQ(err, "busy");
+    ASSERT_TRUE(h.http.reply("POST", "/api/visitors", 201, R"({"visitorId":"v_9","token":"tok9"})"));
+    ASSERT_TRUE(h.http.reply("GET", "/api/config", 200, kConfigBody));
+    ASSERT_NE(h.peer(), nullptr); // the call went ahead with the server's PeerJS settings
+    EXPECT_EQ(h.peer()->url.rfind("ws://peer.example.com:9000/peerjs/peerjs?", 0), 0u) << h.peer()->url;
+    h.devices.grant(true, false);
+    h.registerPeer();
+    FakeRequest* ring = h.http.find("POST", "/2/callKefu");
+    ASSERT_NE(ring, nullptr);
+    EXPECT_EQ(ring->bearer, "tok9");
+    EXPECT_EQ(json::parse(ring->body)["action"], "callpeer");
+    ASSERT_TRUE(h.http.reply("POST", "/2/callKefu", 200, R"({"ok":true,"callId":"c_1"})"));
+    EXPECT_EQ(h.state()["call"], "ringing");
+}
+
+TEST(Widget, ACallWaitingForAnUnansweringBackendFailsClearly) {
+    Harness h(Harness::newVisitor());
+    h.w().start();
+    std::string err;
+    ASSERT_TRUE(h.w().startCall(true, err));
+    h.clock.advance(15'000);
+    const json last = h.eventsNamed("call").back();
+    EXPECT_EQ(last["state"], "failed");
+    EXPECT_EQ(last["reason"], "server-unreachable");
+    EXPECT_EQ(h.state()["call"], "idle");
+}
+
+TEST(Widget, HangingUpAWaitingCallCancelsIt) {
+    Harness h(Harness::newVisitor());
+    h.w().start();
+    std::string err;
+    ASSERT_TRUE(h.w().startCall(false, err));
+    h.w().hangup();
+    EXPECT_EQ(h.eventsNamed("call").back()["state"], "ended");
+    EXPECT_EQ(h.eventsNamed("call").back()["reason"], "cancelled");
+    ASSERT_TRUE(h.http.reply("POST", "/api/visitors", 201, R"({"visitorId":"v_9","token":"tok9"})"));
+    ASSERT_TRUE(h.http.reply("GET", "/api/config", 200, kConfigBody));
+    EXPECT_EQ(h.peerSocketCount(), 1u); // registered on open, but no call placed
+    EXPECT_EQ(h.http.countOf("POST", "/2/callKefu"), 0u);
+}
