@@ -1,5 +1,7 @@
 #include "ui/font_atlas.hpp"
 
+#include "core/text.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -13,30 +15,6 @@ namespace {
 constexpr int kPad = 1;          // texels between cells, so linear filtering never bleeds
 constexpr int kFirstSize = 512;  // grows ×2 when full
 constexpr int kMaxSize = 4096;
-
-void decodeUtf8(std::string_view s, std::vector<char32_t>& out) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        unsigned char c = (unsigned char)s[i];
-        char32_t cp = 0;
-        int extra = 0;
-        if (c < 0x80) { cp = c; }
-        else if ((c >> 5) == 6) { cp = c & 0x1F; extra = 1; }
-        else if ((c >> 4) == 14) { cp = c & 0x0F; extra = 2; }
-        else if ((c >> 3) == 30) { cp = c & 0x07; extra = 3; }
-        else { ++i; continue; } // invalid lead byte: skip
-        if (extra && i + extra >= s.size()) { break; } // truncated sequence
-        bool ok = true;
-        for (int k = 1; k <= extra; ++k) {
-            unsigned char cc = (unsigned char)s[i + k];
-            if ((cc >> 6) != 2) { ok = false; break; }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        i += ok ? extra + 1 : 1;
-        if (ok && cp >= 0x20 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF))
-            out.push_back(cp);
-    }
-}
 
 } // namespace
 
@@ -85,11 +63,9 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
 }
 
 void FontAtlas::require(std::string_view utf8) {
-    std::vector<char32_t> cps;
-    decodeUtf8(utf8, cps);
     std::vector<char32_t> missing;
-    for (char32_t cp : cps)
-        if (mKnown.insert(cp).second)
+    for (char32_t cp : kefu::decodeUtf8(utf8))
+        if (cp >= 0x20 && mKnown.insert(cp).second) // line breaks and controls are never drawn as glyphs
             missing.push_back(cp);
     if (missing.empty())
         return;
