@@ -1,0 +1,567 @@
+'use strict';
+// Kefu benchmark: bundle sizes, click-to-panel latency (cold and warm), idle cost of an open panel, and
+// call set-up time (click on 语音 → remote audio playing) against the seed-style baseline page.
+// Prints a table with budgets and writes bench/results.json. A report, not a test: exits 0.
+//   NODE_PATH=shell/node_modules node bench/bench.js [--runs=N]   (or bash bench/run.sh)
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const zlib = require('node:zlib');
+const { ROOT, startServer, launch, agentLogin, until } = require('../tests/e2e/harness');
+
+const BENCH = __dirname;
+const DIST = path.join(ROOT, 'web/dist');
+const RUNS = Number((process.argv.find((a) => a.startsWith('--runs=')) || '').split('=')[1]) || 10;
+const VIEWPORT = { width: 1280, height: 800 };
+const CONTEXT = { viewport: VIEWPORT, locale: 'zh-CN' }; // a Chinese visitor: the widget speaks Chinese
+const KB = 1024;
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error(...a); // progress on stderr, the report on stdout
+
+// ------------------------------------------------------------------------------------------------ sizes
+function sizes() {
+  const file = (name) => {
+    const buf = fs.readFileSync(path.join(DIST, name));
+    return { raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
+  };
+  const loader = file('kefu.js');
+  const js = file('kefu-app.js');
+  const wasm = file('kefu-app.wasm');
+  return {
+    loader,
+    appJs: js,
+    appWasm: wasm,
+    app: { raw: js.raw + wasm.raw, gzip: js.gzip + wasm.gzip },
+  };
+}
+
+// ------------------------------------------------------------------------------- page instrumentation
+// Installed before any page script. Records the click on the launcher (capturing, so before the
+// loader's own handler), when the app script was requested, and polls for the panel's first frame
+// each animation frame and again right after the frame's callbacks have run.
+function openProbe() {
+  const b = (window.__bench = { armed: true, runs: [], appScriptAt: null });
+  new MutationObserver((recs) => {
+    for (const r of recs) {
+      for (const n of r.addedNodes) {
+        if (b.appScriptAt === null && n.tagName === 'SCRIPT' && /kefu-app\.js/.test(n.src)) b.appScriptAt = performance.now();
+        if (n.id === 'kefu-root' && window.__benchMounted) window.__benchMounted();
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+  window.addEventListener('click', (e) => {
+    if (!b.armed || !e.target || e.target.id !== 'kefu-root') return;
+    b.armed = false;
+    const s = window.Kefu.state();
+    const run = { t0: performance.now(), f0: s.frames || 0, loaderState: s.loading || 'ready', appScriptAt: b.appScriptAt, t1: null };
+    b.runs.push(run);
+    if (!s.ready) window.Kefu.on('ready', () => { run.ready = performance.now(); });
+    const ch = new MessageChannel();
+    const check = () => {
+      if (run.t1 !== null) return;
+      const st = window.Kefu.state();
+      if (st.open && (st.frames || 0) > run.f0) run.t1 = performance.now();
+    };
+    ch.port1.onmessage = check;
+    const tick = () => requestAnimationFrame(() => {
+      check();
+      if (run.t1 === null) { ch.port2.postMessage(0); tick(); }
+    });
+    tick();
+  }, true);
+}
+
+// Call probe: from the click on 语音 (pointer released, as the browser's click) to the first moment a
+// remote audio element plays a live, unmuted audio track, polled every 4 ms (no animation-frame loop:
+// it would make the page draw frames it otherwise would not). Also notes when each step of the call
+// set-up happened (same wrappers on both pages).
+function callProbe() {
+  const B = (window.__callBench = { run: null, phases: {} });
+  const mark = (k) => { if (B.run && B.run.t0 !== null && B.phases[k] === undefined) B.phases[k] = performance.now() - B.run.t0; };
+  const md = navigator.mediaDevices;
+  const gum = md.getUserMedia.bind(md);
+  md.getUserMedia = (c) => { mark('getUserMedia asked'); return gum(c).then((s) => { mark('microphone granted'); return s; }); };
+  const realFetch = window.fetch;
+  window.fetch = function (url, opts) {
+    const ring = /\/2\/callKefu/.test(String(url)) && opts && /callpeer/.test(String(opts.body));
+    if (ring) mark('callpeer POST sent');
+    const p = realFetch.apply(this, arguments);
+    return ring ? p.then((r) => { mark('callpeer answered'); return r; }) : p;
+  };
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...a) {
+      super(...a);
+      const peer = /\/peerjs/.test(String(a[0]));
+      if (peer) mark('PeerJS socket opened');
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        if (peer && /"type":"OPEN"/.test(e.data)) mark('PeerJS registered');
+        if (!peer && /"type":"accept"/.test(e.data)) mark('agent accepted');
+        if (peer && /"type":"ANSWER"/.test(e.data)) mark('SDP answer received');
+      });
+    }
+  };
+  const PC = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends PC {
+    constructor(...a) {
+      super(...a);
+      mark('RTCPeerConnection created');
+      this.addEventListener('track', () => mark('remote track'));
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('ICE/DTLS connected'); });
+    }
+  };
+  // Main-thread tasks over 50 ms while the call is being set up.
+  B.longTasks = [];
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) B.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
+  } catch (e) { /* not supported */ }
+  B.blocked = () => {
+    const r = B.run;
+    if (!r || r.t0 === null || r.t1 === null) return NaN;
+    return B.longTasks.filter(([t]) => t >= r.t0 && t < r.t1).reduce((n, [, d]) => n + d, 0);
+  };
+  B.arm = (kind) => {
+    const find = kind === 'kefu'
+      ? () => document.getElementById('kefu-root').shadowRoot.querySelector('audio')
+      : () => document.getElementById('remote-audio');
+    const run = (B.run = { t0: null, t1: null });
+    B.phases = {};
+    const flowing = () => {
+      const el = find();
+      if (!el || !el.srcObject || el.paused) return false;
+      const audio = el.srcObject.getAudioTracks();
+      return audio.length > 0 && audio.every((t) => t.readyState === 'live' && !t.muted);
+    };
+    const check = () => {
+      if (run.t0 === null || run.t1 !== null) return;
+      if (flowing()) {
+        run.t1 = performance.now();
+        clearInterval(iv);
+        if (window.Kefu && window.Kefu.state) run.frames = window.Kefu.state().frames - run.f0;
+      }
+    };
+    const iv = setInterval(check, 4);
+    window.addEventListener('pointerup', () => {
+      if (run.t0 !== null) return;
+      run.t0 = performance.now();
+      if (window.Kefu && window.Kefu.state) run.f0 = window.Kefu.state().frames;
+    }, { capture: true, once: true });
+  };
+}
+
+// ------------------------------------------------------------------------------------ open latency
+const LAUNCHER = { x: VIEWPORT.width - 20 - 30, y: VIEWPORT.height - 20 - 30 };
+
+// One fresh visitor: first click before the app is loaded, then close and open again with it loaded.
+// Returns { retry: reason } when the run does not measure what it should.
+async function openRun(page) {
+  let mounted;
+  const isMounted = new Promise((r) => { mounted = r; });
+  await page.exposeBinding('__benchMounted', () => mounted());
+  await page.addInitScript(openProbe);
+  const nav = page.goto(page.benchUrl);
+  await isMounted;
+  // The launcher is on screen: click it at once, before the loader's idle-time loading can start.
+  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
+  await nav;
+  // A click that arrives before the new page's first frame can be lost.
+  const clicked = await until(() => page.evaluate(() => window.__bench.runs.length > 0), { timeout: 1500, interval: 20 }).catch(() => false);
+  if (!clicked) return { retry: 'the click did not reach the launcher' };
+  const r1 = await until(() => page.evaluate(() => {
+    const r = window.__bench.runs[0];
+    if (!r || r.t1 === null) return false;
+    const done = (re) => { const e = performance.getEntriesByType('resource').find((x) => re.test(x.name)); return e ? e.responseEnd : null; };
+    return { ...r, jsDone: done(/kefu-app\.js/), wasmDone: done(/kefu-app\.wasm/) };
+  }), { timeout: 20000, interval: 20, what: 'panel drawn after the first click' });
+  // Hovering the launcher starts loading too (pointerenter): a few ms of head start is part of a
+  // real click; an earlier start means idle loading won the race.
+  const ahead = r1.appScriptAt === null ? 0 : r1.t0 - r1.appScriptAt;
+  if (ahead > 50) return { retry: `the app was already loading ${round(ahead)} ms before the click` };
+  const rel = (t) => (t === null || t === undefined ? NaN : t - r1.t0);
+  const steps = { 'kefu-app.js downloaded': rel(r1.jsDone), 'kefu-app.wasm downloaded': rel(r1.wasmDone), 'app ready': rel(r1.ready), 'panel drawn': rel(r1.t1) };
+
+  // Warm: the app is loaded. Close with the launcher, then measure the next open.
+  await until(() => page.evaluate(() => window.Kefu.state().connected), { timeout: 20000, what: 'connected' });
+  await page.waitForTimeout(800);
+  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
+  await until(() => page.evaluate(() => !window.Kefu.state().open), { what: 'closed' });
+  await page.waitForTimeout(300);
+  await page.evaluate(() => { window.__bench.armed = true; });
+  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
+  const r2 = await until(() => page.evaluate(() => { const r = window.__bench.runs[1]; return r && r.t1 !== null && r; }),
+    { timeout: 5000, interval: 20, what: 'panel drawn after the second click' });
+  return { cold: r1.t1 - r1.t0, warm: r2.t1 - r2.t0, headStart: Math.max(0, ahead), steps };
+}
+
+async function openLatency(browser, server) {
+  const cold = [], warm = [], headStart = [], phases = [];
+  let idle = null, retries = 0;
+  // Run 0 warms the browser itself up (first context, GPU process) and is not counted.
+  for (let i = 0; i <= RUNS; i++) {
+    const ctx = await browser.newContext(CONTEXT);
+    try {
+      const page = await ctx.newPage();
+      page.benchUrl = server.url + '/';
+      const r = await openRun(page).catch((e) => ({ retry: e.message }));
+      if (r.retry) {
+        if (retries++ >= 10) throw new Error(`open runs keep failing: ${r.retry}`);
+        log(`  open run ${i}: ${r.retry}; repeated`);
+        i--;
+        continue;
+      }
+      if (i === 0) continue;
+      cold.push(r.cold);
+      warm.push(r.warm);
+      headStart.push(r.headStart);
+      phases.push(r.steps);
+      log(`  open run ${i}/${RUNS}: cold ${round(r.cold)} ms (hover head start ${round(r.headStart)} ms), warm ${round(r.warm)} ms`);
+      if (i === RUNS) idle = await idleCost(page);
+    } finally {
+      await ctx.close();
+    }
+  }
+  return { cold, warm, headStart, phases, idle };
+}
+
+// ------------------------------------------------------------------------------------------ idle cost
+async function idleCost(page) {
+  await page.waitForTimeout(1000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const f0 = await page.evaluate(() => window.Kefu.state().frames);
+  const m0 = await metrics();
+  await page.waitForTimeout(5000);
+  const m1 = await metrics();
+  const f1 = await page.evaluate(() => window.Kefu.state().frames);
+  const open = await page.evaluate(() => window.Kefu.state().open);
+  return {
+    open,
+    seconds: 5,
+    frames: f1 - f0,
+    scriptMs: (m1.ScriptDuration - m0.ScriptDuration) * 1000,
+    taskMs: (m1.TaskDuration - m0.TaskDuration) * 1000,
+  };
+}
+
+// ------------------------------------------------------------------------------------------- calls
+// A tiny static server for the baseline page on its own loopback origin (the Kefu server's pages carry a
+// strict CSP and serve only the product's files). The Kefu API answers cross-origin requests.
+function startStatic() {
+  const files = { '/seed-visitor.html': 'text/html; charset=utf-8', '/seed-visitor.js': 'text/javascript; charset=utf-8' };
+  const srv = http.createServer((req, res) => {
+    const p = new URL(req.url, 'http://x').pathname;
+    if (!files[p]) { res.writeHead(404).end('not found'); return; }
+    res.writeHead(200, { 'Content-Type': files[p], 'Cache-Control': 'no-store' });
+    res.end(fs.readFileSync(path.join(BENCH, p.slice(1))));
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
+}
+
+// The agent console answers every ring at once, from inside its page, the same way for both sides.
+async function autoAccept(agent) {
+  await agent.evaluate(() => {
+    const btn = document.getElementById('call-accept');
+    const tryAccept = () => {
+      if (window.__kefuAgent.state === 'ringing' && !btn.hidden && !btn.disabled) btn.click();
+    };
+    new MutationObserver(tryAccept).observe(btn, { attributes: true });
+    setInterval(tryAccept, 5);
+  });
+}
+
+// The 语音 pill in the panel header: the first of the two translucent pills from the left in the right
+// half of the header (found in the canvas pixels; falls back to the header geometry).
+async function voicePill(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('kefu-root').shadowRoot.querySelector('canvas');
+    const r = c.getBoundingClientRect();
+    const sx = c.width / r.width;
+    const t = document.createElement('canvas');
+    t.width = c.width; t.height = 1;
+    const g = t.getContext('2d');
+    const y = Math.round(18 * sx);
+    g.drawImage(c, 0, y, c.width, 1, 0, 0, c.width, 1);
+    const d = g.getImageData(0, 0, c.width, 1).data;
+    const brand = [22, 119, 255];
+    const pill = brand.map((v) => v + (255 - v) * 48 / 255);
+    const near = (x, col) => Math.abs(d[4 * x] - col[0]) < 6 && Math.abs(d[4 * x + 1] - col[1]) < 6 && Math.abs(d[4 * x + 2] - col[2]) < 6;
+    const runs = [];
+    let start = -1;
+    for (let x = Math.floor(c.width / 2); x <= c.width; x++) {
+      const on = x < c.width && near(x, pill);
+      if (on && start < 0) start = x;
+      if (!on && start >= 0) { if (x - start > 20 * sx) runs.push([start, x]); start = -1; }
+    }
+    if (runs.length >= 2) return { x: r.left + (runs[0][0] + runs[0][1]) / 2 / sx, y: r.top + 30, found: true };
+    return { x: r.left + r.width - 150, y: r.top + 30, found: false };
+  });
+}
+
+async function peerOpen(page) {
+  return new Promise((resolve) => {
+    page.on('websocket', (ws) => {
+      if (!/\/peerjs\/peerjs\?/.test(ws.url())) return;
+      ws.on('framereceived', (f) => { if (/"type":"OPEN"/.test(String(f.payload))) resolve(); });
+    });
+  });
+}
+
+// Waits for a call to complete; on a timeout the error says how far both sides got.
+async function untilOrExplain(page, agent, fn, what) {
+  try {
+    return await until(fn, { timeout: 20000, interval: 20, what });
+  } catch (e) {
+    const v = await page.evaluate(() => JSON.stringify({
+      visitor: window.Kefu ? window.Kefu.state() : window.__seed, phases: window.__callBench.phases,
+    })).catch(() => '?');
+    const a = await agent.evaluate(() => JSON.stringify({ state: window.__kefuAgent.state, endReason: window.__kefuAgent.lastCall && window.__kefuAgent.lastCall.endReason })).catch(() => '?');
+    const lines = (agent.consoleLines || []).slice(-6).join(' | ');
+    await page.evaluate(() => (window.__seed ? window.__seed.hangup() : window.Kefu.hangup())).catch(() => {});
+    throw new Error(`${e.message}; visitor ${v}; agent console ${a} ${lines}`);
+  }
+}
+
+// After a call the console may still send a late hang-up report (1.5 s after the visitor's side
+// closed); its error answer would end the next call while it connects. The next click waits it out.
+let agentQuietAt = 0;
+async function agentEnded(agent) {
+  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ended'), { timeout: 15000, interval: 20, what: 'agent console ended' });
+  agentQuietAt = Date.now() + 2000;
+}
+const agentQuiet = () => sleep(Math.max(0, agentQuietAt - Date.now()));
+
+async function kefuCall(browser, server, agent) {
+  const ctx = await browser.newContext(CONTEXT);
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(callProbe);
+    const registered = peerOpen(page);
+    await page.goto(server.url + '/');
+    await page.evaluate(() => window.Kefu.open());
+    await until(() => page.evaluate(() => window.Kefu.state().connected), { timeout: 20000, what: 'widget connected' });
+    await Promise.race([registered, sleep(10000).then(() => { throw new Error('no PeerJS pre-registration'); })]);
+    await page.waitForTimeout(400);
+    const pill = await voicePill(page);
+    await page.mouse.move(pill.x, pill.y);
+    await page.waitForTimeout(100);
+    await agentQuiet();
+    await page.evaluate(() => window.__callBench.arm('kefu'));
+    await page.mouse.click(pill.x, pill.y);
+    const r = await untilOrExplain(page, agent, () => page.evaluate(() => { const x = window.__callBench.run; return x.t1 !== null && x; }),
+      'Kefu remote audio playing');
+    const state = await page.evaluate(() => window.Kefu.state().call);
+    await page.waitForTimeout(100); // long tasks are reported a moment after they end
+    const phases = await page.evaluate(() => window.__callBench.phases);
+    const blocked = await page.evaluate(() => window.__callBench.blocked());
+    await page.evaluate(() => window.Kefu.hangup());
+    await agentEnded(agent);
+    return { ms: r.t1 - r.t0, state, pillFound: pill.found, phases, blocked, frames: r.frames };
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function baselineCall(browser, server, stat, agent) {
+  const ctx = await browser.newContext(CONTEXT);
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(callProbe);
+    await page.goto(`${stat.url}/seed-visitor.html?server=${encodeURIComponent(server.url)}`);
+    await until(() => page.evaluate(() => window.__seed.ready || window.__seed.error), { timeout: 20000, what: 'baseline ready' });
+    const err = await page.evaluate(() => window.__seed.error);
+    if (err) throw new Error(`baseline page: ${err}`);
+    const box = await page.locator('#voice').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(100);
+    await agentQuiet();
+    await page.evaluate(() => window.__callBench.arm('baseline'));
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const r = await untilOrExplain(page, agent, () => page.evaluate(() => { const x = window.__callBench.run; return (x.t1 !== null || window.__seed.error) && x; }),
+      'baseline remote audio playing');
+    const e2 = await page.evaluate(() => window.__seed.error);
+    if (e2) throw new Error(`baseline call: ${e2}`);
+    const state = await page.evaluate(() => window.__seed.state);
+    await page.waitForTimeout(100);
+    const phases = await page.evaluate(() => window.__callBench.phases);
+    const blocked = await page.evaluate(() => window.__callBench.blocked());
+    await page.evaluate(() => window.__seed.hangup());
+    await agentEnded(agent);
+    return { ms: r.t1 - r.t0, state, phases, blocked };
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function calls(browser, server) {
+  const stat = await startStatic();
+  const agent = await agentLogin(browser, server.url);
+  agent.consoleLines = [];
+  agent.on('console', (m) => { if (m.type() !== 'debug') agent.consoleLines.push(`${m.type()}: ${m.text()}`); });
+  await autoAccept(agent);
+  const kefu = [], baseline = [], problems = [], phases = { kefu: [], baseline: [] }, blocked = { kefu: [], baseline: [] }, frames = [];
+  try {
+    // One unmeasured call each first: the fake devices and codecs start up on the first call.
+    log('  warm-up calls');
+    await kefuCall(browser, server, agent);
+    await baselineCall(browser, server, stat, agent);
+    for (let i = 0; i < RUNS; i++) {
+      for (const [name, run, out] of [['kefu', () => kefuCall(browser, server, agent), kefu], ['baseline', () => baselineCall(browser, server, stat, agent), baseline]]) {
+        try {
+          const r = await run();
+          out.push(r.ms);
+          phases[name].push(r.phases);
+          blocked[name].push(r.blocked);
+          if (r.frames !== undefined) frames.push(r.frames);
+          if (name === 'kefu' && r.state !== 'in-call') problems.push(`kefu run ${i + 1}: state ${r.state}`);
+          if (name === 'kefu' && !r.pillFound) problems.push(`kefu run ${i + 1}: 语音 pill located by geometry`);
+          log(`  call run ${i + 1}/${RUNS} ${name}: ${round(r.ms)} ms`);
+        } catch (e) {
+          problems.push(`${name} run ${i + 1}: ${e.message}`);
+          log(`  call run ${i + 1}/${RUNS} ${name}: FAILED ${e.message}`);
+          await agentEnded(agent).catch(() => {});
+        }
+      }
+    }
+  } finally {
+    stat.close();
+    await agent.context().close();
+  }
+  return { kefu, baseline, problems, phases, blocked, frames };
+}
+
+// ------------------------------------------------------------------------------------------- report
+// Median time of each step after the click, over the runs that reached it, in the order they happen.
+function phaseMedians(list) {
+  const names = [...new Set(list.flatMap((p) => Object.keys(p || {})))];
+  const out = {};
+  for (const n of names) out[n] = round(median(list.map((p) => (p && p[n] !== undefined ? p[n] : NaN))));
+  return Object.fromEntries(Object.entries(out).sort((a, b) => a[1] - b[1]));
+}
+
+function row(metric, value, budget, pass) {
+  return { metric, value, budget: budget || '', mark: pass === undefined ? '' : pass ? 'PASS' : 'OVER' };
+}
+
+function printTable(rows) {
+  const w = ['metric', 'value', 'budget', 'mark'].map((k) => Math.max(k.length, ...rows.map((r) => width(r[k]))));
+  const pad = (s, n, right) => { const sp = ' '.repeat(Math.max(0, n - width(s))); return right ? sp + s : s + sp; };
+  const line = (r) => `${pad(r.metric, w[0])}  ${pad(r.value, w[1], true)}  ${pad(r.budget, w[2])}  ${r.mark}`;
+  console.log(line({ metric: 'metric', value: 'value', budget: 'budget', mark: 'mark' }));
+  console.log('-'.repeat(w[0] + w[1] + w[2] + w[3] + 6));
+  for (const r of rows) console.log(r.section ? `\n${r.section}` : line(r));
+}
+// Terminal columns: CJK characters take two.
+function width(s) { return [...String(s)].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0); }
+
+async function main() {
+  const t0 = Date.now();
+  const results = { date: new Date().toISOString(), runs: RUNS };
+  const rows = [];
+  const errors = [];
+
+  const sz = sizes();
+  results.sizes = sz;
+  const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+  rows.push({ section: 'Sizes (web/dist, gzip -9)' });
+  rows.push(row('loader kefu.js raw', kb(sz.loader.raw)));
+  rows.push(row('loader kefu.js gzip', kb(sz.loader.gzip), '≤ 4 KB', sz.loader.gzip <= 4 * KB));
+  rows.push(row('kefu-app.js raw / gzip', `${kb(sz.appJs.raw)} / ${kb(sz.appJs.gzip)}`));
+  rows.push(row('kefu-app.wasm raw / gzip', `${kb(sz.appWasm.raw)} / ${kb(sz.appWasm.gzip)}`));
+  rows.push(row('app js + wasm raw', kb(sz.app.raw)));
+  rows.push(row('app js + wasm gzip', kb(sz.app.gzip), '≤ 300 KB', sz.app.gzip <= 300 * KB));
+
+  const server = await startServer();
+  const browser = await launch();
+  results.chromium = browser.version();
+  try {
+    log('open latency and idle cost');
+    try {
+      const o = await openLatency(browser, server);
+      const cold = median(o.cold), warm = median(o.warm);
+      results.open = {
+        cold: {
+          samplesMs: o.cold.map((x) => round(x)), medianMs: round(cold), budgetMs: 300, pass: cold <= 300,
+          hoverHeadStartMs: o.headStart.map((x) => round(x)), stepsMedianMs: phaseMedians(o.phases),
+        },
+        warm: { samplesMs: o.warm.map((x) => round(x)), medianMs: round(warm), budgetMs: 50, pass: warm <= 50 },
+      };
+      results.idle = o.idle && { ...o.idle, scriptMs: round(o.idle.scriptMs), taskMs: round(o.idle.taskMs), budgetFrames: 0, pass: o.idle.frames === 0 };
+      rows.push({ section: `Open the panel: click on the launcher → first frame drawn (median of ${RUNS}, new context each)` });
+      rows.push(row('first click, app not loaded (cold cache)', `${round(cold)} ms`, '≤ 300 ms', cold <= 300));
+      rows.push(row('  range', `${round(Math.min(...o.cold))}–${round(Math.max(...o.cold))} ms`));
+      rows.push(row('  load started by hovering, before the click', `${round(median(o.headStart))} ms`));
+      for (const [n, v] of Object.entries(results.open.cold.stepsMedianMs)) rows.push(row(`  step: ${n}`, `+${v} ms`));
+      rows.push(row('open again, app loaded', `${round(warm)} ms`, '≤ 50 ms', warm <= 50));
+      rows.push(row('  range', `${round(Math.min(...o.warm))}–${round(Math.max(...o.warm))} ms`));
+      if (o.idle) {
+        rows.push({ section: 'Idle panel: open, 1 s settle, then 5 s' });
+        rows.push(row('frames rendered', String(o.idle.frames), '0', o.idle.frames === 0));
+        rows.push(row('ScriptDuration (whole page)', `${round(o.idle.scriptMs)} ms`));
+        rows.push(row('TaskDuration (whole page)', `${round(o.idle.taskMs)} ms`));
+      }
+    } catch (e) {
+      errors.push(`open/idle: ${e.stack || e}`);
+    }
+
+    log('call set-up');
+    try {
+      const c = await calls(browser, server);
+      const k = median(c.kefu), b = median(c.baseline);
+      results.call = {
+        kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },
+        baseline: { samplesMs: c.baseline.map((x) => round(x)), medianMs: round(b) },
+        ratio: round(k / b, 2),
+        stepsMedianMs: { kefu: phaseMedians(c.phases.kefu), baseline: phaseMedians(c.phases.baseline) },
+        longTasksMedianMs: { kefu: round(median(c.blocked.kefu)), baseline: round(median(c.blocked.baseline)) },
+        kefuFramesMedian: median(c.frames),
+        problems: c.problems,
+      };
+      rows.push({ section: `Voice call: click on 语音 → remote audio playing (loopback, fake devices, median of ${RUNS}, alternating)` });
+      rows.push(row('Kefu (panel open, PeerJS pre-registered)', `${round(k)} ms`));
+      rows.push(row('  range', `${round(Math.min(...c.kefu))}–${round(Math.max(...c.kefu))} ms (${c.kefu.length} runs)`));
+      rows.push(row('baseline: seed-style page, stock peerjs', `${round(b)} ms`));
+      rows.push(row('  range', `${round(Math.min(...c.baseline))}–${round(Math.max(...c.baseline))} ms (${c.baseline.length} runs)`));
+      rows.push(row('ratio Kefu / baseline', `${round(k / b, 2)}`));
+      rows.push(row('main-thread long tasks during set-up, Kefu', `${results.call.longTasksMedianMs.kefu} ms`));
+      rows.push(row('main-thread long tasks during set-up, baseline', `${results.call.longTasksMedianMs.baseline} ms`));
+      rows.push(row('panel frames drawn during set-up, Kefu', `${results.call.kefuFramesMedian}`));
+      for (const side of ['kefu', 'baseline']) {
+        rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : 'baseline'} (median ms)` });
+        for (const [n, v] of Object.entries(results.call.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
+        rows.push(row('  remote audio playing', `+${round(side === 'kefu' ? k : b)} ms`));
+      }
+      for (const p of c.problems) errors.push(`call: ${p}`);
+    } catch (e) {
+      errors.push(`calls: ${e.stack || e}`);
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+
+  results.errors = errors;
+  results.seconds = round((Date.now() - t0) / 1000);
+  console.log(`\nKefu benchmark — Chromium ${results.chromium}, ${RUNS} runs per figure\n`);
+  printTable(rows);
+  if (errors.length) {
+    console.log('\nProblems:');
+    for (const e of errors) console.log(`  ${e}`);
+  }
+  console.log(`\n${results.seconds} s. Results written to bench/results.json`);
+  fs.writeFileSync(path.join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e.stack || e);
+}).finally(() => process.exit(0));
