@@ -318,6 +318,9 @@
       });
       composer.addEventListener('focus', function () { app.composerFocus(true); });
       composer.addEventListener('blur', function () { app.composerFocus(false); });
+      // A lost GPU context comes back: redraw from the C++ side's copy of the glyphs.
+      canvas.addEventListener('webglcontextlost', function (e) { e.preventDefault(); });
+      canvas.addEventListener('webglcontextrestored', function () { app.contextRestored(); });
       w.addEventListener('resize', viewport);
       if (w.visualViewport) w.visualViewport.addEventListener('resize', viewport);
       w.addEventListener('focus', function () { app.pageFocus(true); });

@@ -61,6 +61,8 @@ class FontAtlas {
     void require(std::string_view utf8);
     // Uploads what changed; returns true if glyphs were added since the last call.
     bool flush();
+    // The GPU texture is gone (WebGL context lost and restored): upload everything again on flush().
+    void textureLost() { mTexture = 0; mRecreate = true; }
     std::size_t glyphCount() const { return mKnown.size(); }
     int textureSize() const { return mSize; }
 

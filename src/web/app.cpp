@@ -249,6 +249,15 @@ void App::composerEnter(const std::string& text) {
     }
 }
 
+void App::contextRestored() {
+    if (mContext <= 0)
+        return;
+    emscripten_webgl_make_context_current(mContext);
+    ImGui_ImplWebGL_Init();
+    mAtlas->textureLost();
+    requestFrames(kSettleFrames);
+}
+
 void App::composerFocus(bool focused) { mComposerFocused = focused; }
 
 void App::pageFocus(bool focused) {

@@ -36,6 +36,7 @@ class App {
     void composerFocus(bool focused);
     void pageFocus(bool focused);
     void shutdown();
+    void contextRestored();
 
     // Public API (window.Kefu).
     void setOpen(bool open);

@@ -2,7 +2,8 @@
 // Implemented:
 //  [X] Renderer: draw lists with vertex offsets, scissor clipping, one shader, one VAO.
 //  [X] Renderer: the font texture is owned by the caller (src/ui/font_atlas) and updated in sub-rectangles.
-//  [X] Renderer: context loss: ImGui_ImplWebGL_Restore() recreates GPU objects.
+//  [X] Renderer: context loss: after `webglcontextrestored`, ImGui_ImplWebGL_Init() again recreates the GPU
+//      objects (textures are re-uploaded by their owner).
 // Not implemented: user textures (the widget draws none).
 #pragma once
 

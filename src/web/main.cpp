@@ -19,6 +19,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("composerFocus", &App::composerFocus)
         .function("pageFocus", &App::pageFocus)
         .function("shutdown", &App::shutdown)
+        .function("contextRestored", &App::contextRestored)
         .function("setOpen", &App::setOpen)
         .function("isOpen", &App::isOpen)
         .function("send", &App::send)

@@ -130,3 +130,24 @@ test('if the app cannot load, the page stays usable and the launcher says so', a
   await pageButton.click({ timeout: 2000 });
   await ctx.close();
 });
+
+test('a lost WebGL context comes back and the panel is drawn again', async () => {
+  const { canvasStats } = require('./harness');
+  const page = await openVisitor(browser, server.url + '/');
+  await openChat(page);
+  await page.evaluate(() => window.Kefu.send('上下文恢复测试'));
+  await page.evaluate(async () => {
+    const c = document.getElementById('kefu-root').shadowRoot.querySelector('canvas');
+    const ext = c.getContext('webgl2').getExtension('WEBGL_lose_context');
+    ext.loseContext();
+    await new Promise((r) => setTimeout(r, 200));
+    ext.restoreContext();
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  await page.evaluate(() => window.Kefu.send('恢复之后'));
+  await page.waitForTimeout(500);
+  const s = await canvasStats(page);
+  assert.ok(s.colours > 20 && s.opaqueFraction > 0.9, `after restore: ${JSON.stringify(s)}`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
