@@ -183,6 +183,11 @@ function createCalls({ db, sockets, conversation, config, log }) {
   }
 
   function hangup(agent, data) {
+    // Hanging up a call that has already ended (a late second report) changes nothing, like the HTTP actions.
+    if (data && typeof data.visitorId === 'string' && data.callId !== undefined) {
+      const open = db.openCallForVisitor(data.visitorId);
+      if (!open || open.id !== data.callId) return { callId: data.callId };
+    }
     const call = openCallFor(data);
     if (call.state === 'ringing') return reject(agent, data);
     finish(call, 'completed', 'hangup', { visitorFrame: ['hangup', { reason: 'agent' }] });

@@ -133,6 +133,24 @@ test('agent hangup after accept: visitor gets hangup reason agent, one completed
   done();
 });
 
+test('a late second hang-up for an ended call does not disturb the next call', async () => {
+  const { v, tab, agent, done } = await setup();
+  const first = await callpeer(v);
+  await agent.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer8', callId: first.json.callId });
+  await tab.next('accept');
+  await callKefu(v, { action: 'hangup', call_id: first.json.callId, duration: 1 });
+  const second = await callpeer(v);
+  assert.equal(second.status, 200);
+  await agent.next('call', { where: (d) => d.callId === second.json.callId });
+  // The console's backup report for the first call arrives now.
+  agent.send('hangup', { visitorId: v.visitorId, callId: first.json.callId });
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer9', callId: second.json.callId });
+  assert.equal((await tab.next('accept')).data, 'agentpeer9');
+  await callKefu(v, { action: 'hangup', call_id: second.json.callId, duration: 0 });
+  done();
+});
+
 test('visitor cancel while ringing: agents get call_end cancelled, history says 已取消', async () => {
   const { v, tab, agent, done } = await setup();
   const r = await callpeer(v);

@@ -488,7 +488,7 @@
       }
     }
     console.warn('server error frame', e);
-    if (activeCall && activeCall.state === 'connecting' && e.code) {
+    if (activeCall && activeCall.state === 'connecting' && (e.code === 'conflict' || e.code === 'not_found')) {
       // accept refused (answered elsewhere, or the call ended meanwhile)
       endCall('refused', false);
     }
