@@ -1,4 +1,5 @@
 # The widget build (Emscripten): Dear ImGui + src/ui + src/web + kefu_core → web/dist/kefu-app.{js,wasm}.
+# Included after ui.cmake, which defines the imgui and kefu_ui libraries.
 file(READ "${CMAKE_SOURCE_DIR}/emsdk-version" KEFU_EMSDK_PIN)
 string(STRIP "${KEFU_EMSDK_PIN}" KEFU_EMSDK_PIN)
 if(NOT EMSCRIPTEN_VERSION STREQUAL KEFU_EMSDK_PIN)
@@ -8,24 +9,11 @@ else()
   message(STATUS "Emscripten ${EMSCRIPTEN_VERSION} matches emsdk-version")
 endif()
 
-set(IMGUI_DIR "${KEFU_THIRD_PARTY}/imgui")
-if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
-  message(FATAL_ERROR "Dear ImGui sources not found in ${IMGUI_DIR}: run shell/setup.sh first")
-endif()
-
 set(KEFU_WASM_CFLAGS -Oz -flto -fwasm-exceptions ${KEFU_WASM_EXTRA_CFLAGS})
 target_compile_options(kefu_core PRIVATE ${KEFU_WASM_CFLAGS})
 
-add_library(imgui STATIC ${IMGUI_DIR}/imgui.cpp ${IMGUI_DIR}/imgui_draw.cpp ${IMGUI_DIR}/imgui_widgets.cpp
-                         ${IMGUI_DIR}/imgui_tables.cpp)
-target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR})
-target_include_directories(imgui PUBLIC ${CMAKE_SOURCE_DIR}/src)
-target_compile_definitions(imgui PUBLIC "IMGUI_USER_CONFIG=\"ui/imconfig_kefu.h\"")
+# imgui and kefu_ui are defined in ui.cmake (shared with the native tests).
 target_compile_options(imgui PRIVATE ${KEFU_WASM_CFLAGS})
-
-file(GLOB KEFU_UI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/ui/*.cpp)
-add_library(kefu_ui STATIC ${KEFU_UI_SOURCES})
-target_link_libraries(kefu_ui PUBLIC imgui kefu_core)
 target_compile_options(kefu_ui PRIVATE ${KEFU_WASM_CFLAGS})
 
 file(GLOB KEFU_WEB_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/web/*.cpp)
@@ -41,7 +29,7 @@ target_link_options(kefu-app PRIVATE
   -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
   -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMALLOC=emmalloc
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
-  -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort]
+  -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
   --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js ${KEFU_WASM_EXTRA_LDFLAGS})
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js)
 

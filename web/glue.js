@@ -168,23 +168,37 @@
         return cps.map(function (c) { rctx.font = font(bold, px, c); return rctx.measureText(String.fromCodePoint(c)).width; });
       },
       raster: function (bold, px, cellH, cps, xs, ys, widths, view, stride) {
-        var colored = [];
-        var maxW = Math.max.apply(null, widths.concat([1]));
-        if (rc.width < maxW || rc.height < cellH) { rc.width = Math.max(rc.width, maxW); rc.height = Math.max(rc.height, cellH); }
+        // All glyphs side by side in one strip, read back once: getImageData is the slow part.
+        var total = widths.reduce(function (a, b) { return a + b; }, 0) || 1;
+        if (rc.width < total || rc.height < cellH) { rc.width = Math.max(rc.width, total); rc.height = Math.max(rc.height, cellH); }
+        rctx.clearRect(0, 0, total, cellH);
         rctx.textBaseline = 'middle';
         rctx.fillStyle = '#fff';
-        for (var i = 0; i < cps.length; i++) {
-          var gw = widths[i];
+        var left = [], x0 = 0, i;
+        for (i = 0; i < cps.length; i++) {
+          left.push(x0);
           rctx.font = font(bold, px, cps[i]);
-          rctx.clearRect(0, 0, gw, cellH);
-          rctx.fillText(String.fromCodePoint(cps[i]), 1, cellH / 2);
-          var px4 = rctx.getImageData(0, 0, gw, cellH).data, col = false;
-          for (var j = 0; j < px4.length; j += 4) if (px4[j + 3] > 24 && (px4[j] !== px4[j + 1] || px4[j + 1] !== px4[j + 2])) { col = true; break; }
-          for (var y = 0; y < cellH; y++) {
-            var o = ((ys[i] + y) * stride + xs[i]) * 4, s = y * gw * 4;
-            for (var x = 0; x < gw * 4; x += 4) {
-              view[o + x] = col ? px4[s + x] : 255; view[o + x + 1] = col ? px4[s + x + 1] : 255;
-              view[o + x + 2] = col ? px4[s + x + 2] : 255; view[o + x + 3] = px4[s + x + 3];
+          rctx.save();
+          rctx.beginPath();
+          rctx.rect(x0, 0, widths[i], cellH);
+          rctx.clip();
+          rctx.fillText(String.fromCodePoint(cps[i]), x0 + 1, cellH / 2);
+          rctx.restore();
+          x0 += widths[i];
+        }
+        var px4 = rctx.getImageData(0, 0, total, cellH).data, row = total * 4, colored = [];
+        for (i = 0; i < cps.length; i++) {
+          var gw = widths[i], sx = left[i] * 4, col = false, x, y, j;
+          for (y = 0; y < cellH && !col; y++) {
+            for (x = 0, j = y * row + sx; x < gw; x++, j += 4) {
+              if (px4[j + 3] > 24 && (px4[j] !== px4[j + 1] || px4[j + 1] !== px4[j + 2])) { col = true; break; }
+            }
+          }
+          for (y = 0; y < cellH; y++) {
+            var o = ((ys[i] + y) * stride + xs[i]) * 4, src = y * row + sx;
+            for (x = 0; x < gw * 4; x += 4) {
+              view[o + x] = col ? px4[src + x] : 255; view[o + x + 1] = col ? px4[src + x + 1] : 255;
+              view[o + x + 2] = col ? px4[src + x + 2] : 255; view[o + x + 3] = px4[src + x + 3];
             }
           }
           colored.push(col ? 1 : 0);
@@ -285,6 +299,12 @@
     return KefuModule({
       canvas: canvas,
       locateFile: function (f) { return cfg.assets + f; },
+      // The loader started downloading and compiling the wasm alongside this script.
+      instantiateWasm: L.wasm ? function (imports, done) {
+        L.wasm.then(function (m) { return WebAssembly.instantiate(m, imports).then(function (inst) { done(inst, m); }); })
+          .catch(function (e) { L.fail(e && e.message || e); });
+        return {};
+      } : undefined,
       onAbort: function (why) { L.fail('abort: ' + why); }
     }).then(function (M) {
       app = new M.App(glue);
@@ -301,6 +321,8 @@
       });
       canvas.addEventListener('pointerup', function (e) { pt(e); app.button(e.button, false); });
       canvas.addEventListener('pointercancel', function () { app.button(0, false); });
+      // A tap that closes the panel must not click whatever lies under it once it is gone.
+      canvas.addEventListener('touchend', function (e) { e.preventDefault(); }, { passive: false });
       canvas.addEventListener('pointerleave', function (e) { if (e.pointerType !== 'touch') app.pointer(-1e6, -1e6, false); });
       canvas.addEventListener('wheel', function (e) {
         e.preventDefault();

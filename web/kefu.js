@@ -16,7 +16,7 @@
   cfg.lang = cfg.lang || navigator.language || 'en';
   var zh = /^zh/i.test(cfg.lang);
 
-  var handlers = {}, queue = [], app = null, state = 'idle', unread = 0;
+  var handlers = {}, queue = [], app = null, state = 'idle', unread = 0, wasm = null;
   var host = d.createElement('div');
   host.id = 'kefu-root';
   var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
@@ -80,6 +80,11 @@
     s.async = true;
     s.onerror = function () { fail('script'); };
     d.head.appendChild(s);
+    // Fetch and compile the wasm while the script downloads, instead of after it.
+    if (w.WebAssembly && WebAssembly.compileStreaming) {
+      wasm = WebAssembly.compileStreaming(fetch(cfg.assets + 'kefu-app.wasm', { credentials: 'omit' }));
+      wasm.catch(function () { /* reported by the app's own load */ });
+    }
   }
   function call(name, args) {
     if (app) return app[name].apply(app, args);
@@ -100,7 +105,7 @@
   // Called by the app script once its wasm is running.
   api.__attach = function (boot) {
     return boot(cfg, {
-      root: root, launcher: btn, emit: emit, setUnread: setUnread, fail: fail,
+      root: root, launcher: btn, emit: emit, setUnread: setUnread, fail: fail, wasm: wasm,
       ready: function (impl) {
         app = impl;
         state = 'ready';

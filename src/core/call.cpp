@@ -187,6 +187,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
     changed();
+    prepareMedia();
     proceed();
 }
 
@@ -282,14 +283,9 @@ void CallController::accept(const std::string& agentPeerId) {
     // otherwise placeCall() runs when the registration is back (handleSignalingState)
 }
 
-void CallController::placeCall() {
-    if (media_ || state_ != CallState::Connecting) return;
+bool CallController::createMedia() {
     std::unique_ptr<RtcPeerConnection> pc = rtc_ ? rtc_(config_.iceServersJson) : nullptr;
-    if (!pc) {
-        postEnd("failed");
-        finish(CallState::Failed, CallEndReason::ConnectionLost);
-        return;
-    }
+    if (!pc) return false;
     MC::Config mcConfig;
     mcConfig.disconnectGraceMs = config_.disconnectGraceMs;
     media_ = std::make_unique<MC>(signaling_, scheduler_, std::move(pc), mcConfig);
@@ -304,19 +300,37 @@ void CallController::placeCall() {
         }
         changed();
     }));
-
     MC::Media m;
     m.localStream = localStream_;
     m.sendAudio = hasAudio_;
     m.sendVideo = hasVideo_ && video_;
     m.receiveAudio = true;
     m.receiveVideo = video_; // a voice call offers audio only; the agent's camera stays private
+    return media_->prepare(m);
+}
+
+void CallController::prepareMedia() {
+    // While the agent's phone rings: build the connection and its offer now, so that accepting only costs
+    // the OFFER's trip. A failure here is not final: placeCall() tries again at accept.
+    if (media_ || !mediaReady_) return;
+    if (!createMedia()) media_.reset();
+}
+
+void CallController::placeCall() {
+    if (state_ != CallState::Connecting) return;
+    if (media_ && media_->state() != MC::State::New) return; // already dialled
+    if (!media_ && !createMedia()) {
+        media_.reset();
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ConnectionLost);
+        return;
+    }
     OrderedJson meta;
     meta["video"] = video_;
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
     meta["callId"] = callId_;
-    media_->call(agentPeer_, m, dump(meta));
+    media_->dial(agentPeer_, dump(meta));
 }
 
 void CallController::handleMediaState(MC::State s, MC::Reason r) {
@@ -334,6 +348,10 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
         finish(CallState::Ended, CallEndReason::HungUpRemote);
         break;
     case MC::State::Failed:
+        if (state_ == CallState::Requesting || state_ == CallState::Ringing) {
+            teardownMedia(); // the early offer failed; accept builds a new one
+            break;
+        }
         if (r == MC::Reason::PeerUnavailable) {
             postEnd("failed");
             finish(CallState::Failed, CallEndReason::AgentUnreachable);

@@ -129,6 +129,8 @@ class CallController {
     void handleCallpeer(unsigned generation, const HttpResponse& r);
     void accept(const std::string& agentPeerId);
     void placeCall();
+    void prepareMedia();
+    bool createMedia();
     void handleMediaState(peerjs::MediaConnection::State s, peerjs::MediaConnection::Reason r);
     void handleSignalingState(peerjs::Signaling::State s);
     bool reopenSignaling();

@@ -61,6 +61,7 @@ class App {
 
   private:
     void requestFrames(int n);
+    bool drawFrame();
     void pushLayout(const Intents& in);
     void resetFonts();
     void handle(const Intents& in);
@@ -79,6 +80,7 @@ class App {
     std::string mLastLayout;
     bool mComposerFocused = false;
     bool mFocusComposer = false;
+    bool mInFrame = false;
 };
 
 } // namespace kefu::web

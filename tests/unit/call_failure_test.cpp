@@ -191,7 +191,10 @@ TEST_F(CallFailureTest, InvalidAgentPeerIdIsUnreachable) {
     h.toRinging(false);
     call.onAccept("not a/valid id");
     expectFailed(CallEndReason::AgentUnreachable);
-    EXPECT_EQ(h.rtc.size(), 0u);
+    // The connection prepared while ringing is closed, and nothing was offered to anyone.
+    ASSERT_EQ(h.rtc.size(), 1u);
+    EXPECT_TRUE(h.pc().closed);
+    for (const auto& frame : h.peerServer().sent) EXPECT_EQ(frame.find("OFFER"), std::string::npos);
 }
 
 TEST_F(CallFailureTest, IceFailedInCallIsConnectionLost) {

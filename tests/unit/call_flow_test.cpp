@@ -248,7 +248,8 @@ TEST_F(CallFlowTest, CancelWhileRinging) {
     EXPECT_EQ(call.reason(), CallEndReason::Cancelled);
     EXPECT_EQ(h.postedBodies().back(), R"({"action":"cancel","call_id":"c_1"})");
     EXPECT_TRUE(h.released());
-    EXPECT_EQ(h.rtc.size(), 0u);
+    ASSERT_EQ(h.rtc.size(), 1u); // prepared while ringing, closed with the call
+    EXPECT_TRUE(h.pc().closed);
     h.scheduler.advance(60'000); // the ring timer is gone
     EXPECT_EQ(h.postedBodies().size(), 2u);
 }
@@ -304,9 +305,10 @@ TEST_F(CallFlowTest, SignalingLossWhileRingingReRegisters) {
     ASSERT_EQ(h.sockets.size(), 2u);
     call.onAccept("agent1"); // arrives while the new registration is pending
     EXPECT_EQ(call.state(), CallState::Connecting);
-    EXPECT_EQ(h.rtc.size(), 0u);
+    h.pc().negotiate(); // the offer made while ringing is ready, but has nowhere to go yet
+    EXPECT_TRUE(h.peerServer().sent.empty());
     h.registerPeer();
-    ASSERT_EQ(h.rtc.size(), 1u);
+    ASSERT_EQ(h.rtc.size(), 1u); // the prepared connection is the one dialled
     h.agentAnswers();
     h.pc().pc->emitIceConnectionState("connected");
     EXPECT_EQ(call.state(), CallState::InCall);
@@ -348,4 +350,19 @@ TEST_F(CallFlowTest, DestroyingMidCallReleasesEverything) {
     EXPECT_TRUE(h.released());
     h.pc().negotiate(); // late browser callbacks
     h.scheduler.advance(60'000);
+}
+
+TEST_F(CallFlowTest, TheOfferIsMadeWhileRingingAndSentTheMomentTheAgentAccepts) {
+    h.toRinging(false);
+    ASSERT_EQ(h.rtc.size(), 1u);
+    h.pc().negotiate(); // createOffer + setLocalDescription finish while the agent's phone rings
+    h.pc().pc->emitLocalCandidate(R"({"candidate":"candidate:1 1 udp 1 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0})");
+    EXPECT_TRUE(h.peerServer().sent.empty()); // nobody to send it to yet
+    call.onAccept("agent1");
+    ASSERT_GE(h.peerServer().sent.size(), 2u); // no round trip to the browser: OFFER, then the early candidate
+    const auto offer = nlohmann::json::parse(h.peerServer().sent.at(0));
+    EXPECT_EQ(offer["type"], "OFFER");
+    EXPECT_EQ(offer["dst"], "agent1");
+    EXPECT_EQ(offer["payload"]["metadata"]["callId"], "c_1");
+    EXPECT_EQ(nlohmann::json::parse(h.peerServer().sent.at(1))["type"], "CANDIDATE");
 }

@@ -44,11 +44,14 @@ MediaConnection::~MediaConnection() {
 }
 
 bool MediaConnection::call(const std::string& peer, const Media& media, const std::string& metadataJson) {
-    if (state_ != State::New || !pc_ || peer.empty()) return false;
-    peer_ = peer;
-    metadataJson_ = metadataJson;
-    route_ = signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
+    if (state_ != State::New || peer.empty()) return false;
+    if (!prepared_ && !prepare(media)) return false;
+    return dial(peer, metadataJson);
+}
 
+bool MediaConnection::prepare(const Media& media) {
+    if (state_ != State::New || !pc_ || prepared_) return false;
+    prepared_ = true;
     pc_->onLocalCandidate(alive_.guard([this](const std::string& c) { handleLocalCandidate(c); }));
     pc_->onIceConnectionState(alive_.guard([this](const std::string& s) { handleTransport(s); }));
     pc_->onConnectionState(alive_.guard([this](const std::string& s) { handleTransport(s); }));
@@ -66,30 +69,41 @@ bool MediaConnection::call(const std::string& peer, const Media& media, const st
         if (dataChannelOpen_ && !isTerminal()) finish(State::Closed, Reason::RemoteClose, false);
     }));
 
-    setState(State::Offering);
-    if (state_ != State::Offering) return true; // a handler hung up already
-
     // Same construction order as peerjs: tracks, then the auxiliary channel, so m-lines are media first.
     if (media.localStream >= 0) pc_->addStream(media.localStream);
     if (media.receiveAudio && !media.sendAudio) pc_->addRecvOnly(MediaKind::Audio);
     if (media.receiveVideo && !media.sendVideo) pc_->addRecvOnly(MediaKind::Video);
     pc_->createDataChannel(config_.dataChannelLabel, false);
 
+    // The offer does not depend on who answers it: it is made (and ICE gathers) while the agent's phone
+    // still rings, and goes out the moment dial() names the agent.
     pc_->createOffer(alive_.guard([this](bool ok, const std::string& sdp, const std::string&) {
-        if (state_ != State::Offering) return;
+        if (isTerminal()) return;
         if (!ok || sdp.empty()) {
             fail(Reason::NegotiationFailed);
             return;
         }
         pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
-            if (state_ != State::Offering) return;
+            if (isTerminal()) return;
             if (!done) {
                 fail(Reason::NegotiationFailed);
                 return;
             }
-            sendOffer(sdp);
+            localSdp_ = sdp;
+            if (state_ == State::Offering) sendOffer(sdp);
         }));
     }));
+    return true;
+}
+
+bool MediaConnection::dial(const std::string& peer, const std::string& metadataJson) {
+    if (state_ != State::New || !prepared_ || peer.empty()) return false;
+    peer_ = peer;
+    metadataJson_ = metadataJson;
+    route_ = signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
+    setState(State::Offering);
+    if (state_ != State::Offering) return true; // a handler hung up already
+    if (!localSdp_.empty()) sendOffer(localSdp_);
     return true;
 }
 

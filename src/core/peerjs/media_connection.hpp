@@ -62,6 +62,11 @@ class MediaConnection {
     // Starts the offer towards `peer`. `metadataJson` reaches the agent as call.metadata (omitted if empty).
     // False when already started or without a peer connection.
     bool call(const std::string& peer, const Media& media, const std::string& metadataJson = "");
+    // call() in two steps: prepare() builds the connection and its offer (ICE starts gathering) before the
+    // agent is known; dial() sends the offer to `peer` as soon as it is ready. Candidates wait for the offer.
+    bool prepare(const Media& media);
+    bool dial(const std::string& peer, const std::string& metadataJson = "");
+    bool prepared() const { return prepared_; }
     // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
     void hangup();
 
@@ -98,6 +103,8 @@ class MediaConnection {
     std::string connectionId_;
     std::string metadataJson_;
     int route_ = 0;
+    bool prepared_ = false;
+    std::string localSdp_; // set once setLocalDescription succeeded
     bool offerSent_ = false;
     bool answerSeen_ = false;
     bool remoteDescriptionSet_ = false;
