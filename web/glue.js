@@ -292,6 +292,8 @@
     for (var k in cfg) settings[k] = cfg[k];
     settings.token = glue.load(settings.server + ':token');
     settings.visitorId = glue.load(settings.server + ':visitor');
+    settings.outbox = glue.load(settings.server + ':outbox');
+    settings.readSeq = glue.load(settings.server + ':read');
     settings.secure = !!w.isSecureContext;
     settings.tzOffsetMin = -new Date().getTimezoneOffset();
     settings.hasMedia = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);

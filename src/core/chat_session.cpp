@@ -645,6 +645,24 @@ SendResult ChatSession::send(std::string_view text) {
     return result;
 }
 
+bool ChatSession::restorePending(const std::string& id, std::string_view text, std::int64_t timeMs) {
+    OutgoingText v = validateOutgoing(text, maxMessageChars());
+    if (!v.ok || id.empty() || store_.find(id) || outbox_.find(id))
+        return false;
+    Message m;
+    m.id = id;
+    m.from = Sender::Visitor;
+    m.text = v.trimmed;
+    m.timeMs = timeMs > 0 ? timeMs : scheduler_.nowMs();
+    m.delivery = Delivery::Pending;
+    store_.addPending(std::move(m));
+    outbox_.enqueue(id, std::move(v.trimmed), scheduler_.nowMs());
+    flushOutbox();
+    armSendExpiry();
+    publish();
+    return true;
+}
+
 bool ChatSession::retry(const std::string& id) {
     if (!outbox_.retry(id, scheduler_.nowMs()))
         return false;

@@ -77,6 +77,9 @@ class ChatSession {
     SendResult send(std::string_view text);
     // Sends a failed message again (same id, so the server still stores it once).
     bool retry(const std::string& id);
+    // Puts back a message typed on an earlier page that never got its acknowledgement (the page was left
+    // while offline). Same id: if the server did store it, it acknowledges it again instead of storing twice.
+    bool restorePending(const std::string& id, std::string_view text, std::int64_t timeMs);
     // Drops a failed message.
     bool discard(const std::string& id);
 

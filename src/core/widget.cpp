@@ -98,6 +98,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
             if (parsed.is_array()) s.iceServersJson = parsed.dump();
         }
     }
+    auto outbox = j.find("outbox");
+    if (outbox != j.end() && outbox->is_string()) s.outboxJson = outbox->get<std::string>();
     auto user = j.find("user");
     if (user != j.end() && user->is_object()) s.userJson = user->dump();
     return s;
@@ -154,7 +156,10 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         emit("connection", json{{"state", toString(s)}, {"connected", s == ConnectionState::Online}}.dump());
         changed();
     });
-    mSession->onChange([this] { changed(); });
+    mSession->onChange([this] {
+        saveOutbox();
+        changed();
+    });
     mSession->onConfig([this](const ServerConfig&) {
         configureCall();
         startPendingCall();
@@ -198,9 +203,34 @@ void Widget::ensureStarted() {
         return;
     mStarted = true;
     mSession->start();
+    // What an earlier page typed but could not deliver goes out now, under its original ids.
+    const json saved = json::parse(mSettings.outboxJson, nullptr, false);
+    if (saved.is_array())
+        for (const json& e : saved)
+            if (e.is_object() && e.value("id", std::string()).size() && e.contains("text") && e["text"].is_string())
+                mSession->restorePending(e["id"].get<std::string>(), e["text"].get<std::string>(),
+                                         e.value("time", std::int64_t(0)));
+    mSavedOutbox = mSettings.outboxJson;
+    saveOutbox();
 }
 
 void Widget::shutdown() { mCall->shutdown(); }
+
+void Widget::saveOutbox() {
+    // Undelivered messages survive a reload or a navigation on the same site.
+    json a = json::array();
+    for (const OutboxEntry& e : mSession->outbox().entries()) {
+        if (e.failed) continue;
+        const Message* m = mSession->store().find(e.id);
+        a.push_back({{"id", e.id}, {"text", e.text}, {"time", m ? m->timeMs : e.queuedMs}});
+    }
+    const std::string now = a.empty() ? std::string() : a.dump();
+    if (now == mSavedOutbox)
+        return;
+    mSavedOutbox = now;
+    if (mStore)
+        mStore(mSettings.server + ":outbox", now);
+}
 
 void Widget::changed() {
     ++mRevision;

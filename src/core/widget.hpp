@@ -30,6 +30,7 @@ struct WidgetSettings {
     int peerSecure = -1;         // -1 keep, 0 ws, 1 wss
     int ringTimeoutS = 30;       // give up ringing after this long (data-ring-timeout)
     std::string userJson;
+    std::string outboxJson;      // messages an earlier page could not deliver: [{id,text,time}]
 };
 
 // Reads the loader's settings object (JSON); unknown keys are ignored, bad values keep the defaults.
@@ -97,6 +98,7 @@ class Widget {
     void callStateChanged(CallState s, CallEndReason r);
     void updateMedia();
     void tickCall();
+    void saveOutbox();
     void setNotice(const std::string& text);
     void readIfVisible();
     void buildView();
@@ -120,6 +122,7 @@ class Widget {
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
     std::uint64_t mRevision = 1, mBuilt = 0;
     int mLastUnread = 0;
+    std::string mSavedOutbox;
     ViewModel mView;
 
     std::function<void(const std::string&, const std::string&)> mEvent, mStore;

@@ -123,6 +123,22 @@ test('a server restart loses nothing, and a message typed while offline arrives 
   assert.ok(msgs.some((m) => m.text.startsWith('你好，我想问一下发货时间')), 'history from before the restart');
 });
 
+test('a message typed offline survives a page reload and arrives exactly once', async () => {
+  const port = server.port, dataDir = server.dataDir;
+  await server.stop();
+  await until(() => visitor.evaluate(() => !window.Kefu.state().connected), { what: 'widget notices the drop' });
+  const text = '刷新前没发出去的消息 ' + Date.now();
+  await visitor.evaluate((t) => { window.Kefu.send(t).catch(() => {}); }, text);
+  await visitor.goto('about:blank'); // the visitor leaves before the message could go out
+  server = await startServer({ port, dataDir });
+  await visitor.goto(server.url + '/');
+  await visitor.evaluate(() => window.Kefu.open());
+  await waitReady(visitor);
+  await until(async () => (await visitorMessages(visitor)).some((m) => m.text === text && m.status === 'sent'), { timeout: 15000, what: 'delivered after reload' });
+  await until(async () => (await agentMessages(agent)).filter((m) => m.text.includes(text)).length === 1, { timeout: 20000, what: 'in the console once' });
+  assert.equal((await visitorMessages(visitor)).filter((m) => m.text === text).length, 1);
+});
+
 test('a second visitor cannot read the first one\'s conversation', async () => {
   const other = await openVisitor(browser, server.url + '/');
   await other.evaluate(() => window.Kefu.open());

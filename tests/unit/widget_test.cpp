@@ -1214,3 +1214,33 @@ TEST(Widget, HangingUpAWaitingCallCancelsIt) {
     EXPECT_EQ(h.peerSocketCount(), 1u); // registered on open, but no call placed
     EXPECT_EQ(h.http.countOf("POST", "/2/callKefu"), 0u);
 }
+
+// ---- undelivered messages survive a reload ----
+
+TEST(Widget, UndeliveredMessagesAreSavedAndClearedOnceAcknowledged) {
+    Harness h;
+    h.w().start();
+    const SendOutcome o = h.w().send("路上没信号");
+    ASSERT_TRUE(o.ok);
+    const json saved = json::parse(h.stored.at("https://chat.example.com:outbox"));
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0]["id"], o.id);
+    EXPECT_EQ(saved[0]["text"], "路上没信号");
+    FakeConnection& c = h.online();
+    c.receive(serverFrame("ack", {{"id", o.id}, {"seq", 7}, {"time", 1}}));
+    EXPECT_EQ(h.stored.at("https://chat.example.com:outbox"), ""); // removed
+}
+
+TEST(Widget, AReloadedPageSendsWhatTheLastOneCouldNotUnderItsOriginalId) {
+    WidgetSettings s = Harness::defaults();
+    s.outboxJson = R"([{"id":"m_old1","text":"离线时写的","time":1000},{"id":"m_old2","text":"第二条","time":2000},
+                       {"bad":1},"junk"])";
+    Harness h(s);
+    FakeConnection& c = h.online();
+    const auto sent = framesOf(c, "message");
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[0]["data"]["id"], "m_old1");
+    EXPECT_EQ(sent[1]["data"]["id"], "m_old2");
+    EXPECT_EQ(sent[1]["data"]["text"], "第二条");
+    EXPECT_TRUE(h.w().view().messages.at(0).pending);
+}
