@@ -106,9 +106,10 @@ Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFo
                     vm.notice.c_str());
         ImGui::Dummy(ImVec2(mW, noticeH));
     }
+    const bool pickerWasOpen = mEmojiOpen; // Escape then closes only the picker
     composer(vm, out);
 
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !mEmojiOpen)
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !pickerWasOpen)
         out.close = true;
     ImGui::PopFont();
     ImGui::End();
@@ -186,7 +187,11 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + vh), IM_COL32(20, 20, 20, 255));
         out.remoteVideo = Rect{0, y / mS, mW / mS, vh / mS};
         if (c.showLocalVideo) {
-            const float lw = mW * 0.28f, lh = lw * 0.75f;
+            float lw = mW * 0.28f, lh = lw * 0.75f;
+            if (lh > vh * 0.5f) { // a wide, short panel (phone in landscape): keep it inside the video area
+                lh = vh * 0.5f;
+                lw = lh / 0.75f;
+            }
             out.localVideo = Rect{(mW - lw - 8 * mS) / mS, (y + vh - lh - 8 * mS) / mS, lw / mS, lh / mS};
         }
         y += vh;
@@ -231,15 +236,22 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     ImGui::BeginChild("##log", ImVec2(mW, height), false, ImGuiWindowFlags_NoScrollWithMouse);
     // ImGui's own wheel handling is off for the root window; let the list take the wheel.
     ImGuiWindow* win = ImGui::GetCurrentWindow();
-    if (ImGui::IsWindowHovered() && ImGui::GetIO().MouseWheel != 0)
-        ImGui::SetScrollY(win, ImClamp(win->Scroll.y - ImGui::GetIO().MouseWheel * 5 * ImGui::GetFontSize(), 0.0f,
-                                       win->ScrollMax.y));
+    const float wheel = ImGui::IsWindowHovered() ? ImGui::GetIO().MouseWheel : 0.0f;
+    if (wheel != 0)
+        ImGui::SetScrollY(win, ImClamp(win->Scroll.y - wheel * 5 * ImGui::GetFontSize(), 0.0f, win->ScrollMax.y));
     const bool atBottom = win->Scroll.y >= win->ScrollMax.y - 4 * mS;
+    // The visitor scrolls up: with the wheel here; touch and the scrollbar have moved Scroll already.
+    const bool scrolledUp = wheel > 0 || (win->Scroll.y < mPrevScroll - 0.5f && !atBottom);
     const std::string firstId = vm.messages.empty() ? std::string() : vm.messages.front().id;
-    const bool prepended = !mLastId.empty() && firstId != mLastId && vm.messages.size() > mLastCount &&
+    const bool prepended = !mFirstId.empty() && firstId != mFirstId && vm.messages.size() > mLastCount &&
                            !atBottom;
-    if (prepended) // keep the message the visitor was reading in place
-        ImGui::SetScrollY(win, win->Scroll.y + (win->ContentSize.y - mPrevScrollMax));
+    if (prepended) { // older messages came in above: keep the one the visitor was reading where it was
+        mAnchorId = mFirstId;
+        mAnchorOffset = mFirstY - mPrevScroll;
+        mAnchorFrames = 3; // a few frames: positions above the visible area shift by rounding as it scrolls
+    }
+    if (scrolledUp || wheel != 0)
+        mAnchorFrames = 0;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float pad = 12 * mS;
@@ -252,7 +264,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS,
                  !vm.loadingHistory))
             out.loadOlder = true;
-        if (win->Scroll.y <= 0 && win->ScrollMax.y > 0 && !vm.loadingHistory)
+        if (win->Scroll.y <= 0 && win->ScrollMax.y > 0 && !vm.loadingHistory && mAnchorFrames == 0)
             out.loadOlder = true;
     }
 
@@ -275,7 +287,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     };
     auto meta = [&](const std::string& text, bool mine, ImU32 col) {
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-        ImGui::SetCursorPosX(mine ? mW - pad - ts.x : pad);
+        ImGui::SetCursorPosX(mine ? mW - pad - ts.x * 0.86f : pad);
         ImGui::PushStyleColor(ImGuiCol_Text, col);
         ImGui::SetWindowFontScale(0.86f);
         ImGui::TextUnformatted(text.c_str());
@@ -286,8 +298,13 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     if (!vm.welcome.empty())
         bubble(vm.welcome, false, false, false);
 
+    float firstY = 0, anchorY = -1;
     for (std::size_t i = 0; i < vm.messages.size(); ++i) {
         const MessageView& m = vm.messages[i];
+        if (i == 0)
+            firstY = ImGui::GetCursorPosY();
+        if (mAnchorFrames > 0 && m.id == mAnchorId)
+            anchorY = ImGui::GetCursorPosY();
         if (!m.separator.empty()) {
             ImGui::Dummy(ImVec2(1, 4 * mS));
             const ImVec2 ts = ImGui::CalcTextSize(m.separator.c_str());
@@ -312,14 +329,22 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         meta(vm.typingText, false, theme::kBrand);
     ImGui::Dummy(ImVec2(1, pad));
 
-    const bool grew = vm.messages.size() != mLastCount || (!vm.messages.empty() && vm.messages.back().id != mLastId);
-    if ((mStick && (grew || vm.agentTyping)) || (atBottom && grew))
+    if (mAnchorFrames > 0) {
+        if (anchorY >= 0)
+            ImGui::SetScrollY(win, anchorY - mAnchorOffset);
+        --mAnchorFrames;
+    }
+    // Follow the newest message until the visitor scrolls away, every frame: ImGui rounds item positions
+    // differently above and below the visible area, so the bottom measured from another scroll position can be
+    // off by a pixel per message.
+    mStick = !scrolledUp && (atBottom || mStick);
+    if (mStick)
         ImGui::SetScrollHereY(1.0f);
-    mStick = atBottom || (mStick && grew);
     out.scrolledToBottom = atBottom;
     mLastCount = vm.messages.size();
-    mLastId = firstId;
-    mPrevScrollMax = win->ContentSize.y;
+    mFirstId = firstId;
+    mFirstY = firstY;
+    mPrevScroll = win->Scroll.y;
     ImGui::EndChild();
 }
 
@@ -363,6 +388,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
         ImGui::SetNextWindowPos(ImVec2(8 * mS, y - size.y - 4 * mS));
         ImGui::SetNextWindowSize(size);
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8 * mS, 8 * mS));
+        ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0)); // cells touch: the window is rows × cell
         ImGui::Begin("##emojis", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
         ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetWindowPos(),
@@ -391,10 +417,13 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
                                                 kEmoji[i]);
             ImGui::PopID();
         }
-        const bool clickedOutside = ImGui::IsMouseClicked(0) && !ImGui::IsWindowHovered() &&
-                                    !ImGui::IsMouseHoveringRect(ep, ImVec2(ep.x + tb, ep.y + tb));
+        // The cell just pressed is the active item, which would hide the hover; the emoji button is outside this
+        // window's clip rect.
+        const bool clickedOutside = ImGui::IsMouseClicked(0) &&
+                                    !ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+                                    !ImGui::IsMouseHoveringRect(ep, ImVec2(ep.x + tb, ep.y + tb), false);
         ImGui::End();
-        ImGui::PopStyleVar();
+        ImGui::PopStyleVar(2);
         if (clickedOutside || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
             mEmojiOpen = false;
     }

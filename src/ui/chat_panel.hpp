@@ -32,9 +32,13 @@ class ChatPanel {
     ImFont* mBody = nullptr;
     ImFont* mTitle = nullptr;
     std::size_t mLastCount = 0;
-    std::string mLastId;
+    std::string mFirstId;     // the oldest message shown in the previous frame
     bool mStick = true;       // follow new messages while the visitor is at the bottom
-    float mPrevScrollMax = 0;
+    float mFirstY = 0;        // where the oldest message started (list content px)
+    float mPrevScroll = 0;
+    std::string mAnchorId;    // the message kept in place while older ones are added above it
+    float mAnchorOffset = 0;  // its distance from the top of the visible list
+    int mAnchorFrames = 0;
     bool mEmojiOpen = false;
 };
 

@@ -122,11 +122,15 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     for (std::size_t i = 0; i < cps.size(); ++i) {
         int w = (int)std::ceil(adv[i]) + 2; // 1 texel each side for overhangs
         int x = 0, y = 0;
-        while (!place(w, cellH, x, y)) {
+        bool full = false;
+        while (!full && !place(w, cellH, x, y)) {
             if (mSize >= kMaxSize)
-                return; // atlas full: remaining glyphs fall back to '?'
-            grow();
+                full = true;
+            else
+                grow();
         }
+        if (full)
+            break; // this glyph and the rest fall back to '?'; the ones already placed are still drawn
         req.codepoints.push_back(cps[i]);
         req.originX.push_back(x);
         req.originY.push_back(y);
@@ -134,6 +138,8 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         mDirtyY0 = mRecreate ? 0 : std::min(mDirtyY0, y);
         mDirtyY1 = std::max(mDirtyY1, y + cellH);
     }
+    if (req.codepoints.empty())
+        return;
     std::vector<GlyphBitmap> out;
     if (!mRaster || !mRaster(req, mPixels.data(), mSize, out) || out.size() != req.codepoints.size())
         out.assign(req.codepoints.size(), GlyphBitmap{});
