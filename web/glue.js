@@ -335,7 +335,7 @@
       canvas.addEventListener('keyup', function (e) { app.key(e.key, false, e.ctrlKey || e.metaKey, e.shiftKey); });
       composer.addEventListener('input', function () { app.composerInput(composer.value); });
       composer.addEventListener('keydown', function (e) {
-        if (e.key === 'Escape') { app.key('Escape', true, false, false); return; }
+        if (e.key === 'Escape') { app.key('Escape', true, false, false); app.key('Escape', false, false, false); return; }
         if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
         e.preventDefault();
         app.composerEnter(composer.value);

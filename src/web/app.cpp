@@ -237,10 +237,7 @@ void App::wheel(float dx, float dy) {
     requestFrames(kSettleFrames);
 }
 bool App::key(const std::string& k, bool down, bool ctrl, bool shift) {
-    if (k == "Escape" && down && mWidget && mWidget->isOpen()) {
-        mWidget->setOpen(false);
-        return true;
-    }
+    // Escape goes through the panel like every key: it closes the emoji picker first, then the panel.
     const bool used = mInput.key(k, down, ctrl, shift);
     requestFrames(kSettleFrames);
     return used;
