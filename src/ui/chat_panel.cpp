@@ -373,7 +373,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     const float sendW = ImGui::CalcTextSize(vm.sendLabel.c_str()).x + 24 * mS;
     const float areaY = y + 38 * mS;
     const float areaH = mH - areaY - 8 * mS;
-    out.composer = Rect{8 / 1.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS};
+    out.composer = Rect{8.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS}; // CSS px
     ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
     if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty))
         out.send = true;

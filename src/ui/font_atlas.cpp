@@ -65,7 +65,8 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
 void FontAtlas::require(std::string_view utf8) {
     std::vector<char32_t> missing;
     for (char32_t cp : kefu::decodeUtf8(utf8))
-        if (cp >= 0x20 && mKnown.insert(cp).second) // line breaks and controls are never drawn as glyphs
+        // Line breaks and controls (C0, DEL, C1) are never drawn as glyphs.
+        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown.insert(cp).second)
             missing.push_back(cp);
     if (missing.empty())
         return;
@@ -144,6 +145,10 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     if (!mRaster || !mRaster(req, mPixels.data(), mSize, out) || out.size() != req.codepoints.size())
         out.assign(req.codepoints.size(), GlyphBitmap{});
 
+    // BuildLookupTable() appends a tab glyph whenever the last glyph is not one: drop the previous
+    // batch's, so the glyph list does not grow by one per batch.
+    if (!font->Glyphs.empty() && font->Glyphs.back().Codepoint == '\t')
+        font->Glyphs.pop_back();
     const float inv = 1.0f / (float)mSize;
     for (std::size_t i = 0; i < req.codepoints.size(); ++i) {
         const float x = (float)req.originX[i], y = (float)req.originY[i], w = (float)widths[i];

@@ -394,3 +394,19 @@ TEST_F(FontAtlasTest, AFullAtlasStillDrawsTheGlyphsThatFit) {
     expectGlyphsShowThemselves(atlas->title());
     expectCellsDisjoint();
 }
+
+TEST_F(FontAtlasTest, GlyphListHoldsOneGlyphPerCodePointWhateverTheBatches) {
+    atlas->reset(14, 16);
+    for (const char* batch : {"你", "好", "吗", "😀", "谢谢"})
+        atlas->require(batch);
+    atlas->require("\x7f\xc2\x85"); // DEL and a C1 control: never glyphs
+    for (const ImFont* f : {atlas->body(), atlas->title()}) {
+        int tabs = 0;
+        for (const ImFontGlyph& g : f->Glyphs)
+            tabs += g.Codepoint == '\t';
+        EXPECT_EQ(tabs, 1) << "one tab glyph, not one per batch";
+        EXPECT_EQ(f->FindGlyphNoFallback((ImWchar)0x7F), nullptr);
+        EXPECT_EQ(f->FindGlyphNoFallback((ImWchar)0x85), nullptr);
+        EXPECT_EQ((std::size_t)f->Glyphs.Size, atlas->glyphCount() + 1); // + the tab
+    }
+}
