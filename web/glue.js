@@ -5,6 +5,9 @@
   'use strict';
   var K = w.Kefu;
   if (!K || !K.__attach) return;
+  // Marks for anyone profiling the widget on their page (DevTools → Performance → Timings).
+  var mark = function (n) { if (w.performance && performance.mark) performance.mark('kefu:' + n); };
+  mark('script');
   K.__attach(function boot(cfg, L) {
     var app = null, frameQueued = false, frames = 0, titleTimer = 0;
     var el = function (tag, cls, parent) {
@@ -56,6 +59,7 @@
       frameQueued = false;
       if (!app) return;
       frames++;
+      if (frames === 1) mark('first-frame');
       if (app.frame(now)) requestFrame();
     }
     function requestFrame() {
@@ -309,7 +313,9 @@
       } : undefined,
       onAbort: function (why) { L.fail('abort: ' + why); }
     }).then(function (M) {
+      mark('wasm-ready');
       app = new M.App(glue);
+      mark('app-created');
       // Events from the page.
       var pt = function (e) {
         var r = canvas.getBoundingClientRect();

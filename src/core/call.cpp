@@ -187,8 +187,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
     changed();
-    prepareMedia();
-    proceed();
+    proceed(); // ring first: the connection is built while the agent's console rings (handleCallpeer)
 }
 
 void CallController::proceed() {
@@ -234,7 +233,11 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         }));
         setState(CallState::Ringing);
         if (gen != generation_ || state_ != CallState::Ringing) return;
-        if (!pendingAgentPeer_.empty()) accept(std::string(pendingAgentPeer_)); // accept() clears it
+        if (!pendingAgentPeer_.empty()) {
+            accept(std::string(pendingAgentPeer_)); // accept() clears it
+            return;
+        }
+        prepareMedia(); // the agent takes a moment to pick up: build the connection and its offer meanwhile
         return;
     }
     if (r.status == 409) {

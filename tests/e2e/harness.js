@@ -16,7 +16,6 @@ const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--no-first-run', '--disable-quic', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-  '--use-gl=angle', '--use-angle=swiftshader',
 ];
 
 function freePort() {
