@@ -9,7 +9,7 @@
   var mark = function (n) { if (w.performance && performance.mark) performance.mark('kefu:' + n); };
   mark('script');
   K.__attach(function boot(cfg, L) {
-    var app = null, frameQueued = false, frames = 0, titleTimer = 0;
+    var app = null, frameQueued = false, frames = 0, frameMs = 0, titleTimer = 0;
     var el = function (tag, cls, parent) {
       var e = d.createElement(tag);
       if (cls) e.className = cls;
@@ -60,7 +60,9 @@
       if (!app) return;
       frames++;
       if (frames === 1) mark('first-frame');
-      if (app.frame(now)) requestFrame();
+      var t = performance.now(), more = app.frame(now);
+      frameMs += performance.now() - t;
+      if (more) requestFrame();
     }
     function requestFrame() {
       if (!frameQueued) { frameQueued = true; w.requestAnimationFrame(frame); }
@@ -390,7 +392,7 @@
         },
         hangup: function () { app.hangup(); return Promise.resolve(); },
         messages: function () { return JSON.parse(app.messages()); },
-        state: function () { var s = JSON.parse(app.state()); s.frames = frames; return s; }
+        state: function () { var s = JSON.parse(app.state()); s.frames = frames; s.frameMs = Math.round(frameMs * 10) / 10; return s; }
       };
       L.ready(impl);
       L.emit('ready', impl.state());

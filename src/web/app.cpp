@@ -18,11 +18,37 @@ namespace {
 
 // Dear ImGui needs a couple of frames to settle after any change (hover, layout, scroll requests).
 constexpr int kSettleFrames = 3;
+constexpr int kSetupRedrawMs = 150;
 
 std::uint64_t randomBits() {
     static std::mt19937_64 rng((std::uint64_t)(emscripten_random() * 9007199254740991.0) ^
                                (std::uint64_t)emscripten_get_now());
     return rng();
+}
+
+// FNV-1a over everything that decides the pixels of a frame.
+std::uint64_t drawHash(const ImDrawData* dd) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](const void* p, std::size_t n) {
+        const unsigned char* b = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < n; ++i)
+            h = (h ^ b[i]) * 1099511628211ull;
+    };
+    if (!dd)
+        return h;
+    mix(&dd->DisplaySize, sizeof(dd->DisplaySize));
+    for (int n = 0; n < dd->CmdListsCount; ++n) {
+        const ImDrawList* cl = dd->CmdLists[n];
+        mix(cl->VtxBuffer.Data, (std::size_t)cl->VtxBuffer.Size * sizeof(ImDrawVert));
+        mix(cl->IdxBuffer.Data, (std::size_t)cl->IdxBuffer.Size * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : cl->CmdBuffer) {
+            mix(&c.ClipRect, sizeof(c.ClipRect));
+            mix(&c.TextureId, sizeof(c.TextureId));
+            mix(&c.ElemCount, sizeof(c.ElemCount));
+            mix(&c.IdxOffset, sizeof(c.IdxOffset));
+        }
+    }
+    return h;
 }
 
 } // namespace
@@ -82,6 +108,8 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
 }
 
 App::~App() {
+    if (mDeferredFrame)
+        mIo.cancel(mDeferredFrame);
     mWidget.reset();
     mAtlas.reset();
     ImGui_ImplWebGL_Shutdown();
@@ -103,7 +131,7 @@ void App::start(const std::string& settingsJson) {
         mGlue.call<void>("emit", name, j);
     });
     mWidget->onStore([this](const std::string& k, const std::string& v) { mGlue.call<void>("store", k, v); });
-    mWidget->onChange([this] { requestFrames(kSettleFrames); });
+    mWidget->onChange([this] { widgetChanged(); });
     mWidget->onAttach([this](const char* role, int h) { mRtc.attach(role, h); });
     mWidget->onWarning([this](const std::string& w) { mGlue.call<void>("warn", w); });
     mWidget->onAttention([this](int n) { mGlue.call<void>("attention", n); });
@@ -117,6 +145,36 @@ void App::resetFonts() {
     mAtlas->reset(ui::theme::kBodyFont * mDpr, ui::theme::kTitleFont * mDpr);
     ui::theme::apply(mDpr);
     mGlyphRevision = ~0ull;
+}
+
+bool App::callSetup() const {
+    const CallState s = mWidget->call().state();
+    // Also the first moments of the call: the media path is still warming up (jitter buffers, DTLS).
+    return s == CallState::Requesting || s == CallState::Ringing || s == CallState::Connecting ||
+           (s == CallState::InCall && emscripten_get_now() - mSetupEndedMs < kSetupRedrawMs);
+}
+
+void App::widgetChanged() {
+    const CallState state = mWidget->call().state();
+    const bool connecting = state == CallState::Requesting || state == CallState::Ringing ||
+                            state == CallState::Connecting;
+    if (connecting && !mWasSetup)
+        mLastPresentMs = emscripten_get_now(); // the click's own frame is on screen: the status can wait
+    if (!connecting && mWasSetup)
+        mSetupEndedMs = emscripten_get_now();
+    mWasSetup = connecting;
+    // While a call is being set up, the page's CPU is better spent on the call than on redrawing a status
+    // line (on a software GPU one present costs several ms of compositing): coalesce state-driven redraws
+    // to one every kSetupRedrawMs. Input still draws at once.
+    if (callSetup()) {
+        if (!mDeferredFrame)
+            mDeferredFrame = mIo.after(kSetupRedrawMs, [this] {
+                mDeferredFrame = 0;
+                requestFrames(kSettleFrames);
+            });
+        return;
+    }
+    requestFrames(kSettleFrames);
 }
 
 void App::requestFrames(int n) {
@@ -146,7 +204,7 @@ bool App::drawFrame() {
         mAtlas->require(ui::ChatPanel::glyphText(vm));
         mGlyphRevision = vm.revision;
     }
-    mAtlas->flush();
+    const bool atlasChanged = mAtlas->flush();
 
     const Rect panel = mWidget->layout().panel;
     ImGuiIO& io = ImGui::GetIO();
@@ -158,8 +216,23 @@ bool App::drawFrame() {
     mInput.applyTouchScroll();
     const Intents in = mPanel.draw(vm, panel.w, panel.h, mDpr, mAtlas->body(), mAtlas->title());
     ImGui::Render();
-    emscripten_webgl_make_context_current(mContext);
-    ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
+    // Settling frames mostly repeat the last picture: present only what differs, so the page's compositor
+    // (and a software GPU) has nothing to do. The canvas keeps its last frame (preserveDrawingBuffer).
+    const std::uint64_t hash = drawHash(ImGui::GetDrawData()) ^ (std::uint64_t)mAtlas->textureSize();
+    if ((hash != mPresented || atlasChanged) && callSetup() && emscripten_get_now() - mLastPresentMs < kSetupRedrawMs) {
+        // During call set-up, at most one present per kSetupRedrawMs (see widgetChanged()).
+        if (!mDeferredFrame)
+            mDeferredFrame = mIo.after(kSetupRedrawMs, [this] {
+                mDeferredFrame = 0;
+                requestFrames(kSettleFrames);
+            });
+    } else if (hash != mPresented || atlasChanged) {
+        mLastPresentMs = emscripten_get_now();
+        emscripten_webgl_make_context_current(mContext);
+        ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
+        mPresented = hash;
+        ++mPresentedFrames;
+    }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
 
     handle(in);
@@ -204,6 +277,7 @@ void App::pushLayout(const Intents& in) {
         return;
     mLastLayout = s;
     mFocusComposer = false;
+    mPresented = 0; // a resized canvas starts blank: draw the next frame whatever it holds
     mGlue.call<void>("layout", s);
 }
 
@@ -262,6 +336,7 @@ void App::contextRestored() {
     emscripten_webgl_make_context_current(mContext);
     ImGui_ImplWebGL_Init();
     mAtlas->textureLost();
+    mPresented = 0; // the canvas was cleared
     requestFrames(kSettleFrames);
 }
 

@@ -61,6 +61,8 @@ class App {
 
   private:
     void requestFrames(int n);
+    void widgetChanged();
+    bool callSetup() const;
     bool drawFrame();
     void pushLayout(const Intents& in);
     void resetFonts();
@@ -81,6 +83,12 @@ class App {
     bool mComposerFocused = false;
     bool mFocusComposer = false;
     bool mInFrame = false;
+    TimerId mDeferredFrame = 0;
+    double mLastPresentMs = 0;
+    bool mWasSetup = false;
+    double mSetupEndedMs = -1e9;
+    std::uint64_t mPresented = 0; // hash of the frame on the canvas
+    int mPresentedFrames = 0;
 };
 
 } // namespace kefu::web
