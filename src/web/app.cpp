@@ -216,6 +216,9 @@ bool App::drawFrame() {
     mInput.applyTouchScroll();
     const Intents in = mPanel.draw(vm, panel.w, panel.h, mDpr, mAtlas->body(), mAtlas->title());
     ImGui::Render();
+    // Act on the frame's clicks before presenting it: a click that starts a call leaves the picture for
+    // later (see widgetChanged()) and the browser starts on the microphone at once.
+    handle(in);
     // Settling frames mostly repeat the last picture: present only what differs, so the page's compositor
     // (and a software GPU) has nothing to do. The canvas keeps its last frame (preserveDrawingBuffer).
     const std::uint64_t hash = drawHash(ImGui::GetDrawData()) ^ (std::uint64_t)mAtlas->textureSize();
@@ -231,11 +234,8 @@ bool App::drawFrame() {
         emscripten_webgl_make_context_current(mContext);
         ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
         mPresented = hash;
-        ++mPresentedFrames;
     }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
-
-    handle(in);
     pushLayout(in);
     if (mInput.pending())
         mFramesWanted = std::max(mFramesWanted, 2);

@@ -88,7 +88,6 @@ class App {
     bool mWasSetup = false;
     double mSetupEndedMs = -1e9;
     std::uint64_t mPresented = 0; // hash of the frame on the canvas
-    int mPresentedFrames = 0;
 };
 
 } // namespace kefu::web
