@@ -88,6 +88,7 @@ async function start(options = {}) {
     console.log(`Kefu server listening on ${url}`);
     console.log(`  demo page      ${url}/`);
     console.log(`  second page    ${url}/second.html`);
+    console.log(`  try settings   ${url}/try.html?lang=en&position=left`);
     console.log(`  agent console  ${url}/agent/   (user ${config.agentUser} / password ${config.agentPass})`);
     console.log(`  PeerJS server  ${url}/peerjs   (key ${config.peer.key})`);
     console.log(`  data           ${config.dataDir}`);
