@@ -362,9 +362,10 @@
       viewport();
       app.start(JSON.stringify(settings));
       var impl = {
-        open: function () { app.setOpen(true); return Promise.resolve(); },
+        // Opening draws at once instead of at the next animation frame.
+        open: function () { app.setOpen(true); frame(performance.now()); return Promise.resolve(); },
         close: function () { app.setOpen(false); return Promise.resolve(); },
-        toggle: function () { app.setOpen(!app.isOpen()); return Promise.resolve(); },
+        toggle: function () { return app.isOpen() ? impl.close() : impl.open(); },
         send: function (text) {
           return new Promise(function (res, rej) {
             var r = JSON.parse(app.send(String(text == null ? '' : text)));
