@@ -145,13 +145,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         setNotice(tr(mLocale, errorKey(code)));
         emit("sendfailed", json{{"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}.dump());
     });
-    mSession->onUnread([this](int) {
-        const int n = unread();
-        if (n != mLastUnread) {
-            mLastUnread = n;
-            emit("unread", json{{"count", n}}.dump());
-        }
-    });
+    mSession->onUnread([this](int) { publishUnread(); });
     mSession->onConnection([this](ConnectionState s) {
         emit("connection", json{{"state", toString(s)}, {"connected", s == ConnectionState::Online}}.dump());
         changed();
@@ -292,11 +286,19 @@ void Widget::readIfVisible() {
     // Read means seen: the panel is open and the page has the focus (not a background tab).
     if (mOpen && mPageFocused && mSession->unread() > 0)
         mSession->markRead();
+    publishUnread();
+}
+
+void Widget::publishUnread() {
     const int n = unread();
-    if (n != mLastUnread) {
-        mLastUnread = n;
-        emit("unread", json{{"count", n}}.dump());
-    }
+    if (n == mLastUnread)
+        return;
+    mLastUnread = n;
+    emit("unread", json{{"count", n}}.dump());
+}
+
+void Widget::emitCall(const char* state, CallEndReason reason) {
+    emit("call", json{{"state", state}, {"reason", toString(reason)}}.dump());
 }
 
 void Widget::setNotice(const std::string& text) {
@@ -369,12 +371,12 @@ bool Widget::startCall(bool video, std::string& errorCode) {
         // The PeerJS address and the visitor's token are not known yet (a first click right after
         // opening): hold the call until they are, or give up if the backend does not answer.
         mPendingCall = video ? 1 : 0;
-        emit("call", json{{"state", "requesting"}, {"reason", "none"}}.dump());
+        emitCall("requesting", CallEndReason::None);
         mPendingCallTimer = mPlatform.scheduler.after(kPendingCallMs, [this] {
             mPendingCallTimer = 0;
             if (mPendingCall < 0) return;
             mPendingCall = -1;
-            emit("call", json{{"state", "failed"}, {"reason", toString(CallEndReason::ServerUnreachable)}}.dump());
+            emitCall("failed", CallEndReason::ServerUnreachable);
             changed();
         });
         changed();
@@ -397,7 +399,7 @@ void Widget::startPendingCall() {
     mPendingCallTimer = 0;
     configureCall();
     if (!mCall->start(video))
-        emit("call", json{{"state", "failed"}, {"reason", toString(CallEndReason::ServerUnreachable)}}.dump());
+        emitCall("failed", CallEndReason::ServerUnreachable);
 }
 
 void Widget::hangup() {
@@ -405,7 +407,7 @@ void Widget::hangup() {
         mPendingCall = -1;
         mPlatform.scheduler.cancel(mPendingCallTimer);
         mPendingCallTimer = 0;
-        emit("call", json{{"state", "ended"}, {"reason", toString(CallEndReason::Cancelled)}}.dump());
+        emitCall("ended", CallEndReason::Cancelled);
         changed();
         return;
     }
@@ -423,7 +425,7 @@ void Widget::setLocale(const std::string& lang) {
 }
 
 void Widget::callStateChanged(CallState s, CallEndReason r) {
-    emit("call", json{{"state", toString(s)}, {"reason", toString(r)}}.dump());
+    emitCall(toString(s), r);
     Scheduler& sch = mPlatform.scheduler;
     sch.cancel(mTickTimer);
     mTickTimer = 0;

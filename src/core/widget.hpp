@@ -101,6 +101,8 @@ class Widget {
     void saveOutbox();
     void setNotice(const std::string& text);
     void readIfVisible();
+    void publishUnread(); // an `unread` event when the count changed
+    void emitCall(const char* state, CallEndReason reason);
     void buildView();
     std::string callStatus() const;
 

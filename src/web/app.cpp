@@ -26,6 +26,11 @@ std::uint64_t randomBits() {
     return rng();
 }
 
+// Ringing or connecting: the moments a redraw competes with the call for the page's CPU.
+bool connecting(CallState s) {
+    return s == CallState::Requesting || s == CallState::Ringing || s == CallState::Connecting;
+}
+
 // FNV-1a over everything that decides the pixels of a frame.
 std::uint64_t drawHash(const ImDrawData* dd) {
     std::uint64_t h = 1469598103934665603ull;
@@ -150,14 +155,19 @@ void App::resetFonts() {
 bool App::callSetup() const {
     const CallState s = mWidget->call().state();
     // Also the first moments of the call: the media path is still warming up (jitter buffers, DTLS).
-    return s == CallState::Requesting || s == CallState::Ringing || s == CallState::Connecting ||
-           (s == CallState::InCall && emscripten_get_now() - mSetupEndedMs < kSetupRedrawMs);
+    return connecting(s) || (s == CallState::InCall && emscripten_get_now() - mSetupEndedMs < kSetupRedrawMs);
+}
+
+void App::deferFrame() {
+    if (!mDeferredFrame)
+        mDeferredFrame = mIo.after(kSetupRedrawMs, [this] {
+            mDeferredFrame = 0;
+            requestFrames(kSettleFrames);
+        });
 }
 
 void App::widgetChanged() {
-    const CallState state = mWidget->call().state();
-    const bool connecting = state == CallState::Requesting || state == CallState::Ringing ||
-                            state == CallState::Connecting;
+    const bool connecting = kefu::web::connecting(mWidget->call().state());
     if (connecting && !mWasSetup)
         mLastPresentMs = emscripten_get_now(); // the click's own frame is on screen: the status can wait
     if (!connecting && mWasSetup)
@@ -166,15 +176,10 @@ void App::widgetChanged() {
     // While a call is being set up, the page's CPU is better spent on the call than on redrawing a status
     // line (on a software GPU one present costs several ms of compositing): coalesce state-driven redraws
     // to one every kSetupRedrawMs. Input still draws at once.
-    if (callSetup()) {
-        if (!mDeferredFrame)
-            mDeferredFrame = mIo.after(kSetupRedrawMs, [this] {
-                mDeferredFrame = 0;
-                requestFrames(kSettleFrames);
-            });
-        return;
-    }
-    requestFrames(kSettleFrames);
+    if (callSetup())
+        deferFrame();
+    else
+        requestFrames(kSettleFrames);
 }
 
 void App::requestFrames(int n) {
@@ -222,14 +227,10 @@ bool App::drawFrame() {
     // Settling frames mostly repeat the last picture: present only what differs, so the page's compositor
     // (and a software GPU) has nothing to do. The canvas keeps its last frame (preserveDrawingBuffer).
     const std::uint64_t hash = drawHash(ImGui::GetDrawData()) ^ (std::uint64_t)mAtlas->textureSize();
-    if ((hash != mPresented || atlasChanged) && callSetup() && emscripten_get_now() - mLastPresentMs < kSetupRedrawMs) {
-        // During call set-up, at most one present per kSetupRedrawMs (see widgetChanged()).
-        if (!mDeferredFrame)
-            mDeferredFrame = mIo.after(kSetupRedrawMs, [this] {
-                mDeferredFrame = 0;
-                requestFrames(kSettleFrames);
-            });
-    } else if (hash != mPresented || atlasChanged) {
+    const bool differs = hash != mPresented || atlasChanged;
+    if (differs && callSetup() && emscripten_get_now() - mLastPresentMs < kSetupRedrawMs) {
+        deferFrame(); // during call set-up, at most one present per kSetupRedrawMs (see widgetChanged())
+    } else if (differs) {
         mLastPresentMs = emscripten_get_now();
         emscripten_webgl_make_context_current(mContext);
         ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);

@@ -63,6 +63,7 @@ class App {
     void requestFrames(int n);
     void widgetChanged();
     bool callSetup() const;
+    void deferFrame();
     bool drawFrame();
     void pushLayout(const Intents& in);
     void resetFonts();
