@@ -35,6 +35,16 @@ std::string callIdFrom(const std::string& body) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The agent console's standing peer, when the backend named exactly one (docs/PROTOCOL.md §5).
+std::string standingPeerFrom(const std::string& body) {
+    const auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object()) return {};
+    auto it = j.find("peer");
+    if (it == j.end() || !it->is_string()) return {};
+    std::string peer = it->get<std::string>();
+    return peerjs::isValidId(peer) ? peer : std::string();
+}
+
 std::string errorCodeFrom(const std::string& body) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (!j.is_object()) return {};
@@ -145,6 +155,7 @@ bool CallController::start(bool video) {
     callId_.clear();
     agentPeer_.clear();
     pendingAgentPeer_.clear();
+    standingPeer_.clear();
     startMs_ = endMs_ = 0;
     setState(CallState::Requesting);
     if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
@@ -238,6 +249,8 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
             return;
         }
         prepareMedia(); // the agent takes a moment to pick up: build the connection and its offer meanwhile
+        standingPeer_ = standingPeerFrom(r.body);
+        dialEarly();
         return;
     }
     if (r.status == 409) {
@@ -268,14 +281,11 @@ void CallController::accept(const std::string& agentPeerId) {
         finish(CallState::Failed, CallEndReason::AgentUnreachable);
         return;
     }
+    // Another console took the call than the one our early offer went to: that offer is void.
+    if (media_ && media_->state() != MC::State::New && media_->peer() != agentPeerId) teardownMedia();
+    standingPeer_.clear();
     const unsigned gen = generation_;
-    connectTimer_ = scheduler_.after(config_.connectTimeoutMs, alive_.guard([this, gen] {
-        connectTimer_ = 0;
-        if (gen != generation_ || state_ != CallState::Connecting) return;
-        postEnd("failed");
-        finish(CallState::Failed, CallEndReason::ConnectionLost);
-    }));
-    setState(CallState::Connecting);
+    enterConnecting();
     if (gen != generation_ || state_ != CallState::Connecting) return;
     if (signaling_.isOpen()) {
         placeCall();
@@ -284,6 +294,34 @@ void CallController::accept(const std::string& agentPeerId) {
         finish(CallState::Failed, CallEndReason::ServerUnreachable);
     }
     // otherwise placeCall() runs when the registration is back (handleSignalingState)
+}
+
+void CallController::enterConnecting() {
+    if (ringTimer_) scheduler_.cancel(ringTimer_);
+    ringTimer_ = 0;
+    const unsigned gen = generation_;
+    connectTimer_ = scheduler_.after(config_.connectTimeoutMs, alive_.guard([this, gen] {
+        connectTimer_ = 0;
+        if (gen != generation_ || state_ != CallState::Connecting) return;
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ConnectionLost);
+    }));
+    setState(CallState::Connecting);
+}
+
+void CallController::dialEarly() {
+    if (state_ != CallState::Ringing || standingPeer_.empty() || !signaling_.isOpen()) return;
+    prepareMedia();
+    if (media_ && media_->state() == MC::State::New) media_->dial(standingPeer_, metadata());
+}
+
+std::string CallController::metadata() const {
+    OrderedJson meta;
+    meta["video"] = video_;
+    meta["visitorId"] = config_.visitorId;
+    meta["name"] = config_.visitorName;
+    meta["callId"] = callId_;
+    return dump(meta);
 }
 
 bool CallController::createMedia() {
@@ -328,34 +366,43 @@ void CallController::placeCall() {
         finish(CallState::Failed, CallEndReason::ConnectionLost);
         return;
     }
-    OrderedJson meta;
-    meta["video"] = video_;
-    meta["visitorId"] = config_.visitorId;
-    meta["name"] = config_.visitorName;
-    meta["callId"] = callId_;
-    media_->dial(agentPeer_, dump(meta));
+    media_->dial(agentPeer_, metadata());
 }
 
 void CallController::handleMediaState(MC::State s, MC::Reason r) {
     if (!isActive()) return;
+    const bool early = state_ == CallState::Requesting || state_ == CallState::Ringing;
     switch (s) {
+    case MC::State::Answered:
     case MC::State::Connected:
-        if (state_ == CallState::Connecting) {
+        if (early) {
+            // The agent answered our early offer: that is the accept, even before the chat socket says so.
+            agentPeer_ = standingPeer_;
+            standingPeer_.clear();
+            const unsigned gen = generation_;
+            enterConnecting();
+            if (gen != generation_ || state_ != CallState::Connecting) return;
+        }
+        if (s == MC::State::Connected && state_ == CallState::Connecting) {
             if (connectTimer_) scheduler_.cancel(connectTimer_);
             connectTimer_ = 0;
             startMs_ = scheduler_.nowMs();
             setState(CallState::InCall);
+        } else {
+            changed();
         }
         break;
     case MC::State::Closed:
-        finish(CallState::Ended, CallEndReason::HungUpRemote);
-        break;
     case MC::State::Failed:
-        if (state_ == CallState::Requesting || state_ == CallState::Ringing) {
-            teardownMedia(); // the early offer failed; accept builds a new one
+        if (early) {
+            // The early offer went nowhere (EXPIRE, a console that went away): accept builds a new one.
+            teardownMedia();
+            standingPeer_.clear();
             break;
         }
-        if (r == MC::Reason::PeerUnavailable) {
+        if (s == MC::State::Closed) {
+            finish(CallState::Ended, CallEndReason::HungUpRemote);
+        } else if (r == MC::Reason::PeerUnavailable) {
             postEnd("failed");
             finish(CallState::Failed, CallEndReason::AgentUnreachable);
         } else if (r == MC::Reason::SignalingLost) {
@@ -368,7 +415,6 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
         break;
     case MC::State::New:
     case MC::State::Offering:
-    case MC::State::Answered:
         changed();
         break;
     }
@@ -398,10 +444,16 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
         }
         break;
     case CallState::Ringing:
-        // Nothing depends on our id until the agent accepts: register again (new id) and keep ringing.
-        if (lost && !reopenSignaling()) {
-            postCancel();
-            finish(CallState::Failed, CallEndReason::ServerUnreachable);
+        // Only an early offer depends on our id before the accept: register again (new id), offer again
+        // from it, and keep ringing. The console keeps the newest offer for a ring.
+        if (s == S::Open) {
+            dialEarly();
+        } else if (lost) {
+            if (media_ && media_->state() != MC::State::New) teardownMedia();
+            if (!reopenSignaling()) {
+                postCancel();
+                finish(CallState::Failed, CallEndReason::ServerUnreachable);
+            }
         }
         break;
     case CallState::Connecting:
@@ -537,6 +589,7 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
     remoteStream_ = -1;
     mediaReady_ = false;
     pendingAgentPeer_.clear();
+    standingPeer_.clear();
     ++generation_;
     setState(terminal, reason);
 }

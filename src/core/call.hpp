@@ -4,6 +4,11 @@
 //   Ringing ─(chat `accept` with the agent's peer id)─► Connecting ─(ICE connected)─► InCall
 //   any active state ─► Ended (hung up, cancelled) or Failed (with a CallEndReason)
 //
+// Early offer: when the callpeer response names the agent console's standing peer, the offer goes out
+// while the console still rings; the agent's ANSWER then counts as the accept (whichever of ANSWER and
+// `accept` comes first). An `accept` naming another peer, or an early offer that fails, falls back to
+// dialling at accept.
+//
 // Every exit stops the local tracks (camera light off) and closes the RTCPeerConnection. One controller
 // serves any number of calls in sequence; its PeerJS registration survives between calls.
 #pragma once
@@ -128,6 +133,9 @@ class CallController {
     void postCallpeer();
     void handleCallpeer(unsigned generation, const HttpResponse& r);
     void accept(const std::string& agentPeerId);
+    void enterConnecting();
+    void dialEarly();
+    std::string metadata() const;
     void placeCall();
     void prepareMedia();
     bool createMedia();
@@ -170,6 +178,7 @@ class CallController {
     std::string callId_;
     std::string agentPeer_;
     std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response
+    std::string standingPeer_;     // the console's standing peer named by the callpeer response
     std::int64_t startMs_ = 0;
     std::int64_t endMs_ = 0;
     TimerId ringTimer_ = 0;
