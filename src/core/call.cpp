@@ -105,7 +105,7 @@ CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFa
 }
 
 CallController::~CallController() {
-    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_}) {
+    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_}) {
         if (t) scheduler_.cancel(t);
     }
     signaling_.onStateChange(nullptr);
@@ -113,9 +113,15 @@ CallController::~CallController() {
         media_->onStateChange(nullptr);
         media_->onRemoteTrack(nullptr);
     }
+    if (next_) {
+        next_->onStateChange(nullptr);
+        next_->onRemoteTrack(nullptr);
+    }
+    next_.reset();
     media_.reset(); // closes the peer connection before the signalling it is attached to goes away
     retired_.clear();
     if (localStream_ >= 0) devices_.stopStream(localStream_);
+    if (nextStream_ >= 0) devices_.stopStream(nextStream_);
 }
 
 void CallController::setConfig(CallConfig config) {
@@ -156,6 +162,7 @@ bool CallController::start(bool video) {
     agentPeer_.clear();
     pendingAgentPeer_.clear();
     standingPeer_.clear();
+    switchError_ = CallEndReason::None;
     startMs_ = endMs_ = 0;
     setState(CallState::Requesting);
     if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
@@ -324,12 +331,23 @@ std::string CallController::metadata() const {
     return dump(meta);
 }
 
-bool CallController::createMedia() {
+std::unique_ptr<MC> CallController::newMedia(int stream, bool audio, bool video) {
     std::unique_ptr<RtcPeerConnection> pc = rtc_ ? rtc_(config_.iceServersJson) : nullptr;
-    if (!pc) return false;
+    if (!pc) return nullptr;
     MC::Config mcConfig;
     mcConfig.disconnectGraceMs = config_.disconnectGraceMs;
-    media_ = std::make_unique<MC>(signaling_, scheduler_, std::move(pc), mcConfig);
+    auto mc = std::make_unique<MC>(signaling_, scheduler_, std::move(pc), mcConfig);
+    MC::Media m;
+    m.localStream = stream;
+    m.sendAudio = audio;
+    m.sendVideo = video;
+    m.receiveAudio = true;
+    m.receiveVideo = video; // a voice call offers audio only; the agent's camera stays private
+    if (!mc->prepare(m)) return nullptr;
+    return mc;
+}
+
+void CallController::wireMedia() {
     media_->onStateChange(alive_.guard([this](MC::State s, MC::Reason r) { handleMediaState(s, r); }));
     media_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
         if (!isActive()) return;
@@ -341,13 +359,13 @@ bool CallController::createMedia() {
         }
         changed();
     }));
-    MC::Media m;
-    m.localStream = localStream_;
-    m.sendAudio = hasAudio_;
-    m.sendVideo = hasVideo_ && video_;
-    m.receiveAudio = true;
-    m.receiveVideo = video_; // a voice call offers audio only; the agent's camera stays private
-    return media_->prepare(m);
+}
+
+bool CallController::createMedia() {
+    media_ = newMedia(localStream_, hasAudio_, hasVideo_ && video_);
+    if (!media_) return false;
+    wireMedia();
+    return true;
 }
 
 void CallController::prepareMedia() {
@@ -394,6 +412,13 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
         break;
     case MC::State::Closed:
     case MC::State::Failed:
+        if (switching_ && next_ && !oldGone_) {
+            // The connection being replaced went first (the console may drop it once the new one
+            // answers): the new one decides whether the call goes on.
+            oldGone_ = true;
+            retireQuietly(std::move(media_));
+            break;
+        }
         if (early) {
             // The early offer went nowhere (EXPIRE, a console that went away): accept builds a new one.
             teardownMedia();
@@ -545,6 +570,137 @@ bool CallController::setCameraEnabled(bool enabled) {
     return true;
 }
 
+bool CallController::switchMedia(bool video) {
+    if (state_ != CallState::InCall || switching_ || video == video_ || !peerjs::isValidId(agentPeer_)) return false;
+    switching_ = true;
+    switchTo_ = video;
+    switchError_ = CallEndReason::None;
+    oldGone_ = false;
+    nextRemote_ = -1;
+    nextRemoteVideo_ = false;
+    const unsigned gen = generation_;
+    switchTimer_ = scheduler_.after(config_.connectTimeoutMs, alive_.guard([this, gen] {
+        switchTimer_ = 0;
+        if (gen == generation_ && switching_) abandonSwitch(CallEndReason::ConnectionLost);
+    }));
+    changed();
+    devices_.getUserMedia(true, video, alive_.guard([this, gen](MediaResult r) { handleSwitchMedia(gen, r); }));
+    return true;
+}
+
+void CallController::handleSwitchMedia(unsigned gen, const MediaResult& r) {
+    if (gen != generation_ || !switching_ || next_ || nextStream_ >= 0) {
+        if (r.ok && r.streamHandle >= 0) devices_.stopStream(r.streamHandle);
+        return;
+    }
+    if (!r.ok) {
+        abandonSwitch(mediaError(r.errorName, switchTo_));
+        return;
+    }
+    nextStream_ = r.streamHandle;
+    if (!r.hasAudio) {
+        abandonSwitch(CallEndReason::NoMicrophone);
+        return;
+    }
+    if (switchTo_ && !r.hasVideo) {
+        abandonSwitch(CallEndReason::NoCamera);
+        return;
+    }
+    if (muted_) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, false);
+    next_ = newMedia(nextStream_, true, switchTo_);
+    if (!next_) {
+        abandonSwitch(CallEndReason::ConnectionLost);
+        return;
+    }
+    next_->onStateChange(alive_.guard([this](MC::State s, MC::Reason) { handleSwitchState(s); }));
+    next_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
+        nextRemote_ = handle;
+        if (kind == MediaKind::Video) nextRemoteVideo_ = true;
+    }));
+    const bool wasVideo = video_;
+    video_ = switchTo_; // the metadata tells the console which kind to answer with
+    const std::string meta = metadata();
+    video_ = wasVideo;
+    next_->dial(agentPeer_, meta);
+}
+
+void CallController::handleSwitchState(MC::State s) {
+    if (!switching_) return;
+    switch (s) {
+    case MC::State::Connected:
+        commitSwitch();
+        break;
+    case MC::State::Closed:
+    case MC::State::Failed:
+        if (oldGone_) {
+            postEnd("failed");
+            finish(CallState::Failed, CallEndReason::ConnectionLost);
+        } else {
+            abandonSwitch(CallEndReason::ConnectionLost);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void CallController::commitSwitch() {
+    if (switchTimer_) scheduler_.cancel(switchTimer_);
+    switchTimer_ = 0;
+    if (media_) retireQuietly(std::move(media_));
+    if (localStream_ >= 0) devices_.stopStream(localStream_); // the camera light follows the call's kind
+    media_ = std::move(next_);
+    wireMedia();
+    localStream_ = nextStream_;
+    nextStream_ = -1;
+    video_ = switchTo_;
+    hasVideo_ = switchTo_;
+    cameraEnabled_ = true;
+    remoteStream_ = nextRemote_ >= 0 ? nextRemote_ : media_->remoteStream();
+    remoteHasVideo_ = nextRemoteVideo_;
+    switching_ = false;
+    oldGone_ = false;
+    OrderedJson body;
+    body["action"] = "switch";
+    body["call_id"] = callId_;
+    body["video"] = video_;
+    postAction(dump(body));
+    if (remoteCb_) {
+        auto cb = remoteCb_;
+        cb(remoteStream_, remoteHasVideo_);
+    }
+    changed();
+}
+
+void CallController::abandonSwitch(CallEndReason why) {
+    if (switchTimer_) scheduler_.cancel(switchTimer_);
+    switchTimer_ = 0;
+    if (next_) retireQuietly(std::move(next_));
+    if (nextStream_ >= 0) devices_.stopStream(nextStream_);
+    nextStream_ = -1;
+    nextRemote_ = -1;
+    const bool wasSwitching = switching_;
+    switching_ = false;
+    switchError_ = why;
+    if (oldGone_ && state_ == CallState::InCall) {
+        oldGone_ = false;
+        postEnd("failed");
+        finish(CallState::Failed, CallEndReason::ConnectionLost);
+        return;
+    }
+    if (wasSwitching) changed();
+}
+
+void CallController::retireQuietly(std::unique_ptr<MC> mc) {
+    // No hangup(): its LEAVE would make the agent's peerjs close every connection from us, the other
+    // one included. Destroying the connection closes it; the console sees its data channel close.
+    mc->onStateChange(nullptr);
+    mc->onRemoteTrack(nullptr);
+    mc->close();
+    retired_.push_back(std::move(mc));
+    if (!reapTimer_) reapTimer_ = scheduler_.after(0, alive_.guard([this] { reap(); }));
+}
+
 int CallController::durationSeconds() const {
     if (startMs_ == 0) return 0;
     const std::int64_t end = state_ == CallState::InCall ? scheduler_.nowMs() : endMs_;
@@ -583,6 +739,18 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
         if (*t) scheduler_.cancel(*t);
         *t = 0;
     }
+    if (switchTimer_) scheduler_.cancel(switchTimer_);
+    switchTimer_ = 0;
+    if (next_) {
+        next_->onStateChange(nullptr);
+        next_->onRemoteTrack(nullptr);
+        next_->hangup(); // the LEAVE now ends both connections at the agent, as it should
+        retired_.push_back(std::move(next_));
+    }
+    if (nextStream_ >= 0) devices_.stopStream(nextStream_);
+    nextStream_ = -1;
+    switching_ = false;
+    oldGone_ = false;
     teardownMedia();
     if (localStream_ >= 0) devices_.stopStream(localStream_);
     localStream_ = -1;

@@ -105,6 +105,16 @@ class CallController {
     bool setCameraEnabled(bool enabled);
     bool cameraEnabled() const { return cameraEnabled_; }
 
+    // Switches a call in progress between voice and video. Stock peerjs cannot renegotiate a connection,
+    // so this calls the agent's peer again (same call id) with the new devices; the current connection
+    // carries the conversation until the new one is connected, then is dropped without a LEAVE (which
+    // would close every connection between the two peers). False when not in a call, already switching,
+    // or already of that kind. A switch that cannot happen leaves the call as it was, with switchError().
+    bool switchMedia(bool video);
+    bool switching() const { return switching_; }
+    bool switchTarget() const { return switchTo_; }
+    CallEndReason switchError() const { return switchError_; }
+
     CallState state() const { return state_; }
     CallEndReason reason() const { return reason_; }
     bool isActive() const;
@@ -140,6 +150,13 @@ class CallController {
     void prepareMedia();
     bool createMedia();
     void handleMediaState(peerjs::MediaConnection::State s, peerjs::MediaConnection::Reason r);
+    std::unique_ptr<peerjs::MediaConnection> newMedia(int stream, bool audio, bool video);
+    void wireMedia();
+    void handleSwitchMedia(unsigned generation, const MediaResult& r);
+    void handleSwitchState(peerjs::MediaConnection::State s);
+    void commitSwitch();
+    void abandonSwitch(CallEndReason why);
+    void retireQuietly(std::unique_ptr<peerjs::MediaConnection> mc);
     void handleSignalingState(peerjs::Signaling::State s);
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
@@ -184,6 +201,17 @@ class CallController {
     TimerId ringTimer_ = 0;
     TimerId connectTimer_ = 0;
     TimerId reapTimer_ = 0;
+
+    // A voice <-> video switch in progress (see switchMedia).
+    bool switching_ = false;
+    bool switchTo_ = false;
+    CallEndReason switchError_ = CallEndReason::None;
+    int nextStream_ = -1;
+    int nextRemote_ = -1;
+    bool nextRemoteVideo_ = false;
+    bool oldGone_ = false; // the connection being replaced closed first
+    TimerId switchTimer_ = 0;
+    std::unique_ptr<peerjs::MediaConnection> next_;
 
     std::unique_ptr<peerjs::MediaConnection> media_;
     std::vector<std::unique_ptr<peerjs::MediaConnection>> retired_; // freed outside their own callbacks

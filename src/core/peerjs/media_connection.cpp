@@ -214,10 +214,15 @@ void MediaConnection::finish(State terminal, Reason reason, bool sendLeave) {
     setState(terminal, reason);
 }
 
+void MediaConnection::close() {
+    if (isTerminal()) return;
+    finish(State::Closed, Reason::LocalHangup, false);
+}
+
 void MediaConnection::cleanup(bool sendLeave) {
     if (graceTimer_) scheduler_.cancel(graceTimer_);
     graceTimer_ = 0;
-    // LEAVE closes every connection the agent's peerjs has with us, which is exactly this one.
+    // LEAVE closes every connection the agent's peerjs has with us.
     if (sendLeave && offerSent_) signaling_.send(encodeLeave(peer_));
     if (route_) signaling_.detach(route_);
     route_ = 0;

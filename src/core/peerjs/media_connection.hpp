@@ -69,6 +69,9 @@ class MediaConnection {
     bool prepared() const { return prepared_; }
     // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
     void hangup();
+    // Closes the data channel and the connection without a LEAVE: another connection to the same peer
+    // lives on (a LEAVE makes stock peerjs close every connection with us).
+    void close();
 
     State state() const { return state_; }
     Reason reason() const { return reason_; }
