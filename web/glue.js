@@ -392,6 +392,18 @@
           });
         },
         hangup: function () { app.hangup(); return Promise.resolve(); },
+        switchCall: function (opts) {
+          return new Promise(function (res, rej) {
+            var r = JSON.parse(app.switchCall(!!(opts && opts.video)));
+            if (r.error) { var e = new Error(r.error); e.code = r.error; rej(e); return; }
+            if (r.done) { res({ ok: true, video: !!(opts && opts.video), reason: 'none' }); return; }
+            var watch = function (ev) {
+              K.off('callswitch', watch);
+              if (ev.ok) res(ev); else { var e = new Error(ev.reason); e.code = ev.reason; rej(e); }
+            };
+            K.on('callswitch', watch);
+          });
+        },
         messages: function () { return JSON.parse(app.messages()); },
         state: function () { var s = JSON.parse(app.state()); s.frames = frames; s.frameMs = Math.round(frameMs * 10) / 10; return s; }
       };

@@ -93,7 +93,7 @@
     return new Promise(function (res, rej) { queue.push([name, args, res, rej]); });
   }
   var api = { __v: 1 };
-  ['open', 'close', 'toggle', 'send', 'setUser', 'setLocale', 'call', 'hangup'].forEach(function (n) {
+  ['open', 'close', 'toggle', 'send', 'setUser', 'setLocale', 'call', 'hangup', 'switchCall'].forEach(function (n) {
     api[n] = function () { return call(n, [].slice.call(arguments)); };
   });
   api.on = function (n, fn) { (handlers[n] = handlers[n] || []).push(fn); return api; };

@@ -669,6 +669,10 @@ void CallController::commitSwitch() {
         auto cb = remoteCb_;
         cb(remoteStream_, remoteHasVideo_);
     }
+    if (switchCb_) {
+        auto cb = switchCb_;
+        cb(true, CallEndReason::None);
+    }
     changed();
 }
 
@@ -688,7 +692,12 @@ void CallController::abandonSwitch(CallEndReason why) {
         finish(CallState::Failed, CallEndReason::ConnectionLost);
         return;
     }
-    if (wasSwitching) changed();
+    if (!wasSwitching) return;
+    if (switchCb_) {
+        auto cb = switchCb_;
+        cb(false, why);
+    }
+    changed();
 }
 
 void CallController::retireQuietly(std::unique_ptr<MC> mc) {

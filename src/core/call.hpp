@@ -135,6 +135,8 @@ class CallController {
     void onChange(std::function<void()> cb) { changeCb_ = std::move(cb); }
     // The remote stream to attach (fires once per remote track, like peerjs' `stream`).
     void onRemoteStream(std::function<void(int handle, bool hasVideo)> cb) { remoteCb_ = std::move(cb); }
+    // A switch (switchMedia) finished: ok, or why not (the call goes on either way).
+    void onSwitch(std::function<void(bool ok, CallEndReason why)> cb) { switchCb_ = std::move(cb); }
 
   private:
     void ensureSignaling();
@@ -219,6 +221,7 @@ class CallController {
     std::function<void(CallState, CallEndReason)> stateCb_;
     std::function<void()> changeCb_;
     std::function<void(int, bool)> remoteCb_;
+    std::function<void(bool, CallEndReason)> switchCb_;
     peerjs::AliveToken alive_;
 };
 

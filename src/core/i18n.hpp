@@ -76,6 +76,13 @@ enum class Key {
     CallErrRejected,
     CallErrConnectionLost,
     UseVoiceInstead,
+    // Switching a call in progress
+    SwitchToVideo,
+    SwitchToVoice,
+    CallSwitching,
+    SwitchErrNoCamera,
+    SwitchErrDenied,
+    SwitchErrFailed,
     // Call controls
     Mute,
     Unmute,

@@ -33,6 +33,7 @@ struct CallView {
     bool cameraOff = false;
     std::string status;      // localized status line ("正在呼叫…", "通话中 01:02", a failure reason)
     bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
+    bool canSwitch = false;  // in a call and not switching: offer voice <-> video
     bool showRemoteVideo = false, showLocalVideo = false;
 };
 
@@ -52,7 +53,7 @@ struct ViewModel {
     std::string placeholder;
     std::string loadOlderLabel;
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel,
-        cameraOffLabel, sendLabel, closeLabel, emojiLabel, voiceInsteadLabel;
+        cameraOffLabel, sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
     bool composerEmpty = true;
     bool fullscreen = false;
     CallView call;
@@ -65,6 +66,7 @@ struct Intents {
     bool startVoice = false, startVideo = false;
     bool hangup = false;
     bool toggleMute = false, toggleCamera = false;
+    bool switchKind = false; // voice <-> video
     bool focusComposer = false;
     bool scrolledToBottom = true; // the visitor sees the newest message
     std::string insertText;       // emoji picked

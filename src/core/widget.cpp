@@ -174,6 +174,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mCall->onStateChange([this](CallState s, CallEndReason r) { callStateChanged(s, r); });
     mCall->onChange([this] { changed(); });
     mCall->onRemoteStream([this](int, bool) { updateMedia(); });
+    mCall->onSwitch([this](bool ok, CallEndReason why) { callSwitched(ok, why); });
 }
 
 Widget::~Widget() {
@@ -354,6 +355,7 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
     if (in.hangup) hangup();
     if (in.toggleMute) mCall->setMuted(!mCall->muted());
     if (in.toggleCamera) mCall->setCameraEnabled(!mCall->cameraEnabled());
+    if (in.switchKind) switchCall(!mCall->isVideo(), err);
     if (in.scrolledToBottom) readIfVisible();
 }
 
@@ -447,6 +449,36 @@ void Widget::callStateChanged(CallState s, CallEndReason r) {
     changed();
 }
 
+bool Widget::switchCall(bool video, std::string& errorCode) {
+    if (mCall->state() != CallState::InCall) {
+        errorCode = "not-in-call";
+        return false;
+    }
+    if (mCall->switching()) {
+        errorCode = "busy";
+        return false;
+    }
+    if (mCall->isVideo() == video) return true; // already so
+    if (!mCall->switchMedia(video)) {
+        errorCode = "busy";
+        return false;
+    }
+    changed();
+    return true;
+}
+
+void Widget::callSwitched(bool ok, CallEndReason why) {
+    emit("callswitch", json{{"ok", ok}, {"video", mCall->isVideo()}, {"reason", toString(why)}}.dump());
+    if (!ok) {
+        const Key k = why == CallEndReason::NoCamera           ? Key::SwitchErrNoCamera
+                      : why == CallEndReason::PermissionDenied ? Key::SwitchErrDenied
+                                                               : Key::SwitchErrFailed;
+        setNotice(tr(mLocale, k));
+    }
+    updateMedia();
+    changed();
+}
+
 void Widget::tickCall() {
     mTickTimer = mPlatform.scheduler.after(1000, [this] {
         mTickTimer = 0;
@@ -475,6 +507,7 @@ std::string Widget::callStatus() const {
     case CallState::Ringing: return tr(mLocale, Key::CallRinging);
     case CallState::Connecting: return tr(mLocale, Key::CallConnecting);
     case CallState::InCall:
+        if (mCall->switching()) return tr(mLocale, Key::CallSwitching);
         return std::string(tr(mLocale, Key::CallInCall)) + " " + formatDuration(mCall->elapsedSeconds());
     case CallState::Ended:
         if (mCall->reason() == CallEndReason::Cancelled) return tr(mLocale, Key::CallCancelled);
@@ -550,6 +583,8 @@ void Widget::buildView() {
     v.closeLabel = tr(L, Key::Close);
     v.emojiLabel = L == Locale::ZhCN ? "表情" : "Emoji";
     v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);
+    v.toVideoLabel = tr(L, Key::SwitchToVideo);
+    v.toVoiceLabel = tr(L, Key::SwitchToVoice);
     v.composerEmpty = mComposerEmpty;
     v.fullscreen = mLayout.fullscreen;
 
@@ -562,6 +597,7 @@ void Widget::buildView() {
     c.cameraOff = !mCall->cameraEnabled();
     c.status = (c.active || mShowCallStatus) ? callStatus() : std::string();
     c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
+    c.canSwitch = st == CallState::InCall && !mCall->switching();
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
 }
@@ -585,6 +621,8 @@ std::string Widget::stateJson() const {
               {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
               {"call", mPendingCall >= 0 ? "requesting" : toString(mCall->state())},
               {"callReason", toString(mCall->reason())},
+              {"callVideo", mCall->isVideo()},
+              {"callSwitching", mCall->switching()},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},
               {"revision", mRevision}};

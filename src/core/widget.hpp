@@ -69,6 +69,9 @@ class Widget {
     void apply(const Intents& intents, const std::string& composerText, bool& clearComposer);
     bool startCall(bool video, std::string& errorCode);
     void hangup();
+    // Voice <-> video in a call in progress. False (with "not-in-call" or "busy") when it cannot start;
+    // the outcome arrives as a `callswitch` event {ok, video, reason}.
+    bool switchCall(bool video, std::string& errorCode);
     void setUser(const std::string& json);
     void setLocale(const std::string& lang);
 
@@ -96,6 +99,7 @@ class Widget {
     void emit(const char* name, const std::string& json);
     void configureCall();
     void callStateChanged(CallState s, CallEndReason r);
+    void callSwitched(bool ok, CallEndReason why);
     void updateMedia();
     void tickCall();
     void saveOutbox();

@@ -39,7 +39,8 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
     for (const std::string* t :
          {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel, &vm.voiceLabel,
           &vm.videoLabel, &vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel,
-          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.call.status})
+          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.toVideoLabel,
+          &vm.toVoiceLabel, &vm.call.status})
         s += *t;
     for (const MessageView& m : vm.messages) {
         s += m.text;
@@ -209,6 +210,7 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
             buttons.push_back({c.muted ? vm.unmuteLabel.c_str() : vm.muteLabel.c_str(), 1});
         if (c.video && c.state == "in-call")
             buttons.push_back({c.cameraOff ? vm.cameraOnLabel.c_str() : vm.cameraOffLabel.c_str(), 2});
+        if (c.canSwitch) buttons.push_back({c.video ? vm.toVoiceLabel.c_str() : vm.toVideoLabel.c_str(), 5});
         buttons.push_back({c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str()
                                                                            : vm.cancelLabel.c_str(),
                            3});
@@ -226,6 +228,7 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
             if (it->second == 2) out.toggleCamera = true;
             if (it->second == 3) out.hangup = true;
             if (it->second == 4) out.startVoice = true;
+            if (it->second == 5) out.switchKind = true;
         }
         x -= 6 * mS;
     }

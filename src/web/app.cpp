@@ -385,6 +385,17 @@ std::string App::call(bool video) {
 
 void App::hangup() { mWidget->hangup(); }
 
+std::string App::switchCall(bool video) {
+    std::string err;
+    nlohmann::json j;
+    const bool already = mWidget->call().state() == CallState::InCall && mWidget->call().isVideo() == video &&
+                         !mWidget->call().switching();
+    if (!mWidget->switchCall(video, err)) j["error"] = err;
+    else j["ok"] = true;
+    if (already) j["done"] = true;
+    return j.dump();
+}
+
 std::string App::messages() const { return mWidget ? mWidget->messagesJson() : "[]"; }
 
 std::string App::state() const { return mWidget ? mWidget->stateJson() : "{\"ready\":false}"; }

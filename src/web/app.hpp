@@ -46,6 +46,7 @@ class App {
     void setLocale(const std::string& lang);
     std::string call(bool video);
     void hangup();
+    std::string switchCall(bool video);
     std::string state() const;
     std::string messages() const;
 

@@ -27,6 +27,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("setLocale", &App::setLocale)
         .function("call", &App::call)
         .function("hangup", &App::hangup)
+        .function("switchCall", &App::switchCall)
         .function("state", &App::state)
         .function("messages", &App::messages)
         .function("onTimer", &App::onTimer)

@@ -649,7 +649,8 @@ TEST_F(ChatPanelTest, GlyphTextCoversEveryVisibleString) {
     for (const std::string* s :
          {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel, &vm.voiceLabel,
           &vm.videoLabel, &vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel,
-          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.call.status})
+          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.toVideoLabel,
+          &vm.toVoiceLabel, &vm.call.status})
         EXPECT_NE(text.find(*s), std::string::npos) << *s;
     for (const MessageView& m : vm.messages)
         for (const std::string* s : {&m.text, &m.time, &m.separator, &m.error})

@@ -1244,3 +1244,72 @@ TEST(Widget, AReloadedPageSendsWhatTheLastOneCouldNotUnderItsOriginalId) {
     EXPECT_EQ(sent[1]["data"]["text"], "第二条");
     EXPECT_TRUE(h.w().view().messages.at(0).pending);
 }
+
+TEST(Widget, SwitchingAVoiceCallToVideoAndBack) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    EXPECT_TRUE(h.w().view().call.canSwitch);
+    EXPECT_EQ(h.w().view().toVideoLabel, "Video");
+    Intents in;
+    in.switchKind = true;
+    bool clear = false;
+    h.w().apply(in, "", clear);
+    EXPECT_TRUE(h.w().call().switching());
+    EXPECT_FALSE(h.w().view().call.canSwitch); // one switch at a time
+    EXPECT_EQ(h.w().view().call.status, "Switching…");
+    ASSERT_EQ(h.devices.requests.size(), 2u);
+    EXPECT_TRUE(h.devices.requests.back().video);
+    h.devices.grant(true, true);
+    kefu::calltest::PcRecord& pc = h.rtc.last();
+    pc.negotiate();
+    h.peer()->receive(json{{"type", "ANSWER"},
+                           {"src", kAgentPeer},
+                           {"dst", "me"},
+                           {"payload",
+                            {{"sdp", {{"type", "answer"}, {"sdp", "v=0 answer"}}},
+                             {"type", "media"},
+                             {"connectionId", framesOf(*h.peer(), "OFFER").back()["payload"]["connectionId"]}}}}
+                          .dump());
+    pc.resolveRemote();
+    pc.pc->emitRemoteTrack(MediaKind::Audio, 91);
+    pc.pc->emitRemoteTrack(MediaKind::Video, 91);
+    pc.pc->emitIceConnectionState("connected");
+    const CallView& c = h.w().view().call;
+    EXPECT_TRUE(c.video);
+    EXPECT_TRUE(c.showRemoteVideo);
+    EXPECT_EQ(h.attached["remote"], 91);
+    EXPECT_EQ(h.attached["audio"], -1);
+    const auto ev = h.eventsNamed("callswitch");
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0]["ok"], true);
+    EXPECT_EQ(ev[0]["video"], true);
+    EXPECT_EQ(json::parse(h.w().stateJson())["callVideo"], true);
+    EXPECT_EQ(h.w().view().toVoiceLabel, "Voice only");
+}
+
+TEST(Widget, ASwitchWithoutACameraSaysSoAndTheCallGoesOn) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    std::string err;
+    EXPECT_TRUE(h.w().switchCall(true, err));
+    h.devices.deny("NotFoundError");
+    EXPECT_EQ(h.w().call().state(), CallState::InCall);
+    EXPECT_EQ(h.w().view().notice, "No camera found. The call stays voice only.");
+    const auto ev = h.eventsNamed("callswitch");
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0]["ok"], false);
+    EXPECT_EQ(ev[0]["reason"], "no-camera");
+}
+
+TEST(Widget, SwitchOutsideACallIsRefused) {
+    Harness h;
+    h.online();
+    std::string err;
+    EXPECT_FALSE(h.w().switchCall(true, err));
+    EXPECT_EQ(err, "not-in-call");
+    h.toInCall(true);
+    EXPECT_TRUE(h.w().switchCall(true, err)); // already video: nothing to do
+    EXPECT_FALSE(h.w().call().switching());
+}
