@@ -99,6 +99,70 @@ test('a video call shows moving video on both sides; the agent hangs up', async 
   await page.context().close();
 });
 
+test('the offer reaches the console while it rings, so accepting connects at once', async () => {
+  await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { what: 'console standing peer' });
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
+  // The visitor's offer is already at the console, unanswered: nothing flows before the human accepts.
+  await page.waitForTimeout(300);
+  assert.equal(await callState(page), 'ringing');
+  await agent.click('#call-accept');
+  assert.equal((await result).state, 'in-call');
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
+  await mediaFlows(page, visitorAudio, false);
+  await mediaFlows(agent, agentAudio, false);
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
+  await page.context().close();
+});
+
+test('a voice call switches to video and back without hanging up', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  await page.evaluate(() => {
+    // Every stream the widget opens, to check that the camera really goes off again.
+    const md = navigator.mediaDevices;
+    const gum = md.getUserMedia.bind(md);
+    window.__streams = [];
+    md.getUserMedia = (c) => gum(c).then((s) => { window.__streams.push(s); return s; });
+  });
+  assert.equal((await ringAndAccept(page, false)).state, 'in-call');
+  await mediaFlows(page, visitorAudio, false);
+  const sw = await page.evaluate(() => window.Kefu.switchCall({ video: true }).then((e) => e, (e) => ({ error: e.code })));
+  assert.equal(sw.ok, true, JSON.stringify(sw));
+  assert.equal(await callState(page), 'in-call');
+  await mediaFlows(page, visitorVideo, true);
+  await mediaFlows(agent, agentVideo, true);
+  assert.equal(await agentState(), 'in-call');
+  await page.screenshot({ path: artifact('switched-to-video.png') });
+
+  const back = await page.evaluate(() => window.Kefu.switchCall({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  assert.equal(back.ok, true, JSON.stringify(back));
+  await mediaFlows(page, visitorAudio, false);
+  await mediaFlows(agent, agentAudio, false);
+  const after = await page.evaluate(() => {
+    const root = document.getElementById('kefu-root').shadowRoot;
+    const preview = root.querySelector('video.kefu-local');
+    return {
+      videoShown: getComputedStyle(root.querySelector('video.kefu-remote')).display !== 'none',
+      previewShown: !!preview.srcObject && getComputedStyle(preview).display !== 'none',
+      cameraLive: window.__streams.some((st) => st.getVideoTracks().some((t) => t.readyState === 'live')),
+      streams: window.__streams.length,
+      state: window.Kefu.state(),
+    };
+  });
+  assert.equal(after.videoShown, false);
+  assert.equal(after.previewShown, false);
+  assert.equal(after.streams, 3); // voice, video, voice again
+  assert.equal(after.cameraLive, false, 'the camera is off again');
+  assert.equal(after.state.call, 'in-call');
+  assert.equal(after.state.callVideo, false);
+  assert.equal(await agentState(), 'in-call');
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
+  await page.context().close();
+});
+
 test('the agent rejects: the visitor sees it, and chat keeps working', async () => {
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));
