@@ -5,9 +5,9 @@
 const { err } = require('./errors');
 const { newId } = require('./auth');
 const { createRateLimit } = require('./rate-limit');
+const { isPeerId } = require('./validate');
 
 const OUTCOMES = ['completed', 'missed', 'rejected', 'failed', 'cancelled'];
-const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
 
 function clock(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -96,7 +96,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     const video = body.video === true || body.video === 1 || body.video === 'true';
     let peerId = null;
     if (body.peer_id !== undefined && body.peer_id !== null && body.peer_id !== '') {
-      if (typeof body.peer_id !== 'string' || body.peer_id.length > 100 || !PEER_ID.test(body.peer_id)) {
+      if (!isPeerId(body.peer_id)) {
         throw err('bad_request', 'peer_id is not a valid PeerJS id');
       }
       peerId = body.peer_id;
@@ -111,7 +111,12 @@ function createCalls({ db, sockets, conversation, config, log }) {
     ringTimers.set(call.id, t);
     sockets.toAgents('call', callFrame(db.callById(call.id), visitor.name));
     log.info(`call ${call.id} ringing for ${visitor.id}${video ? ' (video)' : ''}`);
-    return { ok: true, callId: call.id };
+    const out = { ok: true, callId: call.id };
+    // With exactly one console peer listening the visitor can send its offer while the console rings;
+    // with several it cannot know which one will answer, so it waits for `accept`.
+    const standing = sockets.agentPeerIds();
+    if (standing.length === 1) out.peer = standing[0];
+    return out;
   }
 
   function visitorCall(visitor, body) {
@@ -159,9 +164,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
   function accept(agent, data, ws) {
     const call = openCallFor(data);
     const peerId = data.peerId;
-    if (typeof peerId !== 'string' || peerId.length > 100 || !PEER_ID.test(peerId)) {
-      throw err('bad_request', 'peerId must be a PeerJS id');
-    }
+    if (!isPeerId(peerId)) throw err('bad_request', 'peerId must be a PeerJS id');
     if (call.state !== 'ringing') throw err('conflict', 'The call was already answered');
     if (!db.answerCall({ id: call.id, answered: Date.now(), agentId: agent.id, agentPeerId: peerId })) {
       throw err('conflict', 'The call was already answered');
@@ -192,6 +195,13 @@ function createCalls({ db, sockets, conversation, config, log }) {
     if (call.state === 'ringing') return reject(agent, data);
     finish(call, 'completed', 'hangup', { visitorFrame: ['hangup', { reason: 'agent' }] });
     return { callId: call.id };
+  }
+
+  // The console's standing PeerJS id, kept on its socket only (null clears it).
+  function setAgentPeer(ws, data) {
+    const peerId = data.peerId;
+    if (peerId !== null && !isPeerId(peerId)) throw err('bad_request', 'peerId must be a PeerJS id or null');
+    sockets.setAgentPeer(ws, peerId);
   }
 
   // ---- presence ----
@@ -250,7 +260,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
   }
 
   return {
-    visitorAction, accept, reject, hangup, recover, openCallFrames, close,
+    visitorAction, accept, reject, hangup, setAgentPeer, recover, openCallFrames, close,
     onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
     sweep: () => callLimit.sweep(),
   };

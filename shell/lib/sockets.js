@@ -57,6 +57,12 @@ function createSockets() {
     onlineVisitorIds: () => [...visitors.keys()],
     agentsOnline: () => agents.size > 0,
     isAgentOnline: (agentId) => [...agents].some((s) => s.agent.id === agentId),
+    // The standing PeerJS id lives on the socket, so it goes away with it.
+    setAgentPeer(ws, peerId) {
+      if (agents.has(ws)) ws.agentPeerId = peerId || null;
+    },
+    // Distinct standing PeerJS ids advertised by the agent sockets online now.
+    agentPeerIds: () => [...new Set([...agents].map((s) => s.agentPeerId).filter(Boolean))],
     toVisitor(visitorId, type, data, except) {
       for (const ws of visitors.get(visitorId) || []) if (ws !== except) sendFrame(ws, type, data);
     },

@@ -68,6 +68,10 @@ function body(req) {
   return b;
 }
 
+// PeerJS's own id rule (stock peerjs refuses anything else), with the same length cap as client ids.
+const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+const isPeerId = (value) => typeof value === 'string' && value.length <= MAX_ID_CHARS && PEER_ID.test(value);
+
 function seqParam(value, name) {
   if (value === undefined || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
@@ -88,6 +92,6 @@ function pageQuery(query) {
 }
 
 module.exports = {
-  messageText, clientId, optionalField, attrs, body, seqParam, pageQuery, codePoints,
+  messageText, clientId, optionalField, attrs, body, seqParam, pageQuery, codePoints, isPeerId,
   MAX_TEXT_CHARS, MAX_TEXT_BYTES, MAX_PAGE,
 };

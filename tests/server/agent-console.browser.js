@@ -23,12 +23,14 @@ async function shot(page, name) {
 }
 
 // The visitor side of a call, done with the stock peerjs client inside a page of the same site.
-async function visitorCallPage(browser, srv, visitor, video) {
+// `early`: 'after' offers to the callpeer answer's `peer` before the accept; 'before' offers to
+// `agentPeer` even before callpeer (the offer overtakes the ring). Otherwise it offers on `accept`.
+async function visitorCallPage(browser, srv, visitor, video, { early = null, agentPeer = null } = {}) {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.log('[visitor page]', m.text()));
   await page.goto(`${srv.url}/second.html`);
   await page.addScriptTag({ url: '/vendor/peerjs.min.js' });
-  await page.evaluate(async ({ token, visitorId, video }) => {
+  await page.evaluate(async ({ token, visitorId, video, early, agentPeer }) => {
     const cfg = await (await fetch('/api/config')).json();
     const w = window;
     w.log = [];
@@ -48,24 +50,33 @@ async function visitorCallPage(browser, srv, visitor, video) {
         w.log.push(f);
         if (f.type === 'hello') resolve();
         if (f.type === 'accept') {
-          const call = w.peer.call(f.data, w.local);
-          w.call = call;
-          call.on('stream', (s) => {
-            w.remote = s;
-          });
-          call.on('close', () => {
-            w.callClosed = true;
-          });
+          w.acceptedBy = f.data;
+          if (!w.call) offer(f.data);
         }
       };
     });
+    function offer(to, options) {
+      const call = w.peer.call(to, w.local, options);
+      w.call = call;
+      w.offeredTo = to;
+      call.on('stream', (s) => {
+        w.remote = s;
+      });
+      call.on('close', () => {
+        w.callClosed = true;
+      });
+    }
+    if (early === 'before') offer(agentPeer);
     const r = await fetch('/2/callKefu', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ action: 'callpeer', kefu_id: cfg.kefu.id, visitor_id: visitorId, video, peer_id: peerId }),
     });
-    w.callId = (await r.json()).callId;
-  }, { token: visitor.token, visitorId: visitor.visitorId, video });
+    const answer = await r.json();
+    w.callId = answer.callId;
+    w.standingPeer = answer.peer || null;
+    if (early === 'after' && answer.peer) offer(answer.peer, { metadata: { callId: answer.callId, visitorId } });
+  }, { token: visitor.token, visitorId: visitor.visitorId, video, early, agentPeer });
   return page;
 }
 
@@ -212,6 +223,83 @@ async function main() {
 
     const calls = (await api(srv, 'GET', '/api/messages?limit=5', { token: v.token })).json.messages.filter((m) => m.kind === 'call');
     assert.deepEqual(calls.map((m) => m.call.outcome), ['completed', 'completed', 'rejected']);
+
+    // The standing peer: registered at login, told to a ringing visitor, who offers while it rings.
+    const standingId = await agent.evaluate(() => window.__kefuAgent.peerId);
+    assert.ok(standingId, 'the console advertises a standing peer');
+    await agent.waitForSelector('#call-card[hidden]', { state: 'attached', timeout: 6000 });
+    const vp4 = await visitorCallPage(browser, srv, v, true, { early: 'after' });
+    assert.equal(await vp4.evaluate(() => window.standingPeer), standingId);
+    await agent.waitForSelector('#call-card:not([hidden]) #call-accept:not([hidden])');
+    await sleep(1500); // the offer is there, but nothing is answered before the accept
+    assert.equal(await vp4.evaluate(() => !!window.remote), false, 'no media before the accept');
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.state), 'ringing');
+    const tEarly = Date.now();
+    await agent.click('#call-accept');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'in-call' && window.__kefuAgent.lastCall.remoteStream);
+    await agent.waitForFunction(() => {
+      const vEl = document.getElementById('agent-remote-video');
+      return vEl.srcObject && vEl.srcObject.getVideoTracks().length > 0 && vEl.readyState >= 2 && !vEl.paused;
+    });
+    console.log(`early offer: accept to remote video playing: ${Date.now() - tEarly} ms`);
+    await vp4.waitForFunction(() => window.remote && window.remote.getTracks().length > 0);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
+    assert.equal(await vp4.evaluate(() => window.acceptedBy), standingId, 'accept names the standing peer');
+    await agent.click('#call-hangup');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended');
+    await vp4.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.peerId), standingId, 'the standing peer outlives the call');
+    await vp4.close();
+
+    // An offer that overtakes its ring is kept until the ring comes, then answered on accept.
+    await agent.waitForSelector('#call-card[hidden]', { state: 'attached', timeout: 6000 });
+    const vp5 = await visitorCallPage(browser, srv, v, false, { early: 'before', agentPeer: standingId });
+    await agent.waitForSelector('#call-card:not([hidden]) #call-accept:not([hidden])');
+    await agent.click('#call-accept');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'in-call' && window.__kefuAgent.lastCall.remoteStream);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
+    await vp5.waitForFunction(() => window.remote && window.remote.getTracks().length > 0);
+    await vp5.evaluate(() => window.call.close());
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 3000 });
+    await vp5.close();
+
+    // A visitor that offered early and then cancels: the ring stops, nothing is answered.
+    await agent.waitForSelector('#call-card[hidden]', { state: 'attached', timeout: 6000 });
+    const vp6 = await visitorCallPage(browser, srv, v, false, { early: 'after' });
+    await agent.waitForSelector('#call-card:not([hidden]) #call-accept:not([hidden])');
+    await vp6.evaluate(async () => {
+      window.call.close();
+      await fetch('/2/callKefu', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${window.__token}` },
+        body: JSON.stringify({ action: 'cancel', call_id: window.callId }),
+      });
+    });
+    await agent.waitForFunction(() => window.__kefuAgent.state !== 'ringing');
+    assert.equal(await vp6.evaluate(() => !!window.remote), false);
+    await vp6.close();
+
+    // A peer that is not ringing reaches nothing.
+    const stranger = await browser.newPage();
+    await stranger.goto(`${srv.url}/second.html`);
+    await stranger.addScriptTag({ url: '/vendor/peerjs.min.js' });
+    const strangerGotMedia = await stranger.evaluate(async (to) => {
+      const cfg = await (await fetch('/api/config')).json();
+      const local = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const peer = new window.Peer({ host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure });
+      await new Promise((resolve) => peer.on('open', resolve));
+      const call = peer.call(to, local, { metadata: { callId: 'c_none' } });
+      return new Promise((resolve) => {
+        call.on('stream', () => resolve(true));
+        setTimeout(() => resolve(false), 6500);
+      });
+    }, standingId);
+    assert.equal(strangerGotMedia, false, 'an offer without a ring is never answered');
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.state === 'ringing' || window.__kefuAgent.state === 'in-call'), false);
+    await stranger.close();
+
+    const calls2 = (await api(srv, 'GET', '/api/messages?limit=10', { token: v.token })).json.messages.filter((m) => m.kind === 'call');
+    assert.deepEqual(calls2.map((m) => m.call.outcome), ['completed', 'completed', 'rejected', 'completed', 'completed', 'cancelled']);
     const real = problems.filter((p) => !/favicon|kefu\.js|404|401/.test(p)); // 404: widget not built; 401: the wrong-password attempt
     assert.deepEqual(real, [], 'no errors in the console page');
     tab.close();
@@ -222,6 +310,12 @@ async function main() {
     srv = await startServer({ dataDir: srv.dataDir, port: srv.port });
     await agent.waitForFunction(() => window.__kefuAgent.wsState === 'online', null, { timeout: 15000 });
     await agent.waitForSelector(item);
+    // The standing peer comes back and is advertised on the new socket.
+    await agent.waitForFunction(() => !!window.__kefuAgent.peerId, null, { timeout: 15000 });
+    await sleep(200);
+    const again = await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId } });
+    assert.equal(again.json.peer, await agent.evaluate(() => window.__kefuAgent.peerId));
+    await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'cancel', call_id: again.json.callId } });
     const tab2 = await visitorSocket(srv, v.token);
     tab2.send('message', { id: 'after-restart', text: '还在吗？' });
     await agent.waitForSelector('#messages .msg[data-id="after-restart"]');

@@ -34,6 +34,9 @@
     retryTimer: 0,
     pingTimer: 0,
     pongTimer: 0,
+    pingsSent: 0, // on the current socket, to tell which pong follows which frame
+    pongsSeen: 0,
+    pingWatch: 0, // the keep-alive ping whose pong is awaited
     visitors: new Map(), // id -> VisitorSummary
     convs: new Map(), // id -> { bySeq: Map, pending: Map, loaded, hasMore, loading, visitorReadSeq }
     selected: null,
@@ -47,6 +50,7 @@
     wsState: 'closed',
     selectedVisitorId: null,
     lastCall: null,
+    peerId: null, // the standing PeerJS id while it is registered
   };
   window.__kefuAgent = hook;
 
@@ -156,6 +160,7 @@
     }
     stopPing();
     setConn('closed');
+    stopStanding();
     state.visitors.clear();
     state.convs.clear();
     state.selected = null;
@@ -175,10 +180,11 @@
       try {
         state.config = await http('GET', '/api/config');
       } catch {
-        state.config = null; // retried when a call needs it
+        state.config = null; // retried when the peer is created
       }
     }
     connect();
+    startStanding();
   }
 
   async function boot() {
@@ -219,6 +225,9 @@
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}/ws/agent`);
     state.ws = ws;
+    state.pingsSent = 0;
+    state.pongsSeen = 0;
+    state.pingWatch = 0;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', data: { token: state.token } }));
     ws.onmessage = (ev) => {
       let frame;
@@ -261,6 +270,8 @@
     stopPing();
     state.pingTimer = setInterval(() => {
       if (!wsSend('ping', {})) return;
+      state.pingsSent++;
+      state.pingWatch = state.pingsSent;
       clearTimeout(state.pongTimer);
       state.pongTimer = setTimeout(() => state.ws && state.ws.close(), 10000);
     }, 25000);
@@ -281,7 +292,7 @@
       case 'error': return onError(data);
       case 'call': return onRing(data);
       case 'call_end': return onCallEnd(data);
-      case 'pong': return clearTimeout(state.pongTimer);
+      case 'pong': return onPong();
       default: console.warn('unknown frame type', type);
     }
   }
@@ -300,11 +311,14 @@
       if (conv.loaded) catchUp(id);
       for (const m of conv.pending.values()) if (!m.failed) wsSend('message', { visitorId: id, id: m.id, text: m.text });
     }
+    // The server forgot this socket's standing peer id with the old socket.
+    if (standing.id) wsSend('peer', { peerId: standing.id });
     // Calls still ringing (or ours, still running).
-    for (const c of data.calls || []) {
-      if (c.state === 'ringing' && (!activeCall || activeCall.callId !== c.callId)) rings.set(c.callId, c);
-    }
-    if (activeCall && !(data.calls || []).some((c) => c.callId === activeCall.callId)) endCall('ended', false);
+    const calls = data.calls || [];
+    syncRings(calls);
+    const mine = activeCall && calls.find((c) => c.callId === activeCall.callId);
+    if (activeCall && !mine) endCall('ended', false);
+    else if (mine && mine.state === 'active' && activeCall.accepted) activeCall.confirmed = true;
     renderCallCard();
     if (state.selected) {
       renderChat();
@@ -488,7 +502,7 @@
       }
     }
     console.warn('server error frame', e);
-    if (activeCall && activeCall.state === 'connecting' && (e.code === 'conflict' || e.code === 'not_found')) {
+    if (activeCall && activeCall.accepted && !activeCall.confirmed && (e.code === 'conflict' || e.code === 'not_found')) {
       // accept refused (answered elsewhere, or the call ended meanwhile)
       endCall('refused', false);
     }
@@ -748,6 +762,7 @@
     if (!c || !c.callId) return;
     if (activeCall && activeCall.callId === c.callId) return;
     rings.set(c.callId, c);
+    claimStrays(c);
     if (!activeCall) setCallState('ringing');
     renderCallCard();
   }
@@ -761,8 +776,26 @@
     const ring = rings.get(d.callId);
     if (ring) {
       rings.delete(d.callId);
+      release(d.callId);
       if (activeCall) renderCallCard();
       else showEnded({ ...ring, endReason: d.reason });
+    }
+  }
+
+  // The calls still ringing according to the server's hello: stale rings go, missed ones come.
+  function syncRings(calls) {
+    const ringing = new Set(calls.filter((c) => c.state === 'ringing').map((c) => c.callId));
+    for (const id of [...rings.keys()]) {
+      if (!ringing.has(id)) {
+        rings.delete(id);
+        release(id);
+      }
+    }
+    for (const c of calls) {
+      if (c.state === 'ringing' && (!activeCall || activeCall.callId !== c.callId)) {
+        rings.set(c.callId, c);
+        claimStrays(c);
+      }
     }
   }
 
@@ -862,7 +895,249 @@
 
   const FATAL_PEER_ERRORS = new Set(['browser-incompatible', 'invalid-id', 'invalid-key', 'network', 'server-error',
     'socket-error', 'socket-closed', 'ssl-unavailable', 'unavailable-id']);
+  // Errors that only report the lost signalling socket of a peer that was registered: 'disconnected'
+  // follows, and reconnecting under the same id keeps offers the server queued for it meanwhile.
+  const SIGNALLING_LOST = new Set(['network', 'socket-error', 'socket-closed']);
 
+  // ---------------------------------------------------------------- standing peer
+  // One PeerJS peer for the whole session, registered at login: accepting costs no registration round
+  // trip, and a ringing visitor told this id can send its offer before the accept.
+  const standing = { peer: null, id: null, starting: false, timer: 0, reconnectTimer: 0, backoff: 1000, waiters: new Set() };
+
+  // Tells the server (and the test hook) the id under which this console takes calls now, or null.
+  function advertise(id) {
+    standing.id = id;
+    hook.peerId = id;
+    wsSend('peer', { peerId: id });
+    if (id) for (const w of [...standing.waiters]) w();
+  }
+
+  async function startStanding() {
+    clearTimeout(standing.timer);
+    standing.timer = 0;
+    if (standing.peer || standing.starting || !state.token) return;
+    standing.starting = true;
+    let p;
+    try {
+      if (!window.Peer) throw new Error('peerjs client not loaded');
+      const options = await peerOptions();
+      if (!state.token || standing.peer) return;
+      p = new window.Peer(options);
+    } catch (err) {
+      console.warn('cannot create the peer', err && err.message);
+      if (state.token) replaceStanding();
+      return;
+    } finally {
+      standing.starting = false;
+    }
+    if (!p) return;
+    standing.peer = p;
+    const mine = () => standing.peer === p;
+    let opened = false;
+    let reconnecting = false;
+    // Signalling lost while the accepted call still waits for its offer: it cannot arrive any more.
+    const failConnecting = () => {
+      if (activeCall && activeCall.peer === p && activeCall.state === 'connecting') endCall('failed', true);
+    };
+
+    p.on('open', (id) => {
+      if (!mine()) return;
+      opened = true;
+      reconnecting = false;
+      standing.backoff = 1000;
+      advertise(id);
+    });
+    p.on('call', (mc) => onIncomingMedia(p, mc));
+    p.on('disconnected', () => {
+      failConnecting();
+      if (!mine()) return;
+      advertise(null);
+      reconnecting = true;
+      clearTimeout(standing.reconnectTimer);
+      standing.reconnectTimer = setTimeout(() => {
+        if (mine() && p.disconnected && !p.destroyed) p.reconnect();
+      }, 1000);
+    });
+    p.on('error', (err) => {
+      const type = err && err.type;
+      console.warn('peer error', type, err && err.message);
+      if (!FATAL_PEER_ERRORS.has(type)) return;
+      failConnecting();
+      if (!mine()) return;
+      if (opened && !reconnecting && SIGNALLING_LOST.has(type)) return; // the first loss: try the same id again
+      replaceStanding();
+    });
+    p.on('close', () => {
+      if (mine()) replaceStanding();
+    });
+  }
+
+  // Gives the standing peer up and schedules a new one: 1 s, doubling up to 30 s between attempts.
+  function replaceStanding() {
+    dropStanding();
+    if (!state.token) return;
+    const delay = standing.waiters.size ? Math.min(standing.backoff, 1000) : standing.backoff; // an accept waits
+    standing.backoff = Math.min(30000, standing.backoff * 2);
+    clearTimeout(standing.timer);
+    standing.timer = setTimeout(startStanding, delay);
+  }
+
+  // Detaches the standing peer and destroys it, unless a running call still uses it: its media path
+  // does not need signalling, so that peer lives until the call ends.
+  function dropStanding() {
+    const p = standing.peer;
+    standing.peer = null;
+    clearTimeout(standing.reconnectTimer);
+    if (standing.id) advertise(null);
+    if (!p) return;
+    for (const [callId, mc] of [...held]) if (mc.provider === p || !mc.provider) release(callId);
+    for (const s of [...strays]) {
+      if (s.mc.provider === p || !s.mc.provider) {
+        strays.splice(strays.indexOf(s), 1);
+        clearTimeout(s.timer);
+        closeMc(s.mc);
+      }
+    }
+    if (activeCall && activeCall.peer === p) {
+      if (activeCall.state === 'connecting') endCall('failed', true); // destroys p: no longer the standing peer
+      else return;
+    }
+    try {
+      p.destroy();
+    } catch {
+      /* already destroyed */
+    }
+  }
+
+  // Logout or page hide: no peer, no pending attempt.
+  function stopStanding() {
+    clearTimeout(standing.timer);
+    standing.timer = 0;
+    standing.backoff = 1000;
+    dropStanding();
+    for (const id of [...held.keys()]) release(id);
+    for (const s of strays.splice(0)) {
+      clearTimeout(s.timer);
+      closeMc(s.mc);
+    }
+  }
+
+  // Resolves with the standing peer once it is registered; rejects after `ms`.
+  function standingOpen(ms) {
+    if (standing.peer && standing.peer.open && standing.id) return Promise.resolve(standing.peer);
+    if (!standing.peer && !standing.starting) startStanding(); // someone waits: skip the backoff
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(t);
+        standing.waiters.delete(done);
+        resolve(standing.peer);
+      };
+      const t = setTimeout(() => {
+        standing.waiters.delete(done);
+        reject(new Error('the peer did not open'));
+      }, ms);
+      standing.waiters.add(done);
+    });
+  }
+
+  // ---------------------------------------------------------------- incoming offers
+  // An offer is only ever answered for the call the agent accepted. Before that it is held unanswered:
+  // stock peerjs keeps the caller's candidates until answer(), so nothing reaches the agent's media.
+  const held = new Map(); // callId -> MediaConnection offered while that call rings
+  const strays = []; // [{ mc, timer }] offers that overtook their ring frame
+  const STRAY_MS = 5000;
+  const MAX_STRAYS = 8;
+
+  function closeMc(mc) {
+    try {
+      mc.close();
+    } catch {
+      /* already closed */
+    }
+  }
+
+  // The widget names its call in the metadata; other callers are matched by their peer id.
+  function offerFor(mc, callId, visitorPeerId) {
+    const named = mc.metadata && typeof mc.metadata.callId === 'string' ? mc.metadata.callId : null;
+    if (named) return named === callId;
+    return !!visitorPeerId && mc.peer === visitorPeerId;
+  }
+
+  // Still answerable: on the current standing peer and not closed (a visitor's LEAVE closes an
+  // unanswered connection without a 'close' event).
+  function answerable(mc) {
+    const p = mc.provider;
+    return !!p && p === standing.peer && !p.destroyed && p.getConnection(mc.peer, mc.connectionId) === mc;
+  }
+
+  function hold(callId, mc) {
+    const old = held.get(callId);
+    if (old && old !== mc) closeMc(old); // the visitor sent a fresh offer
+    held.set(callId, mc);
+    mc.on('close', () => {
+      if (held.get(callId) === mc) held.delete(callId);
+    });
+  }
+
+  function release(callId) {
+    const mc = held.get(callId);
+    if (!mc) return;
+    held.delete(callId);
+    closeMc(mc);
+  }
+
+  function takeHeld(callId) {
+    const mc = held.get(callId);
+    if (!mc) return null;
+    held.delete(callId);
+    if (answerable(mc)) return mc;
+    closeMc(mc);
+    return null;
+  }
+
+  function stray(mc) {
+    if (strays.length >= MAX_STRAYS) {
+      const oldest = strays.shift();
+      clearTimeout(oldest.timer);
+      closeMc(oldest.mc);
+    }
+    const s = { mc };
+    s.timer = setTimeout(() => {
+      const i = strays.indexOf(s);
+      if (i !== -1) strays.splice(i, 1);
+      closeMc(mc);
+    }, STRAY_MS);
+    strays.push(s);
+  }
+
+  function claimStrays(ring) {
+    for (const s of [...strays]) {
+      if (!offerFor(s.mc, ring.callId, ring.peerId)) continue;
+      strays.splice(strays.indexOf(s), 1);
+      clearTimeout(s.timer);
+      if (answerable(s.mc)) hold(ring.callId, s.mc);
+      else closeMc(s.mc);
+    }
+  }
+
+  function onIncomingMedia(p, mc) {
+    if (p !== standing.peer) return closeMc(mc);
+    const call = activeCall;
+    if (call && offerFor(mc, call.callId, call.remotePeerId)) {
+      if (call.state !== 'connecting' || call.mediaCall) return closeMc(mc); // already answered
+      if (call.accepted && call.peer === p) return answerMedia(call, mc);
+      // Accepted, but the accept frame waits for the peer to open: answered right after it.
+      if (call.heldMc && call.heldMc !== mc) closeMc(call.heldMc);
+      call.heldMc = mc;
+      return undefined;
+    }
+    for (const ring of rings.values()) {
+      if (offerFor(mc, ring.callId, ring.peerId)) return hold(ring.callId, mc);
+    }
+    return stray(mc);
+  }
+
+  // ---------------------------------------------------------------- accept, answer, end
   async function acceptCall() {
     const ring = firstRing();
     if (!ring || activeCall) return;
@@ -871,8 +1146,9 @@
     endedCall = null;
     const call = {
       callId: ring.callId, visitorId: ring.visitorId, name: ring.name, video: !!ring.video, remotePeerId: ring.peerId || null,
-      state: 'connecting', peer: null, peerId: null, mediaCall: null, localStream: null, remoteStream: null,
-      startedAt: 0, endedAt: 0, endReason: null, muted: false,
+      state: 'connecting', peer: null, peerId: null, mediaCall: null, heldMc: takeHeld(ring.callId), early: false,
+      accepted: false, confirmed: false, confirmWs: null, confirmAt: 0,
+      localStream: null, remoteStream: null, media: null, startedAt: 0, endedAt: 0, endReason: null, muted: false,
     };
     activeCall = call;
     hook.lastCall = call;
@@ -880,7 +1156,7 @@
     renderCallCard();
     if (state.selected !== call.visitorId) select(call.visitorId);
 
-    const media = getLocalMedia(call.video).then((s) => {
+    call.media = getLocalMedia(call.video).then((s) => {
       if (activeCall !== call) {
         if (s) s.getTracks().forEach((t) => t.stop());
         return null;
@@ -897,53 +1173,65 @@
 
     let peer;
     try {
-      if (!window.Peer) throw new Error('peerjs client not loaded');
-      peer = new window.Peer(await peerOptions());
+      peer = await standingOpen(10000);
     } catch (err) {
-      console.error('cannot create the peer', err);
-      return endCall('error', true);
+      console.error('no peer to answer with', err && err.message);
+      if (activeCall === call) endCall('error', true);
+      return;
     }
-    if (activeCall !== call) return peer.destroy();
+    if (activeCall !== call) return;
     call.peer = peer;
-
-    peer.on('open', (id) => {
-      if (activeCall !== call) return;
-      call.peerId = id;
-      if (!wsSend('accept', { visitorId: call.visitorId, peerId: id, callId: call.callId })) endCall('error', false);
-    });
-    peer.on('call', async (mc) => {
-      if (activeCall !== call || call.mediaCall) {
-        mc.close();
-        return;
-      }
-      if (call.remotePeerId && mc.peer !== call.remotePeerId) console.warn('call from an unexpected peer', mc.peer);
-      call.mediaCall = mc;
-      call.remotePeerId = mc.peer;
-      clearTimeout(call.connectTimer);
-      const local = await media;
-      if (activeCall !== call) return;
-      mc.answer(local || undefined);
-      call.state = 'in-call';
-      call.startedAt = Date.now();
-      setCallState('in-call');
-      renderCallCard();
-      mc.on('stream', (remote) => attachRemote(call, remote));
-      mc.on('close', () => activeCall === call && endCall('remote', true));
-      mc.on('error', (err) => {
-        console.warn('media connection error', err);
-        if (activeCall === call) endCall('failed', true);
-      });
-    });
-    peer.on('error', (err) => {
-      console.warn('peer error', err && err.type, err && err.message);
-      if (activeCall === call && FATAL_PEER_ERRORS.has(err && err.type)) endCall('failed', true);
-    });
-    peer.on('disconnected', () => {
-      // Signalling lost; an established media path keeps working, so only a call still connecting ends.
-      if (activeCall === call && call.state === 'connecting') endCall('failed', true);
-    });
+    call.peerId = peer.id;
+    if (!wsSend('accept', { visitorId: call.visitorId, peerId: peer.id, callId: call.callId })) {
+      endCall('error', false);
+      return;
+    }
+    call.accepted = true;
+    // The server answers frames in order: a pong after this ping without an error before it means the
+    // accept was taken. A refusal must end the call even when an early offer already made it in-call.
+    if (wsSend('ping', {})) {
+      state.pingsSent++;
+      call.confirmWs = state.ws;
+      call.confirmAt = state.pingsSent;
+    }
     // The visitor's offer should arrive within seconds of the accept.
     call.connectTimer = setTimeout(() => activeCall === call && call.state === 'connecting' && endCall('failed', true), 30000);
+    const early = call.heldMc;
+    call.heldMc = null;
+    if (early && answerable(early)) {
+      call.early = true;
+      answerMedia(call, early);
+    } else if (early) {
+      closeMc(early); // closed meanwhile: the visitor sends a new offer after the accept
+    }
+  }
+
+  function onPong() {
+    state.pongsSeen++;
+    if (state.pongsSeen >= state.pingWatch) clearTimeout(state.pongTimer);
+    const call = activeCall;
+    if (call && call.accepted && !call.confirmed && call.confirmWs === state.ws && state.pongsSeen >= call.confirmAt) {
+      call.confirmed = true;
+    }
+  }
+
+  async function answerMedia(call, mc) {
+    call.mediaCall = mc;
+    call.remotePeerId = mc.peer;
+    clearTimeout(call.connectTimer);
+    const local = await call.media;
+    if (activeCall !== call) return; // endCall closed the connection
+    mc.answer(local || undefined);
+    call.state = 'in-call';
+    call.startedAt = Date.now();
+    setCallState('in-call');
+    renderCallCard();
+    mc.on('stream', (remote) => attachRemote(call, remote));
+    mc.on('close', () => activeCall === call && endCall('remote', true));
+    mc.on('error', (err) => {
+      console.warn('media connection error', err);
+      if (activeCall === call) endCall('failed', true);
+    });
   }
 
   function attachRemote(call, remote) {
@@ -964,12 +1252,14 @@
     const ring = firstRing();
     if (!ring) return;
     rings.delete(ring.callId);
+    release(ring.callId);
     wsSend('reject', { visitorId: ring.visitorId, callId: ring.callId });
     hook.lastCall = { callId: ring.callId, visitorId: ring.visitorId, video: !!ring.video, state: 'ended', endReason: 'rejected', peerId: null, remoteStream: null };
     showEnded({ ...ring, endReason: 'rejected' });
   }
 
-  // Ends the running call: media closed, tracks stopped, peer destroyed, UI back within a moment.
+  // Ends the running call: media closed, tracks stopped, UI back within a moment. The standing peer
+  // stays for the next call; only a peer already replaced meanwhile is destroyed.
   function endCall(reason, notifyServer) {
     const call = activeCall;
     if (!call) return;
@@ -985,16 +1275,15 @@
       if (reason === 'remote') setTimeout(report, 1500);
       else report();
     }
-    try {
-      if (call.mediaCall) call.mediaCall.close();
-    } catch {
-      /* already closed */
-    }
+    for (const mc of [call.mediaCall, call.heldMc]) if (mc) closeMc(mc);
+    call.heldMc = null;
     for (const s of [call.localStream, call.remoteStream]) if (s) s.getTracks().forEach((t) => t.stop());
-    try {
-      if (call.peer) call.peer.destroy();
-    } catch {
-      /* already destroyed */
+    if (call.peer && call.peer !== standing.peer) {
+      try {
+        call.peer.destroy();
+      } catch {
+        /* already destroyed */
+      }
     }
     for (const m of [el.remoteVideo, el.remoteAudio, el.localVideo]) {
       m.pause();
@@ -1034,6 +1323,14 @@
   });
   window.addEventListener('beforeunload', () => {
     if (activeCall) endCall('agent', true);
+  });
+  window.addEventListener('pagehide', () => {
+    if (activeCall) endCall('agent', true);
+    stopStanding();
+  });
+  // Back from the back/forward cache: register again.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted && state.agent) startStanding();
   });
 
   boot();
