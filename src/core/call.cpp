@@ -570,6 +570,10 @@ bool CallController::setCameraEnabled(bool enabled) {
     return true;
 }
 
+void CallController::onSwitchDeclined() {
+    if (switching_ && state_ == CallState::InCall) abandonSwitch(CallEndReason::Rejected);
+}
+
 bool CallController::switchMedia(bool video) {
     if (state_ != CallState::InCall || switching_ || video == video_ || !peerjs::isValidId(agentPeer_)) return false;
     switching_ = true;
@@ -579,7 +583,8 @@ bool CallController::switchMedia(bool video) {
     nextRemote_ = -1;
     nextRemoteVideo_ = false;
     const unsigned gen = generation_;
-    switchTimer_ = scheduler_.after(config_.connectTimeoutMs, alive_.guard([this, gen] {
+    // Going to video waits for the agent's consent (their camera turns on), as long as a ring.
+    switchTimer_ = scheduler_.after(video ? config_.ringTimeoutMs : config_.connectTimeoutMs, alive_.guard([this, gen] {
         switchTimer_ = 0;
         if (gen == generation_ && switching_) abandonSwitch(CallEndReason::ConnectionLost);
     }));

@@ -97,6 +97,8 @@ class CallController {
     void onAccept(const std::string& agentPeerId);
     void onReject(const std::string& reason = "rejected");
     void onRemoteHangup(const std::string& reason = "agent");
+    // Chat `switch` {accepted:false}: the agent declined turning the call into a video call.
+    void onSwitchDeclined();
 
     // Local audio on/off (track.enabled). False when no call is active.
     bool setMuted(bool muted);

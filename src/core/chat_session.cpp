@@ -293,6 +293,9 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
     } else if (auto* hup = std::get_if<frame::Hangup>(&r)) {
         if (onCallFrame_)
             onCallFrame_(CallFrame(*hup));
+    } else if (auto* sw = std::get_if<frame::SwitchReply>(&r)) {
+        if (onCallFrame_)
+            onCallFrame_(CallFrame(*sw));
     } else if (auto* e = std::get_if<frame::Error>(&r)) {
         handleError(*e);
     } else if (std::holds_alternative<frame::Pong>(r)) {

@@ -79,6 +79,7 @@ constexpr Entry kStrings[] = {
     {Key::SwitchErrNoCamera, "未检测到摄像头,继续语音通话", "No camera found. The call stays voice only."},
     {Key::SwitchErrDenied, "未获得摄像头权限,继续语音通话", "Camera access was denied. The call stays voice only."},
     {Key::SwitchErrFailed, "切换失败,通话继续", "Couldn't switch. The call goes on."},
+    {Key::SwitchErrDeclined, "客服暂不方便视频,继续语音通话", "The agent declined video. The call stays voice only."},
     {Key::Mute, "静音", "Mute"},
     {Key::Unmute, "取消静音", "Unmute"},
     {Key::CameraOn, "打开摄像头", "Camera on"},

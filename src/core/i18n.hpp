@@ -83,6 +83,7 @@ enum class Key {
     SwitchErrNoCamera,
     SwitchErrDenied,
     SwitchErrFailed,
+    SwitchErrDeclined,
     // Call controls
     Mute,
     Unmute,

@@ -240,6 +240,12 @@ DecodeResult decodeFrame(const json& root) {
             return frame::Reject{reason};
         return frame::Hangup{reason};
     }
+    if (type == "switch") {
+        frame::SwitchReply s;
+        if (!isObject || !reqBool(data, "accepted", s.accepted))
+            return malformed("switch needs a boolean accepted");
+        return s;
+    }
     if (type == "error") {
         frame::Error e;
         if (!isObject || !reqString(data, "code", e.code) || !optString(data, "message", e.message) ||

@@ -52,6 +52,9 @@ struct Reject {
 struct Hangup {
     std::string reason; // "agent" | "timeout" | …
 };
+struct SwitchReply {
+    bool accepted = false; // false: the agent declined a voice -> video switch; the call goes on
+};
 struct Error {
     std::string code;
     std::string message;
@@ -67,8 +70,8 @@ struct Malformed {
 } // namespace frame
 
 using DecodeResult = std::variant<frame::Hello, frame::Ack, frame::MessageFrame, frame::Read, frame::Typing,
-                                  frame::Status, frame::Accept, frame::Reject, frame::Hangup, frame::Error,
-                                  frame::Pong, frame::Unknown, frame::Malformed>;
+                                  frame::Status, frame::Accept, frame::Reject, frame::Hangup, frame::SwitchReply,
+                                  frame::Error, frame::Pong, frame::Unknown, frame::Malformed>;
 
 DecodeResult decodeServerFrame(std::string_view text);
 

@@ -167,6 +167,9 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         if (auto a = std::get_if<frame::Accept>(&f)) mCall->onAccept(a->peerId);
         else if (auto r = std::get_if<frame::Reject>(&f)) mCall->onReject(r->reason);
         else if (auto h = std::get_if<frame::Hangup>(&f)) mCall->onRemoteHangup(h->reason);
+        else if (auto s = std::get_if<frame::SwitchReply>(&f)) {
+            if (!s->accepted) mCall->onSwitchDeclined();
+        }
     });
     mSession->onWarning([this](const std::string& w) {
         if (mWarn) mWarn(w);
@@ -472,6 +475,7 @@ void Widget::callSwitched(bool ok, CallEndReason why) {
     if (!ok) {
         const Key k = why == CallEndReason::NoCamera           ? Key::SwitchErrNoCamera
                       : why == CallEndReason::PermissionDenied ? Key::SwitchErrDenied
+                      : why == CallEndReason::Rejected         ? Key::SwitchErrDeclined
                                                                : Key::SwitchErrFailed;
         setNotice(tr(mLocale, k));
     }

@@ -143,7 +143,9 @@ TEST_F(CallSwitchTest, ANewConnectionThatNeverConnectsIsDroppedAndTheCallGoesOn)
     ASSERT_TRUE(call.switchMedia(true));
     const int s = h.devices.grant(true, true);
     h.pc().negotiate();
-    h.scheduler.advance(20'000);
+    h.scheduler.advance(29'000);
+    EXPECT_TRUE(call.switching()); // the agent has as long as a ring to agree to video
+    h.scheduler.advance(1'000);
     EXPECT_FALSE(call.switching());
     EXPECT_EQ(call.switchError(), CallEndReason::ConnectionLost);
     EXPECT_EQ(call.state(), CallState::InCall);
@@ -208,4 +210,33 @@ TEST_F(CallSwitchTest, MuteCarriesOverToTheNewStream) {
     ASSERT_TRUE(call.switchMedia(true));
     const int s = h.devices.grant(true, true);
     EXPECT_EQ(h.devices.toggles.back(), std::to_string(s) + ":audio:off");
+}
+
+TEST_F(CallSwitchTest, TheAgentDecliningVideoKeepsTheVoiceCall) {
+    h.toInCall(false);
+    PcRecord& first = h.pc();
+    ASSERT_TRUE(call.switchMedia(true));
+    const int s = h.devices.grant(true, true);
+    h.pc().negotiate();
+    call.onSwitchDeclined();
+    EXPECT_FALSE(call.switching());
+    EXPECT_EQ(call.switchError(), CallEndReason::Rejected);
+    EXPECT_EQ(call.state(), CallState::InCall);
+    EXPECT_FALSE(call.isVideo());
+    EXPECT_FALSE(first.closed);
+    EXPECT_EQ(h.devices.live.count(s), 0u); // the visitor's camera is off again
+    EXPECT_EQ(leaves(), 0u);
+    call.onSwitchDeclined(); // a late second word changes nothing
+    EXPECT_EQ(call.state(), CallState::InCall);
+}
+
+TEST_F(CallSwitchTest, BackToVoiceGivesUpAfterTheConnectTimeout) {
+    h.toInCall(true);
+    ASSERT_TRUE(call.switchMedia(false));
+    h.devices.grant(true, false);
+    h.pc().negotiate();
+    h.scheduler.advance(20'000);
+    EXPECT_FALSE(call.switching());
+    EXPECT_TRUE(call.isVideo());
+    EXPECT_EQ(call.state(), CallState::InCall);
 }

@@ -317,6 +317,16 @@ TEST_F(PeerjsMediaConnectionTest, HangupSendsLeaveWithDstAndCloses) {
     EXPECT_EQ(std::count(server().sent.begin(), server().sent.end(), R"({"type":"LEAVE","dst":"agent1"})"), 1);
 }
 
+TEST_F(PeerjsMediaConnectionTest, CloseEndsThisConnectionWithoutALeave) {
+    startCall();
+    answerAndConnect();
+    const std::size_t sent = server().sent.size();
+    mc->close();
+    EXPECT_EQ(mc->state(), State::Closed);
+    EXPECT_TRUE(pc().closed);
+    EXPECT_EQ(server().sent.size(), sent); // a LEAVE would close the peer's other connections with us too
+}
+
 TEST_F(PeerjsMediaConnectionTest, HangupBeforeOfferSentSendsNothing) {
     startCall();
     mc->hangup();

@@ -94,6 +94,9 @@ TEST(ProtocolDecode, CallFrames) {
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{"reason":"agent"}})")).reason,
               "agent");
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{}})")).reason, "");
+    EXPECT_FALSE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":false}})")).accepted);
+    EXPECT_TRUE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":true}})")).accepted);
+    EXPECT_TRUE(std::holds_alternative<frame::Malformed>(decodeServerFrame(R"({"type":"switch","data":{}})")));
 }
 
 TEST(ProtocolDecode, Error) {

@@ -1313,3 +1313,17 @@ TEST(Widget, SwitchOutsideACallIsRefused) {
     EXPECT_TRUE(h.w().switchCall(true, err)); // already video: nothing to do
     EXPECT_FALSE(h.w().call().switching());
 }
+
+TEST(Widget, TheAgentDecliningVideoIsShownAndTheCallGoesOn) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    std::string err;
+    ASSERT_TRUE(h.w().switchCall(true, err));
+    h.devices.grant(true, true);
+    h.chat().receive(R"({"type":"switch","data":{"accepted":false}})");
+    EXPECT_EQ(h.w().call().state(), CallState::InCall);
+    EXPECT_FALSE(h.w().call().switching());
+    EXPECT_EQ(h.w().view().notice, "The agent declined video. The call stays voice only.");
+    EXPECT_EQ(h.eventsNamed("callswitch").back()["reason"], "rejected");
+}
