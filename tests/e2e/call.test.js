@@ -128,7 +128,12 @@ test('a voice call switches to video and back without hanging up', async () => {
   });
   assert.equal((await ringAndAccept(page, false)).state, 'in-call');
   await mediaFlows(page, visitorAudio, false);
-  const sw = await page.evaluate(() => window.Kefu.switchCall({ video: true }).then((e) => e, (e) => ({ error: e.code })));
+  const switching = page.evaluate(() => window.Kefu.switchCall({ video: true }).then((e) => e, (e) => ({ error: e.code })));
+  // The agent's camera turns on only with the agent's consent.
+  await until(() => agent.evaluate(() => !!window.__kefuAgent.switchRequest), { what: 'console asks about video' });
+  assert.equal(await page.evaluate(() => window.Kefu.state().callSwitching), true);
+  await agent.click('#switch-accept');
+  const sw = await switching;
   assert.equal(sw.ok, true, JSON.stringify(sw));
   assert.equal(await callState(page), 'in-call');
   await mediaFlows(page, visitorVideo, true);
@@ -157,6 +162,24 @@ test('a voice call switches to video and back without hanging up', async () => {
   assert.equal(after.cameraLive, false, 'the camera is off again');
   assert.equal(after.state.call, 'in-call');
   assert.equal(after.state.callVideo, false);
+  assert.equal(await agentState(), 'in-call');
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
+  await page.context().close();
+});
+
+test('the agent declines video: the visitor is told, the voice call goes on', async () => {
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  assert.equal((await ringAndAccept(page, false)).state, 'in-call');
+  const switching = page.evaluate(() => window.Kefu.switchCall({ video: true }).then((e) => e, (e) => ({ error: e.code })));
+  await until(() => agent.evaluate(() => !!window.__kefuAgent.switchRequest), { what: 'console asks about video' });
+  await agent.click('#switch-decline');
+  assert.equal((await switching).error, 'rejected');
+  const st = await page.evaluate(() => window.Kefu.state());
+  assert.equal(st.call, 'in-call');
+  assert.equal(st.callVideo, false);
+  await mediaFlows(page, visitorAudio, false);
+  await mediaFlows(agent, agentAudio, false);
   assert.equal(await agentState(), 'in-call');
   await page.evaluate(() => window.Kefu.hangup());
   await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
