@@ -102,6 +102,10 @@ function callProbe() {
       super(...a);
       const peer = /\/peerjs/.test(String(a[0]));
       if (peer) mark('PeerJS socket opened');
+      if (peer) {
+        const send = this.send.bind(this);
+        this.send = (d) => { if (typeof d === 'string' && /"type":"OFFER"/.test(d)) mark('SDP offer sent'); return send(d); };
+      }
       this.addEventListener('message', (e) => {
         if (typeof e.data !== 'string') return;
         if (peer && /"type":"OPEN"/.test(e.data)) mark('PeerJS registered');

@@ -205,11 +205,16 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
     changed();
-    proceed(); // ring first: the connection is built while the agent's console rings (handleCallpeer)
+    // Ring, then build the connection and its offer while the request travels and the agent's console
+    // rings, so the offer is ready the moment there is someone to send it to.
+    proceed();
 }
 
 void CallController::proceed() {
-    if (state_ == CallState::Requesting && mediaReady_ && signaling_.isOpen() && !callpeerSent_) postCallpeer();
+    if (state_ != CallState::Requesting || !mediaReady_ || !signaling_.isOpen() || callpeerSent_) return;
+    const unsigned gen = generation_;
+    postCallpeer();
+    if (gen == generation_ && state_ == CallState::Requesting) prepareMedia(); // see handleMedia()
 }
 
 void CallController::postCallpeer() {

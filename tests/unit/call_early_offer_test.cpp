@@ -187,3 +187,25 @@ TEST_F(EarlyOfferTest, AVideoCallOffersItsCameraEarlyToo) {
     ASSERT_EQ(offers.size(), 1u);
     EXPECT_EQ(offers[0]["payload"]["metadata"]["video"], true);
 }
+
+TEST_F(EarlyOfferTest, TheConnectionIsBuiltWhileTheRingRequestTravels) {
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    ASSERT_EQ(h.callpeerIndex(), 0);
+    ASSERT_EQ(h.rtc.size(), 1u); // no wait for the server's answer
+    h.pc().negotiate();
+    EXPECT_TRUE(sentOfType("OFFER").empty()); // nobody to send it to yet
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_EQ(sentOfType("OFFER").size(), 1u); // out with the response, no browser round trip
+}
+
+TEST_F(EarlyOfferTest, ARefusedRingReleasesTheConnectionBuiltMeanwhile) {
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    ASSERT_EQ(h.rtc.size(), 1u);
+    h.answerCallpeer(503, R"({"error":{"code":"offline","message":"No agent is online"}})");
+    EXPECT_EQ(call.reason(), CallEndReason::AgentOffline);
+    EXPECT_TRUE(h.released());
+}
