@@ -251,9 +251,21 @@
         pc.onconnectionstatechange = function () { ev('connection', pc.connectionState); };
         pc.ontrack = function (e) { ev('track', e.track.kind + ':' + putStream(e.streams[0] || new MediaStream([e.track]))); };
       },
-      pcAddStream: function (id, sid) {
+      pcSlots: function (id, audio, video) {
+        var p = pcs[id];
+        if (!p) return;
+        var ph = new MediaStream();
+        p.tx = {};
+        if (audio) p.tx.audio = p.pc.addTransceiver('audio', { direction: 'sendrecv', streams: [ph] });
+        if (video) p.tx.video = p.pc.addTransceiver('video', { direction: 'sendrecv', streams: [ph] });
+      },
+      pcFill: function (id, sid) {
         var p = pcs[id], s = streams[sid];
-        if (p && s) s.getTracks().forEach(function (t) { p.pc.addTrack(t, s); });
+        if (!p || !s || !p.tx) return;
+        ['audio', 'video'].forEach(function (k) {
+          var t = k === 'audio' ? s.getAudioTracks()[0] : s.getVideoTracks()[0];
+          if (p.tx[k] && t) p.tx[k].sender.replaceTrack(t).catch(function (e) { console.warn('kefu: replaceTrack', e); });
+        });
       },
       pcAddRecv: function (id, kind) { var p = pcs[id]; if (p) p.pc.addTransceiver(kind, { direction: 'recvonly' }); },
       pcChannel: function (id, label) {

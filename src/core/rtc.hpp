@@ -18,9 +18,14 @@ class RtcPeerConnection {
 
     virtual ~RtcPeerConnection() = default;
 
-    // pc.addTrack(track, stream) for every track of the local stream. Passing the stream matters: without it
-    // the SDP carries no msid and the agent's peerjs emits `stream` with an undefined stream.
-    virtual void addStream(int streamHandle) = 0;
+    // pc.addTransceiver(kind, {direction: "sendrecv", streams: [s]}) for each kind we will send, with one
+    // placeholder MediaStream s per connection: the offer can then be made before the microphone is granted.
+    // The stream matters: without it the SDP carries no msid and the agent's peerjs emits `stream` with an
+    // undefined stream.
+    virtual void addSendSlots(bool audio, bool video) = 0;
+    // sender.replaceTrack(track) of the local stream's first track of each kind into the slots above; no
+    // renegotiation is needed for that.
+    virtual void fillSendSlots(int streamHandle) = 0;
     // pc.addTransceiver(kind, {direction: "recvonly"}) for a kind we want to receive but do not send;
     // stock peerjs on the agent side only sends what the offer contains.
     virtual void addRecvOnly(MediaKind kind) = 0;

@@ -9,7 +9,8 @@ class BrowserRtc::JsPeerConnection : public RtcPeerConnection {
     JsPeerConnection(BrowserRtc& rtc, unsigned id) : mRtc(rtc), mId(id) { mRtc.mPcs[id] = this; }
     ~JsPeerConnection() override { close(); }
 
-    void addStream(int h) override { mRtc.mGlue.call<void>("pcAddStream", mId, h); }
+    void addSendSlots(bool audio, bool video) override { mRtc.mGlue.call<void>("pcSlots", mId, audio, video); }
+    void fillSendSlots(int h) override { mRtc.mGlue.call<void>("pcFill", mId, h); }
     void addRecvOnly(MediaKind k) override { mRtc.mGlue.call<void>("pcAddRecv", mId, std::string(toString(k))); }
     void createDataChannel(const std::string& label, bool) override {
         // peerjs uses ordered:false for its helper channel; the glue does the same.

@@ -265,7 +265,11 @@ class FakeRtc {
       public:
         explicit FakePeerConnection(std::shared_ptr<PcRecord> rec) : rec_(std::move(rec)) { rec_->pc = this; }
         ~FakePeerConnection() override { rec_->pc = nullptr; }
-        void addStream(int h) override { rec_->ops.push_back("addStream:" + std::to_string(h)); }
+        void addSendSlots(bool audio, bool video) override {
+            rec_->ops.push_back(std::string("addSendSlots:") + (audio ? "audio" : "") + (audio && video ? "+" : "") +
+                                (video ? "video" : ""));
+        }
+        void fillSendSlots(int h) override { rec_->ops.push_back("fillSendSlots:" + std::to_string(h)); }
         void addRecvOnly(MediaKind k) override { rec_->ops.push_back(std::string("addRecvOnly:") + toString(k)); }
         void createDataChannel(const std::string& label, bool ordered) override {
             rec_->ops.push_back("createDataChannel:" + label + (ordered ? ":ordered" : ":unordered"));

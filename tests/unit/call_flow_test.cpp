@@ -62,7 +62,8 @@ TEST_F(CallFlowTest, VoiceHappyPath) {
     EXPECT_EQ(call.state(), CallState::Connecting);
     ASSERT_EQ(h.rtc.size(), 1u);
     EXPECT_EQ(h.pc().iceServers, R"([{"urls":"stun:stun.test:3478"}])");
-    EXPECT_EQ(h.pc().ops, (Strings{"addStream:" + std::to_string(local), "createDataChannel:kefu:unordered", "createOffer"}));
+    EXPECT_EQ(h.pc().ops, (Strings{"addSendSlots:audio", "createDataChannel:kefu:unordered", "createOffer",
+                                   "fillSendSlots:" + std::to_string(local)}));
     h.agentAnswers();
     const auto offer = nlohmann::json::parse(h.peerServer().sent.at(0));
     EXPECT_EQ(offer["type"], "OFFER");
@@ -106,7 +107,8 @@ TEST_F(CallFlowTest, VideoHappyPath) {
     h.answerCallpeer();
     call.onAccept("agent1");
     // Audio and video tracks go out with their stream; nothing needs a recvonly transceiver.
-    EXPECT_EQ(h.pc().ops, (Strings{"addStream:" + std::to_string(local), "createDataChannel:kefu:unordered", "createOffer"}));
+    EXPECT_EQ(h.pc().ops, (Strings{"addSendSlots:audio+video", "createDataChannel:kefu:unordered", "createOffer",
+                                   "fillSendSlots:" + std::to_string(local)}));
     h.agentAnswers();
     h.pc().pc->emitRemoteTrack(MediaKind::Audio, 91);
     h.pc().pc->emitRemoteTrack(MediaKind::Video, 91);

@@ -91,13 +91,15 @@ TEST_F(PeerjsMediaConnectionTest, ConnectionIdLooksLikePeerjs) {
 
 TEST_F(PeerjsMediaConnectionTest, BuildsPeerConnectionLikePeerjs) {
     startCall(false);
-    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addStream:7", "createDataChannel:kefu:unordered", "createOffer"}));
+    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addSendSlots:audio", "createDataChannel:kefu:unordered", "createOffer",
+                                                  "fillSendSlots:7"}));
     EXPECT_EQ(mc->state(), State::Offering);
 }
 
 TEST_F(PeerjsMediaConnectionTest, VideoCallSendsBothKindsAndRecvOnlyFillsGaps) {
     startCall(true);
-    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addStream:7", "createDataChannel:kefu:unordered", "createOffer"}));
+    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addSendSlots:audio+video", "createDataChannel:kefu:unordered",
+                                                  "createOffer", "fillSendSlots:7"}));
 
     MediaConnection receiveOnly(signaling, scheduler, rtc.make());
     MediaConnection::Media m; // no local stream, wants audio and video

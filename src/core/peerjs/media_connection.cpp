@@ -50,6 +50,13 @@ bool MediaConnection::call(const std::string& peer, const Media& media, const st
 }
 
 bool MediaConnection::prepare(const Media& media) {
+    if (!warm(media)) return false;
+    attachLocal(media.localStream);
+    startOffer();
+    return true;
+}
+
+bool MediaConnection::warm(const Media& media) {
     if (state_ != State::New || !pc_ || prepared_) return false;
     prepared_ = true;
     pc_->onLocalCandidate(alive_.guard([this](const std::string& c) { handleLocalCandidate(c); }));
@@ -69,35 +76,53 @@ bool MediaConnection::prepare(const Media& media) {
         if (dataChannelOpen_ && !isTerminal()) finish(State::Closed, Reason::RemoteClose, false);
     }));
 
-    // Same construction order as peerjs: tracks, then the auxiliary channel, so m-lines are media first.
-    if (media.localStream >= 0) pc_->addStream(media.localStream);
+    // Same construction order as peerjs: media, then the auxiliary channel, so m-lines are media first.
+    if (media.sendAudio || media.sendVideo) pc_->addSendSlots(media.sendAudio, media.sendVideo);
     if (media.receiveAudio && !media.sendAudio) pc_->addRecvOnly(MediaKind::Audio);
     if (media.receiveVideo && !media.sendVideo) pc_->addRecvOnly(MediaKind::Video);
     pc_->createDataChannel(config_.dataChannelLabel, false);
 
-    // The offer does not depend on who answers it: it is made (and ICE gathers) while the agent's phone
-    // still rings, and goes out the moment dial() names the agent.
+    // The offer does not depend on who answers it, nor on the tracks that will fill the slots: it is made
+    // ahead, set when the call starts (ICE gathers then), and goes out the moment dial() names the agent.
     pc_->createOffer(alive_.guard([this](bool ok, const std::string& sdp, const std::string&) {
         if (isTerminal()) return;
         if (!ok || sdp.empty()) {
             fail(Reason::NegotiationFailed);
             return;
         }
-        pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
-            if (isTerminal()) return;
-            if (!done) {
-                fail(Reason::NegotiationFailed);
-                return;
-            }
-            localSdp_ = sdp;
-            if (state_ == State::Offering) sendOffer(sdp);
-        }));
+        offerSdp_ = sdp;
+        if (offerWanted_) setOffer();
     }));
     return true;
 }
 
+void MediaConnection::attachLocal(int streamHandle) {
+    if (streamHandle >= 0 && pc_ && !isTerminal()) pc_->fillSendSlots(streamHandle);
+}
+
+void MediaConnection::startOffer() {
+    if (!prepared_ || isTerminal() || offerWanted_) return;
+    offerWanted_ = true;
+    if (!offerSdp_.empty()) setOffer();
+}
+
+void MediaConnection::setOffer() {
+    const std::string sdp = offerSdp_;
+    pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
+        if (isTerminal()) return;
+        if (!done) {
+            fail(Reason::NegotiationFailed);
+            return;
+        }
+        localSdp_ = sdp;
+        if (state_ == State::Offering) sendOffer(sdp);
+    }));
+}
+
 bool MediaConnection::dial(const std::string& peer, const std::string& metadataJson) {
     if (state_ != State::New || !prepared_ || peer.empty()) return false;
+    startOffer();
+    if (isTerminal()) return true;
     peer_ = peer;
     metadataJson_ = metadataJson;
     route_ = signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));

@@ -66,6 +66,13 @@ class MediaConnection {
     // agent is known; dial() sends the offer to `peer` as soon as it is ready. Candidates wait for the offer.
     bool prepare(const Media& media);
     bool dial(const std::string& peer, const std::string& metadataJson = "");
+    // prepare() in three steps, for a connection made before the visitor clicks: warm() builds the
+    // connection with empty send slots and creates its offer (no network activity yet); startOffer() sets
+    // it (ICE starts gathering; dial() does it too); attachLocal() puts the granted tracks into the slots.
+    bool warm(const Media& media);
+    void startOffer();
+    void attachLocal(int streamHandle);
+    bool warmed() const { return prepared_ && !offerWanted_; }
     bool prepared() const { return prepared_; }
     // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
     void hangup();
@@ -89,6 +96,7 @@ class MediaConnection {
     void handleLocalCandidate(const std::string& candidateJson);
     void handleTransport(const std::string& state);
     void sendOffer(const std::string& sdp);
+    void setOffer();
     void addRemoteCandidate(const std::string& candidateJson);
     void fail(Reason reason);
     void finish(State terminal, Reason reason, bool sendLeave);
@@ -107,6 +115,8 @@ class MediaConnection {
     std::string metadataJson_;
     int route_ = 0;
     bool prepared_ = false;
+    std::string offerSdp_; // createOffer's result
+    bool offerWanted_ = false;
     std::string localSdp_; // set once setLocalDescription succeeded
     bool offerSent_ = false;
     bool answerSeen_ = false;
