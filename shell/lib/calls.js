@@ -1,5 +1,5 @@
 'use strict';
-// Call control (POST /2/callKefu and the agent's accept/reject/hangup frames).
+// Call control (POST /2/callKefu and the agent's accept/reject/hangup/switch_decline frames).
 // States: ringing -> active -> ended, or ringing -> ended. Each call ends exactly once, and its end is
 // recorded as one `system` message of kind `call` in the conversation.
 const { err } = require('./errors');
@@ -127,14 +127,28 @@ function createCalls({ db, sockets, conversation, config, log }) {
     return call;
   }
 
+  // The visitor moved its running call to a new media connection of the other kind (voice <-> video).
+  // Only the kind is recorded: the history line names the kind the call had at its end.
+  function switchMedia(visitor, body) {
+    if (typeof body.video !== 'boolean') throw err('bad_request', 'video must be a boolean');
+    const call = visitorCall(visitor, body);
+    if (call.state !== 'active' || !db.setCallVideo({ id: call.id, video: body.video ? 1 : 0 })) {
+      throw err('conflict', 'The call is not in progress');
+    }
+    sockets.toAgents('call_media', { visitorId: call.visitor_id, callId: call.id, video: body.video });
+    log.info(`call ${call.id} switched to ${body.video ? 'video' : 'voice'}`);
+    return { ok: true, callId: call.id, video: body.video };
+  }
+
   function visitorAction(visitor, body) {
     const action = body.action;
     if (body.visitor_id !== undefined && body.visitor_id !== visitor.id) {
       throw err('forbidden', 'visitor_id does not match the token');
     }
     if (action === 'callpeer') return callpeer(visitor, body);
+    if (action === 'switch') return switchMedia(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
-      throw err('bad_request', 'action must be callpeer, cancel, hangup or end');
+      throw err('bad_request', 'action must be callpeer, switch, cancel, hangup or end');
     }
     const call = visitorCall(visitor, body);
     const duration = body.duration === undefined ? undefined : Number(body.duration);
@@ -194,6 +208,15 @@ function createCalls({ db, sockets, conversation, config, log }) {
     const call = openCallFor(data);
     if (call.state === 'ringing') return reject(agent, data);
     finish(call, 'completed', 'hangup', { visitorFrame: ['hangup', { reason: 'agent' }] });
+    return { callId: call.id };
+  }
+
+  // The agent turned down the visitor's request to switch to video; the call itself goes on.
+  function switchDecline(agent, data) {
+    if (typeof data.callId !== 'string') throw err('bad_request', 'callId is required');
+    const call = openCallFor(data);
+    if (call.state !== 'active') throw err('conflict', 'The call is not in progress');
+    sockets.toVisitor(call.visitor_id, 'switch', { accepted: false });
     return { callId: call.id };
   }
 
@@ -260,7 +283,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
   }
 
   return {
-    visitorAction, accept, reject, hangup, setAgentPeer, recover, openCallFrames, close,
+    visitorAction, accept, reject, hangup, switchDecline, setAgentPeer, recover, openCallFrames, close,
     onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
     sweep: () => callLimit.sweep(),
   };

@@ -128,6 +128,7 @@ function openDb(dataDir) {
       agent_peer_id = @agentPeerId WHERE id = @id AND state = 'ringing'`),
     endCall: db.prepare(`UPDATE calls SET state = 'ended', outcome = @outcome, end_reason = @reason, ended = @ended,
       duration = @duration WHERE id = @id AND state != 'ended'`),
+    setCallVideo: db.prepare(`UPDATE calls SET video = @video WHERE id = @id AND state = 'active'`),
   };
 
   const api = {
@@ -181,6 +182,7 @@ function openDb(dataDir) {
     openCalls: () => q.openCalls.all(),
     answerCall: (c) => q.answerCall.run(c).changes === 1,
     endCall: (c) => q.endCall.run(c).changes === 1,
+    setCallVideo: (c) => q.setCallVideo.run(c).changes === 1,
   };
   return api;
 }

@@ -83,6 +83,9 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     hangup(ws, data) {
       calls.hangup(ws.agent, data, ws);
     },
+    switch_decline(ws, data) {
+      calls.switchDecline(ws.agent, data, ws);
+    },
     peer(ws, data) {
       calls.setAgentPeer(ws, data);
     },

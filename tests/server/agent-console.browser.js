@@ -49,6 +49,7 @@ async function visitorCallPage(browser, srv, visitor, video, { early = null, age
         const f = JSON.parse(ev.data);
         w.log.push(f);
         if (f.type === 'hello') resolve();
+        if (f.type === 'switch' && f.data.accepted === false && w.declineSwitch) w.declineSwitch();
         if (f.type === 'accept') {
           w.acceptedBy = f.data;
           if (!w.call) offer(f.data);
@@ -63,9 +64,51 @@ async function visitorCallPage(browser, srv, visitor, video, { early = null, age
         w.remote = s;
       });
       call.on('close', () => {
-        w.callClosed = true;
+        if (w.call === call) w.callClosed = true;
       });
     }
+    // The widget's voice <-> video switch: a second offer for the same call from the same peer; once it
+    // is ICE-connected the old connection is closed without a LEAVE and the server is told. A `switch`
+    // frame {accepted:false} or 30 s without a connection give it up silently.
+    w.switchTo = async (kind) => {
+      const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: kind });
+      const old = w.call;
+      const next = w.peer.call(w.offeredTo, local, { metadata: { video: kind, visitorId, name: 'x', callId: w.callId } });
+      w.nextRemote = null;
+      next.on('stream', (st) => {
+        w.nextRemote = st;
+      });
+      const outcome = await new Promise((resolve) => {
+        const t = setTimeout(() => resolve('timeout'), 30000);
+        const done = (o) => {
+          clearTimeout(t);
+          w.declineSwitch = null;
+          resolve(o);
+        };
+        w.declineSwitch = () => done('declined');
+        next.on('iceStateChanged', (st) => (st === 'connected' || st === 'completed') && done('ok'));
+        next.on('close', () => done('closed'));
+      });
+      if (outcome !== 'ok') {
+        next.close();
+        local.getTracks().forEach((t) => t.stop());
+        return outcome;
+      }
+      w.call = next;
+      next.on('close', () => {
+        if (w.call === next) w.callClosed = true;
+      });
+      old.close(); // no LEAVE: it would close the new connection at the agent too
+      w.local.getTracks().forEach((t) => t.stop());
+      w.local = local;
+      w.remote = w.nextRemote || next.remoteStream;
+      const r = await fetch('/2/callKefu', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ action: 'switch', call_id: w.callId, video: kind }),
+      });
+      return r.ok ? 'ok' : `http ${r.status}`;
+    };
     if (early === 'before') offer(agentPeer);
     const r = await fetch('/2/callKefu', {
       method: 'POST',
@@ -300,6 +343,95 @@ async function main() {
 
     const calls2 = (await api(srv, 'GET', '/api/messages?limit=10', { token: v.token })).json.messages.filter((m) => m.kind === 'call');
     assert.deepEqual(calls2.map((m) => m.call.outcome), ['completed', 'completed', 'rejected', 'completed', 'completed', 'cancelled']);
+    // Voice -> video -> voice, then a declined request, all in one call.
+    await agent.waitForSelector('#call-card[hidden]', { state: 'attached', timeout: 6000 });
+    const vs = await visitorCallPage(browser, srv, v, false);
+    await agent.waitForSelector('#call-card:not([hidden]) #call-accept:not([hidden])');
+    await agent.click('#call-accept');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'in-call' && window.__kefuAgent.lastCall.remoteStream);
+    await vs.waitForFunction(() => window.remote && window.remote.getAudioTracks().length > 0);
+    const startedAt = await agent.evaluate(() => window.__kefuAgent.lastCall.startedAt);
+
+    // To video: the console asks first; nothing is answered (no camera) before the agent agrees.
+    const toVideo = vs.evaluate(() => window.switchTo(true));
+    await agent.waitForFunction(() => window.__kefuAgent.switchRequest && window.__kefuAgent.switchRequest.video === true);
+    await agent.waitForSelector('#switch-prompt:not([hidden])');
+    assert.match(await agent.textContent('#switch-prompt'), /访客请求切换为视频通话/);
+    await sleep(800);
+    assert.equal(await vs.evaluate(() => !!window.nextRemote), false, 'no answer before the agent consents');
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.localStream.getVideoTracks().length), 0, 'camera still off');
+    await shot(agent, '6-switch-prompt');
+    const tSwitch = Date.now();
+    await agent.click('#switch-accept');
+    assert.equal(await toVideo, 'ok');
+    console.log(`switch accepted to visitor connected: ${Date.now() - tSwitch} ms`);
+    await agent.waitForSelector('#switch-prompt[hidden]', { state: 'attached' });
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.switchRequest), null);
+    await agent.waitForFunction(() => {
+      const vEl = document.getElementById('agent-remote-video');
+      return window.__kefuAgent.lastCall.video === true && vEl.srcObject && vEl.srcObject.getVideoTracks().length > 0
+        && vEl.readyState >= 2 && !vEl.paused && !vEl.hidden;
+    });
+    assert.equal(await agent.evaluate(() => document.getElementById('agent-remote-audio').hidden), true);
+    assert.equal(await agent.evaluate(() => {
+      const l = document.getElementById('agent-local-video');
+      return !l.hidden && l.srcObject.getVideoTracks().some((t) => t.readyState === 'live');
+    }), true, 'the agent sees its own preview');
+    await vs.waitForFunction(() => window.remote && window.remote.getVideoTracks().some((t) => t.readyState === 'live'));
+    assert.match(await agent.textContent('#call-kind'), /视频/);
+    // The visitor closed the old connection: the call goes on, same call, same timer.
+    await sleep(1500);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.state), 'in-call');
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.startedAt), startedAt);
+    assert.equal(await vs.evaluate(() => !!window.callClosed), false);
+    await shot(agent, '7-switched-to-video');
+
+    // Back to voice: answered at once, the agent's camera goes off.
+    await agent.evaluate(() => {
+      window.__camera = window.__kefuAgent.lastCall.localStream.getVideoTracks();
+    });
+    assert.equal(await vs.evaluate(() => window.switchTo(false)), 'ok');
+    await agent.waitForFunction(() => window.__kefuAgent.lastCall.video === false
+      && window.__camera.length > 0 && window.__camera.every((t) => t.readyState === 'ended'));
+    await agent.waitForFunction(() => {
+      const a = document.getElementById('agent-remote-audio');
+      return a.srcObject && a.srcObject.getAudioTracks().length > 0 && !a.hidden;
+    });
+    assert.deepEqual(await agent.evaluate(() => ['agent-remote-video', 'agent-local-video'].map((id) => document.getElementById(id).hidden)), [true, true]);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.localStream.getTracks().every((t) => t.kind === 'audio' && t.readyState === 'live')), true);
+    assert.match(await agent.textContent('#call-kind'), /语音/);
+    await vs.waitForFunction(() => window.remote && window.remote.getVideoTracks().length === 0);
+    await sleep(1000);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.state), 'in-call');
+
+    // To video again, declined: the visitor is told, the voice call goes on, the camera stays off.
+    const declined = vs.evaluate(() => window.switchTo(true));
+    await agent.waitForFunction(() => !!window.__kefuAgent.switchRequest);
+    await agent.click('#switch-decline');
+    assert.equal(await declined, 'declined');
+    assert.ok(await vs.evaluate(() => window.log.some((f) => f.type === 'switch' && f.data.accepted === false)));
+    await agent.waitForSelector('#switch-prompt[hidden]', { state: 'attached' });
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.switchRequest), null);
+    await sleep(1000);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.state), 'in-call');
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.video), false);
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.localStream.getVideoTracks().length), 0);
+    assert.equal(await vs.evaluate(() => !!window.callClosed), false);
+
+    // A request still waiting for the agent when the call ends goes with it.
+    const pending = vs.evaluate(() => window.switchTo(true));
+    await agent.waitForFunction(() => !!window.__kefuAgent.switchRequest);
+    await agent.click('#call-hangup');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended' && window.__kefuAgent.switchRequest === null);
+    await vs.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
+    await vs.evaluate(() => window.declineSwitch && window.declineSwitch());
+    await pending;
+    assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.localStream.getTracks().some((t) => t.readyState === 'live')), false);
+    await vs.close();
+    const lastLine = (await api(srv, 'GET', '/api/messages?limit=1', { token: v.token })).json.messages[0];
+    assert.equal(lastLine.kind, 'call');
+    assert.match(lastLine.text, /^语音通话 /, 'the history line names the kind the call ended with');
+
     const real = problems.filter((p) => !/favicon|kefu\.js|404|401/.test(p)); // 404: widget not built; 401: the wrong-password attempt
     assert.deepEqual(real, [], 'no errors in the console page');
     tab.close();

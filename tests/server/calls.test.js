@@ -245,3 +245,107 @@ test('an agent console that reconnects sees calls still ringing in hello', async
   late.close();
   done();
 });
+
+test('switch: only the caller\'s own running call, video must be boolean; agents get call_media; the history line names the final kind', async () => {
+  const { v, tab, agent, done } = await setup();
+  const other = await newVisitor(srv);
+  const r = await callpeer(v, { video: false });
+  const callId = r.json.callId;
+  await agent.next('call');
+
+  // Still ringing: nothing to switch yet.
+  const ringing = await callKefu(v, { action: 'switch', call_id: callId, video: true });
+  assert.equal(ringing.status, 409);
+  assert.equal(ringing.json.error.code, 'conflict');
+
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer10', callId });
+  await tab.next('accept');
+
+  for (const video of [undefined, 'true', 1, null]) {
+    const bad = await callKefu(v, { action: 'switch', call_id: callId, video });
+    assert.equal(bad.status, 400, String(video));
+    assert.equal(bad.json.error.code, 'bad_request');
+  }
+  const foreign = await callKefu(other, { action: 'switch', call_id: callId, video: true });
+  assert.equal(foreign.status, 404);
+  assert.equal(foreign.json.error.code, 'not_found');
+  assert.equal((await callKefu(v, { action: 'switch', call_id: 'c_nope', video: true })).status, 404);
+  const forged = await callKefu(v, { action: 'switch', call_id: callId, video: true, visitor_id: other.visitorId });
+  assert.equal(forged.status, 403);
+  assert.equal(await agent.none('call_media', 100), true, 'refused switches tell nobody');
+
+  const sw = await callKefu(v, { action: 'switch', call_id: callId, video: true });
+  assert.equal(sw.status, 200, sw.text);
+  assert.deepEqual(sw.json, { ok: true, callId, video: true });
+  assert.deepEqual((await agent.next('call_media')).data, { visitorId: v.visitorId, callId, video: true });
+  // A console that reconnects now sees the call's current kind.
+  const late = await agentSocket(srv, agentToken);
+  assert.equal(late.hello.calls.find((c) => c.callId === callId).video, true);
+  late.close();
+
+  await callKefu(v, { action: 'hangup', call_id: callId, duration: 0 });
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.equal(line.text, '视频通话 00:00');
+  assert.deepEqual(line.call, { video: true, duration: 0, outcome: 'completed' });
+
+  // Over: no more switching.
+  const ended = await callKefu(v, { action: 'switch', call_id: callId, video: false });
+  assert.equal(ended.status, 409);
+  done();
+});
+
+test('switch back to voice: the history line says 语音通话 for a call that began as video', async () => {
+  const { v, tab, agent, done } = await setup();
+  const r = await callpeer(v, { video: true });
+  const callId = r.json.callId;
+  await agent.next('call');
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer11', callId });
+  await tab.next('accept');
+  assert.deepEqual((await callKefu(v, { action: 'switch', call_id: callId, video: false })).json, { ok: true, callId, video: false });
+  assert.equal((await agent.next('call_media')).data.video, false);
+  // Without call_id the visitor's open call is meant, as for the other actions.
+  assert.equal((await callKefu(v, { action: 'switch', video: true })).json.video, true);
+  assert.equal((await callKefu(v, { action: 'switch', video: false })).json.video, false);
+  agent.send('hangup', { visitorId: v.visitorId, callId });
+  await tab.next('hangup');
+  const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
+  assert.match(line.text, /^语音通话 \d\d:\d\d$/);
+  assert.equal(line.call.video, false);
+  done();
+});
+
+test('switch_decline: the visitor of the running call gets switch {accepted:false}; the call goes on', async () => {
+  const { v, tab, agent, done } = await setup();
+  const other = await newVisitor(srv);
+  const otherTab = await visitorSocket(srv, other.token);
+  const r = await callpeer(v);
+  const callId = r.json.callId;
+  await agent.next('call');
+
+  agent.send('switch_decline', { visitorId: v.visitorId, callId });
+  assert.equal((await agent.next('error')).data.code, 'conflict', 'a ringing call has no switch to decline');
+
+  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer12', callId });
+  await tab.next('accept');
+
+  agent.send('switch_decline', { visitorId: v.visitorId, callId: 'c_other' });
+  assert.equal((await agent.next('error')).data.code, 'not_found');
+  agent.send('switch_decline', { visitorId: other.visitorId, callId });
+  assert.equal((await agent.next('error')).data.code, 'not_found');
+  agent.send('switch_decline', { visitorId: v.visitorId });
+  assert.equal((await agent.next('error')).data.code, 'bad_request');
+  agent.send('switch_decline', { callId });
+  assert.equal((await agent.next('error')).data.code, 'bad_request');
+
+  agent.send('switch_decline', { visitorId: v.visitorId, callId });
+  assert.deepEqual(await tab.next('switch'), { type: 'switch', data: { accepted: false } });
+  assert.equal(await otherTab.none('switch', 100), true, 'only that visitor is told');
+  assert.equal(await tab.none('hangup', 100), true, 'the call goes on');
+
+  const hang = await callKefu(v, { action: 'hangup', call_id: callId, duration: 0 });
+  assert.equal(hang.json.outcome, 'completed');
+  agent.send('switch_decline', { visitorId: v.visitorId, callId });
+  assert.equal((await agent.next('error')).data.code, 'not_found', 'an ended call has no switch to decline');
+  otherTab.close();
+  done();
+});

@@ -21,6 +21,7 @@
     callTimer: $('call-timer'), callAccept: $('call-accept'), callReject: $('call-reject'), callHangup: $('call-hangup'),
     callMute: $('call-mute'), callQueue: $('call-queue'),
     remoteVideo: $('agent-remote-video'), remoteAudio: $('agent-remote-audio'), localVideo: $('agent-local-video'),
+    switchPrompt: $('switch-prompt'), switchAccept: $('switch-accept'), switchDecline: $('switch-decline'),
   };
 
   // ---------------------------------------------------------------- state
@@ -51,6 +52,7 @@
     selectedVisitorId: null,
     lastCall: null,
     peerId: null, // the standing PeerJS id while it is registered
+    switchRequest: null, // { video } while the agent is asked to consent to a switch
   };
   window.__kefuAgent = hook;
 
@@ -292,6 +294,7 @@
       case 'error': return onError(data);
       case 'call': return onRing(data);
       case 'call_end': return onCallEnd(data);
+      case 'call_media': return undefined; // the kind of our own call follows its media connection
       case 'pong': return onPong();
       default: console.warn('unknown frame type', type);
     }
@@ -846,6 +849,7 @@
     el.callAccept.hidden = !ringingOnly;
     el.callReject.hidden = !ringingOnly;
     el.callHangup.hidden = !activeCall;
+    el.switchPrompt.hidden = !(activeCall && activeCall.switchReq);
     el.callMute.hidden = !(activeCall && activeCall.localStream && activeCall.localStream.getAudioTracks().length);
     const waiting = activeCall ? rings.size : Math.max(0, rings.size - 1);
     el.callQueue.hidden = waiting === 0;
@@ -1121,8 +1125,13 @@
   }
 
   function onIncomingMedia(p, mc) {
-    if (p !== standing.peer) return closeMc(mc);
     const call = activeCall;
+    // A second offer for a call in progress asks to switch it between voice and video. It may come to
+    // a peer that was replaced meanwhile, as long as the call still runs on it.
+    if (call && call.peer === p && call.state === 'in-call' && call.mediaCall && offerFor(mc, call.callId, call.remotePeerId)) {
+      return onSwitchOffer(call, mc);
+    }
+    if (p !== standing.peer) return closeMc(mc);
     if (call && offerFor(mc, call.callId, call.remotePeerId)) {
       if (call.state !== 'connecting' || call.mediaCall) return closeMc(mc); // already answered
       if (call.accepted && call.peer === p) return answerMedia(call, mc);
@@ -1149,6 +1158,7 @@
       state: 'connecting', peer: null, peerId: null, mediaCall: null, heldMc: takeHeld(ring.callId), early: false,
       accepted: false, confirmed: false, confirmWs: null, confirmAt: 0,
       localStream: null, remoteStream: null, media: null, startedAt: 0, endedAt: 0, endReason: null, muted: false,
+      switchReq: null, switching: null, replaced: null, // voice <-> video switch, see onSwitchOffer
     };
     activeCall = call;
     hook.lastCall = call;
@@ -1162,11 +1172,7 @@
         return null;
       }
       call.localStream = s;
-      if (s && call.video && s.getVideoTracks().length) {
-        el.localVideo.srcObject = s;
-        el.localVideo.hidden = false;
-        el.localVideo.play().catch(() => {});
-      }
+      showLocalPreview(call);
       renderCallCard();
       return s;
     });
@@ -1226,26 +1232,67 @@
     call.startedAt = Date.now();
     setCallState('in-call');
     renderCallCard();
-    mc.on('stream', (remote) => attachRemote(call, remote));
-    mc.on('close', () => activeCall === call && endCall('remote', true));
+    mc.on('stream', (remote) => call.mediaCall === mc && attachRemote(call, remote));
+    mc.on('close', () => onMediaGone(call, mc, 'remote'));
     mc.on('error', (err) => {
       console.warn('media connection error', err);
-      if (activeCall === call) endCall('failed', true);
+      onMediaGone(call, mc, 'failed');
     });
   }
 
+  // Plays the visitor's stream: in the video element when it carries video, else in the audio element.
+  // 'stream' comes once per track, so a later call may move it to the video element.
   function attachRemote(call, remote) {
     if (activeCall !== call || !remote) return;
     call.remoteStream = remote;
-    if (call.video) {
-      el.remoteVideo.srcObject = remote;
-      el.remoteVideo.hidden = false;
-      el.remoteVideo.play().catch(() => {});
-    } else {
-      el.remoteAudio.srcObject = remote;
-      el.remoteAudio.hidden = false;
-      el.remoteAudio.play().catch(() => {});
+    const video = remote.getVideoTracks().length > 0;
+    const [show, hide] = video ? [el.remoteVideo, el.remoteAudio] : [el.remoteAudio, el.remoteVideo];
+    if (hide.srcObject) {
+      hide.pause();
+      hide.srcObject = null;
     }
+    hide.hidden = true;
+    if (show.srcObject !== remote) show.srcObject = remote;
+    show.hidden = false;
+    show.play().catch(() => {});
+  }
+
+  // The agent's own camera preview, shown while the call is a video call with a camera.
+  function showLocalPreview(call) {
+    const s = call.localStream;
+    if (call.video && s && s.getVideoTracks().length) {
+      if (el.localVideo.srcObject !== s) el.localVideo.srcObject = s;
+      el.localVideo.hidden = false;
+      el.localVideo.play().catch(() => {});
+    } else {
+      el.localVideo.pause();
+      el.localVideo.srcObject = null;
+      el.localVideo.hidden = true;
+    }
+  }
+
+  // The call's media connection (current or replaced by a switch) closed or failed.
+  function onMediaGone(call, mc, reason) {
+    if (activeCall !== call) return;
+    const old = call.replaced;
+    if (old && old.mc === mc) {
+      // The connection a switch replaced: the visitor drops it once the new one is up.
+      clearTimeout(old.timer);
+      call.replaced = null;
+      return;
+    }
+    const sw = call.switching;
+    if (sw && sw.mc === mc) return abandonSwitch(call, sw);
+    if (call.mediaCall !== mc) return undefined;
+    if (sw && sw.answered) {
+      // The visitor drops the old connection only once the new one is connected on its side.
+      sw.oldGone = true;
+      return maybeCommitSwitch(call, sw);
+    }
+    // The visitor gave up a switch we already moved to (its new connection never came up on its side)
+    // and still talks over the connection it had: go back to that one.
+    if (old && old.mc.open) return revertSwitch(call);
+    return endCall(reason, true);
   }
 
   function rejectCall() {
@@ -1275,9 +1322,15 @@
       if (reason === 'remote') setTimeout(report, 1500);
       else report();
     }
-    for (const mc of [call.mediaCall, call.heldMc]) if (mc) closeMc(mc);
+    // A switch in progress has a second connection (and maybe a camera) of its own: both go.
+    const { switchReq: req, switching: sw, replaced: old } = call;
+    clearSwitchPrompt(call);
+    for (const x of [req, sw, old]) if (x) clearTimeout(x.timer);
+    call.switching = null;
+    call.replaced = null;
+    for (const mc of [call.mediaCall, call.heldMc, req && req.mc, sw && sw.mc, old && old.mc]) if (mc) closeMc(mc);
     call.heldMc = null;
-    for (const s of [call.localStream, call.remoteStream]) if (s) s.getTracks().forEach((t) => t.stop());
+    for (const s of [call.localStream, call.remoteStream, sw && sw.local, old && old.local]) if (s) s.getTracks().forEach((t) => t.stop());
     if (call.peer && call.peer !== standing.peer) {
       try {
         call.peer.destroy();
@@ -1292,6 +1345,207 @@
     }
     setCallState('ended');
     showEnded(call);
+  }
+
+  // ---------------------------------------------------------------- voice <-> video switch
+  // Stock peerjs cannot renegotiate, so the visitor switches a running call by offering a second
+  // connection for the same call id (metadata.video = the new kind). It keeps the first one until the
+  // new one is connected, then closes it without a LEAVE; the console's old connection just closes.
+  const SWITCH_ASK_MS = 30000; // the visitor gives up on its own after as long
+  const SWITCH_CONNECT_MS = 30000;
+  const REPLACED_MS = 10000; // an old connection the visitor did not close by then is closed here
+
+  // Still offered: not closed meanwhile (the visitor's LEAVE closes an unanswered offer silently).
+  function stillOffered(mc) {
+    const p = mc.provider;
+    return !!p && !p.destroyed && p.getConnection(mc.peer, mc.connectionId) === mc;
+  }
+
+  // Tracks of `stream` that `keep` does not carry any more are stopped (the camera light goes off).
+  function stopUnshared(stream, keep) {
+    if (!stream) return;
+    const kept = new Set(keep ? keep.getTracks() : []);
+    for (const t of stream.getTracks()) if (!kept.has(t)) t.stop();
+  }
+
+  function onSwitchOffer(call, mc) {
+    const meta = mc.metadata || {};
+    // Only the visitor's own peer, naming this call, with the kind it wants.
+    if (meta.callId !== call.callId || typeof meta.video !== 'boolean' || mc.peer !== call.remotePeerId) return closeMc(mc);
+    // One request at a time: a newer one replaces one still unanswered or not connected yet.
+    dropSwitch(call);
+    if (!meta.video) return answerSwitch(call, mc, false); // back to voice needs no consent
+    // The agent's camera turns on only with the agent's consent.
+    const req = { mc, video: true };
+    call.switchReq = req;
+    hook.switchRequest = { video: true };
+    const gone = () => {
+      if (call.switchReq !== req) return;
+      clearSwitchPrompt(call);
+      closeMc(mc);
+      renderCallCard();
+    };
+    mc.on('close', gone);
+    req.timer = setTimeout(gone, SWITCH_ASK_MS);
+    // An unanswered connection closes without 'close' (LEAVE): look for that while asking.
+    req.poll = setInterval(() => stillOffered(mc) || gone(), 1000);
+    renderCallCard();
+    return undefined;
+  }
+
+  function clearSwitchPrompt(call) {
+    const req = call.switchReq;
+    if (!req) return null;
+    call.switchReq = null;
+    hook.switchRequest = null;
+    clearTimeout(req.timer);
+    clearInterval(req.poll);
+    return req;
+  }
+
+  // Drops the prompt and any switch not finished yet; the call stays on its current connection.
+  function dropSwitch(call) {
+    const req = clearSwitchPrompt(call);
+    if (req) closeMc(req.mc);
+    if (call.switching) abandonSwitch(call, call.switching);
+  }
+
+  function acceptSwitch() {
+    const call = activeCall;
+    const req = call && clearSwitchPrompt(call);
+    if (!req) return;
+    renderCallCard();
+    if (stillOffered(req.mc)) answerSwitch(call, req.mc, req.video);
+    else closeMc(req.mc);
+  }
+
+  function declineSwitch() {
+    const call = activeCall;
+    const req = call && clearSwitchPrompt(call);
+    if (!req) return;
+    closeMc(req.mc);
+    wsSend('switch_decline', { visitorId: call.visitorId, callId: call.callId });
+    renderCallCard();
+  }
+
+  // Local media for the new connection. The microphone track in use is reused (it keeps its mute
+  // state and its noise suppression); going to video adds a camera, or answers with the microphone only.
+  async function switchMedia(call, video) {
+    const mic = call.localStream ? call.localStream.getAudioTracks().filter((t) => t.readyState === 'live') : [];
+    if (!mic.length) {
+      const s = await getLocalMedia(video);
+      if (s) s.getAudioTracks().forEach((t) => { t.enabled = !call.muted; });
+      return s;
+    }
+    if (!video) return new MediaStream(mic);
+    let cam = null;
+    try {
+      if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) cam = await navigator.mediaDevices.getUserMedia({ video: true });
+    } catch (err) {
+      console.warn('no camera for the switch', err && err.name);
+    }
+    return new MediaStream(cam ? [...mic, ...cam.getVideoTracks()] : mic);
+  }
+
+  async function answerSwitch(call, mc, video) {
+    const sw = { mc, video, local: null, answered: false, remote: null, connected: false, oldGone: false, timer: 0 };
+    call.switching = sw;
+    mc.on('stream', (remote) => {
+      if (call.switching === sw) {
+        sw.remote = remote;
+        maybeCommitSwitch(call, sw);
+      } else if (call.mediaCall === mc) {
+        attachRemote(call, remote);
+      }
+    });
+    mc.on('iceStateChanged', (ice) => {
+      if (ice !== 'connected' && ice !== 'completed') return;
+      sw.connected = true;
+      if (call.switching === sw) maybeCommitSwitch(call, sw);
+    });
+    mc.on('close', () => onMediaGone(call, mc, 'remote'));
+    mc.on('error', (err) => {
+      console.warn('switch connection error', err && err.type);
+      onMediaGone(call, mc, 'failed');
+    });
+    const local = await switchMedia(call, video);
+    if (activeCall !== call || call.switching !== sw) {
+      stopUnshared(local, activeCall === call ? call.localStream : null);
+      return;
+    }
+    sw.local = local;
+    if (!stillOffered(mc)) {
+      abandonSwitch(call, sw);
+      return;
+    }
+    mc.answer(local || undefined);
+    sw.answered = true;
+    // The visitor gives up as well when the new connection does not come up.
+    sw.timer = setTimeout(() => call.switching === sw && abandonSwitch(call, sw), SWITCH_CONNECT_MS);
+  }
+
+  // The new connection takes over once its stream is here and ICE connected (or the visitor already
+  // dropped the old one, which it does only after that). Moving over on the stream alone would hang up
+  // a call whose visitor gave the switch up before the new path came up.
+  function maybeCommitSwitch(call, sw) {
+    if (activeCall !== call || call.switching !== sw || !sw.remote) return;
+    const pc = sw.mc.peerConnection;
+    const ice = pc && pc.iceConnectionState;
+    if (sw.connected || sw.oldGone || ice === 'connected' || ice === 'completed') commitSwitch(call, sw);
+  }
+
+  function commitSwitch(call, sw) {
+    clearTimeout(sw.timer);
+    call.switching = null;
+    if (call.replaced) {
+      // A connection from an earlier switch still lingers: it is of no use now.
+      clearTimeout(call.replaced.timer);
+      closeMc(call.replaced.mc);
+      call.replaced = null;
+    }
+    const old = { mc: call.mediaCall, local: call.localStream, remote: call.remoteStream, video: call.video, timer: 0 };
+    if (!sw.oldGone && old.mc.open) {
+      call.replaced = old;
+      old.timer = setTimeout(() => {
+        if (call.replaced !== old) return;
+        call.replaced = null;
+        closeMc(old.mc);
+      }, REPLACED_MS);
+    }
+    call.mediaCall = sw.mc;
+    call.localStream = sw.local;
+    call.video = sw.video;
+    stopUnshared(old.local, sw.local);
+    attachRemote(call, sw.remote);
+    showLocalPreview(call);
+    renderCallCard();
+  }
+
+  // The new connection failed or was given up before it took over: the call goes on as it was,
+  // unless the visitor already dropped the old one.
+  function abandonSwitch(call, sw) {
+    if (call.switching !== sw) return;
+    call.switching = null;
+    clearTimeout(sw.timer);
+    closeMc(sw.mc);
+    stopUnshared(sw.local, call.localStream);
+    if (sw.oldGone && activeCall === call) endCall('failed', true);
+  }
+
+  // Back to the connection a switch replaced (see onMediaGone).
+  function revertSwitch(call) {
+    const old = call.replaced;
+    const failed = call.mediaCall;
+    call.replaced = null;
+    clearTimeout(old.timer);
+    stopUnshared(call.localStream, old.local);
+    call.mediaCall = old.mc;
+    call.localStream = old.local;
+    call.video = old.video;
+    closeMc(failed); // after an 'error' it may still be open; its 'close' no longer concerns the call
+    if (old.remote) attachRemote(call, old.remote);
+    showLocalPreview(call);
+    renderCallCard();
   }
 
   function showEnded(call) {
@@ -1312,6 +1566,8 @@
   });
   el.callReject.addEventListener('click', rejectCall);
   el.callHangup.addEventListener('click', () => endCall('agent', true));
+  el.switchAccept.addEventListener('click', acceptSwitch);
+  el.switchDecline.addEventListener('click', declineSwitch);
   el.callMute.addEventListener('click', () => {
     const call = activeCall;
     if (!call || !call.localStream) return;
