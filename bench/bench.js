@@ -119,6 +119,8 @@ function callProbe() {
     constructor(...a) {
       super(...a);
       mark('RTCPeerConnection created');
+      const setLocal = this.setLocalDescription.bind(this);
+      this.setLocalDescription = (d) => setLocal(d).then((x) => { mark('offer ready (local description set)'); return x; });
       this.addEventListener('track', () => mark('remote track'));
       this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('ICE/DTLS connected'); });
     }

@@ -9,6 +9,9 @@ namespace {
 using OrderedJson = nlohmann::ordered_json;
 using MC = peerjs::MediaConnection;
 
+constexpr int kWarmDelayMs = 250;   // after prepare(): out of the way of the panel's first frames
+constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
+
 std::string dump(const OrderedJson& j) {
     try {
         return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -105,7 +108,7 @@ CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFa
 }
 
 CallController::~CallController() {
-    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_}) {
+    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_}) {
         if (t) scheduler_.cancel(t);
     }
     signaling_.onStateChange(nullptr);
@@ -118,6 +121,7 @@ CallController::~CallController() {
         next_->onRemoteTrack(nullptr);
     }
     next_.reset();
+    warm_.reset();
     media_.reset(); // closes the peer connection before the signalling it is attached to goes away
     retired_.clear();
     if (localStream_ >= 0) devices_.stopStream(localStream_);
@@ -126,12 +130,40 @@ CallController::~CallController() {
 
 void CallController::setConfig(CallConfig config) {
     const bool moved = !samePeerServer(config_.peer, config.peer);
+    const bool iceChanged = config.iceServersJson != config_.iceServersJson;
     config_ = std::move(config);
+    if (iceChanged) {
+        dropWarm(); // made with the old ICE servers
+        scheduleWarm(kWarmDelayMs);
+    }
     signaling_.setOptions(config_.peer);
     if (moved && !isActive() && signaling_.state() != peerjs::Signaling::State::Idle) signaling_.close();
 }
 
-void CallController::prepare() { ensureSignaling(); }
+void CallController::prepare() {
+    ensureSignaling();
+    warmWanted_ = true;
+    scheduleWarm(kWarmDelayMs);
+}
+
+void CallController::scheduleWarm(int delayMs) {
+    if (!warmWanted_ || warm_ || warmTimer_) return;
+    warmTimer_ = scheduler_.after(delayMs, alive_.guard([this] {
+        warmTimer_ = 0;
+        warmUp();
+    }));
+}
+
+void CallController::warmUp() {
+    if (!warmWanted_ || warm_ || isActive()) return;
+    // Creating an RTCPeerConnection and its offer costs tens of milliseconds of the browser's WebRTC
+    // threads; done now, a click on 语音 only sets the offer and fills in the microphone.
+    warm_ = newMedia(-1, true, false, /*startOffer=*/false);
+}
+
+void CallController::dropWarm() {
+    if (warm_) retireQuietly(std::move(warm_));
+}
 
 void CallController::ensureSignaling() {
     using S = peerjs::Signaling::State;
@@ -167,6 +199,13 @@ bool CallController::start(bool video) {
     setState(CallState::Requesting);
     if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
 
+    if (warm_ && !warm_->warmed()) dropWarm(); // its offer failed
+    if (!video && warm_) {
+        // The connection made ahead: set its offer now, ICE gathers while the permission prompt is open.
+        media_ = std::move(warm_);
+        wireMedia();
+        media_->startOffer();
+    }
     // The permission prompt and the PeerJS registration run in parallel.
     devices_.getUserMedia(true, video, alive_.guard([this, gen](MediaResult r) { handleMedia(gen, r); }));
     if (gen != generation_ || state_ != CallState::Requesting) return true;
@@ -204,6 +243,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (muted_) devices_.setTrackEnabled(localStream_, MediaKind::Audio, false);
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
+    if (media_) media_->attachLocal(localStream_);
     changed();
     // Ring, then build the connection and its offer while the request travels and the agent's console
     // rings, so the offer is ready the moment there is someone to send it to.
@@ -336,7 +376,7 @@ std::string CallController::metadata() const {
     return dump(meta);
 }
 
-std::unique_ptr<MC> CallController::newMedia(int stream, bool audio, bool video) {
+std::unique_ptr<MC> CallController::newMedia(int stream, bool audio, bool video, bool startOffer) {
     std::unique_ptr<RtcPeerConnection> pc = rtc_ ? rtc_(config_.iceServersJson) : nullptr;
     if (!pc) return nullptr;
     MC::Config mcConfig;
@@ -348,7 +388,7 @@ std::unique_ptr<MC> CallController::newMedia(int stream, bool audio, bool video)
     m.sendVideo = video;
     m.receiveAudio = true;
     m.receiveVideo = video; // a voice call offers audio only; the agent's camera stays private
-    if (!mc->prepare(m)) return nullptr;
+    if (!(startOffer ? mc->prepare(m) : mc->warm(m))) return nullptr;
     return mc;
 }
 
@@ -778,6 +818,7 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
     pendingAgentPeer_.clear();
     standingPeer_.clear();
     ++generation_;
+    scheduleWarm(kRewarmDelayMs);
     setState(terminal, reason);
 }
 

@@ -82,7 +82,8 @@ class CallController {
     void setConfig(CallConfig config);
     const CallConfig& config() const { return config_; }
 
-    // Registers with the PeerJS server ahead of the click, so start() does not wait for it.
+    // Registers with the PeerJS server ahead of the click, so start() does not wait for it, and keeps a
+    // voice connection with its offer made (no network activity) ready for the next call.
     void prepare();
 
     // Starts a call. False (and nothing happens) while another call is active.
@@ -154,13 +155,16 @@ class CallController {
     void prepareMedia();
     bool createMedia();
     void handleMediaState(peerjs::MediaConnection::State s, peerjs::MediaConnection::Reason r);
-    std::unique_ptr<peerjs::MediaConnection> newMedia(int stream, bool audio, bool video);
+    std::unique_ptr<peerjs::MediaConnection> newMedia(int stream, bool audio, bool video, bool startOffer = true);
     void wireMedia();
     void handleSwitchMedia(unsigned generation, const MediaResult& r);
     void handleSwitchState(peerjs::MediaConnection::State s);
     void commitSwitch();
     void abandonSwitch(CallEndReason why);
     void retireQuietly(std::unique_ptr<peerjs::MediaConnection> mc);
+    void scheduleWarm(int delayMs);
+    void warmUp();
+    void dropWarm();
     void handleSignalingState(peerjs::Signaling::State s);
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
@@ -205,6 +209,11 @@ class CallController {
     TimerId ringTimer_ = 0;
     TimerId connectTimer_ = 0;
     TimerId reapTimer_ = 0;
+
+    // The next voice call's connection, made ahead (see prepare()).
+    std::unique_ptr<peerjs::MediaConnection> warm_;
+    bool warmWanted_ = false;
+    TimerId warmTimer_ = 0;
 
     // A voice <-> video switch in progress (see switchMedia).
     bool switching_ = false;

@@ -72,7 +72,7 @@ class MediaConnection {
     bool warm(const Media& media);
     void startOffer();
     void attachLocal(int streamHandle);
-    bool warmed() const { return prepared_ && !offerWanted_; }
+    bool warmed() const { return prepared_ && !offerWanted_ && !isTerminal(); }
     bool prepared() const { return prepared_; }
     // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
     void hangup();

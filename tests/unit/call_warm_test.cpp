@@ -1,0 +1,121 @@
+// The connection made ahead: after prepare(), the next voice call's RTCPeerConnection and its offer exist
+// before the click, without any network activity, and the click only sets the offer and fills in the
+// microphone.
+#include "call_fakes.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kefu;
+using namespace kefu::calltest;
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+class CallWarmTest : public ::testing::Test {
+  protected:
+    void prepared() {
+        call.prepare();
+        h.registerPeer();
+        h.scheduler.advance(250);
+        ASSERT_EQ(h.rtc.size(), 1u);
+        h.pc().resolveOffer();
+    }
+    std::size_t offersSent() {
+        std::size_t n = 0;
+        for (const auto& f : h.peerServer().sent) n += f.find(R"("type":"OFFER")") != std::string::npos;
+        return n;
+    }
+
+    CallHarness h;
+    CallController& call = h.call;
+};
+
+} // namespace
+
+TEST_F(CallWarmTest, TheOfferIsMadeBeforeTheClickButNotSet) {
+    call.prepare();
+    EXPECT_EQ(h.rtc.size(), 0u); // not during the panel's first frames
+    h.scheduler.advance(250);
+    ASSERT_EQ(h.rtc.size(), 1u);
+    EXPECT_EQ(h.pc().ops, (Strings{"addSendSlots:audio", "createDataChannel:kefu:unordered", "createOffer"}));
+    h.pc().resolveOffer();
+    EXPECT_FALSE(h.pc().has("setLocalDescription:offer")); // no ICE gathering before the visitor asks
+    EXPECT_EQ(call.state(), CallState::Idle);
+}
+
+TEST_F(CallWarmTest, TheClickSetsTheOfferAndTheGrantFillsTheSlot) {
+    prepared();
+    ASSERT_TRUE(call.start(false));
+    EXPECT_TRUE(h.pc().has("setLocalDescription:offer")); // ICE gathers while the prompt is open
+    h.pc().resolveLocal();
+    const int mic = h.devices.grant();
+    EXPECT_EQ(h.pc().ops.back(), "fillSendSlots:" + std::to_string(mic));
+    EXPECT_EQ(h.rtc.size(), 1u);
+    h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
+    EXPECT_EQ(offersSent(), 1u); // at once: nothing left to build
+    h.peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+                           h.connectionId() + R"("}})");
+    h.pc().resolveRemote();
+    h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::InCall);
+}
+
+TEST_F(CallWarmTest, AVideoCallBuildsItsOwnAndKeepsTheWarmOne) {
+    prepared();
+    ASSERT_TRUE(call.start(true));
+    h.devices.grant(true, true);
+    ASSERT_EQ(h.rtc.size(), 2u);
+    EXPECT_EQ(h.pc().ops.front(), "addSendSlots:audio+video");
+    EXPECT_FALSE(h.rtc.records[0]->closed);
+    call.hangup();
+    EXPECT_FALSE(h.rtc.records[0]->closed); // still ready for a voice call
+    ASSERT_TRUE(call.start(false));
+    EXPECT_TRUE(h.rtc.records[0]->has("setLocalDescription:offer"));
+}
+
+TEST_F(CallWarmTest, ADeniedMicrophoneClosesItAndANewOneIsMadeForNextTime) {
+    prepared();
+    ASSERT_TRUE(call.start(false));
+    h.devices.deny("NotAllowedError");
+    EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
+    EXPECT_TRUE(h.released());
+    h.scheduler.advance(1000);
+    ASSERT_EQ(h.rtc.size(), 2u);
+    EXPECT_FALSE(h.pc().closed);
+    EXPECT_FALSE(h.pc().has("setLocalDescription:offer"));
+}
+
+TEST_F(CallWarmTest, NewIceServersReplaceIt) {
+    prepared();
+    CallConfig c = CallHarness::config();
+    c.iceServersJson = R"([{"urls":"turn:turn.test:3478","username":"u","credential":"p"}])";
+    call.setConfig(c);
+    h.scheduler.runPending();
+    EXPECT_TRUE(h.rtc.records[0]->closed);
+    h.scheduler.advance(250);
+    ASSERT_EQ(h.rtc.size(), 2u);
+    EXPECT_EQ(h.pc().iceServers, c.iceServersJson);
+}
+
+TEST_F(CallWarmTest, WithoutPrepareNothingIsMadeAhead) {
+    h.scheduler.advance(10'000);
+    EXPECT_EQ(h.rtc.size(), 0u);
+    h.toInCall(false);
+    call.hangup();
+    h.scheduler.advance(10'000);
+    EXPECT_EQ(h.rtc.size(), 1u);
+}
+
+TEST_F(CallWarmTest, AFailedWarmOfferFallsBackToANewConnection) {
+    call.prepare();
+    h.registerPeer();
+    h.scheduler.advance(250);
+    h.pc().rejectOffer();
+    ASSERT_TRUE(call.start(false));
+    h.devices.grant();
+    ASSERT_EQ(h.rtc.size(), 2u); // the broken one is not used
+    h.pc().negotiate();
+    h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
+    EXPECT_EQ(offersSent(), 1u);
+}
