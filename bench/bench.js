@@ -346,8 +346,23 @@ async function agentEnded(agent) {
 }
 const agentQuiet = () => sleep(Math.max(0, agentQuietAt - Date.now()));
 
-async function kefuCall(browser, server, agent) {
+// `allowed`: the visitor allowed the microphone on an earlier visit (the Permissions API says "granted"),
+// so there is no prompt; otherwise the prompt is there and the fake UI accepts it at once.
+// Without it, the Permissions API is made to say "prompt" as for a first-time visitor (Chromium's fake
+// media UI would otherwise report "granted").
+async function callContext(browser, allowed) {
+  if (allowed) return browser.newContext({ ...CONTEXT, permissions: ['microphone', 'camera'] });
   const ctx = await browser.newContext(CONTEXT);
+  await ctx.addInitScript(() => {
+    const query = navigator.permissions.query.bind(navigator.permissions);
+    navigator.permissions.query = (d) => (d && (d.name === 'microphone' || d.name === 'camera')
+      ? Promise.resolve({ state: 'prompt', onchange: null }) : query(d));
+  });
+  return ctx;
+}
+
+async function kefuCall(browser, server, agent, allowed) {
+  const ctx = await callContext(browser, allowed);
   try {
     const page = await ctx.newPage();
     await page.addInitScript(callProbe);
@@ -377,8 +392,8 @@ async function kefuCall(browser, server, agent) {
   }
 }
 
-async function baselineCall(browser, server, stat, agent) {
-  const ctx = await browser.newContext(CONTEXT);
+async function baselineCall(browser, server, stat, agent, allowed) {
+  const ctx = await callContext(browser, allowed);
   try {
     const page = await ctx.newPage();
     await page.addInitScript(callProbe);
@@ -408,7 +423,7 @@ async function baselineCall(browser, server, stat, agent) {
   }
 }
 
-async function calls(browser, server) {
+async function calls(browser, server, allowed) {
   const stat = await startStatic();
   const agent = await agentLogin(browser, server.url);
   agent.consoleLines = [];
@@ -418,10 +433,10 @@ async function calls(browser, server) {
   try {
     // One unmeasured call each first: the fake devices and codecs start up on the first call.
     log('  warm-up calls');
-    await kefuCall(browser, server, agent);
-    await baselineCall(browser, server, stat, agent);
+    await kefuCall(browser, server, agent, allowed);
+    await baselineCall(browser, server, stat, agent, allowed);
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, run, out] of [['kefu', () => kefuCall(browser, server, agent), kefu], ['baseline', () => baselineCall(browser, server, stat, agent), baseline]]) {
+      for (const [name, run, out] of [['kefu', () => kefuCall(browser, server, agent, allowed), kefu], ['baseline', () => baselineCall(browser, server, stat, agent, allowed), baseline]]) {
         try {
           const r = await run();
           out.push(r.ms);
@@ -519,11 +534,16 @@ async function main() {
       errors.push(`open/idle: ${e.stack || e}`);
     }
 
-    log('call set-up');
+    results.call = {};
+    for (const [mode, allowed, title] of [
+      ['allowed', true, 'microphone allowed on an earlier visit (no prompt)'],
+      ['prompt', false, 'first call: the permission prompt, accepted at once by the fake UI'],
+    ]) {
+    log(`call set-up, ${mode}`);
     try {
-      const c = await calls(browser, server);
+      const c = await calls(browser, server, allowed);
       const k = median(c.kefu), b = median(c.baseline);
-      results.call = {
+      results.call[mode] = {
         kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },
         baseline: { samplesMs: c.baseline.map((x) => round(x)), medianMs: round(b) },
         ratio: round(k / b, 2),
@@ -532,23 +552,25 @@ async function main() {
         kefuFramesMedian: median(c.frames),
         problems: c.problems,
       };
-      rows.push({ section: `Voice call: click on 语音 → remote audio playing (loopback, fake devices, median of ${RUNS}, alternating)` });
+      const rc = results.call[mode];
+      rows.push({ section: `Voice call, ${title}: click on 语音 → remote audio playing (loopback, fake devices, median of ${RUNS}, alternating)` });
       rows.push(row('Kefu (panel open, PeerJS pre-registered)', `${round(k)} ms`));
       rows.push(row('  range', `${round(Math.min(...c.kefu))}–${round(Math.max(...c.kefu))} ms (${c.kefu.length} runs)`));
       rows.push(row('baseline: seed-style page, stock peerjs', `${round(b)} ms`));
       rows.push(row('  range', `${round(Math.min(...c.baseline))}–${round(Math.max(...c.baseline))} ms (${c.baseline.length} runs)`));
       rows.push(row('ratio Kefu / baseline', `${round(k / b, 2)}`));
-      rows.push(row('main-thread long tasks during set-up, Kefu', `${results.call.longTasksMedianMs.kefu} ms`));
-      rows.push(row('main-thread long tasks during set-up, baseline', `${results.call.longTasksMedianMs.baseline} ms`));
-      rows.push(row('panel frames drawn during set-up, Kefu', `${results.call.kefuFramesMedian}`));
+      rows.push(row('main-thread long tasks during set-up, Kefu', `${rc.longTasksMedianMs.kefu} ms`));
+      rows.push(row('main-thread long tasks during set-up, baseline', `${rc.longTasksMedianMs.baseline} ms`));
+      rows.push(row('panel frames drawn during set-up, Kefu', `${rc.kefuFramesMedian}`));
       for (const side of ['kefu', 'baseline']) {
-        rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : 'baseline'} (median ms)` });
-        for (const [n, v] of Object.entries(results.call.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
+        rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : 'baseline'}, ${mode} (median ms)` });
+        for (const [n, v] of Object.entries(rc.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
         rows.push(row('  remote audio playing', `+${round(side === 'kefu' ? k : b)} ms`));
       }
-      for (const p of c.problems) errors.push(`call: ${p}`);
+      for (const p of c.problems) errors.push(`call (${mode}): ${p}`);
     } catch (e) {
-      errors.push(`calls: ${e.stack || e}`);
+      errors.push(`calls (${mode}): ${e.stack || e}`);
+    }
     }
   } finally {
     await browser.close();

@@ -73,7 +73,18 @@
     }
 
     // --- handle tables -------------------------------------------------------------------------------------
-    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1;
+    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1, unloading = false;
+    // Permission states, kept current: a visitor who already allowed the microphone gets no prompt, so the
+    // agent can be rung while getUserMedia runs (the core asks through permGranted).
+    var perm = { microphone: 'prompt', camera: 'prompt' };
+    try {
+      ['microphone', 'camera'].forEach(function (n) {
+        navigator.permissions.query({ name: n }).then(function (st) {
+          perm[n] = st.state;
+          st.onchange = function () { perm[n] = st.state; };
+        }, function () { /* unknown name in this browser: stays "prompt" */ });
+      });
+    } catch (e) { /* no Permissions API */ }
     function putStream(s) {
       for (var k in streams) if (streams[k] === s) return +k;
       streams[nextStream] = s;
@@ -164,8 +175,9 @@
       http: function (id, method, url, body, bearer, keepalive) {
         var h = { 'Content-Type': 'application/json' };
         if (bearer) h.Authorization = 'Bearer ' + bearer;
-        // keepalive: a hang-up posted while the page unloads still reaches the server.
-        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || method === 'POST', credentials: 'omit' })
+        // keepalive only while the page unloads (the hang-up must still reach the server): it costs a few
+        // milliseconds per request, which a ring cannot spare.
+        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || unloading, credentials: 'omit' })
           .then(function (r) { return r.text().then(function (t) { app.onHttp(id, r.status, t); }); })
           .catch(function () { app.onHttp(id, 0, ''); });
       },
@@ -212,6 +224,9 @@
         return colored;
       },
       // media
+      permGranted: function (video) {
+        return !!(w.isSecureContext && navigator.mediaDevices) && perm.microphone === 'granted' && (!video || perm.camera === 'granted');
+      },
       gum: function (req, wantAudio, wantVideo) {
         var md = navigator.mediaDevices;
         if (!md || !md.getUserMedia || !w.isSecureContext) {
@@ -370,7 +385,7 @@
       w.addEventListener('focus', function () { app.pageFocus(true); });
       w.addEventListener('blur', function () { app.pageFocus(false); });
       d.addEventListener('visibilitychange', function () { app.pageFocus(d.visibilityState === 'visible' && d.hasFocus()); });
-      w.addEventListener('pagehide', function () { app.shutdown(); });
+      w.addEventListener('pagehide', function () { unloading = true; app.shutdown(); });
       viewport();
       app.start(JSON.stringify(settings));
       var impl = {

@@ -199,6 +199,9 @@ bool CallController::start(bool video) {
     setState(CallState::Requesting);
     if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
 
+    // With the permission already given there is no prompt to wait for: the agent is rung while the
+    // microphone starts, and the call cannot fail for want of the visitor's consent.
+    fastRing_ = devices_.permissionGranted(video);
     if (warm_ && !warm_->warmed()) dropWarm(); // its offer failed
     if (!video && warm_) {
         // The connection made ahead: set its offer now, ICE gathers while the permission prompt is open.
@@ -216,7 +219,7 @@ bool CallController::start(bool video) {
 }
 
 void CallController::handleMedia(unsigned gen, const MediaResult& r) {
-    if (gen != generation_ || state_ != CallState::Requesting) {
+    if (gen != generation_ || !isActive() || mediaReady_) {
         // The call ended while the prompt was open: release the devices at once.
         if (r.ok && r.streamHandle >= 0) devices_.stopStream(r.streamHandle);
         return;
@@ -224,19 +227,19 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (!r.ok) {
         const CallEndReason reason = mediaError(r.errorName, video_);
         canFallback_ = reason == CallEndReason::NoCamera;
-        finish(CallState::Failed, reason);
+        failAfterRing(reason);
         return;
     }
     localStream_ = r.streamHandle;
     hasAudio_ = r.hasAudio;
     hasVideo_ = r.hasVideo;
     if (!hasAudio_) {
-        finish(CallState::Failed, CallEndReason::NoMicrophone);
+        failAfterRing(CallEndReason::NoMicrophone);
         return;
     }
     if (video_ && !hasVideo_) {
         canFallback_ = true;
-        finish(CallState::Failed, CallEndReason::NoCamera);
+        failAfterRing(CallEndReason::NoCamera);
         return;
     }
     // Toggles made while the permission prompt was open.
@@ -250,8 +253,19 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     proceed();
 }
 
+void CallController::failAfterRing(CallEndReason reason) {
+    // A fast ring may already have reached the agent: take it back the way each state allows.
+    if (callpeerSent_) {
+        if (callId_.empty()) cancelGeneration_ = generation_;
+        else if (state_ == CallState::Requesting || state_ == CallState::Ringing) postCancel();
+        else postEnd("failed");
+    }
+    finish(CallState::Failed, reason);
+}
+
 void CallController::proceed() {
-    if (state_ != CallState::Requesting || !mediaReady_ || !signaling_.isOpen() || callpeerSent_) return;
+    if (state_ != CallState::Requesting || callpeerSent_ || !signaling_.isOpen()) return;
+    if (!mediaReady_ && !fastRing_) return;
     const unsigned gen = generation_;
     postCallpeer();
     if (gen == generation_ && state_ == CallState::Requesting) prepareMedia(); // see handleMedia()
@@ -407,7 +421,8 @@ void CallController::wireMedia() {
 }
 
 bool CallController::createMedia() {
-    media_ = newMedia(localStream_, hasAudio_, hasVideo_ && video_);
+    // Before the grant (fast ring) the slots are made for what was asked; the tracks fill them later.
+    media_ = mediaReady_ ? newMedia(localStream_, hasAudio_, hasVideo_ && video_) : newMedia(-1, true, video_);
     if (!media_) return false;
     wireMedia();
     return true;
@@ -416,7 +431,7 @@ bool CallController::createMedia() {
 void CallController::prepareMedia() {
     // While the agent's phone rings: build the connection and its offer now, so that accepting only costs
     // the OFFER's trip. A failure here is not final: placeCall() tries again at accept.
-    if (media_ || !mediaReady_) return;
+    if (media_ || (!mediaReady_ && !fastRing_)) return;
     if (!createMedia()) media_.reset();
 }
 

@@ -145,6 +145,7 @@ class CallController {
     void ensureSignaling();
     void handleMedia(unsigned generation, const MediaResult& r);
     void proceed();
+    void failAfterRing(CallEndReason reason);
     void postCallpeer();
     void handleCallpeer(unsigned generation, const HttpResponse& r);
     void accept(const std::string& agentPeerId);
@@ -196,6 +197,7 @@ class CallController {
     bool hasAudio_ = false;
     bool hasVideo_ = false;
     bool callpeerSent_ = false;
+    bool fastRing_ = false; // the permission was granted before: ring without waiting for getUserMedia
     bool signalingRetried_ = false;
     int localStream_ = -1;
     int remoteStream_ = -1;

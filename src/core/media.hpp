@@ -52,6 +52,10 @@ class MediaDevices {
 
     // track.enabled = enabled for every track of that kind: mute, camera off. No renegotiation needed.
     virtual void setTrackEnabled(int streamHandle, MediaKind kind, bool enabled) = 0;
+
+    // The site already holds the permission (Permissions API state "granted" for the microphone, and the
+    // camera too when `video`): getUserMedia will not prompt. False when unknown.
+    virtual bool permissionGranted(bool video) const { (void)video; return false; }
 };
 
 } // namespace kefu

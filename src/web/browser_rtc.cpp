@@ -57,6 +57,8 @@ void BrowserRtc::setTrackEnabled(int h, MediaKind k, bool on) {
     mGlue.call<void>("trackEnable", h, std::string(toString(k)), on);
 }
 
+bool BrowserRtc::permissionGranted(bool video) const { return mGlue.call<bool>("permGranted", video); }
+
 void BrowserRtc::attach(const char* role, int h) { mGlue.call<void>("attach", std::string(role), h); }
 
 RtcPeerConnectionFactory BrowserRtc::factory() {

@@ -186,6 +186,39 @@ test('the agent declines video: the visitor is told, the voice call goes on', as
   await page.context().close();
 });
 
+test('a first-time visitor rings the agent only once the microphone is granted; a returning one at once', async () => {
+  for (const firstTime of [true, false]) {
+    const ctx = await browser.newContext();
+    await ctx.addInitScript((first) => {
+      window.__order = [];
+      if (first) {
+        // As before any grant: the Permissions API says "prompt" (the fake media UI would say "granted").
+        const query = navigator.permissions.query.bind(navigator.permissions);
+        navigator.permissions.query = (d) => (d && (d.name === 'microphone' || d.name === 'camera')
+          ? Promise.resolve({ state: 'prompt', onchange: null }) : query(d));
+      }
+      const md = navigator.mediaDevices;
+      const gum = md.getUserMedia.bind(md);
+      md.getUserMedia = (c) => gum(c).then((st) => { window.__order.push('granted'); return st; });
+      const f = window.fetch;
+      window.fetch = function (url, o) {
+        if (/callKefu/.test(String(url)) && o && /callpeer/.test(String(o.body))) window.__order.push('ring');
+        return f.apply(this, arguments);
+      };
+    }, firstTime);
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/');
+    await readyVisitor(page);
+    assert.equal((await ringAndAccept(page, false)).state, 'in-call');
+    const order = await page.evaluate(() => window.__order);
+    assert.deepEqual(order, firstTime ? ['granted', 'ring'] : ['ring', 'granted'], `first-time ${firstTime}`);
+    await mediaFlows(agent, agentAudio, false); // the microphone reaches the agent either way
+    await page.evaluate(() => window.Kefu.hangup());
+    await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends' });
+    await ctx.close();
+  }
+});
+
 test('the agent rejects: the visitor sees it, and chat keeps working', async () => {
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then(() => null, (e) => e.code));

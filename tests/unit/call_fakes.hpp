@@ -167,6 +167,7 @@ class FakeMediaDevices : public MediaDevices {
         stopped.push_back(handle);
         live.erase(handle);
     }
+    bool permissionGranted(bool video) const override { return micAllowed && (!video || cameraAllowed); }
     void setTrackEnabled(int handle, MediaKind kind, bool enabled) override {
         toggles.push_back(std::to_string(handle) + ":" + toString(kind) + ":" + (enabled ? "on" : "off"));
     }
@@ -201,6 +202,7 @@ class FakeMediaDevices : public MediaDevices {
     std::vector<int> stopped;
     std::vector<std::string> toggles;
     int nextHandle = 1;
+    bool micAllowed = false, cameraAllowed = false; // the Permissions API says "granted"
 };
 
 // One RTCPeerConnection as a test sees it. `pc` is null once the object was destroyed.

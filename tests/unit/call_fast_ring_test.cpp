@@ -1,0 +1,140 @@
+// The fast ring: when the visitor already allowed the microphone there is no prompt, so the agent is rung
+// while getUserMedia starts, and the tracks fill the offer's slots when they arrive.
+#include "call_fakes.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kefu;
+using namespace kefu::calltest;
+
+namespace {
+
+constexpr const char* kWithPeer = R"({"ok":true,"callId":"c_1","peer":"agent1"})";
+
+class FastRingTest : public ::testing::Test {
+  protected:
+    FastRingTest() { h.devices.micAllowed = true; }
+    std::size_t offersSent() {
+        std::size_t n = 0;
+        for (const auto& f : h.peerServer().sent) n += f.find(R"("type":"OFFER")") != std::string::npos;
+        return n;
+    }
+    void answer() {
+        h.peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+                               h.connectionId() + R"("}})");
+        h.pc().resolveRemote();
+    }
+    bool posted(const std::string& body) const {
+        for (const auto& b : h.postedBodies())
+            if (b == body) return true;
+        return false;
+    }
+
+    CallHarness h;
+    CallController& call = h.call;
+};
+
+} // namespace
+
+TEST_F(FastRingTest, TheAgentIsRungWhileTheMicrophoneStarts) {
+    call.prepare();
+    h.registerPeer();
+    ASSERT_TRUE(call.start(false));
+    EXPECT_EQ(h.callpeerIndex(), 0); // before getUserMedia answered
+    EXPECT_EQ(call.state(), CallState::Requesting);
+    ASSERT_EQ(h.rtc.size(), 1u);
+    h.pc().negotiate();
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_EQ(call.state(), CallState::Ringing);
+    EXPECT_EQ(offersSent(), 1u); // the tracks are not needed for the offer
+    const int mic = h.devices.grant();
+    EXPECT_EQ(h.pc().ops.back(), "fillSendSlots:" + std::to_string(mic));
+    answer();
+    h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::InCall);
+    EXPECT_EQ(call.localStream(), mic);
+}
+
+TEST_F(FastRingTest, WithoutThePermissionTheRingWaitsForTheGrant) {
+    h.devices.micAllowed = false;
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    EXPECT_EQ(h.callpeerIndex(), -1);
+    h.devices.grant();
+    EXPECT_EQ(h.callpeerIndex(), 0);
+}
+
+TEST_F(FastRingTest, AVideoCallNeedsTheCameraPermissionToo) {
+    call.prepare();
+    h.registerPeer();
+    call.start(true);
+    EXPECT_EQ(h.callpeerIndex(), -1);
+    call.hangup();
+    h.devices.cameraAllowed = true;
+    call.start(true);
+    EXPECT_EQ(h.callpeerIndex(), 0);
+    EXPECT_EQ(h.rtc.last().ops.front(), "addSendSlots:audio+video");
+}
+
+TEST_F(FastRingTest, AMicrophoneThatWillNotStartTakesTheRingBack) {
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.answerCallpeer(200, kWithPeer);
+    h.devices.deny("NotReadableError");
+    EXPECT_EQ(call.state(), CallState::Failed);
+    EXPECT_EQ(call.reason(), CallEndReason::DeviceBusy);
+    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1"})"));
+    EXPECT_TRUE(h.released());
+}
+
+TEST_F(FastRingTest, AFailureWhileTheRingIsInFlightCancelsItOnArrival) {
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.devices.deny("NotAllowedError"); // the permission was revoked meanwhile
+    EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1"})"));
+}
+
+TEST_F(FastRingTest, TheAgentMayAnswerBeforeTheMicrophoneIsUp) {
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.pc().negotiate();
+    h.answerCallpeer(200, kWithPeer);
+    answer();
+    h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::InCall);
+    const int mic = h.devices.grant();
+    EXPECT_EQ(call.localStream(), mic);
+    EXPECT_EQ(h.pc().ops.back(), "fillSendSlots:" + std::to_string(mic));
+    h.devices.requests.back().answered = true;
+    call.hangup();
+    EXPECT_TRUE(h.released());
+}
+
+TEST_F(FastRingTest, ANoCameraAfterTheRingEndsItAndOffersVoice) {
+    h.devices.cameraAllowed = true;
+    call.prepare();
+    h.registerPeer();
+    call.start(true);
+    h.answerCallpeer(200, kWithPeer);
+    call.onAccept("agent1");
+    h.devices.grant(true, false);
+    EXPECT_EQ(call.reason(), CallEndReason::NoCamera);
+    EXPECT_TRUE(call.canFallbackToVoice());
+    EXPECT_NE(h.postedBodies().back().find(R"("action":"end")"), std::string::npos);
+    EXPECT_TRUE(h.released());
+}
+
+TEST_F(FastRingTest, MuteBeforeTheGrantIsApplied) {
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    call.setMuted(true);
+    const int mic = h.devices.grant();
+    EXPECT_EQ(h.devices.toggles.back(), std::to_string(mic) + ":audio:off");
+}
