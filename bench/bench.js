@@ -94,7 +94,12 @@ function callProbe() {
     const ring = /\/2\/callKefu/.test(String(url)) && opts && /callpeer/.test(String(opts.body));
     if (ring) mark('callpeer POST sent');
     const p = realFetch.apply(this, arguments);
-    return ring ? p.then((r) => { mark('callpeer answered'); return r; }) : p;
+    return ring ? p.then((r) => {
+      mark('callpeer answered');
+      const text = r.text.bind(r);
+      r.text = () => text().then((t) => { mark('callpeer body read'); return t; });
+      return r;
+    }) : p;
   };
   const WS = window.WebSocket;
   window.WebSocket = class extends WS {

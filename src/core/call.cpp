@@ -204,10 +204,10 @@ bool CallController::start(bool video) {
     fastRing_ = devices_.permissionGranted(video);
     if (warm_ && !warm_->warmed()) dropWarm(); // its offer failed
     if (!video && warm_) {
-        // The connection made ahead: set its offer now, ICE gathers while the permission prompt is open.
+        // The connection made ahead. Its offer is set once the ring is on its way (prepareMedia): ICE
+        // gathering then does not compete with the microphone's start.
         media_ = std::move(warm_);
         wireMedia();
-        media_->startOffer();
     }
     // The permission prompt and the PeerJS registration run in parallel.
     devices_.getUserMedia(true, video, alive_.guard([this, gen](MediaResult r) { handleMedia(gen, r); }));
@@ -431,7 +431,11 @@ bool CallController::createMedia() {
 void CallController::prepareMedia() {
     // While the agent's phone rings: build the connection and its offer now, so that accepting only costs
     // the OFFER's trip. A failure here is not final: placeCall() tries again at accept.
-    if (media_ || (!mediaReady_ && !fastRing_)) return;
+    if (media_) {
+        media_->startOffer(); // made ahead (warmUp): set it now
+        return;
+    }
+    if (!mediaReady_ && !fastRing_) return;
     if (!createMedia()) media_.reset();
 }
 

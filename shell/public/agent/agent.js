@@ -1162,10 +1162,8 @@
     };
     activeCall = call;
     hook.lastCall = call;
-    setCallState('connecting');
-    renderCallCard();
-    if (state.selected !== call.visitorId) select(call.visitorId);
-
+    // The microphone first: it is what the answer waits for. The conversation view follows once the
+    // answer is out, so its rendering does not compete with setting up the call.
     call.media = getLocalMedia(call.video).then((s) => {
       if (activeCall !== call) {
         if (s) s.getTracks().forEach((t) => t.stop());
@@ -1176,6 +1174,11 @@
       renderCallCard();
       return s;
     });
+    call.media.then(() => setTimeout(() => {
+      if (activeCall === call && state.selected !== call.visitorId) select(call.visitorId);
+    }, 0));
+    setCallState('connecting');
+    renderCallCard();
 
     let peer;
     try {
