@@ -10,8 +10,15 @@ const CLOSE_AUTH = 4001;
 function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   const wss = new WebSocket.Server({ noServer: true, maxPayload: MAX_FRAME, clientTracking: true });
 
+  // The console's standing PeerJS id when exactly one is listening: a visitor can then send its offer
+  // together with the ring (the console holds it until the agent accepts; docs/PROTOCOL.md §6).
+  const standingPeer = () => {
+    const ids = sockets.agentPeerIds();
+    return ids.length === 1 ? ids[0] : null;
+  };
+
   function kefuStatus() {
-    return { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline() };
+    return { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline(), peer: standingPeer() };
   }
 
   // ---- presence fan-out ----
@@ -32,8 +39,15 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     calls.onVisitorOffline(id);
     sockets.toAgents('visitor', conversation.summary(id));
   });
+  let lastStatus = '';
   const broadcastStatus = () => {
-    for (const id of sockets.onlineVisitorIds()) sockets.toVisitor(id, 'status', { online: sockets.agentsOnline() });
+    const status = { online: sockets.agentsOnline(), peer: standingPeer() };
+    lastStatus = JSON.stringify(status);
+    for (const id of sockets.onlineVisitorIds()) sockets.toVisitor(id, 'status', status);
+  };
+  // Agent sockets come and go, and consoles replace their peers: tell visitors only what changed.
+  const statusChanged = () => {
+    if (JSON.stringify({ online: sockets.agentsOnline(), peer: standingPeer() }) !== lastStatus) broadcastStatus();
   };
   on('agents-online', () => {
     calls.onAgentsOnline();
@@ -88,6 +102,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     },
     peer(ws, data) {
       calls.setAgentPeer(ws, data);
+      statusChanged();
     },
     ping(ws) {
       sendFrame(ws, 'pong', {});
@@ -185,7 +200,10 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
         if (ws.typing) sockets.toAgents('typing', { visitorId: ws.visitor.id, on: false });
         sockets.removeVisitor(ws.visitor.id, ws);
       }
-      if (ws.agent) sockets.removeAgent(ws);
+      if (ws.agent) {
+        sockets.removeAgent(ws);
+        statusChanged();
+      }
     });
   }
 

@@ -140,6 +140,10 @@ void CallController::setConfig(CallConfig config) {
     if (moved && !isActive() && signaling_.state() != peerjs::Signaling::State::Idle) signaling_.close();
 }
 
+void CallController::setStandingPeer(const std::string& peer) {
+    announcedPeer_ = peerjs::isValidId(peer) ? peer : std::string();
+}
+
 void CallController::prepare() {
     ensureSignaling();
     warmWanted_ = true;
@@ -268,7 +272,13 @@ void CallController::proceed() {
     if (!mediaReady_ && !fastRing_) return;
     const unsigned gen = generation_;
     postCallpeer();
-    if (gen == generation_ && state_ == CallState::Requesting) prepareMedia(); // see handleMedia()
+    if (gen != generation_ || state_ != CallState::Requesting) return;
+    prepareMedia(); // see handleMedia()
+    if (!announcedPeer_.empty()) {
+        // The offer travels with the ring; the console holds it until the agent accepts.
+        standingPeer_ = announcedPeer_;
+        dialEarly();
+    }
 }
 
 void CallController::postCallpeer() {
@@ -290,6 +300,15 @@ void CallController::postCallpeer() {
 
 void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
     const std::string callId = r.status == 200 ? callIdFrom(r.body) : std::string();
+    if (gen == generation_ && (state_ == CallState::Connecting || state_ == CallState::InCall)) {
+        // The console answered the offer that went with the ring before this response came back.
+        if (r.status == 200) {
+            callId_ = callId;
+        } else {
+            finish(CallState::Failed, r.status == 409 ? CallEndReason::Busy : CallEndReason::ServerUnreachable);
+        }
+        return;
+    }
     if (gen != generation_ || state_ != CallState::Requesting) {
         // Given up while the request was in flight: the agents are ringing now, stop them.
         if (gen == cancelGeneration_ && !callId.empty()) {
@@ -314,8 +333,13 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
             accept(std::string(pendingAgentPeer_)); // accept() clears it
             return;
         }
+        const std::string named = standingPeerFrom(r.body);
+        if (!named.empty()) {
+            // An offer sent with the ring to a console that has since gone is void.
+            if (media_ && media_->state() != MC::State::New && media_->peer() != named) teardownMedia();
+            standingPeer_ = named;
+        }
         prepareMedia(); // the agent takes a moment to pick up: build the connection and its offer meanwhile
-        standingPeer_ = standingPeerFrom(r.body);
         dialEarly();
         return;
     }
@@ -376,7 +400,8 @@ void CallController::enterConnecting() {
 }
 
 void CallController::dialEarly() {
-    if (state_ != CallState::Ringing || standingPeer_.empty() || !signaling_.isOpen()) return;
+    const bool rung = state_ == CallState::Ringing || (state_ == CallState::Requesting && callpeerSent_);
+    if (!rung || standingPeer_.empty() || !signaling_.isOpen()) return;
     prepareMedia();
     if (media_ && media_->state() == MC::State::New) media_->dial(standingPeer_, metadata());
 }
@@ -386,7 +411,7 @@ std::string CallController::metadata() const {
     meta["video"] = video_;
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
-    meta["callId"] = callId_;
+    if (!callId_.empty()) meta["callId"] = callId_; // an offer sent with the ring is matched by our peer id
     return dump(meta);
 }
 

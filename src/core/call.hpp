@@ -82,6 +82,10 @@ class CallController {
     void setConfig(CallConfig config);
     const CallConfig& config() const { return config_; }
 
+    // The agent console's standing peer as the chat socket announces it: the offer then goes out with the
+    // ring instead of after the server's answer. Invalid ids are ignored.
+    void setStandingPeer(const std::string& peer);
+
     // Registers with the PeerJS server ahead of the click, so start() does not wait for it, and keeps a
     // voice connection with its offer made (no network activity) ready for the next call.
     void prepare();
@@ -205,7 +209,8 @@ class CallController {
     std::string callId_;
     std::string agentPeer_;
     std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response
-    std::string standingPeer_;     // the console's standing peer named by the callpeer response
+    std::string standingPeer_;     // the console's standing peer this call's early offer goes to
+    std::string announcedPeer_;    // the standing peer the chat socket announced
     std::int64_t startMs_ = 0;
     std::int64_t endMs_ = 0;
     TimerId ringTimer_ = 0;

@@ -282,6 +282,7 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
             agentOnline_ = s->online;
             dirty_ = true;
         }
+        setStandingPeer(s->peer);
         if (!s->online)
             setAgentTyping(false);
     } else if (auto* acc = std::get_if<frame::Accept>(&r)) {
@@ -420,6 +421,16 @@ void ChatSession::giveUp(const std::string& why) {
 
 // ---- frames ----
 
+void ChatSession::setStandingPeer(const std::string& peer) {
+    if (peer == standingPeer_)
+        return;
+    standingPeer_ = peer;
+    if (onStandingPeer_) {
+        auto cb = onStandingPeer_;
+        cb(standingPeer_);
+    }
+}
+
 void ChatSession::handleHello(const frame::Hello& h) {
     disarm(helloTimer_);
     online_ = true;
@@ -432,6 +443,7 @@ void ChatSession::handleHello(const frame::Hello& h) {
         agentOnline_ = h.kefuOnline;
         dirty_ = true;
     }
+    setStandingPeer(h.kefuPeer);
     store_.setReadSeq(h.visitorReadSeq);
     lastReadSent_ = std::max(lastReadSent_, h.visitorReadSeq);
     if (h.agentReadSeq > agentReadSeq_) {

@@ -129,8 +129,12 @@ class ChatSession {
     void onConfig(std::function<void(const ServerConfig&)> cb);
     // Something was ignored (malformed or unknown frame, failed request): worth a console warning.
     void onWarning(std::function<void(const std::string&)> cb);
+    // The agent console's standing PeerJS id from hello/status (empty: none, or several consoles).
+    void onStandingPeer(std::function<void(const std::string&)> cb) { onStandingPeer_ = std::move(cb); }
+    const std::string& standingPeer() const { return standingPeer_; }
 
   private:
+    void setStandingPeer(const std::string& peer);
     enum class HistoryKind { Initial, Older, CatchUp };
 
     void connect();
@@ -215,6 +219,8 @@ class ChatSession {
     bool patchInFlight_ = false;
     bool agentTyping_ = false;
     bool agentOnline_ = false;
+    std::string standingPeer_;
+    std::function<void(const std::string&)> onStandingPeer_;
     bool typingOn_ = false;
     std::int64_t lastTypingOnMs_ = 0;
     std::int64_t lastReadSent_ = 0;

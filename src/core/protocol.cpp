@@ -190,7 +190,8 @@ DecodeResult decodeFrame(const json& root) {
         auto kefu = data.find("kefu");
         if (kefu != data.end() && !kefu->is_null()) {
             if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) ||
-                !optString(*kefu, "name", h.kefuName) || !optBool(*kefu, "online", h.kefuOnline))
+                !optString(*kefu, "name", h.kefuName) || !optBool(*kefu, "online", h.kefuOnline) ||
+                !optString(*kefu, "peer", h.kefuPeer))
                 return malformed("hello kefu of the wrong type");
         }
         return h;
@@ -223,7 +224,7 @@ DecodeResult decodeFrame(const json& root) {
     }
     if (type == "status") {
         frame::Status s;
-        if (!isObject || !reqBool(data, "online", s.online))
+        if (!isObject || !reqBool(data, "online", s.online) || !optString(data, "peer", s.peer))
             return malformed("status needs a boolean online");
         return s;
     }

@@ -20,6 +20,7 @@ struct Hello {
     std::string kefuId;
     std::string kefuName;
     bool kefuOnline = false;
+    std::string kefuPeer; // the agent console's standing PeerJS id, when exactly one listens
     std::int64_t lastSeq = 0;
     std::int64_t visitorReadSeq = 0; // the visitor's read mark (any tab)
     std::int64_t agentReadSeq = 0;   // what the agent has read of the conversation
@@ -42,6 +43,7 @@ struct Typing {
 };
 struct Status {
     bool online = false;
+    std::string peer; // as Hello::kefuPeer; empty when none or several
 };
 struct Accept {
     std::string peerId; // the agent's PeerJS id; `data` is a bare string on the wire

@@ -171,6 +171,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
             if (!s->accepted) mCall->onSwitchDeclined();
         }
     });
+    mSession->onStandingPeer([this](const std::string& peer) { mCall->setStandingPeer(peer); });
     mSession->onWarning([this](const std::string& w) {
         if (mWarn) mWarn(w);
     });

@@ -139,3 +139,21 @@ test('a visitor socket cannot advertise a peer', async () => {
   assert.equal('peer' in (await ringOnce(v)), false);
   await closeAll(agent, tab);
 });
+
+test('visitors learn the standing peer from hello and status, and only while exactly one is listening', async () => {
+  const v = await newVisitor(srv);
+  const agent = await agentSocket(srv, agentToken);
+  agent.send('peer', { peerId: 'standing1' });
+  await settled(agent);
+  const tab = await visitorSocket(srv, v.token);
+  assert.equal(tab.hello.kefu.peer, 'standing1');
+
+  const second = await agentSocket(srv, agentToken);
+  second.send('peer', { peerId: 'standing2' });
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, peer: null });
+  await closeAll(second);
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === 'standing1' })).data, { online: true, peer: 'standing1' });
+  agent.send('peer', { peerId: null });
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, peer: null });
+  await closeAll(tab, agent);
+});

@@ -209,3 +209,78 @@ TEST_F(EarlyOfferTest, ARefusedRingReleasesTheConnectionBuiltMeanwhile) {
     EXPECT_EQ(call.reason(), CallEndReason::AgentOffline);
     EXPECT_TRUE(h.released());
 }
+
+// ---- the offer sent with the ring: the chat socket announced the console's standing peer ----
+
+TEST_F(EarlyOfferTest, AnAnnouncedPeerGetsTheOfferWithTheRing) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    ASSERT_EQ(h.callpeerIndex(), 0);
+    h.pc().negotiate();
+    const auto offers = sentOfType("OFFER");
+    ASSERT_EQ(offers.size(), 1u); // before the server answered the ring
+    EXPECT_EQ(offers[0]["dst"], "agent1");
+    EXPECT_FALSE(offers[0]["payload"]["metadata"].contains("callId")); // matched by our peer id
+    EXPECT_EQ(call.state(), CallState::Requesting);
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_EQ(call.state(), CallState::Ringing);
+    EXPECT_EQ(sentOfType("OFFER").size(), 1u);
+    answer(h.pc());
+    h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::InCall);
+}
+
+TEST_F(EarlyOfferTest, TheAnswerMayComeBeforeTheServersReply) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    answer(h.pc());
+    EXPECT_EQ(call.state(), CallState::Connecting);
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_EQ(call.callId(), "c_1"); // known for the hang-up report
+    h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::InCall);
+    call.hangup();
+    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":0})");
+}
+
+TEST_F(EarlyOfferTest, TheServerNamingAnotherPeerVoidsTheOfferSentWithTheRing) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent2"})");
+    EXPECT_EQ(h.countSent(R"({"type":"LEAVE","dst":"agent1"})"), 1u);
+    ASSERT_EQ(h.rtc.size(), 2u);
+    h.pc().negotiate();
+    const auto offers = sentOfType("OFFER");
+    ASSERT_EQ(offers.size(), 2u);
+    EXPECT_EQ(offers[1]["dst"], "agent2");
+    EXPECT_EQ(offers[1]["payload"]["metadata"]["callId"], "c_1");
+}
+
+TEST_F(EarlyOfferTest, ARefusedRingWithdrawsTheOfferSentWithIt) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    h.answerCallpeer(409, R"({"error":{"code":"conflict","message":"busy"}})");
+    EXPECT_EQ(call.reason(), CallEndReason::Busy);
+    EXPECT_EQ(h.countSent(R"({"type":"LEAVE","dst":"agent1"})"), 1u);
+    EXPECT_TRUE(h.released());
+}
+
+TEST_F(EarlyOfferTest, AnInvalidAnnouncedPeerIsIgnored) {
+    call.setStandingPeer("not a peer!");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    EXPECT_TRUE(sentOfType("OFFER").empty());
+}

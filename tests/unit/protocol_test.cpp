@@ -94,6 +94,10 @@ TEST(ProtocolDecode, CallFrames) {
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{"reason":"agent"}})")).reason,
               "agent");
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{}})")).reason, "");
+    EXPECT_EQ(as<frame::Status>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":"p1"}})")).peer, "p1");
+    EXPECT_EQ(as<frame::Status>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":null}})")).peer, "");
+    EXPECT_TRUE(std::holds_alternative<frame::Malformed>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":5}})")));
+    EXPECT_EQ(as<frame::Hello>(decodeServerFrame(R"({"type":"hello","data":{"visitorId":"v","kefu":{"id":"k","name":"n","online":true,"peer":"p2"}}})")).kefuPeer, "p2");
     EXPECT_FALSE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":false}})")).accepted);
     EXPECT_TRUE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":true}})")).accepted);
     EXPECT_TRUE(std::holds_alternative<frame::Malformed>(decodeServerFrame(R"({"type":"switch","data":{}})")));

@@ -1327,3 +1327,19 @@ TEST(Widget, TheAgentDecliningVideoIsShownAndTheCallGoesOn) {
     EXPECT_EQ(h.w().view().notice, "The agent declined video. The call stays voice only.");
     EXPECT_EQ(h.eventsNamed("callswitch").back()["reason"], "rejected");
 }
+
+TEST(Widget, TheAnnouncedStandingPeerGetsTheOfferWithTheRing) {
+    Harness h;
+    h.online();
+    h.chat().receive(R"({"type":"status","data":{"online":true,"peer":"agent1"}})");
+    std::string err;
+    ASSERT_TRUE(h.w().startCall(false, err)) << err;
+    h.devices.grant(true, false);
+    h.registerPeer();
+    h.rtc.last().negotiate();
+    const auto offers = framesOf(*h.peer(), "OFFER");
+    ASSERT_EQ(offers.size(), 1u); // before the server answered POST callpeer
+    EXPECT_EQ(offers[0]["dst"], "agent1");
+    h.chat().receive(R"({"type":"status","data":{"online":true,"peer":null}})");
+    EXPECT_EQ(h.w().call().state(), CallState::Requesting);
+}
