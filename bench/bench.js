@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const http = require('node:http');
+const net = require('node:net');
 const zlib = require('node:zlib');
 const { ROOT, startServer, launch, agentLogin, until } = require('../tests/e2e/harness');
 
@@ -428,6 +429,33 @@ async function baselineCall(browser, server, stat, agent, allowed) {
   }
 }
 
+// A TCP proxy in front of the Kefu server that delays every chunk by `oneWayMs` in each direction: the
+// pages and the console then see the server (HTTP, chat sockets, PeerJS) across a network with a round
+// trip of 2 × oneWayMs, while media still flows directly between the browsers. Order is preserved.
+function startLatencyProxy(targetUrl, oneWayMs) {
+  const target = new URL(targetUrl);
+  const conns = new Set();
+  const srv = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    conns.add(client);
+    conns.add(upstream);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    const relay = (from, to) => {
+      from.on('data', (d) => setTimeout(() => { if (!to.destroyed) to.write(d); }, oneWayMs));
+      from.on('end', () => setTimeout(() => to.end(), oneWayMs));
+      from.on('error', () => to.destroy());
+      from.on('close', () => { conns.delete(from); setTimeout(() => to.destroy(), oneWayMs + 5); });
+    };
+    relay(client, upstream);
+    relay(upstream, client);
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${srv.address().port}`,
+    close: () => { for (const c of conns) c.destroy(); srv.close(); },
+  })));
+}
+
 async function calls(browser, server, allowed) {
   const stat = await startStatic();
   const agent = await agentLogin(browser, server.url);
@@ -540,13 +568,16 @@ async function main() {
     }
 
     results.call = {};
-    for (const [mode, allowed, title] of [
-      ['allowed', true, 'microphone allowed on an earlier visit (no prompt)'],
-      ['prompt', false, 'first call: the permission prompt, accepted at once by the fake UI'],
+    const RTT = 40;
+    for (const [mode, allowed, rtt, title] of [
+      ['allowed', true, 0, 'loopback, microphone allowed on an earlier visit (no prompt)'],
+      ['prompt', false, 0, 'loopback, first call: the permission prompt, accepted at once by the fake UI'],
+      ['rtt40', false, RTT, `${RTT} ms round trip to the server, first call (prompt)`],
     ]) {
     log(`call set-up, ${mode}`);
+    const proxy = rtt ? await startLatencyProxy(server.url, rtt / 2) : null;
     try {
-      const c = await calls(browser, server, allowed);
+      const c = await calls(browser, proxy || server, allowed);
       const k = median(c.kefu), b = median(c.baseline);
       results.call[mode] = {
         kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },
@@ -575,6 +606,8 @@ async function main() {
       for (const p of c.problems) errors.push(`call (${mode}): ${p}`);
     } catch (e) {
       errors.push(`calls (${mode}): ${e.stack || e}`);
+    } finally {
+      if (proxy) proxy.close();
     }
     }
   } finally {
