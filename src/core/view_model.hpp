@@ -32,6 +32,7 @@ struct CallView {
     bool muted = false;
     bool cameraOff = false;
     std::string status;      // localized status line ("正在呼叫…", "通话中 01:02", a failure reason)
+    std::string statusShort; // what the status line shrinks to when the bar is crowded ("01:02")
     bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
     bool canSwitch = false;  // in a call and not switching: offer voice <-> video
     bool showRemoteVideo = false, showLocalVideo = false;

@@ -601,6 +601,7 @@ void Widget::buildView() {
     c.muted = mCall->muted();
     c.cameraOff = !mCall->cameraEnabled();
     c.status = (c.active || mShowCallStatus) ? callStatus() : std::string();
+    c.statusShort = st == CallState::InCall && !mCall->switching() ? formatDuration(mCall->elapsedSeconds()) : c.status;
     c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
     c.canSwitch = st == CallState::InCall && !mCall->switching();
     c.showRemoteVideo = st == CallState::InCall && c.video;

@@ -54,10 +54,11 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
     return s;
 }
 
-bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled) {
+bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled, float padX) {
     ImGui::PushFont(mBody);
     const ImVec2 ts = ImGui::CalcTextSize(label);
-    const ImVec2 size(ts.x + 24 * mS, height);
+    const float pad = padX >= 0 ? padX : 12 * mS;
+    const ImVec2 size(ts.x + 2 * pad, height);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushID(id);
     const bool clicked = ImGui::InvisibleButton("##pill", size) && enabled;
@@ -70,7 +71,7 @@ bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, floa
     else if (hovered)
         fill = withAlpha(bg, ((bg >> IM_COL32_A_SHIFT) & 0xFF) / 255.0f * 0.85f + 0.1f);
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), fill, height / 2);
-    dl->AddText(ImVec2(p.x + 12 * mS, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f), label);
+    dl->AddText(ImVec2(p.x + pad, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f), label);
     if (hovered)
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     ImGui::PopFont();
@@ -200,8 +201,6 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     const float bh = theme::kCallBarH * mS;
     const bool failed = c.state == "failed";
     dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + bh), failed ? IM_COL32(255, 241, 240, 255) : IM_COL32(230, 244, 255, 255));
-    dl->AddText(ImVec2(12 * mS, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark,
-                c.status.c_str());
     // Right-aligned buttons.
     const float ph = 30 * mS;
     std::vector<std::pair<const char*, int>> buttons;
@@ -217,20 +216,38 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     } else if (c.offerVoice) {
         buttons.push_back({vm.voiceInsteadLabel.c_str(), 4});
     }
-    float x = mW - 10 * mS;
+    // A narrow panel (a phone, four buttons in a video call): tighter pills first, then the short status
+    // (the elapsed time alone), and the status is clipped rather than drawn under the buttons.
+    const float gap = 6 * mS, margin = 10 * mS, left = 12 * mS;
+    auto buttonsWidth = [&](float pad) {
+        float w = 0;
+        for (const auto& b : buttons) w += ImGui::CalcTextSize(b.first).x + 2 * pad + gap;
+        return w;
+    };
+    float pad = 12 * mS;
+    const char* status = c.status.c_str();
+    const float room = mW - margin - left - 8 * mS;
+    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 7 * mS;
+    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty()) status = c.statusShort.c_str();
+    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
+    const float statusRight = std::max(left, mW - margin - buttonsWidth(pad));
+    dl->PushClipRect(ImVec2(0, y), ImVec2(statusRight, y + bh), true);
+    dl->AddText(ImVec2(left, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark, status);
+    dl->PopClipRect();
+    float x = mW - margin;
     for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {
-        x -= ImGui::CalcTextSize(it->first).x + 24 * mS;
+        x -= ImGui::CalcTextSize(it->first).x + 2 * pad;
         ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
         const bool danger = it->second == 3;
         if (pill(it->first, it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
-                 danger ? theme::kWhite : theme::kBrandDark, ph)) {
+                 danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
             if (it->second == 1) out.toggleMute = true;
             if (it->second == 2) out.toggleCamera = true;
             if (it->second == 3) out.hangup = true;
             if (it->second == 4) out.startVoice = true;
             if (it->second == 5) out.switchKind = true;
         }
-        x -= 6 * mS;
+        x -= gap;
     }
     ImGui::SetCursorPos(ImVec2(0, y + bh));
 }

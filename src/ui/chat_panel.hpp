@@ -26,7 +26,8 @@ class ChatPanel {
     void callBar(const ViewModel& vm, Intents& out);
     void messages(const ViewModel& vm, Intents& out, float height);
     void composer(const ViewModel& vm, Intents& out);
-    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true);
+    // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
+    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true, float padX = -1);
 
     float mS = 1, mW = 0, mH = 0;
     ImFont* mBody = nullptr;

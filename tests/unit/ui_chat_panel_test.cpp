@@ -200,6 +200,7 @@ class ChatPanelTest : public ::testing::Test {
             note(in.send, "send");
             note(in.loadOlder, "older");
             note(!in.insertText.empty(), "emoji");
+            note(in.switchKind, "switch");
         }
         moveAway();
         return hits;
@@ -419,6 +420,51 @@ TEST_F(ChatPanelTest, CallBarButtonsHangUpMuteAndToggleTheCamera) {
     hits = scanRow(failed, barY);
     EXPECT_TRUE(hits.count("voice"));
     EXPECT_FALSE(hits.count("hangup"));
+}
+
+TEST_F(ChatPanelTest, FourCallButtonsFitANarrowPanelAndTheTimeStaysVisible) {
+    for (const bool english : {false, true}) {
+        setSize(320, 560, 1);
+        ViewModel vm = baseView();
+        inCall(vm, true);
+        vm.call.canSwitch = true;
+        vm.call.statusShort = "00:05";
+        vm.toVideoLabel = english ? "Video" : "转视频";
+        vm.toVoiceLabel = english ? "Voice" : "转语音";
+        if (english) {
+            vm.muteLabel = "Mute";
+            vm.cameraOffLabel = "Camera off";
+            vm.hangupLabel = "Hang up";
+            vm.call.status = "In call 00:05";
+        }
+        run(vm);
+        const Intents in = run(vm);
+        const float barY = in.remoteVideo.y + in.remoteVideo.h + theme::kCallBarH / 2;
+        auto hits = scanRow(vm, barY, 1);
+        for (const char* b : {"mute", "camera", "switch", "hangup"}) ASSERT_TRUE(hits.count(b)) << b << " english " << english;
+        EXPECT_LT(hits["mute"].second, hits["camera"].first);
+        EXPECT_LT(hits["camera"].second, hits["switch"].first);
+        EXPECT_LT(hits["switch"].second, hits["hangup"].first);
+        EXPECT_LE(hits["hangup"].second, w - 8);
+        EXPECT_GT(hits["mute"].first, 12 + 20) << "room is left for the elapsed time";
+    }
+}
+
+TEST_F(ChatPanelTest, TheSwitchButtonSwitchesAndIsHiddenWhileSwitching) {
+    ViewModel vm = baseView();
+    inCall(vm, false);
+    vm.call.canSwitch = true;
+    vm.toVideoLabel = "转视频";
+    run(vm);
+    const float barY = theme::kHeaderH + theme::kCallBarH / 2;
+    auto hits = scanRow(vm, barY);
+    ASSERT_TRUE(hits.count("switch"));
+    EXPECT_LT(hits["mute"].second, hits["switch"].first);
+    EXPECT_LT(hits["switch"].second, hits["hangup"].first);
+    vm.call.canSwitch = false;
+    vm.revision++;
+    run(vm);
+    EXPECT_FALSE(scanRow(vm, barY).count("switch"));
 }
 
 TEST_F(ChatPanelTest, ComposerRectSitsAtTheBottomInCssPixels) {

@@ -1285,7 +1285,7 @@ TEST(Widget, SwitchingAVoiceCallToVideoAndBack) {
     EXPECT_EQ(ev[0]["ok"], true);
     EXPECT_EQ(ev[0]["video"], true);
     EXPECT_EQ(json::parse(h.w().stateJson())["callVideo"], true);
-    EXPECT_EQ(h.w().view().toVoiceLabel, "Voice only");
+    EXPECT_EQ(h.w().view().toVoiceLabel, "Voice");
 }
 
 TEST(Widget, ASwitchWithoutACameraSaysSoAndTheCallGoesOn) {
