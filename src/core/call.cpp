@@ -1,35 +1,20 @@
 #include "call.hpp"
+#include "call_detail.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace kefu {
 
+using call_detail::dump;
+using call_detail::mediaError;
+using call_detail::OrderedJson;
+
 namespace {
 
-using OrderedJson = nlohmann::ordered_json;
 using MC = peerjs::MediaConnection;
 
 constexpr int kWarmDelayMs = 250;   // after prepare(): out of the way of the panel's first frames
 constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
-
-std::string dump(const OrderedJson& j) {
-    try {
-        return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } catch (const std::exception&) {
-        return "{}";
-    }
-}
-
-CallEndReason mediaError(const std::string& name, bool video) {
-    if (name == "NotAllowedError" || name == "SecurityError" || name == "PermissionDeniedError")
-        return CallEndReason::PermissionDenied;
-    if (name == "NotFoundError" || name == "DevicesNotFoundError" || name == "OverconstrainedError")
-        return video ? CallEndReason::NoCamera : CallEndReason::NoMicrophone;
-    // Old Safari throws TypeError instead of leaving navigator.mediaDevices undefined on http:// pages.
-    if (name == "Unsupported" || name == "TypeError") return CallEndReason::InsecureContext;
-    // NotReadableError, TrackStartError, AbortError and anything unknown: the device would not start.
-    return CallEndReason::DeviceBusy;
-}
 
 std::string callIdFrom(const std::string& body) {
     const auto j = nlohmann::json::parse(body, nullptr, false);
@@ -657,151 +642,6 @@ bool CallController::setCameraEnabled(bool enabled) {
     if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Video, enabled);
     changed();
     return true;
-}
-
-void CallController::onSwitchDeclined() {
-    if (switching_ && state_ == CallState::InCall) abandonSwitch(CallEndReason::Rejected);
-}
-
-bool CallController::switchMedia(bool video) {
-    if (state_ != CallState::InCall || switching_ || video == video_ || !peerjs::isValidId(agentPeer_)) return false;
-    switching_ = true;
-    switchTo_ = video;
-    switchError_ = CallEndReason::None;
-    oldGone_ = false;
-    nextRemote_ = -1;
-    nextRemoteVideo_ = false;
-    const unsigned gen = generation_;
-    // Going to video waits for the agent's consent (their camera turns on), as long as a ring.
-    switchTimer_ = scheduler_.after(video ? config_.ringTimeoutMs : config_.connectTimeoutMs, alive_.guard([this, gen] {
-        switchTimer_ = 0;
-        if (gen == generation_ && switching_) abandonSwitch(CallEndReason::ConnectionLost);
-    }));
-    changed();
-    devices_.getUserMedia(true, video, alive_.guard([this, gen](MediaResult r) { handleSwitchMedia(gen, r); }));
-    return true;
-}
-
-void CallController::handleSwitchMedia(unsigned gen, const MediaResult& r) {
-    if (gen != generation_ || !switching_ || next_ || nextStream_ >= 0) {
-        if (r.ok && r.streamHandle >= 0) devices_.stopStream(r.streamHandle);
-        return;
-    }
-    if (!r.ok) {
-        abandonSwitch(mediaError(r.errorName, switchTo_));
-        return;
-    }
-    nextStream_ = r.streamHandle;
-    if (!r.hasAudio) {
-        abandonSwitch(CallEndReason::NoMicrophone);
-        return;
-    }
-    if (switchTo_ && !r.hasVideo) {
-        abandonSwitch(CallEndReason::NoCamera);
-        return;
-    }
-    if (muted_) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, false);
-    next_ = newMedia(nextStream_, true, switchTo_);
-    if (!next_) {
-        abandonSwitch(CallEndReason::ConnectionLost);
-        return;
-    }
-    next_->onStateChange(alive_.guard([this](MC::State s, MC::Reason) { handleSwitchState(s); }));
-    next_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
-        nextRemote_ = handle;
-        if (kind == MediaKind::Video) nextRemoteVideo_ = true;
-    }));
-    const bool wasVideo = video_;
-    video_ = switchTo_; // the metadata tells the console which kind to answer with
-    const std::string meta = metadata();
-    video_ = wasVideo;
-    next_->dial(agentPeer_, meta);
-}
-
-void CallController::handleSwitchState(MC::State s) {
-    if (!switching_) return;
-    switch (s) {
-    case MC::State::Connected:
-        commitSwitch();
-        break;
-    case MC::State::Closed:
-    case MC::State::Failed:
-        if (oldGone_) {
-            postEnd("failed");
-            finish(CallState::Failed, CallEndReason::ConnectionLost);
-        } else {
-            abandonSwitch(CallEndReason::ConnectionLost);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-void CallController::commitSwitch() {
-    if (switchTimer_) scheduler_.cancel(switchTimer_);
-    switchTimer_ = 0;
-    if (media_) retireQuietly(std::move(media_));
-    if (localStream_ >= 0) devices_.stopStream(localStream_); // the camera light follows the call's kind
-    media_ = std::move(next_);
-    wireMedia();
-    localStream_ = nextStream_;
-    nextStream_ = -1;
-    video_ = switchTo_;
-    hasVideo_ = switchTo_;
-    cameraEnabled_ = true;
-    remoteStream_ = nextRemote_ >= 0 ? nextRemote_ : media_->remoteStream();
-    remoteHasVideo_ = nextRemoteVideo_;
-    switching_ = false;
-    oldGone_ = false;
-    OrderedJson body;
-    body["action"] = "switch";
-    body["call_id"] = callId_;
-    body["video"] = video_;
-    postAction(dump(body));
-    if (remoteCb_) {
-        auto cb = remoteCb_;
-        cb(remoteStream_, remoteHasVideo_);
-    }
-    if (switchCb_) {
-        auto cb = switchCb_;
-        cb(true, CallEndReason::None);
-    }
-    changed();
-}
-
-void CallController::abandonSwitch(CallEndReason why) {
-    if (switchTimer_) scheduler_.cancel(switchTimer_);
-    switchTimer_ = 0;
-    if (next_) retireQuietly(std::move(next_));
-    if (nextStream_ >= 0) devices_.stopStream(nextStream_);
-    nextStream_ = -1;
-    nextRemote_ = -1;
-    const bool wasSwitching = switching_;
-    switching_ = false;
-    switchError_ = why;
-    if (oldGone_ && state_ == CallState::InCall) {
-        oldGone_ = false;
-        postEnd("failed");
-        finish(CallState::Failed, CallEndReason::ConnectionLost);
-        return;
-    }
-    if (!wasSwitching) return;
-    if (switchCb_) {
-        auto cb = switchCb_;
-        cb(false, why);
-    }
-    changed();
-}
-
-void CallController::retireQuietly(std::unique_ptr<MC> mc) {
-    // No hangup(): its LEAVE would make the agent's peerjs close every connection from us, the other
-    // one included. Destroying the connection closes it; the console sees its data channel close.
-    mc->onStateChange(nullptr);
-    mc->onRemoteTrack(nullptr);
-    mc->close();
-    retired_.push_back(std::move(mc));
-    if (!reapTimer_) reapTimer_ = scheduler_.after(0, alive_.guard([this] { reap(); }));
 }
 
 int CallController::durationSeconds() const {
