@@ -19,14 +19,12 @@ class Backoff {
     };
 
     explicit Backoff(std::function<std::uint64_t()> random) : Backoff(std::move(random), Options()) {}
-    Backoff(std::function<std::uint64_t()> random, Options options)
-        : random_(std::move(random)), options_(options) {}
+    Backoff(std::function<std::uint64_t()> random, Options options) : random_(std::move(random)), options_(options) {}
 
     // The delay before the next attempt; each call grows it until the cap.
     int next() {
         double base = options_.initialMs;
-        for (int i = 0; i < attempts_ && base < options_.capMs; ++i)
-            base *= options_.factor;
+        for (int i = 0; i < attempts_ && base < options_.capMs; ++i) base *= options_.factor;
         base = std::min<double>(base, options_.capMs);
         ++attempts_;
         // u in [0, 1) from the top 53 bits of the random source.

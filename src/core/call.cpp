@@ -13,7 +13,7 @@ namespace {
 
 using MC = peerjs::MediaConnection;
 
-constexpr int kWarmDelayMs = 250;   // after prepare(): out of the way of the panel's first frames
+constexpr int kWarmDelayMs = 250;    // after prepare(): out of the way of the panel's first frames
 constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
 
 std::string callIdFrom(const std::string& body) {
@@ -245,9 +245,12 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
 void CallController::failAfterRing(CallEndReason reason) {
     // A fast ring may already have reached the agent: take it back the way each state allows.
     if (callpeerSent_) {
-        if (callId_.empty()) cancelGeneration_ = generation_;
-        else if (state_ == CallState::Requesting || state_ == CallState::Ringing) postCancel();
-        else postEnd("failed");
+        if (callId_.empty())
+            cancelGeneration_ = generation_;
+        else if (state_ == CallState::Requesting || state_ == CallState::Ringing)
+            postCancel();
+        else
+            postEnd("failed");
     }
     finish(CallState::Failed, reason);
 }
@@ -513,9 +516,7 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
         }
         break;
     case MC::State::New:
-    case MC::State::Offering:
-        changed();
-        break;
+    case MC::State::Offering: changed(); break;
     }
 }
 
@@ -539,7 +540,7 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
         } else if (lost) {
             if (callpeerSent_) cancelGeneration_ = generation_;
             finish(CallState::Failed, signaling_.errorType() == "unavailable-id" ? CallEndReason::IdTaken
-                                                                                  : CallEndReason::ServerUnreachable);
+                                                                                 : CallEndReason::ServerUnreachable);
         }
         break;
     case CallState::Ringing:
@@ -573,16 +574,17 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
     case CallState::InCall:
     case CallState::Idle:
     case CallState::Ended:
-    case CallState::Failed:
-        break; // between calls the registration is renewed lazily by start()/prepare()
+    case CallState::Failed: break; // between calls the registration is renewed lazily by start()/prepare()
     }
 }
 
 void CallController::onReject(const std::string& reason) {
     if (state_ != CallState::Ringing && !(state_ == CallState::Requesting && callpeerSent_)) return;
     CallEndReason r = CallEndReason::Rejected;
-    if (reason == "busy") r = CallEndReason::Busy;
-    else if (reason == "offline") r = CallEndReason::AgentOffline;
+    if (reason == "busy")
+        r = CallEndReason::Busy;
+    else if (reason == "offline")
+        r = CallEndReason::AgentOffline;
     finish(CallState::Failed, r);
 }
 
@@ -618,8 +620,7 @@ void CallController::hangup() {
     }
     case CallState::Idle:
     case CallState::Ended:
-    case CallState::Failed:
-        break;
+    case CallState::Failed: break;
     }
 }
 
@@ -650,7 +651,9 @@ int CallController::durationSeconds() const {
     return end > startMs_ ? static_cast<int>((end - startMs_) / 1000) : 0;
 }
 
-int CallController::elapsedSeconds() const { return durationSeconds(); }
+int CallController::elapsedSeconds() const {
+    return durationSeconds();
+}
 
 void CallController::postAction(const std::string& bodyJson) {
     if (!http_) return;

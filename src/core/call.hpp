@@ -61,9 +61,9 @@ struct CallConfig {
     std::string apiBase;      // backend origin, e.g. "https://kefu.example.com" (POST {apiBase}/2/callKefu)
     std::string visitorToken; // Bearer token of the visitor
     std::string visitorId;
-    std::string kefuId;       // the agent (kefu) being called
-    std::string visitorName;  // shown to the agent, through the offer metadata
-    peerjs::Options peer;     // the "peer" object of GET /api/config
+    std::string kefuId;                // the agent (kefu) being called
+    std::string visitorName;           // shown to the agent, through the offer metadata
+    peerjs::Options peer;              // the "peer" object of GET /api/config
     std::string iceServersJson = "[]"; // the "iceServers" array of GET /api/config
     int ringTimeoutMs = 30000;
     int connectTimeoutMs = 20000; // from accept to ICE connected
@@ -191,7 +191,7 @@ class CallController {
 
     CallState state_ = CallState::Idle;
     CallEndReason reason_ = CallEndReason::None;
-    unsigned generation_ = 0; // one per call; callbacks of an older call are stale
+    unsigned generation_ = 0;       // one per call; callbacks of an older call are stale
     unsigned cancelGeneration_ = 0; // a call cancelled while POST callpeer was in flight
     bool video_ = false;
     bool canFallback_ = false;

@@ -72,9 +72,7 @@ void CallController::handleSwitchMedia(unsigned gen, const MediaResult& r) {
 void CallController::handleSwitchState(MC::State s) {
     if (!switching_) return;
     switch (s) {
-    case MC::State::Connected:
-        commitSwitch();
-        break;
+    case MC::State::Connected: commitSwitch(); break;
     case MC::State::Closed:
     case MC::State::Failed:
         if (oldGone_) {
@@ -84,8 +82,7 @@ void CallController::handleSwitchState(MC::State s) {
             abandonSwitch(CallEndReason::ConnectionLost);
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

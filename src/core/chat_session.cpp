@@ -28,8 +28,7 @@ bool isTransient(int status) {
 std::string describe(const HttpResponse& r) {
     const ApiError e = parseApiError(r.status, r.body);
     std::string s = "HTTP " + std::to_string(r.status) + " " + e.code;
-    if (!e.message.empty())
-        s += ": " + e.message;
+    if (!e.message.empty()) s += ": " + e.message;
     return s;
 }
 
@@ -37,24 +36,18 @@ std::string describe(const HttpResponse& r) {
 
 const char* toString(ConnectionState state) {
     switch (state) {
-    case ConnectionState::Idle:
-        return "idle";
-    case ConnectionState::Connecting:
-        return "connecting";
-    case ConnectionState::Online:
-        return "online";
-    case ConnectionState::Reconnecting:
-        return "reconnecting";
-    case ConnectionState::Offline:
-        return "offline";
+    case ConnectionState::Idle: return "idle";
+    case ConnectionState::Connecting: return "connecting";
+    case ConnectionState::Online: return "online";
+    case ConnectionState::Reconnecting: return "reconnecting";
+    case ConnectionState::Offline: return "offline";
     }
     return "idle";
 }
 
 std::string visitorSocketUrl(std::string_view serverUrl) {
     std::string base(serverUrl);
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
+    while (!base.empty() && base.back() == '/') base.pop_back();
     if (startsWith(base, "https://"))
         base = "wss://" + base.substr(8);
     else if (startsWith(base, "http://"))
@@ -67,8 +60,7 @@ ChatSession::ChatSession(SessionConfig config, SocketFactory sockets, HttpFn htt
     : config_(std::move(config)), sockets_(std::move(sockets)), http_(std::move(http)), scheduler_(scheduler),
       random_(std::move(random)), backoff_(random_) {
     base_ = config_.serverUrl;
-    while (!base_.empty() && base_.back() == '/')
-        base_.pop_back();
+    while (!base_.empty() && base_.back() == '/') base_.pop_back();
     token_ = config_.token;
     visitorId_ = config_.visitorId;
     if (!config_.userJson.empty()) {
@@ -86,8 +78,7 @@ ChatSession::ChatSession(SessionConfig config, SocketFactory sockets, HttpFn htt
 ChatSession::~ChatSession() {
     disarmAll();
     disarm(retireTimer_);
-    if (socket_)
-        socket_->close();
+    if (socket_) socket_->close();
 }
 
 // ---- callbacks ----
@@ -101,8 +92,7 @@ void ChatSession::onMessage(std::function<void(const Message&)> cb) {
 void ChatSession::onAck(std::function<void(const std::string&, std::int64_t)> cb) {
     onAck_ = std::move(cb);
 }
-void ChatSession::onSendFailed(
-    std::function<void(const std::string&, const std::string&, const std::string&)> cb) {
+void ChatSession::onSendFailed(std::function<void(const std::string&, const std::string&, const std::string&)> cb) {
     onSendFailed_ = std::move(cb);
 }
 void ChatSession::onUnread(std::function<void(int)> cb) {
@@ -130,13 +120,11 @@ void ChatSession::onWarning(std::function<void(const std::string&)> cb) {
 // ---- lifecycle ----
 
 void ChatSession::start() {
-    if (state_ != ConnectionState::Idle && state_ != ConnectionState::Offline)
-        return;
+    if (state_ != ConnectionState::Idle && state_ != ConnectionState::Offline) return;
     recreatedVisitor_ = false;
     backoff_.reset();
     setState(ConnectionState::Connecting);
-    if (!configLoaded_ && !configInFlight_)
-        fetchConfig();
+    if (!configLoaded_ && !configInFlight_) fetchConfig();
     armSendExpiry(); // stop() disarmed it; queued messages must not wait forever
     connect();
     publish();
@@ -162,8 +150,7 @@ void ChatSession::reconnectNow() {
         start();
         return;
     }
-    if (state_ != ConnectionState::Reconnecting || reconnectTimer_ == 0)
-        return; // already connecting
+    if (state_ != ConnectionState::Reconnecting || reconnectTimer_ == 0) return; // already connecting
     disarm(reconnectTimer_);
     backoff_.reset();
     connect();
@@ -178,8 +165,7 @@ void ChatSession::connect() {
 }
 
 void ChatSession::createVisitor() {
-    if (creating_)
-        return;
+    if (creating_) return;
     creating_ = true;
     request("POST", "/api/visitors", encodeCreateVisitor(config_.locale, userName(userJson_)), false, true,
             [this](const HttpResponse& r) {
@@ -188,10 +174,8 @@ void ChatSession::createVisitor() {
                 if (isSuccess(r.status) && created.ok) {
                     token_ = created.value.token;
                     visitorId_ = created.value.visitorId;
-                    if (onToken_)
-                        onToken_(visitorId_, token_);
-                    if (!pendingUserPatch_.empty())
-                        sendUserPatch();
+                    if (onToken_) onToken_(visitorId_, token_);
+                    if (!pendingUserPatch_.empty()) sendUserPatch();
                     openSocket();
                     return;
                 }
@@ -210,16 +194,13 @@ void ChatSession::openSocket() {
     const std::weak_ptr<bool> alive = alive_;
     SocketCallbacks cb;
     cb.onOpen = [this, alive, conn] {
-        if (!alive.expired())
-            socketOpened(conn);
+        if (!alive.expired()) socketOpened(conn);
     };
     cb.onMessage = [this, alive, conn](const std::string& text) {
-        if (!alive.expired())
-            socketText(conn, text);
+        if (!alive.expired()) socketText(conn, text);
     };
     cb.onClose = [this, alive, conn](int code) {
-        if (!alive.expired())
-            socketClosed(conn, code);
+        if (!alive.expired()) socketClosed(conn, code);
     };
     inFactory_ = true;
     earlyOpen_ = false;
@@ -227,8 +208,7 @@ void ChatSession::openSocket() {
     std::unique_ptr<Socket> s = sockets_ ? sockets_(visitorSocketUrl(base_), std::move(cb)) : nullptr;
     inFactory_ = false;
     if (conn != conn_) { // superseded from inside the factory (should not happen)
-        if (s)
-            s->close();
+        if (s) s->close();
         return;
     }
     if (!s || earlyCloseCode_ != 0) {
@@ -240,31 +220,26 @@ void ChatSession::openSocket() {
     disarm(helloTimer_);
     helloTimer_ = arm(config_.helloTimeoutMs, [this, conn] {
         helloTimer_ = 0;
-        if (conn != conn_ || online_)
-            return;
+        if (conn != conn_ || online_) return;
         warn("no hello from the server in time; reconnecting");
         dropSocket(true);
         connectionLost(kCloseAbnormal);
     });
-    if (earlyOpen_)
-        socketOpened(conn);
+    if (earlyOpen_) socketOpened(conn);
 }
 
 void ChatSession::socketOpened(std::uint64_t conn) {
-    if (conn != conn_)
-        return;
+    if (conn != conn_) return;
     if (inFactory_) {
         earlyOpen_ = true;
         return;
     }
-    if (socket_)
-        socket_->send(encodeAuth(token_));
+    if (socket_) socket_->send(encodeAuth(token_));
     publish();
 }
 
 void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
-    if (conn != conn_ || !socket_)
-        return;
+    if (conn != conn_ || !socket_) return;
     disarm(deadTimer_); // any frame proves the socket alive
     const DecodeResult r = decodeServerFrame(text);
     if (auto* h = std::get_if<frame::Hello>(&r)) {
@@ -283,20 +258,15 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
             dirty_ = true;
         }
         setStandingPeer(s->peer);
-        if (!s->online)
-            setAgentTyping(false);
+        if (!s->online) setAgentTyping(false);
     } else if (auto* acc = std::get_if<frame::Accept>(&r)) {
-        if (onCallFrame_)
-            onCallFrame_(CallFrame(*acc));
+        if (onCallFrame_) onCallFrame_(CallFrame(*acc));
     } else if (auto* rej = std::get_if<frame::Reject>(&r)) {
-        if (onCallFrame_)
-            onCallFrame_(CallFrame(*rej));
+        if (onCallFrame_) onCallFrame_(CallFrame(*rej));
     } else if (auto* hup = std::get_if<frame::Hangup>(&r)) {
-        if (onCallFrame_)
-            onCallFrame_(CallFrame(*hup));
+        if (onCallFrame_) onCallFrame_(CallFrame(*hup));
     } else if (auto* sw = std::get_if<frame::SwitchReply>(&r)) {
-        if (onCallFrame_)
-            onCallFrame_(CallFrame(*sw));
+        if (onCallFrame_) onCallFrame_(CallFrame(*sw));
     } else if (auto* e = std::get_if<frame::Error>(&r)) {
         handleError(*e);
     } else if (std::holds_alternative<frame::Pong>(r)) {
@@ -310,14 +280,12 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
 }
 
 void ChatSession::socketClosed(std::uint64_t conn, int code) {
-    if (conn != conn_)
-        return;
+    if (conn != conn_) return;
     if (inFactory_) {
         earlyCloseCode_ = code != 0 ? code : kCloseAbnormal;
         return;
     }
-    if (!socket_)
-        return;
+    if (!socket_) return;
     dropSocket(false);
     connectionLost(code);
     publish();
@@ -325,24 +293,20 @@ void ChatSession::socketClosed(std::uint64_t conn, int code) {
 
 void ChatSession::dropSocket(bool close) {
     ++conn_; // whatever the old socket still reports is stale from now on
-    if (!socket_)
-        return;
+    if (!socket_) return;
     std::unique_ptr<Socket> s = std::move(socket_);
-    if (close)
-        s->close();
+    if (close) s->close();
     retire(std::move(s));
 }
 
 // We may be inside this socket's own callback: destroy it a moment later.
 void ChatSession::retire(std::unique_ptr<Socket> s) {
-    if (!s)
-        return;
+    if (!s) return;
     retired_.push_back(std::move(s));
     if (retireTimer_ == 0) {
         const std::weak_ptr<bool> alive = alive_;
         retireTimer_ = scheduler_.after(0, [this, alive] {
-            if (alive.expired())
-                return;
+            if (alive.expired()) return;
             retireTimer_ = 0;
             retired_.clear();
         });
@@ -364,8 +328,7 @@ void ChatSession::connectionLost(int code) {
 }
 
 void ChatSession::scheduleReconnect() {
-    if (state_ == ConnectionState::Idle || state_ == ConnectionState::Offline)
-        return;
+    if (state_ == ConnectionState::Idle || state_ == ConnectionState::Offline) return;
     setState(ConnectionState::Reconnecting);
     disarm(reconnectTimer_);
     reconnectTimer_ = arm(backoff_.next(), [this] {
@@ -398,8 +361,7 @@ void ChatSession::tokenRejected() {
     agentReadSeq_ = 0;
     if (!userJson_.empty()) {
         Parsed<std::string> patch = encodeUserPatch(userJson_);
-        if (patch.ok)
-            pendingUserPatch_ = patch.value;
+        if (patch.ok) pendingUserPatch_ = patch.value;
     }
     setState(ConnectionState::Reconnecting);
     createVisitor();
@@ -412,8 +374,7 @@ void ChatSession::giveUp(const std::string& why) {
     creating_ = false;
     for (const std::string& id : outbox_.failAll("offline", why)) {
         store_.markFailed(id, "offline", why);
-        if (onSendFailed_)
-            onSendFailed_(id, "offline", why);
+        if (onSendFailed_) onSendFailed_(id, "offline", why);
     }
     setState(ConnectionState::Offline);
     warn(why);
@@ -422,8 +383,7 @@ void ChatSession::giveUp(const std::string& why) {
 // ---- frames ----
 
 void ChatSession::setStandingPeer(const std::string& peer) {
-    if (peer == standingPeer_)
-        return;
+    if (peer == standingPeer_) return;
     standingPeer_ = peer;
     if (onStandingPeer_) {
         auto cb = onStandingPeer_;
@@ -436,8 +396,7 @@ void ChatSession::handleHello(const frame::Hello& h) {
     online_ = true;
     backoff_.reset();
     recreatedVisitor_ = false;
-    if (!h.visitorId.empty())
-        visitorId_ = h.visitorId;
+    if (!h.visitorId.empty()) visitorId_ = h.visitorId;
     if (h.kefuName != helloKefuName_ || h.kefuOnline != agentOnline_) {
         helloKefuName_ = h.kefuName;
         agentOnline_ = h.kefuOnline;
@@ -453,10 +412,8 @@ void ChatSession::handleHello(const frame::Hello& h) {
     setState(ConnectionState::Online);
     flushOutbox();
     sendReadIfNeeded();
-    if (!pendingUserPatch_.empty() && !patchInFlight_)
-        sendUserPatch();
-    if (!configLoaded_ && !configInFlight_)
-        fetchConfig();
+    if (!pendingUserPatch_.empty() && !patchInFlight_) sendUserPatch();
+    if (!configLoaded_ && !configInFlight_) fetchConfig();
     if (!store_.historyLoaded() || store_.ackedCount() == 0) {
         if (h.lastSeq == 0 && store_.ackedCount() == 0)
             store_.prependHistory(HistoryPage{}); // a new conversation: nothing to load
@@ -471,8 +428,7 @@ void ChatSession::handleHello(const frame::Hello& h) {
 void ChatSession::handleAck(const frame::Ack& a) {
     const bool queued = outbox_.ack(a.id);
     const bool changed = store_.applyAck(a.id, a.seq, a.timeMs);
-    if ((queued || changed) && onAck_)
-        onAck_(a.id, a.seq);
+    if ((queued || changed) && onAck_) onAck_(a.id, a.seq);
 }
 
 void ChatSession::handleRead(const frame::Read& r) {
@@ -503,13 +459,10 @@ void ChatSession::absorb(const Message& m, bool live) {
     const ChatStore::Merge r = store_.addServerMessage(m);
     if (r == ChatStore::Merge::Confirmed) {
         outbox_.ack(m.id);
-        if (onAck_)
-            onAck_(m.id, m.seq);
+        if (onAck_) onAck_(m.id, m.seq);
     } else if (r == ChatStore::Merge::Added && live) {
-        if (m.from == Sender::Agent)
-            setAgentTyping(false);
-        if (onMessage_)
-            onMessage_(m);
+        if (m.from == Sender::Agent) setAgentTyping(false);
+        if (onMessage_) onMessage_(m);
     }
 }
 
@@ -525,8 +478,7 @@ void ChatSession::request(const char* method, const std::string& path, std::stri
     const std::uint64_t epoch = epoch_;
     const std::string bearer = authorized ? token_ : std::string();
     http_(method, base_ + path, body, bearer, [this, alive, epoch, identityBound, done](HttpResponse r) {
-        if (alive.expired() || (identityBound && epoch != epoch_))
-            return;
+        if (alive.expired() || (identityBound && epoch != epoch_)) return;
         done(r);
         publish();
     });
@@ -534,8 +486,7 @@ void ChatSession::request(const char* method, const std::string& path, std::stri
 
 // A 401 from a visitor endpoint means the same as close code 4001.
 bool ChatSession::handleUnauthorized(const HttpResponse& r) {
-    if (r.status != 401)
-        return false;
+    if (r.status != 401) return false;
     tokenRejected();
     return true;
 }
@@ -546,22 +497,19 @@ void ChatSession::fetchConfig() {
         configInFlight_ = false;
         Parsed<ServerConfig> parsed = parseServerConfig(r.body);
         if (!isSuccess(r.status) || !parsed.ok) {
-            warn("could not load the widget config (" + (isSuccess(r.status) ? parsed.error : describe(r)) +
-                 ")");
+            warn("could not load the widget config (" + (isSuccess(r.status) ? parsed.error : describe(r)) + ")");
             return;
         }
         serverConfig_ = std::move(parsed.value);
         configLoaded_ = true;
         dirty_ = true;
-        if (onConfig_)
-            onConfig_(serverConfig_);
+        if (onConfig_) onConfig_(serverConfig_);
     });
 }
 
 void ChatSession::fetchHistory(HistoryKind kind, std::int64_t before, std::int64_t catchUpFrom, int round) {
     std::string path = "/api/messages?limit=" + std::to_string(std::clamp(config_.historyPageSize, 1, 100));
-    if (before > 0)
-        path += "&before=" + std::to_string(before);
+    if (before > 0) path += "&before=" + std::to_string(before);
     if (kind == HistoryKind::Older)
         loadingOlder_ = true;
     else
@@ -573,8 +521,7 @@ void ChatSession::fetchHistory(HistoryKind kind, std::int64_t before, std::int64
         else
             historyInFlight_ = false;
         dirty_ = true;
-        if (handleUnauthorized(r))
-            return;
+        if (handleUnauthorized(r)) return;
         Parsed<HistoryPage> page = parseHistoryPage(r.body);
         if (!isSuccess(r.status) || !page.ok) {
             warn("could not load messages (" + (isSuccess(r.status) ? page.error : describe(r)) + ")");
@@ -584,32 +531,27 @@ void ChatSession::fetchHistory(HistoryKind kind, std::int64_t before, std::int64
             warn("ignored " + std::to_string(page.value.skipped) + " malformed message(s) in history");
         if (kind == HistoryKind::CatchUp) {
             // Messages missed while offline are news: announce them, in order.
-            for (const Message& m : page.value.messages)
-                absorb(m, m.seq > catchUpFrom);
+            for (const Message& m : page.value.messages) absorb(m, m.seq > catchUpFrom);
             const auto& ms = page.value.messages;
             const bool gap = page.value.hasMore && !ms.empty() && ms.front().seq > catchUpFrom + 1;
             if (gap && round + 1 < config_.catchUpMaxPages)
                 fetchHistory(HistoryKind::CatchUp, ms.front().seq, catchUpFrom, round + 1);
             return;
         }
-        for (const Message& m : page.value.messages)
-            absorb(m, false);
+        for (const Message& m : page.value.messages) absorb(m, false);
         store_.prependHistory(page.value);
     });
 }
 
 void ChatSession::sendUserPatch() {
-    if (token_.empty() || pendingUserPatch_.empty())
-        return;
+    if (token_.empty() || pendingUserPatch_.empty()) return;
     patchInFlight_ = true;
     const std::string body = pendingUserPatch_;
     request("PATCH", "/api/visitors/me", body, true, true, [this, body](const HttpResponse& r) {
         patchInFlight_ = false;
-        if (handleUnauthorized(r))
-            return;
+        if (handleUnauthorized(r)) return;
         if (isSuccess(r.status) || !isTransient(r.status)) {
-            if (!isSuccess(r.status))
-                warn("the visitor profile was refused (" + describe(r) + ")");
+            if (!isSuccess(r.status)) warn("the visitor profile was refused (" + describe(r) + ")");
             if (pendingUserPatch_ == body)
                 pendingUserPatch_.clear();
             else
@@ -624,8 +566,7 @@ void ChatSession::sendUserPatch() {
 
 std::size_t ChatSession::maxMessageChars() const {
     if (configLoaded_ && serverConfig_.maxMessageChars > 0)
-        return std::min<std::size_t>(static_cast<std::size_t>(serverConfig_.maxMessageChars),
-                                     kMaxMessageChars);
+        return std::min<std::size_t>(static_cast<std::size_t>(serverConfig_.maxMessageChars), kMaxMessageChars);
     return kMaxMessageChars;
 }
 
@@ -638,8 +579,7 @@ SendResult ChatSession::send(std::string_view text) {
     }
     const std::int64_t now = scheduler_.nowMs();
     std::string id = newClientId(now, random_);
-    while (store_.find(id) || outbox_.find(id))
-        id = newClientId(now, random_);
+    while (store_.find(id) || outbox_.find(id)) id = newClientId(now, random_);
 
     Message m;
     m.id = id;
@@ -652,8 +592,7 @@ SendResult ChatSession::send(std::string_view text) {
     stopTyping();
     flushOutbox();
     armSendExpiry();
-    if (state_ == ConnectionState::Offline)
-        start(); // the visitor wants to talk: try again rather than fail at once
+    if (state_ == ConnectionState::Offline) start(); // the visitor wants to talk: try again rather than fail at once
     publish();
     result.ok = true;
     result.id = id;
@@ -662,8 +601,7 @@ SendResult ChatSession::send(std::string_view text) {
 
 bool ChatSession::restorePending(const std::string& id, std::string_view text, std::int64_t timeMs) {
     OutgoingText v = validateOutgoing(text, maxMessageChars());
-    if (!v.ok || id.empty() || store_.find(id) || outbox_.find(id))
-        return false;
+    if (!v.ok || id.empty() || store_.find(id) || outbox_.find(id)) return false;
     Message m;
     m.id = id;
     m.from = Sender::Visitor;
@@ -679,21 +617,18 @@ bool ChatSession::restorePending(const std::string& id, std::string_view text, s
 }
 
 bool ChatSession::retry(const std::string& id) {
-    if (!outbox_.retry(id, scheduler_.nowMs()))
-        return false;
+    if (!outbox_.retry(id, scheduler_.nowMs())) return false;
     store_.markPending(id);
     flushOutbox();
     armSendExpiry();
-    if (state_ == ConnectionState::Offline)
-        start();
+    if (state_ == ConnectionState::Offline) start();
     publish();
     return true;
 }
 
 bool ChatSession::discard(const std::string& id) {
     const OutboxEntry* e = outbox_.find(id);
-    if (!e || !e->failed)
-        return false;
+    if (!e || !e->failed) return false;
     outbox_.remove(id);
     store_.removeUnacked(id);
     publish();
@@ -701,30 +636,26 @@ bool ChatSession::discard(const std::string& id) {
 }
 
 bool ChatSession::sendFrame(const std::string& text) {
-    if (!online_ || !socket_)
-        return false;
+    if (!online_ || !socket_) return false;
     socket_->send(text);
     return true;
 }
 
 void ChatSession::flushOutbox() {
-    if (!online_ || !socket_)
-        return;
+    if (!online_ || !socket_) return;
     outbox_.flush(conn_, [this](const OutboxEntry& e) { socket_->send(encodeMessage(e.id, e.text)); });
 }
 
 void ChatSession::armSendExpiry() {
     disarm(expiryTimer_);
     const std::int64_t oldest = outbox_.oldestLiveQueuedMs();
-    if (oldest < 0)
-        return;
+    if (oldest < 0) return;
     const std::int64_t wait = std::max<std::int64_t>(0, oldest + config_.sendTimeoutMs - scheduler_.nowMs());
     expiryTimer_ = arm(static_cast<int>(std::min<std::int64_t>(wait, config_.sendTimeoutMs)), [this] {
         expiryTimer_ = 0;
         for (const std::string& id : outbox_.expire(scheduler_.nowMs(), config_.sendTimeoutMs)) {
             store_.markFailed(id, "timeout", "not acknowledged in time");
-            if (onSendFailed_)
-                onSendFailed_(id, "timeout", "not acknowledged in time");
+            if (onSendFailed_) onSendFailed_(id, "timeout", "not acknowledged in time");
         }
         armSendExpiry();
     });
@@ -733,8 +664,7 @@ void ChatSession::armSendExpiry() {
 void ChatSession::failMessage(const std::string& id, const std::string& code, const std::string& message) {
     outbox_.fail(id, code, message);
     store_.markFailed(id, code, message);
-    if (onSendFailed_)
-        onSendFailed_(id, code, message);
+    if (onSendFailed_) onSendFailed_(id, code, message);
 }
 
 // ---- typing, presence, read ----
@@ -747,8 +677,7 @@ void ChatSession::setTyping(bool typing) {
     }
     const std::int64_t now = scheduler_.nowMs();
     if (!typingOn_ || now - lastTypingOnMs_ >= config_.typingRepeatMs) {
-        if (!sendFrame(encodeTyping(true)))
-            return;
+        if (!sendFrame(encodeTyping(true))) return;
         typingOn_ = true;
         lastTypingOnMs_ = now;
     }
@@ -761,8 +690,7 @@ void ChatSession::setTyping(bool typing) {
 
 void ChatSession::stopTyping() {
     disarm(typingIdleTimer_);
-    if (!typingOn_)
-        return;
+    if (!typingOn_) return;
     typingOn_ = false;
     sendFrame(encodeTyping(false));
 }
@@ -784,8 +712,7 @@ void ChatSession::armPing() {
     disarm(pingTimer_);
     pingTimer_ = arm(config_.pingIntervalMs, [this] {
         pingTimer_ = 0;
-        if (!online_ || !sendFrame(encodePing()))
-            return;
+        if (!online_ || !sendFrame(encodePing())) return;
         disarm(deadTimer_);
         deadTimer_ = arm(config_.pongTimeoutMs, [this] {
             deadTimer_ = 0;
@@ -798,15 +725,13 @@ void ChatSession::armPing() {
 }
 
 bool ChatSession::loadOlder() {
-    if (token_.empty() || loadingOlder_ || historyInFlight_)
-        return false;
+    if (token_.empty() || loadingOlder_ || historyInFlight_) return false;
     if (!store_.historyLoaded()) {
         fetchHistory(HistoryKind::Initial, 0, 0, 0);
         publish();
         return true;
     }
-    if (!store_.hasMoreHistory() || store_.oldestSeq() <= 0)
-        return false;
+    if (!store_.hasMoreHistory() || store_.oldestSeq() <= 0) return false;
     fetchHistory(HistoryKind::Older, store_.oldestSeq(), 0, 0);
     publish();
     return true;
@@ -820,12 +745,10 @@ void ChatSession::markRead() {
 
 void ChatSession::sendReadIfNeeded() {
     const std::int64_t seq = store_.readSeq();
-    if (seq > lastReadSent_ && sendFrame(encodeRead(seq)))
-        lastReadSent_ = seq;
+    if (seq > lastReadSent_ && sendFrame(encodeRead(seq))) lastReadSent_ = seq;
     if (seq > lastReadReported_) {
         lastReadReported_ = seq;
-        if (onReadMark_)
-            onReadMark_(seq);
+        if (onReadMark_) onReadMark_(seq);
     }
 }
 
@@ -837,8 +760,7 @@ bool ChatSession::setUser(std::string_view userJson) {
     }
     userJson_ = std::string(userJson);
     pendingUserPatch_ = patch.value;
-    if (!token_.empty() && !patchInFlight_)
-        sendUserPatch();
+    if (!token_.empty() && !patchInFlight_) sendUserPatch();
     publish();
     return true;
 }
@@ -846,22 +768,18 @@ bool ChatSession::setUser(std::string_view userJson) {
 // ---- queries ----
 
 std::string ChatSession::kefuName() const {
-    if (!helloKefuName_.empty())
-        return helloKefuName_;
+    if (!helloKefuName_.empty()) return helloKefuName_;
     return serverConfig_.kefuName;
 }
 
 std::string ChatSession::welcome(Locale locale) const {
     const auto& w = serverConfig_.welcome;
     auto exact = w.find(localeTag(locale));
-    if (exact != w.end() && !exact->second.empty())
-        return exact->second;
+    if (exact != w.end() && !exact->second.empty()) return exact->second;
     for (const auto& entry : w)
-        if (!entry.first.empty() && !entry.second.empty() && parseLocale(entry.first) == locale)
-            return entry.second;
+        if (!entry.first.empty() && !entry.second.empty() && parseLocale(entry.first) == locale) return entry.second;
     auto any = w.find("");
-    if (any != w.end() && !any->second.empty())
-        return any->second;
+    if (any != w.end() && !any->second.empty()) return any->second;
     return tr(locale, Key::WelcomeFallback);
 }
 
@@ -870,16 +788,14 @@ std::string ChatSession::welcome(Locale locale) const {
 TimerId ChatSession::arm(int delayMs, std::function<void()> fn) {
     const std::weak_ptr<bool> alive = alive_;
     return scheduler_.after(std::max(0, delayMs), [this, alive, fn = std::move(fn)] {
-        if (alive.expired())
-            return;
+        if (alive.expired()) return;
         fn();
         publish();
     });
 }
 
 void ChatSession::disarm(TimerId& id) {
-    if (id != 0)
-        scheduler_.cancel(id);
+    if (id != 0) scheduler_.cancel(id);
     id = 0;
 }
 
@@ -894,17 +810,14 @@ void ChatSession::disarmAll() {
 }
 
 void ChatSession::setState(ConnectionState s) {
-    if (state_ == s)
-        return;
+    if (state_ == s) return;
     state_ = s;
     dirty_ = true;
-    if (onConnection_)
-        onConnection_(s);
+    if (onConnection_) onConnection_(s);
 }
 
 void ChatSession::warn(const std::string& text) {
-    if (onWarning_)
-        onWarning_(text);
+    if (onWarning_) onWarning_(text);
 }
 
 void ChatSession::publish() {
@@ -917,11 +830,9 @@ void ChatSession::publish() {
     const int unread = store_.unread();
     if (unread != lastUnread_) {
         lastUnread_ = unread;
-        if (onUnread_)
-            onUnread_(unread);
+        if (onUnread_) onUnread_(unread);
     }
-    if (changed && onChange_)
-        onChange_();
+    if (changed && onChange_) onChange_();
 }
 
 } // namespace kefu

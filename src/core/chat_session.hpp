@@ -58,8 +58,7 @@ std::string visitorSocketUrl(std::string_view serverUrl);
 
 class ChatSession {
   public:
-    ChatSession(SessionConfig config, SocketFactory sockets, HttpFn http, Scheduler& scheduler,
-                RandomFn random);
+    ChatSession(SessionConfig config, SocketFactory sockets, HttpFn http, Scheduler& scheduler, RandomFn random);
     ~ChatSession();
     ChatSession(const ChatSession&) = delete;
     ChatSession& operator=(const ChatSession&) = delete;
@@ -118,8 +117,8 @@ class ChatSession {
     // A new message arrived live (agent, system, or the visitor's own from another tab).
     void onMessage(std::function<void(const Message&)> cb);
     void onAck(std::function<void(const std::string& id, std::int64_t seq)> cb);
-    void onSendFailed(
-        std::function<void(const std::string& id, const std::string& code, const std::string& message)> cb);
+    void
+    onSendFailed(std::function<void(const std::string& id, const std::string& code, const std::string& message)> cb);
     void onUnread(std::function<void(int)> cb);
     // The read mark moved: persist it so that a reload does not show old messages as unread.
     void onReadMark(std::function<void(std::int64_t seq)> cb);
@@ -161,8 +160,8 @@ class ChatSession {
     void fetchHistory(HistoryKind kind, std::int64_t before, std::int64_t catchUpFrom, int round);
     void sendUserPatch();
     // `authorized` adds the visitor token; `identityBound` replies are dropped once the identity changed.
-    void request(const char* method, const std::string& path, std::string body, bool authorized,
-                 bool identityBound, std::function<void(const HttpResponse&)> done);
+    void request(const char* method, const std::string& path, std::string body, bool authorized, bool identityBound,
+                 std::function<void(const HttpResponse&)> done);
     bool handleUnauthorized(const HttpResponse& r);
 
     bool sendFrame(const std::string& text);
@@ -204,7 +203,7 @@ class ChatSession {
     std::unique_ptr<Socket> socket_;
     std::vector<std::unique_ptr<Socket>> retired_; // closed sockets, destroyed outside their own callbacks
     std::uint64_t conn_ = 0;                       // changes with every socket: stale callbacks are ignored
-    std::uint64_t epoch_ = 0; // changes with identity or stop(): stale replies are ignored
+    std::uint64_t epoch_ = 0;                      // changes with identity or stop(): stale replies are ignored
     bool inFactory_ = false;
     bool earlyOpen_ = false;
     int earlyCloseCode_ = 0;

@@ -59,11 +59,9 @@ constexpr Entry kStrings[] = {
     {Key::CallFailed, "通话失败", "Call failed"},
     {Key::CallErrPermissionDenied, "未获得麦克风/摄像头权限,请在浏览器设置中允许后重试",
      "Microphone/camera access was denied. Allow it in your browser settings and try again."},
-    {Key::CallErrNoCamera, "未检测到摄像头,可以改用语音通话",
-     "No camera found. You can make a voice call instead."},
+    {Key::CallErrNoCamera, "未检测到摄像头,可以改用语音通话", "No camera found. You can make a voice call instead."},
     {Key::CallErrNoMicrophone, "未检测到麦克风", "No microphone found"},
-    {Key::CallErrInsecureContext, "当前页面不是安全连接(HTTPS),无法发起通话",
-     "Calls need a secure (HTTPS) page"},
+    {Key::CallErrInsecureContext, "当前页面不是安全连接(HTTPS),无法发起通话", "Calls need a secure (HTTPS) page"},
     {Key::CallErrServerUnreachable, "无法连接通话服务器", "Can't reach the call server"},
     {Key::CallErrIdTaken, "通话标识冲突,请重试", "Call id already in use. Please try again."},
     {Key::CallErrAgentUnreachable, "无法连接到客服", "Can't reach the agent"},
@@ -100,8 +98,7 @@ static_assert(sizeof(kStrings) / sizeof(kStrings[0]) == kKeyCount, "one entry pe
 
 constexpr bool inKeyOrder() {
     for (std::size_t i = 0; i < kKeyCount; ++i)
-        if (static_cast<std::size_t>(kStrings[i].key) != i)
-            return false;
+        if (static_cast<std::size_t>(kStrings[i].key) != i) return false;
     return true;
 }
 static_assert(inKeyOrder(), "kStrings must follow the order of enum class Key");
@@ -118,8 +115,7 @@ std::string twoDigits(std::int64_t v) {
 
 std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
     std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        --q;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
     return q;
 }
 
@@ -169,8 +165,7 @@ const char* localeTag(Locale locale) {
 
 const char* tr(Locale locale, Key key) {
     const auto i = static_cast<std::size_t>(key);
-    if (i >= kKeyCount)
-        return "?";
+    if (i >= kKeyCount) return "?";
     return locale == Locale::ZhCN ? kStrings[i].zh : kStrings[i].en;
 }
 
@@ -179,13 +174,11 @@ std::string trf(Locale locale, Key key, std::string_view arg) {
 }
 
 std::string formatDuration(int seconds) {
-    if (seconds < 0)
-        seconds = 0;
+    if (seconds < 0) seconds = 0;
     const int h = seconds / 3600;
     const int m = (seconds / 60) % 60;
     const int s = seconds % 60;
-    if (h > 0)
-        return std::to_string(h) + ":" + twoDigits(m) + ":" + twoDigits(s);
+    if (h > 0) return std::to_string(h) + ":" + twoDigits(m) + ":" + twoDigits(s);
     return twoDigits(m) + ":" + twoDigits(s);
 }
 
@@ -202,10 +195,8 @@ std::string formatTime(std::int64_t ms, int tzOffsetMin) {
 std::string dayLabel(Locale locale, std::int64_t ms, std::int64_t nowMs, int tzOffsetMin) {
     const std::int64_t day = localDay(ms, tzOffsetMin);
     const std::int64_t today = localDay(nowMs, tzOffsetMin);
-    if (day == today)
-        return tr(locale, Key::Today);
-    if (day == today - 1)
-        return tr(locale, Key::Yesterday);
+    if (day == today) return tr(locale, Key::Today);
+    if (day == today - 1) return tr(locale, Key::Yesterday);
     const Civil c = civilFromDays(day);
     const bool sameYear = civilFromDays(today).year == c.year;
     if (locale == Locale::ZhCN) {
@@ -215,25 +206,21 @@ std::string dayLabel(Locale locale, std::int64_t ms, std::int64_t nowMs, int tzO
     static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     std::string s = std::string(months[c.month - 1]) + " " + std::to_string(c.day);
-    if (!sameYear)
-        s += ", " + std::to_string(c.year);
+    if (!sameYear) s += ", " + std::to_string(c.year);
     return s;
 }
 
 std::string separatorLabel(Locale locale, std::int64_t ms, std::int64_t nowMs, int tzOffsetMin) {
     const std::string time = formatTime(ms, tzOffsetMin);
-    if (localDay(ms, tzOffsetMin) == localDay(nowMs, tzOffsetMin))
-        return time;
+    if (localDay(ms, tzOffsetMin) == localDay(nowMs, tzOffsetMin)) return time;
     return dayLabel(locale, ms, nowMs, tzOffsetMin) + " " + time;
 }
 
 std::string callLine(Locale locale, const CallInfo& call) {
     const Key kind = call.video ? Key::VideoCall : Key::VoiceCall;
     if (call.outcome == "completed" || call.outcome.empty()) {
-        if (call.durationS <= 0)
-            return tr(locale, kind);
-        return trf(locale, call.video ? Key::CallLineVideo : Key::CallLineVoice,
-                   formatDuration(call.durationS));
+        if (call.durationS <= 0) return tr(locale, kind);
+        return trf(locale, call.video ? Key::CallLineVideo : Key::CallLineVoice, formatDuration(call.durationS));
     }
     Key outcome = Key::CallLineFailed;
     if (call.outcome == "missed")

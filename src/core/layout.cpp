@@ -31,24 +31,19 @@ PanelLayout computePanel(float viewportW, float viewportH, Side side) {
 
 bool needsTimeSeparator(const Message& prev, const Message& cur, int tzOffsetMin) {
     const std::int64_t gap = cur.timeMs - prev.timeMs;
-    if (gap >= layout::kGroupGapMs || gap <= -layout::kGroupGapMs)
-        return true;
+    if (gap >= layout::kGroupGapMs || gap <= -layout::kGroupGapMs) return true;
     return localDay(prev.timeMs, tzOffsetMin) != localDay(cur.timeMs, tzOffsetMin);
 }
 
 bool sameGroup(const Message& a, const Message& b, int tzOffsetMin) {
-    if (a.from != b.from || a.kind == "call" || b.kind == "call")
-        return false;
-    if (a.from == Sender::Agent && a.agentName != b.agentName)
-        return false;
+    if (a.from != b.from || a.kind == "call" || b.kind == "call") return false;
+    if (a.from == Sender::Agent && a.agentName != b.agentName) return false;
     return !needsTimeSeparator(a, b, tzOffsetMin);
 }
 
 std::string badgeText(int unread) {
-    if (unread <= 0)
-        return std::string();
-    if (unread > 99)
-        return "99+";
+    if (unread <= 0) return std::string();
+    if (unread > 99) return "99+";
     return std::to_string(unread);
 }
 

@@ -9,7 +9,9 @@ namespace kefu {
 
 enum class MediaKind { Audio, Video };
 
-inline const char* toString(MediaKind kind) { return kind == MediaKind::Audio ? "audio" : "video"; }
+inline const char* toString(MediaKind kind) {
+    return kind == MediaKind::Audio ? "audio" : "video";
+}
 
 // Accepts the strings MediaStreamTrack.kind uses; anything else is rejected.
 inline bool parseMediaKind(const std::string& text, MediaKind& out) {
@@ -55,7 +57,10 @@ class MediaDevices {
 
     // The site already holds the permission (Permissions API state "granted" for the microphone, and the
     // camera too when `video`): getUserMedia will not prompt. False when unknown.
-    virtual bool permissionGranted(bool video) const { (void)video; return false; }
+    virtual bool permissionGranted(bool video) const {
+        (void)video;
+        return false;
+    }
 };
 
 } // namespace kefu

@@ -30,19 +30,15 @@ struct Message {
     std::string kind = "text"; // "text" | "call" (unknown kinds are shown as text)
     std::optional<CallInfo> call;
     Delivery delivery = Delivery::Sent;
-    std::string
-        errorCode; // protocol error code when delivery == Failed ("too_long", "rate_limited", "timeout"…)
-    std::string error; // the server's human-readable reason, if any
+    std::string errorCode; // protocol error code when delivery == Failed ("too_long", "rate_limited", "timeout"…)
+    std::string error;     // the server's human-readable reason, if any
 };
 
 inline const char* toString(Sender s) {
     switch (s) {
-    case Sender::Visitor:
-        return "visitor";
-    case Sender::Agent:
-        return "agent";
-    case Sender::System:
-        return "system";
+    case Sender::Visitor: return "visitor";
+    case Sender::Agent: return "agent";
+    case Sender::System: return "system";
     }
     return "system";
 }

@@ -26,21 +26,18 @@ std::string newClientId(std::int64_t nowMs, const RandomFn& random) {
 
 OutboxEntry* Outbox::findMutable(const std::string& id) {
     for (auto& e : entries_)
-        if (e.id == id)
-            return &e;
+        if (e.id == id) return &e;
     return nullptr;
 }
 
 const OutboxEntry* Outbox::find(const std::string& id) const {
     for (const auto& e : entries_)
-        if (e.id == id)
-            return &e;
+        if (e.id == id) return &e;
     return nullptr;
 }
 
 bool Outbox::enqueue(std::string id, std::string text, std::int64_t nowMs) {
-    if (id.empty() || find(id))
-        return false;
+    if (id.empty() || find(id)) return false;
     OutboxEntry e;
     e.id = std::move(id);
     e.text = std::move(text);
@@ -54,8 +51,7 @@ int Outbox::flush(std::uint64_t connection, const std::function<void(const Outbo
     // Index loop: `write` may not touch the outbox, but be safe if it grows it.
     for (std::size_t i = 0; i < entries_.size(); ++i) {
         OutboxEntry& e = entries_[i];
-        if (e.failed || e.writtenOn == connection)
-            continue;
+        if (e.failed || e.writtenOn == connection) continue;
         e.writtenOn = connection;
         ++e.writes;
         ++n;
@@ -66,18 +62,15 @@ int Outbox::flush(std::uint64_t connection, const std::function<void(const Outbo
 }
 
 bool Outbox::ack(const std::string& id) {
-    auto it =
-        std::find_if(entries_.begin(), entries_.end(), [&](const OutboxEntry& e) { return e.id == id; });
-    if (it == entries_.end())
-        return false;
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const OutboxEntry& e) { return e.id == id; });
+    if (it == entries_.end()) return false;
     entries_.erase(it);
     return true;
 }
 
 bool Outbox::fail(const std::string& id, std::string code, std::string message) {
     OutboxEntry* e = findMutable(id);
-    if (!e || e->failed)
-        return false;
+    if (!e || e->failed) return false;
     e->failed = true;
     e->errorCode = std::move(code);
     e->errorMessage = std::move(message);
@@ -86,8 +79,7 @@ bool Outbox::fail(const std::string& id, std::string code, std::string message) 
 
 bool Outbox::retry(const std::string& id, std::int64_t nowMs) {
     OutboxEntry* e = findMutable(id);
-    if (!e || !e->failed)
-        return false;
+    if (!e || !e->failed) return false;
     e->failed = false;
     e->errorCode.clear();
     e->errorMessage.clear();
@@ -116,8 +108,7 @@ std::vector<std::string> Outbox::expire(std::int64_t nowMs, std::int64_t maxAgeM
 std::int64_t Outbox::oldestLiveQueuedMs() const {
     std::int64_t oldest = -1;
     for (const auto& e : entries_)
-        if (!e.failed && (oldest < 0 || e.queuedMs < oldest))
-            oldest = e.queuedMs;
+        if (!e.failed && (oldest < 0 || e.queuedMs < oldest)) oldest = e.queuedMs;
     return oldest;
 }
 

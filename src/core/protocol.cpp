@@ -30,8 +30,7 @@ std::string dump(const json& j) {
 bool toInt64(const json& j, std::int64_t& out) {
     if (j.is_number_unsigned()) {
         const auto u = j.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return false;
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return false;
         out = static_cast<std::int64_t>(u);
         return true;
     }
@@ -41,8 +40,7 @@ bool toInt64(const json& j, std::int64_t& out) {
     }
     if (j.is_number_float()) {
         const double d = j.get<double>();
-        if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 9007199254740992.0)
-            return false;
+        if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 9007199254740992.0) return false;
         out = static_cast<std::int64_t>(d);
         return true;
     }
@@ -53,44 +51,37 @@ bool toInt64(const json& j, std::int64_t& out) {
 // is an error.
 bool optString(const json& obj, const char* key, std::string& out) {
     auto it = obj.find(key);
-    if (it == obj.end() || it->is_null())
-        return true;
-    if (!it->is_string())
-        return false;
+    if (it == obj.end() || it->is_null()) return true;
+    if (!it->is_string()) return false;
     out = it->get<std::string>();
     return true;
 }
 
 bool reqString(const json& obj, const char* key, std::string& out) {
     auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string())
-        return false;
+    if (it == obj.end() || !it->is_string()) return false;
     out = it->get<std::string>();
     return true;
 }
 
 bool optBool(const json& obj, const char* key, bool& out) {
     auto it = obj.find(key);
-    if (it == obj.end() || it->is_null())
-        return true;
-    if (!it->is_boolean())
-        return false;
+    if (it == obj.end() || it->is_null()) return true;
+    if (!it->is_boolean()) return false;
     out = it->get<bool>();
     return true;
 }
 
 bool reqBool(const json& obj, const char* key, bool& out) {
     auto it = obj.find(key);
-    if (it == obj.end() || !it->is_boolean())
-        return false;
+    if (it == obj.end() || !it->is_boolean()) return false;
     out = it->get<bool>();
     return true;
 }
 
 bool optInt(const json& obj, const char* key, std::int64_t& out) {
     auto it = obj.find(key);
-    if (it == obj.end() || it->is_null())
-        return true;
+    if (it == obj.end() || it->is_null()) return true;
     return toInt64(*it, out);
 }
 
@@ -100,10 +91,8 @@ bool reqInt(const json& obj, const char* key, std::int64_t& out) {
 }
 
 int clampInt(std::int64_t v, int lo, int hi) {
-    if (v < lo)
-        return lo;
-    if (v > hi)
-        return hi;
+    if (v < lo) return lo;
+    if (v > hi) return hi;
     return static_cast<int>(v);
 }
 
@@ -140,8 +129,7 @@ bool readMessage(const json& j, Message& m, std::string& error) {
         error = "message field of the wrong type";
         return false;
     }
-    if (m.kind.empty())
-        m.kind = "text";
+    if (m.kind.empty()) m.kind = "text";
     auto call = j.find("call");
     if (call != j.end() && !call->is_null()) {
         if (!call->is_object()) {
@@ -167,11 +155,9 @@ frame::Malformed malformed(std::string reason) {
 }
 
 DecodeResult decodeFrame(const json& root) {
-    if (!root.is_object())
-        return malformed("frame is not a JSON object");
+    if (!root.is_object()) return malformed("frame is not a JSON object");
     auto typeIt = root.find("type");
-    if (typeIt == root.end() || !typeIt->is_string())
-        return malformed("frame without a string type");
+    if (typeIt == root.end() || !typeIt->is_string()) return malformed("frame without a string type");
     const std::string type = typeIt->get<std::string>();
     static const json kEmpty = json::object();
     auto dataIt = root.find("data");
@@ -180,34 +166,31 @@ DecodeResult decodeFrame(const json& root) {
     const bool isObject = data.is_object();
 
     if (type == "hello") {
-        if (!isObject)
-            return malformed("hello data is not an object");
+        if (!isObject) return malformed("hello data is not an object");
         frame::Hello h;
-        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) ||
-            h.lastSeq < 0 || !optInt(data, "visitorReadSeq", h.visitorReadSeq) || h.visitorReadSeq < 0 ||
+        if (!optString(data, "visitorId", h.visitorId) || !optInt(data, "lastSeq", h.lastSeq) || h.lastSeq < 0 ||
+            !optInt(data, "visitorReadSeq", h.visitorReadSeq) || h.visitorReadSeq < 0 ||
             !optInt(data, "agentReadSeq", h.agentReadSeq) || h.agentReadSeq < 0)
             return malformed("hello field of the wrong type");
         auto kefu = data.find("kefu");
         if (kefu != data.end() && !kefu->is_null()) {
-            if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) ||
-                !optString(*kefu, "name", h.kefuName) || !optBool(*kefu, "online", h.kefuOnline) ||
-                !optString(*kefu, "peer", h.kefuPeer))
+            if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) || !optString(*kefu, "name", h.kefuName) ||
+                !optBool(*kefu, "online", h.kefuOnline) || !optString(*kefu, "peer", h.kefuPeer))
                 return malformed("hello kefu of the wrong type");
         }
         return h;
     }
     if (type == "ack") {
         frame::Ack a;
-        if (!isObject || !reqString(data, "id", a.id) || a.id.empty() || !reqInt(data, "seq", a.seq) ||
-            a.seq <= 0 || !optInt(data, "time", a.timeMs) || a.timeMs < 0)
+        if (!isObject || !reqString(data, "id", a.id) || a.id.empty() || !reqInt(data, "seq", a.seq) || a.seq <= 0 ||
+            !optInt(data, "time", a.timeMs) || a.timeMs < 0)
             return malformed("ack needs a string id, a positive seq and a time");
         return a;
     }
     if (type == "message") {
         frame::MessageFrame f;
         std::string error;
-        if (!readMessage(data, f.message, error))
-            return malformed(error);
+        if (!readMessage(data, f.message, error)) return malformed(error);
         return f;
     }
     if (type == "read") {
@@ -218,8 +201,7 @@ DecodeResult decodeFrame(const json& root) {
     }
     if (type == "typing") {
         frame::Typing t;
-        if (!isObject || !reqBool(data, "on", t.on))
-            return malformed("typing needs a boolean on");
+        if (!isObject || !reqBool(data, "on", t.on)) return malformed("typing needs a boolean on");
         return t;
     }
     if (type == "status") {
@@ -235,16 +217,13 @@ DecodeResult decodeFrame(const json& root) {
     }
     if (type == "reject" || type == "hangup") {
         std::string reason;
-        if (!isObject || !optString(data, "reason", reason))
-            return malformed(type + " reason of the wrong type");
-        if (type == "reject")
-            return frame::Reject{reason};
+        if (!isObject || !optString(data, "reason", reason)) return malformed(type + " reason of the wrong type");
+        if (type == "reject") return frame::Reject{reason};
         return frame::Hangup{reason};
     }
     if (type == "switch") {
         frame::SwitchReply s;
-        if (!isObject || !reqBool(data, "accepted", s.accepted))
-            return malformed("switch needs a boolean accepted");
+        if (!isObject || !reqBool(data, "accepted", s.accepted)) return malformed("switch needs a boolean accepted");
         return s;
     }
     if (type == "error") {
@@ -254,8 +233,7 @@ DecodeResult decodeFrame(const json& root) {
             return malformed("error needs a string code");
         return e;
     }
-    if (type == "pong")
-        return frame::Pong{};
+    if (type == "pong") return frame::Pong{};
     return frame::Unknown{type};
 }
 
@@ -276,8 +254,7 @@ std::string safe(std::string_view s) {
 DecodeResult decodeServerFrame(std::string_view text) {
     try {
         const json root = parseJson(text);
-        if (root.is_discarded())
-            return malformed("frame is not valid JSON");
+        if (root.is_discarded()) return malformed("frame is not valid JSON");
         return decodeFrame(root);
     } catch (const std::exception& e) {
         return malformed(std::string("frame could not be decoded: ") + e.what());
@@ -325,8 +302,7 @@ Parsed<ServerConfig> parseServerConfig(std::string_view body) {
         auto welcome = j.find("welcome");
         if (welcome != j.end() && welcome->is_object()) {
             for (auto it = welcome->begin(); it != welcome->end(); ++it)
-                if (it.value().is_string())
-                    c.welcome[it.key()] = it.value().get<std::string>();
+                if (it.value().is_string()) c.welcome[it.key()] = it.value().get<std::string>();
         } else if (welcome != j.end() && welcome->is_string()) {
             c.welcome[""] = welcome->get<std::string>();
         }
@@ -337,36 +313,30 @@ Parsed<ServerConfig> parseServerConfig(std::string_view body) {
             optString(*peer, "key", c.peer.key);
             optBool(*peer, "secure", c.peer.secure);
             std::int64_t port = c.peer.port;
-            if (optInt(*peer, "port", port))
-                c.peer.port = clampInt(port, 0, 65535);
+            if (optInt(*peer, "port", port)) c.peer.port = clampInt(port, 0, 65535);
         }
         auto ice = j.find("iceServers");
         if (ice != j.end() && ice->is_array()) {
             c.iceServersJson = dump(*ice);
             for (const auto& s : *ice) {
-                if (!s.is_object())
-                    continue;
+                if (!s.is_object()) continue;
                 IceServer server;
                 auto urls = s.find("urls");
-                if (urls == s.end())
-                    urls = s.find("url");
+                if (urls == s.end()) urls = s.find("url");
                 if (urls != s.end() && urls->is_string())
                     server.urls.push_back(urls->get<std::string>());
                 else if (urls != s.end() && urls->is_array())
                     for (const auto& u : *urls)
-                        if (u.is_string())
-                            server.urls.push_back(u.get<std::string>());
+                        if (u.is_string()) server.urls.push_back(u.get<std::string>());
                 optString(s, "username", server.username);
                 optString(s, "credential", server.credential);
-                if (!server.urls.empty())
-                    c.iceServers.push_back(std::move(server));
+                if (!server.urls.empty()) c.iceServers.push_back(std::move(server));
             }
         }
         auto limits = j.find("limits");
         if (limits != j.end() && limits->is_object()) {
             std::int64_t max = c.maxMessageChars;
-            if (optInt(*limits, "maxMessageChars", max) && max > 0)
-                c.maxMessageChars = clampInt(max, 1, 1000000);
+            if (optInt(*limits, "maxMessageChars", max) && max > 0) c.maxMessageChars = clampInt(max, 1, 1000000);
         }
         r.ok = true;
     } catch (const std::exception& e) {
@@ -393,10 +363,8 @@ Parsed<VisitorCreated> parseVisitorCreated(std::string_view body) {
 
 std::string encodeCreateVisitor(std::string_view lang, std::string_view name) {
     json j = json::object();
-    if (!lang.empty())
-        j["lang"] = safe(lang);
-    if (!name.empty())
-        j["name"] = safe(name);
+    if (!lang.empty()) j["lang"] = safe(lang);
+    if (!name.empty()) j["name"] = safe(name);
     return dump(j);
 }
 
@@ -454,8 +422,7 @@ Parsed<std::string> encodeUserPatch(std::string_view userJson) {
         json out = json::object();
         for (const char* key : {"name", "email", "phone"}) {
             auto it = j.find(key);
-            if (it == j.end() || it->is_null())
-                continue;
+            if (it == j.end() || it->is_null()) continue;
             if (it->is_string())
                 out[key] = *it;
             else if (it->is_number())
@@ -485,8 +452,7 @@ std::string userName(std::string_view userJson) {
     try {
         const json j = parseJson(userJson);
         std::string name;
-        if (j.is_object() && optString(j, "name", name))
-            return name;
+        if (j.is_object() && optString(j, "name", name)) return name;
     } catch (...) {
     }
     return std::string();

@@ -97,8 +97,7 @@ std::vector<char32_t> uniqueCodePoints(std::string_view s) {
 }
 
 void appendUtf8(std::string& out, char32_t cp) {
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = kReplacement;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
     } else if (cp < 0x800) {
@@ -117,8 +116,7 @@ void appendUtf8(std::string& out, char32_t cp) {
 }
 
 std::string sanitizeUtf8(std::string_view s) {
-    if (isValidUtf8(s))
-        return std::string(s);
+    if (isValidUtf8(s)) return std::string(s);
     std::string out;
     out.reserve(s.size() + 8);
     forEachCodePoint(s, [&](char32_t, bool valid, std::size_t i, std::size_t n) {
@@ -145,10 +143,8 @@ bool isTrimmedSpace(char32_t cp) {
     case 0x202F:
     case 0x205F:
     case 0x3000:
-    case 0xFEFF:
-        return true;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
+    case 0xFEFF: return true;
+    default: return cp >= 0x2000 && cp <= 0x200A;
     }
 }
 
@@ -156,13 +152,11 @@ std::string trim(std::string_view s) {
     std::size_t begin = s.size();
     std::size_t end = 0;
     forEachCodePoint(s, [&](char32_t cp, bool valid, std::size_t i, std::size_t n) {
-        if (valid && isTrimmedSpace(cp))
-            return;
+        if (valid && isTrimmedSpace(cp)) return;
         begin = std::min(begin, i);
         end = i + n;
     });
-    if (begin >= end)
-        return std::string();
+    if (begin >= end) return std::string();
     return std::string(s.substr(begin, end - begin));
 }
 

@@ -10,24 +10,28 @@
 
 namespace kefu {
 
-inline bool operator==(const Rect& a, const Rect& b) { return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h; }
-inline bool operator!=(const Rect& a, const Rect& b) { return !(a == b); }
+inline bool operator==(const Rect& a, const Rect& b) {
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+inline bool operator!=(const Rect& a, const Rect& b) {
+    return !(a == b);
+}
 
 struct MessageView {
     std::string id;
-    int from = 0;            // 0 visitor, 1 agent, 2 system
-    std::string text;        // already localized for system lines
-    std::string time;        // "14:05"
-    std::string separator;   // non-empty: a day/time separator shown above ("今天 14:05")
-    bool grouped = false;    // same sender as the previous bubble: no repeated header
-    bool pending = false;    // not yet acknowledged by the server
+    int from = 0;          // 0 visitor, 1 agent, 2 system
+    std::string text;      // already localized for system lines
+    std::string time;      // "14:05"
+    std::string separator; // non-empty: a day/time separator shown above ("今天 14:05")
+    bool grouped = false;  // same sender as the previous bubble: no repeated header
+    bool pending = false;  // not yet acknowledged by the server
     bool failed = false;
-    std::string error;       // visible reason when failed
+    std::string error; // visible reason when failed
 };
 
 struct CallView {
-    std::string state;       // "idle", "requesting", "ringing", "connecting", "in-call", "ended", "failed"
-    bool active = false;     // requesting..in-call
+    std::string state;   // "idle", "requesting", "ringing", "connecting", "in-call", "ended", "failed"
+    bool active = false; // requesting..in-call
     bool video = false;
     bool muted = false;
     bool cameraOff = false;
@@ -40,9 +44,9 @@ struct CallView {
 
 struct ViewModel {
     std::uint64_t revision = 0;
-    std::string title;        // agent name
-    std::string subtitle;     // online / offline / connecting
-    int connection = 0;       // 0 online, 1 connecting, 2 offline
+    std::string title;    // agent name
+    std::string subtitle; // online / offline / connecting
+    int connection = 0;   // 0 online, 1 connecting, 2 offline
     bool agentOnline = false;
     std::string welcome;
     std::vector<MessageView> messages;
@@ -50,11 +54,11 @@ struct ViewModel {
     bool loadingHistory = false;
     bool agentTyping = false;
     std::string typingText;
-    std::string notice;       // a transient problem to show above the composer (e.g. too long)
+    std::string notice; // a transient problem to show above the composer (e.g. too long)
     std::string placeholder;
     std::string loadOlderLabel;
-    std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel,
-        cameraOffLabel, sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
+    std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
+        sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
     bool composerEmpty = true;
     bool fullscreen = false;
     CallView call;

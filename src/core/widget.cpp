@@ -9,8 +9,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kNoticeMs = 6000;      // a refused message's reason stays this long
-constexpr int kCallStatusMs = 8000;  // "call ended" / a failure stays this long in the call bar
+constexpr int kNoticeMs = 6000;       // a refused message's reason stays this long
+constexpr int kCallStatusMs = 8000;   // "call ended" / a failure stays this long in the call bar
 constexpr int kPendingCallMs = 15000; // a call waiting for the backend's first answer gives up after this
 
 std::string str(const json& j, const char* k) {
@@ -54,25 +54,27 @@ json messageObject(const Message& m, Locale locale) {
               {"from", toString(m.from)},
               {"text", m.kind == "call" && m.call ? callLine(locale, *m.call) : m.text},
               {"time", m.timeMs},
-              {"status", m.delivery == Delivery::Pending ? "pending" : m.delivery == Delivery::Failed ? "failed" : "sent"}};
+              {"status", m.delivery == Delivery::Pending  ? "pending"
+                         : m.delivery == Delivery::Failed ? "failed"
+                                                          : "sent"}};
     if (m.seq) j["seq"] = m.seq;
     if (m.kind == "call" && m.call)
         j["call"] = {{"video", m.call->video}, {"duration", m.call->durationS}, {"outcome", m.call->outcome}};
     return j;
 }
 
-std::string messageJson(const Message& m, Locale locale) { return messageObject(m, locale).dump(); }
+std::string messageJson(const Message& m, Locale locale) {
+    return messageObject(m, locale).dump();
+}
 
 } // namespace
 
 WidgetSettings parseWidgetSettings(const std::string& text) {
     WidgetSettings s;
     const json j = json::parse(text, nullptr, false);
-    if (!j.is_object())
-        return s;
+    if (!j.is_object()) return s;
     s.server = str(j, "server");
-    while (!s.server.empty() && s.server.back() == '/')
-        s.server.pop_back();
+    while (!s.server.empty() && s.server.back() == '/') s.server.pop_back();
     s.kefu = str(j, "kefu");
     if (!str(j, "lang").empty()) s.lang = str(j, "lang");
     s.side = str(j, "position") == "left" ? Side::Left : Side::Right;
@@ -92,7 +94,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
     auto ice = j.find("iceServers");
     if (ice != j.end()) {
-        if (ice->is_array()) s.iceServersJson = ice->dump();
+        if (ice->is_array())
+            s.iceServersJson = ice->dump();
         else if (ice->is_string()) {
             const json parsed = json::parse(ice->get<std::string>(), nullptr, false);
             if (parsed.is_array()) s.iceServersJson = parsed.dump();
@@ -114,8 +117,8 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     sc.locale = localeTag(mLocale);
     sc.userJson = mSettings.userJson;
     sc.readSeq = mSettings.readSeq;
-    mSession = std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler,
-                                             mPlatform.random);
+    mSession =
+        std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler, mPlatform.random);
     mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
                                              mPlatform.media, mPlatform.rtc);
 
@@ -135,15 +138,16 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mSession->onMessage([this](const Message& m) {
         emit("message", messageJson(m, mLocale));
         readIfVisible();
-        if (m.from != Sender::Visitor && (!mOpen || !mPageFocused) && mAttention)
-            mAttention(unread());
+        if (m.from != Sender::Visitor && (!mOpen || !mPageFocused) && mAttention) mAttention(unread());
     });
     mSession->onAck([this](const std::string& id, std::int64_t seq) {
         emit("sent", json{{"id", id}, {"seq", seq}}.dump());
     });
     mSession->onSendFailed([this](const std::string& id, const std::string& code, const std::string& message) {
         setNotice(tr(mLocale, errorKey(code)));
-        emit("sendfailed", json{{"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}.dump());
+        emit("sendfailed",
+             json{{"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}
+                 .dump());
     });
     mSession->onUnread([this](int) { publishUnread(); });
     mSession->onConnection([this](ConnectionState s) {
@@ -164,9 +168,12 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         changed();
     });
     mSession->onCallFrame([this](const CallFrame& f) {
-        if (auto a = std::get_if<frame::Accept>(&f)) mCall->onAccept(a->peerId);
-        else if (auto r = std::get_if<frame::Reject>(&f)) mCall->onReject(r->reason);
-        else if (auto h = std::get_if<frame::Hangup>(&f)) mCall->onRemoteHangup(h->reason);
+        if (auto a = std::get_if<frame::Accept>(&f))
+            mCall->onAccept(a->peerId);
+        else if (auto r = std::get_if<frame::Reject>(&f))
+            mCall->onReject(r->reason);
+        else if (auto h = std::get_if<frame::Hangup>(&f))
+            mCall->onRemoteHangup(h->reason);
         else if (auto s = std::get_if<frame::SwitchReply>(&f)) {
             if (!s->accepted) mCall->onSwitchDeclined();
         }
@@ -193,13 +200,11 @@ void Widget::start() {
     // A returning visitor reconnects at once (unread replies, the badge). A new one gets no identity and
     // no stored token until it opens the chat or the page uses the API: nothing is created for a page
     // view alone.
-    if (!mSettings.token.empty())
-        ensureStarted();
+    if (!mSettings.token.empty()) ensureStarted();
 }
 
 void Widget::ensureStarted() {
-    if (mStarted)
-        return;
+    if (mStarted) return;
     mStarted = true;
     mSession->start();
     // What an earlier page typed but could not deliver goes out now, under its original ids.
@@ -213,7 +218,9 @@ void Widget::ensureStarted() {
     saveOutbox();
 }
 
-void Widget::shutdown() { mCall->shutdown(); }
+void Widget::shutdown() {
+    mCall->shutdown();
+}
 
 void Widget::saveOutbox() {
     // Undelivered messages survive a reload or a navigation on the same site.
@@ -224,11 +231,9 @@ void Widget::saveOutbox() {
         a.push_back({{"id", e.id}, {"text", e.text}, {"time", m ? m->timeMs : e.queuedMs}});
     }
     const std::string now = a.empty() ? std::string() : a.dump();
-    if (now == mSavedOutbox)
-        return;
+    if (now == mSavedOutbox) return;
     mSavedOutbox = now;
-    if (mStore)
-        mStore(mSettings.server + ":outbox", now);
+    if (mStore) mStore(mSettings.server + ":outbox", now);
 }
 
 void Widget::changed() {
@@ -240,7 +245,9 @@ void Widget::emit(const char* name, const std::string& j) {
     if (mEvent) mEvent(name, j);
 }
 
-int Widget::unread() const { return mSession->unread(); }
+int Widget::unread() const {
+    return mSession->unread();
+}
 
 void Widget::configureCall() {
     CallConfig c = mCall->config();
@@ -260,8 +267,7 @@ void Widget::configureCall() {
 }
 
 void Widget::setOpen(bool open) {
-    if (open == mOpen)
-        return;
+    if (open == mOpen) return;
     mOpen = open;
     emit(open ? "open" : "close", "{}");
     if (open) {
@@ -289,15 +295,13 @@ void Widget::setViewport(float w, float h) {
 
 void Widget::readIfVisible() {
     // Read means seen: the panel is open and the page has the focus (not a background tab).
-    if (mOpen && mPageFocused && mSession->unread() > 0)
-        mSession->markRead();
+    if (mOpen && mPageFocused && mSession->unread() > 0) mSession->markRead();
     publishUnread();
 }
 
 void Widget::publishUnread() {
     const int n = unread();
-    if (n == mLastUnread)
-        return;
+    if (n == mLastUnread) return;
     mLastUnread = n;
     emit("unread", json{{"count", n}}.dump());
 }
@@ -329,8 +333,7 @@ SendOutcome Widget::send(const std::string& text) {
     }
     o.ok = true;
     o.id = r.id;
-    if (const Message* m = mSession->store().find(r.id))
-        emit("message", messageJson(*m, mLocale));
+    if (const Message* m = mSession->store().find(r.id)) emit("message", messageJson(*m, mLocale));
     mSession->setTyping(false);
     return o;
 }
@@ -397,15 +400,13 @@ bool Widget::startCall(bool video, std::string& errorCode) {
 }
 
 void Widget::startPendingCall() {
-    if (mPendingCall < 0 || !mSession->hasServerConfig() || mSession->token().empty())
-        return;
+    if (mPendingCall < 0 || !mSession->hasServerConfig() || mSession->token().empty()) return;
     const bool video = mPendingCall == 1;
     mPendingCall = -1;
     mPlatform.scheduler.cancel(mPendingCallTimer);
     mPendingCallTimer = 0;
     configureCall();
-    if (!mCall->start(video))
-        emitCall("failed", CallEndReason::ServerUnreachable);
+    if (!mCall->start(video)) emitCall("failed", CallEndReason::ServerUnreachable);
 }
 
 void Widget::hangup() {
@@ -488,14 +489,12 @@ void Widget::tickCall() {
     mTickTimer = mPlatform.scheduler.after(1000, [this] {
         mTickTimer = 0;
         changed();
-        if (mCall->state() == CallState::InCall)
-            tickCall();
+        if (mCall->state() == CallState::InCall) tickCall();
     });
 }
 
 void Widget::updateMedia() {
-    if (!mAttach)
-        return;
+    if (!mAttach) return;
     const bool live = mCall->isActive();
     const int remote = live ? mCall->remoteStream() : -1;
     const bool video = mCall->isVideo() && mCall->remoteHasVideo();
@@ -610,8 +609,7 @@ void Widget::buildView() {
 
 std::string Widget::messagesJson() const {
     json a = json::array();
-    for (const Message& m : mSession->store().messages())
-        a.push_back(messageObject(m, mLocale));
+    for (const Message& m : mSession->store().messages()) a.push_back(messageObject(m, mLocale));
     return a.dump();
 }
 

@@ -16,21 +16,21 @@
 namespace kefu {
 
 struct WidgetSettings {
-    std::string server;          // absolute backend URL, no trailing slash
-    std::string kefu;            // agent or group id (data-kefu); empty = the server's default
+    std::string server; // absolute backend URL, no trailing slash
+    std::string kefu;   // agent or group id (data-kefu); empty = the server's default
     std::string lang = "en";
     Side side = Side::Right;
     std::string token, visitorId; // saved identity, if any
     std::int64_t readSeq = 0;
-    int tzOffsetMin = 0;         // -new Date().getTimezoneOffset()
-    bool hasMedia = true;        // navigator.mediaDevices exists (secure context)
+    int tzOffsetMin = 0;  // -new Date().getTimezoneOffset()
+    bool hasMedia = true; // navigator.mediaDevices exists (secure context)
     // Site-owner overrides of what GET /api/config says (empty / 0 = keep the server's).
     std::string peerHost, peerPath, peerKey, iceServersJson;
     int peerPort = 0;
-    int peerSecure = -1;         // -1 keep, 0 ws, 1 wss
-    int ringTimeoutS = 30;       // give up ringing after this long (data-ring-timeout)
+    int peerSecure = -1;   // -1 keep, 0 ws, 1 wss
+    int ringTimeoutS = 30; // give up ringing after this long (data-ring-timeout)
     std::string userJson;
-    std::string outboxJson;      // messages an earlier page could not deliver: [{id,text,time}]
+    std::string outboxJson; // messages an earlier page could not deliver: [{id,text,time}]
 };
 
 // Reads the loader's settings object (JSON); unknown keys are ignored, bad values keep the defaults.
@@ -75,7 +75,7 @@ class Widget {
     void setUser(const std::string& json);
     void setLocale(const std::string& lang);
 
-    const ViewModel& view();           // rebuilt when something changed
+    const ViewModel& view(); // rebuilt when something changed
     std::uint64_t revision() const { return mRevision; }
     std::string stateJson() const;
     std::string messagesJson() const; // the conversation as the public API shows it

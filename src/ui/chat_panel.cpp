@@ -11,8 +11,8 @@
 namespace kefu::ui {
 namespace {
 
-const char* const kEmoji[] = {"😀", "😂", "😊", "😍", "🤔", "😅", "😭", "😡", "👍", "👎", "👏", "🙏",
-                              "💪", "👌", "🎉", "❤️", "💔", "🔥", "✅", "❌", "❓", "👋", "🌹", "☕"};
+const char* const kEmoji[] = {"😀", "😂", "😊", "😍",      "🤔", "😅", "😭", "😡", "👍", "👎", "👏", "🙏",
+                              "💪", "👌", "🎉", "❤️", "💔",    "🔥", "✅", "❌", "❓", "👋", "🌹", "☕"};
 
 ImU32 withAlpha(ImU32 c, float a) {
     return (c & ~IM_COL32_A_MASK) | ((ImU32)(a * 255.0f) << IM_COL32_A_SHIFT);
@@ -20,8 +20,7 @@ ImU32 withAlpha(ImU32 c, float a) {
 
 // First UTF-8 character of a name, for the avatar.
 std::string initial(const std::string& s) {
-    if (s.empty())
-        return "?";
+    if (s.empty()) return "?";
     const unsigned char c = (unsigned char)s[0];
     const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
     return s.substr(0, std::min(n, s.size()));
@@ -37,10 +36,11 @@ const char* const* ChatPanel::emojiList(int& count) {
 std::string ChatPanel::glyphText(const ViewModel& vm) {
     std::string s;
     for (const std::string* t :
-         {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel, &vm.voiceLabel,
-          &vm.videoLabel, &vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel,
-          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.toVideoLabel,
-          &vm.toVoiceLabel, &vm.call.status})
+         {&vm.title,          &vm.subtitle,    &vm.welcome,           &vm.typingText,     &vm.notice,
+          &vm.loadOlderLabel, &vm.voiceLabel,  &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
+          &vm.muteLabel,      &vm.unmuteLabel, &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
+          &vm.closeLabel,     &vm.emojiLabel,  &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
+          &vm.call.status})
         s += *t;
     for (const MessageView& m : vm.messages) {
         s += m.text;
@@ -48,8 +48,7 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
         s += m.separator;
         s += m.error;
     }
-    for (const char* e : kEmoji)
-        s += e;
+    for (const char* e : kEmoji) s += e;
     s += "×•!";
     return s;
 }
@@ -72,8 +71,7 @@ bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, floa
         fill = withAlpha(bg, ((bg >> IM_COL32_A_SHIFT) & 0xFF) / 255.0f * 0.85f + 0.1f);
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), fill, height / 2);
     dl->AddText(ImVec2(p.x + pad, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f), label);
-    if (hovered)
-        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     ImGui::PopFont();
     return clicked;
 }
@@ -111,8 +109,7 @@ Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFo
     const bool pickerWasOpen = mEmojiOpen; // Escape then closes only the picker
     composer(vm, out);
 
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !pickerWasOpen)
-        out.close = true;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)) && !pickerWasOpen) out.close = true;
     ImGui::PopFont();
     ImGui::End();
     return out;
@@ -161,8 +158,7 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
     if (pill("video", vm.videoLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
         out.startVideo = true;
     ImGui::SetCursorPos(ImVec2(mW - 10 * mS - closeW, (hh - closeW) / 2));
-    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW)))
-        out.close = true;
+    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW))) out.close = true;
     const ImVec2 cp = ImGui::GetItemRectMin();
     const bool hov = ImGui::IsItemHovered();
     if (hov) {
@@ -179,8 +175,7 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
 
 void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     const CallView& c = vm.call;
-    if (c.status.empty())
-        return;
+    if (c.status.empty()) return;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float y = ImGui::GetCursorPosY();
     if (c.showRemoteVideo) {
@@ -200,7 +195,8 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     }
     const float bh = theme::kCallBarH * mS;
     const bool failed = c.state == "failed";
-    dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + bh), failed ? IM_COL32(255, 241, 240, 255) : IM_COL32(230, 244, 255, 255));
+    dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + bh),
+                      failed ? IM_COL32(255, 241, 240, 255) : IM_COL32(230, 244, 255, 255));
     // Right-aligned buttons.
     const float ph = 30 * mS;
     std::vector<std::pair<const char*, int>> buttons;
@@ -210,9 +206,8 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         if (c.video && c.state == "in-call")
             buttons.push_back({c.cameraOff ? vm.cameraOnLabel.c_str() : vm.cameraOffLabel.c_str(), 2});
         if (c.canSwitch) buttons.push_back({c.video ? vm.toVoiceLabel.c_str() : vm.toVideoLabel.c_str(), 5});
-        buttons.push_back({c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str()
-                                                                           : vm.cancelLabel.c_str(),
-                           3});
+        buttons.push_back(
+            {c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str() : vm.cancelLabel.c_str(), 3});
     } else if (c.offerVoice) {
         buttons.push_back({vm.voiceInsteadLabel.c_str(), 4});
     }
@@ -228,7 +223,8 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     const char* status = c.status.c_str();
     const float room = mW - margin - left - 8 * mS;
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 7 * mS;
-    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty()) status = c.statusShort.c_str();
+    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty())
+        status = c.statusShort.c_str();
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
     const float statusRight = std::max(left, mW - margin - buttonsWidth(pad));
     dl->PushClipRect(ImVec2(0, y), ImVec2(statusRight, y + bh), true);
@@ -263,15 +259,13 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     // The visitor scrolls up: with the wheel here; touch and the scrollbar have moved Scroll already.
     const bool scrolledUp = wheel > 0 || (win->Scroll.y < mPrevScroll - 0.5f && !atBottom);
     const std::string firstId = vm.messages.empty() ? std::string() : vm.messages.front().id;
-    const bool prepended = !mFirstId.empty() && firstId != mFirstId && vm.messages.size() > mLastCount &&
-                           !atBottom;
+    const bool prepended = !mFirstId.empty() && firstId != mFirstId && vm.messages.size() > mLastCount && !atBottom;
     if (prepended) { // older messages came in above: keep the one the visitor was reading where it was
         mAnchorId = mFirstId;
         mAnchorOffset = mFirstY - mPrevScroll;
         mAnchorFrames = 3; // a few frames: positions above the visible area shift by rounding as it scrolls
     }
-    if (scrolledUp || wheel != 0)
-        mAnchorFrames = 0;
+    if (scrolledUp || wheel != 0) mAnchorFrames = 0;
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float pad = 12 * mS;
@@ -281,8 +275,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     if (vm.hasMoreHistory) {
         const float lw = ImGui::CalcTextSize(vm.loadOlderLabel.c_str()).x + 24 * mS;
         ImGui::SetCursorPosX((mW - lw) / 2);
-        if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS,
-                 !vm.loadingHistory))
+        if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS, !vm.loadingHistory))
             out.loadOlder = true;
         if (win->Scroll.y <= 0 && win->ScrollMax.y > 0 && !vm.loadingHistory && mAnchorFrames == 0)
             out.loadOlder = true;
@@ -296,8 +289,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         ImGui::SetCursorPosX(x);
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::Dummy(size);
-        if (!ImGui::IsItemVisible())
-            return; // off-screen: only its size matters
+        if (!ImGui::IsItemVisible()) return; // off-screen: only its size matters
         const ImU32 bg = system ? IM_COL32(0, 0, 0, 12) : mine ? theme::kBrand : theme::kAgentBubble;
         dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.6f) : bg,
                           system ? size.y / 2 : theme::kRadius * mS);
@@ -315,16 +307,13 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         ImGui::PopStyleColor();
     };
 
-    if (!vm.welcome.empty())
-        bubble(vm.welcome, false, false, false);
+    if (!vm.welcome.empty()) bubble(vm.welcome, false, false, false);
 
     float firstY = 0, anchorY = -1;
     for (std::size_t i = 0; i < vm.messages.size(); ++i) {
         const MessageView& m = vm.messages[i];
-        if (i == 0)
-            firstY = ImGui::GetCursorPosY();
-        if (mAnchorFrames > 0 && m.id == mAnchorId)
-            anchorY = ImGui::GetCursorPosY();
+        if (i == 0) firstY = ImGui::GetCursorPosY();
+        if (mAnchorFrames > 0 && m.id == mAnchorId) anchorY = ImGui::GetCursorPosY();
         if (!m.separator.empty()) {
             ImGui::Dummy(ImVec2(1, 4 * mS));
             const ImVec2 ts = ImGui::CalcTextSize(m.separator.c_str());
@@ -345,21 +334,18 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         else if (lastOfGroup && m.from != 2)
             meta(m.time, mine, theme::kMuted);
     }
-    if (vm.agentTyping)
-        meta(vm.typingText, false, theme::kBrand);
+    if (vm.agentTyping) meta(vm.typingText, false, theme::kBrand);
     ImGui::Dummy(ImVec2(1, pad));
 
     if (mAnchorFrames > 0) {
-        if (anchorY >= 0)
-            ImGui::SetScrollY(win, anchorY - mAnchorOffset);
+        if (anchorY >= 0) ImGui::SetScrollY(win, anchorY - mAnchorOffset);
         --mAnchorFrames;
     }
     // Follow the newest message until the visitor scrolls away, every frame: ImGui rounds item positions
     // differently above and below the visible area, so the bottom measured from another scroll position can be
     // off by a pixel per message.
     mStick = !scrolledUp && (atBottom || mStick);
-    if (mStick)
-        ImGui::SetScrollHereY(1.0f);
+    if (mStick) ImGui::SetScrollHereY(1.0f);
     out.scrolledToBottom = atBottom;
     mLastCount = vm.messages.size();
     mFirstId = firstId;
@@ -377,8 +363,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     // Toolbar: emoji.
     const float tb = 30 * mS;
     ImGui::SetCursorPos(ImVec2(8 * mS, y + 4 * mS));
-    if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb)))
-        mEmojiOpen = !mEmojiOpen;
+    if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb))) mEmojiOpen = !mEmojiOpen;
     const ImVec2 ep = ImGui::GetItemRectMin();
     if (ImGui::IsItemHovered()) {
         dl->AddRectFilled(ep, ImVec2(ep.x + tb, ep.y + tb), IM_COL32(0, 0, 0, 14), 6 * mS);
@@ -395,8 +380,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     const float areaH = mH - areaY - 8 * mS;
     out.composer = Rect{8.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS}; // CSS px
     ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
-    if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty))
-        out.send = true;
+    if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty)) out.send = true;
 
     if (mEmojiOpen) {
         const int cols = 8;
@@ -411,16 +395,14 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
         ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0)); // cells touch: the window is rows × cell
         ImGui::Begin("##emojis", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetWindowPos(),
-                                                  ImVec2(ImGui::GetWindowPos().x + size.x,
-                                                         ImGui::GetWindowPos().y + size.y),
-                                                  theme::kWhite, 10 * mS);
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y),
+            theme::kWhite, 10 * mS);
         ImGui::GetWindowDrawList()->AddRect(ImGui::GetWindowPos(),
                                             ImVec2(ImGui::GetWindowPos().x + size.x, ImGui::GetWindowPos().y + size.y),
                                             theme::kBorder, 10 * mS);
         for (int i = 0; i < count; ++i) {
-            if (i % cols)
-                ImGui::SameLine(0, 0);
+            if (i % cols) ImGui::SameLine(0, 0);
             ImGui::PushID(i);
             const ImVec2 p = ImGui::GetCursorScreenPos();
             if (ImGui::InvisibleButton("##e", ImVec2(cell, cell))) {
@@ -433,8 +415,8 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
                 ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
             }
             const ImVec2 s = ImGui::CalcTextSize(kEmoji[i]);
-            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2), theme::kAgentText,
-                                                kEmoji[i]);
+            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2),
+                                                theme::kAgentText, kEmoji[i]);
             ImGui::PopID();
         }
         // The cell just pressed is the active item, which would hide the hover; the emoji button is outside this
@@ -444,8 +426,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
                                     !ImGui::IsMouseHoveringRect(ep, ImVec2(ep.x + tb, ep.y + tb), false);
         ImGui::End();
         ImGui::PopStyleVar(2);
-        if (clickedOutside || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
-            mEmojiOpen = false;
+        if (clickedOutside || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) mEmojiOpen = false;
     }
 }
 

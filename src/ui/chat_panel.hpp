@@ -27,18 +27,19 @@ class ChatPanel {
     void messages(const ViewModel& vm, Intents& out, float height);
     void composer(const ViewModel& vm, Intents& out);
     // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
-    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true, float padX = -1);
+    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true,
+              float padX = -1);
 
     float mS = 1, mW = 0, mH = 0;
     ImFont* mBody = nullptr;
     ImFont* mTitle = nullptr;
     std::size_t mLastCount = 0;
-    std::string mFirstId;     // the oldest message shown in the previous frame
-    bool mStick = true;       // follow new messages while the visitor is at the bottom
-    float mFirstY = 0;        // where the oldest message started (list content px)
+    std::string mFirstId; // the oldest message shown in the previous frame
+    bool mStick = true;   // follow new messages while the visitor is at the bottom
+    float mFirstY = 0;    // where the oldest message started (list content px)
     float mPrevScroll = 0;
-    std::string mAnchorId;    // the message kept in place while older ones are added above it
-    float mAnchorOffset = 0;  // its distance from the top of the visible list
+    std::string mAnchorId;   // the message kept in place while older ones are added above it
+    float mAnchorOffset = 0; // its distance from the top of the visible list
     int mAnchorFrames = 0;
     bool mEmojiOpen = false;
 };

@@ -12,8 +12,8 @@
 namespace kefu::ui {
 namespace {
 
-constexpr int kPad = 1;          // texels between cells, so linear filtering never bleeds
-constexpr int kFirstSize = 512;  // grows ×2 when full
+constexpr int kPad = 1;         // texels between cells, so linear filtering never bleeds
+constexpr int kFirstSize = 512; // grows ×2 when full
 constexpr int kMaxSize = 4096;
 
 } // namespace
@@ -22,13 +22,11 @@ FontAtlas::FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, Te
     : mAtlas(atlas), mRaster(std::move(raster)), mMeasure(std::move(measure)), mTex(std::move(tex)) {}
 
 FontAtlas::~FontAtlas() {
-    if (mTexture && mTex.destroy)
-        mTex.destroy(mTexture);
+    if (mTexture && mTex.destroy) mTex.destroy(mTexture);
 }
 
 void FontAtlas::reset(float bodyPx, float titlePx) {
-    for (ImFont* f : mAtlas->Fonts)
-        IM_DELETE(f);
+    for (ImFont* f : mAtlas->Fonts) IM_DELETE(f);
     mAtlas->Fonts.clear();
     mAtlas->Flags |= ImFontAtlasFlags_NoBakedLines | ImFontAtlasFlags_NoMouseCursors;
     mKnown.clear();
@@ -36,8 +34,7 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
     mPixels.assign((std::size_t)mSize * mSize * 4, 0);
     // A white block for solid fills (TexUvWhitePixel).
     for (int y = 0; y < 3; ++y)
-        for (int x = 0; x < 3; ++x)
-            std::memset(&mPixels[((std::size_t)y * mSize + x) * 4], 0xFF, 4);
+        for (int x = 0; x < 3; ++x) std::memset(&mPixels[((std::size_t)y * mSize + x) * 4], 0xFF, 4);
     mShelfX = 3 + kPad;
     mShelfY = 0;
     mShelfH = 3;
@@ -56,8 +53,7 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
     mRecreate = true;
     // Printable ASCII up front: nearly every frame needs it.
     std::string ascii;
-    for (char c = 0x20; c < 0x7F; ++c)
-        ascii.push_back(c);
+    for (char c = 0x20; c < 0x7F; ++c) ascii.push_back(c);
     ascii += "\xE2\x80\xA6"; // ellipsis for elided text
     require(ascii);
 }
@@ -66,10 +62,8 @@ void FontAtlas::require(std::string_view utf8) {
     std::vector<char32_t> missing;
     for (char32_t cp : kefu::decodeUtf8(utf8))
         // Line breaks and controls (C0, DEL, C1) are never drawn as glyphs.
-        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown.insert(cp).second)
-            missing.push_back(cp);
-    if (missing.empty())
-        return;
+        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown.insert(cp).second) missing.push_back(cp);
+    if (missing.empty()) return;
     addGlyphs(0, missing);
     addGlyphs(1, missing);
 }
@@ -80,8 +74,7 @@ bool FontAtlas::place(int w, int h, int& x, int& y) {
         mShelfX = 0;
         mShelfH = 0;
     }
-    if (mShelfY + h > mSize)
-        return false;
+    if (mShelfY + h > mSize) return false;
     x = mShelfX;
     y = mShelfY;
     mShelfX += w + kPad;
@@ -99,7 +92,10 @@ void FontAtlas::grow() {
     const float k = (float)old / (float)mSize;
     for (ImFont* f : mFonts)
         for (ImFontGlyph& g : f->Glyphs) {
-            g.U0 *= k; g.U1 *= k; g.V0 *= k; g.V1 *= k;
+            g.U0 *= k;
+            g.U1 *= k;
+            g.V0 *= k;
+            g.V1 *= k;
         }
     // The new space is to the right of the old square and below it; continue below.
     mShelfX = 0;
@@ -113,8 +109,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     const FontStyle& style = mStyles[fontIndex];
     const int cellH = (int)font->FontSize;
     std::vector<float> adv = mMeasure ? mMeasure(style, cps) : std::vector<float>(cps.size(), style.pixelSize);
-    if (adv.size() != cps.size())
-        adv.assign(cps.size(), style.pixelSize);
+    if (adv.size() != cps.size()) adv.assign(cps.size(), style.pixelSize);
 
     RasterRequest req;
     req.style = style;
@@ -130,8 +125,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
             else
                 grow();
         }
-        if (full)
-            break; // this glyph and the rest fall back to '?'; the ones already placed are still drawn
+        if (full) break; // this glyph and the rest fall back to '?'; the ones already placed are still drawn
         req.codepoints.push_back(cps[i]);
         req.originX.push_back(x);
         req.originY.push_back(y);
@@ -139,16 +133,14 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         mDirtyY0 = mRecreate ? 0 : std::min(mDirtyY0, y);
         mDirtyY1 = std::max(mDirtyY1, y + cellH);
     }
-    if (req.codepoints.empty())
-        return;
+    if (req.codepoints.empty()) return;
     std::vector<GlyphBitmap> out;
     if (!mRaster || !mRaster(req, mPixels.data(), mSize, out) || out.size() != req.codepoints.size())
         out.assign(req.codepoints.size(), GlyphBitmap{});
 
     // BuildLookupTable() appends a tab glyph whenever the last glyph is not one: drop the previous
     // batch's, so the glyph list does not grow by one per batch.
-    if (!font->Glyphs.empty() && font->Glyphs.back().Codepoint == '\t')
-        font->Glyphs.pop_back();
+    if (!font->Glyphs.empty() && font->Glyphs.back().Codepoint == '\t') font->Glyphs.pop_back();
     const float inv = 1.0f / (float)mSize;
     for (std::size_t i = 0; i < req.codepoints.size(); ++i) {
         const float x = (float)req.originX[i], y = (float)req.originY[i], w = (float)widths[i];
@@ -161,11 +153,9 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
 }
 
 bool FontAtlas::flush() {
-    if (!mRecreate && mDirtyY1 <= mDirtyY0)
-        return false;
+    if (!mRecreate && mDirtyY1 <= mDirtyY0) return false;
     if (mRecreate || !mTexture) {
-        if (mTexture && mTex.destroy)
-            mTex.destroy(mTexture);
+        if (mTexture && mTex.destroy) mTex.destroy(mTexture);
         mTexture = mTex.create ? mTex.create(mSize, mSize, mPixels.data()) : 0;
     } else if (mTex.update) {
         mTex.update(mTexture, 0, mDirtyY0, mSize, mDirtyY1 - mDirtyY0, mSize, mPixels.data());

@@ -36,8 +36,8 @@ struct RasterRequest {
     std::vector<int> widths;           // cell widths (advance rounded up + 2 texels of overhang room)
     int cellHeight = 0;
 };
-using Rasterizer = std::function<bool(const RasterRequest&, std::uint8_t* atlasPixels, int stride,
-                                      std::vector<GlyphBitmap>& out)>;
+using Rasterizer =
+    std::function<bool(const RasterRequest&, std::uint8_t* atlasPixels, int stride, std::vector<GlyphBitmap>& out)>;
 // Measures the advance of each codepoint (texels) so cells can be packed before drawing.
 using Measurer = std::function<std::vector<float>(const FontStyle&, const std::vector<char32_t>&)>;
 
@@ -62,7 +62,10 @@ class FontAtlas {
     // Uploads what changed; returns true if glyphs were added since the last call.
     bool flush();
     // The GPU texture is gone (WebGL context lost and restored): upload everything again on flush().
-    void textureLost() { mTexture = 0; mRecreate = true; }
+    void textureLost() {
+        mTexture = 0;
+        mRecreate = true;
+    }
     std::size_t glyphCount() const { return mKnown.size(); }
     int textureSize() const { return mSize; }
 

@@ -36,11 +36,9 @@ std::uint64_t drawHash(const ImDrawData* dd) {
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&h](const void* p, std::size_t n) {
         const unsigned char* b = static_cast<const unsigned char*>(p);
-        for (std::size_t i = 0; i < n; ++i)
-            h = (h ^ b[i]) * 1099511628211ull;
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ull;
     };
-    if (!dd)
-        return h;
+    if (!dd) return h;
     mix(&dd->DisplaySize, sizeof(dd->DisplaySize));
     for (int n = 0; n < dd->CmdListsCount; ++n) {
         const ImDrawList* cl = dd->CmdLists[n];
@@ -113,8 +111,7 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
 }
 
 App::~App() {
-    if (mDeferredFrame)
-        mIo.cancel(mDeferredFrame);
+    if (mDeferredFrame) mIo.cancel(mDeferredFrame);
     mWidget.reset();
     mAtlas.reset();
     ImGui_ImplWebGL_Shutdown();
@@ -126,8 +123,7 @@ void App::start(const std::string& settingsJson) {
     Widget::Platform p{mIo, mIo.socketFactory(), mIo.http(), mRtc, mRtc.factory(), randomBits};
     mWidget = std::make_unique<Widget>(s, p);
     mWidget->onEvent([this](const std::string& name, const std::string& j) {
-        if (name == "unread")
-            mGlue.call<void>("setUnread", mWidget->unread());
+        if (name == "unread") mGlue.call<void>("setUnread", mWidget->unread());
         if (name == "message") {
             const auto m = nlohmann::json::parse(j, nullptr, false);
             if (m.is_object())
@@ -170,8 +166,7 @@ void App::widgetChanged() {
     const bool connecting = kefu::web::connecting(mWidget->call().state());
     if (connecting && !mWasSetup)
         mLastPresentMs = emscripten_get_now(); // the click's own frame is on screen: the status can wait
-    if (!connecting && mWasSetup)
-        mSetupEndedMs = emscripten_get_now();
+    if (!connecting && mWasSetup) mSetupEndedMs = emscripten_get_now();
     mWasSetup = connecting;
     // While a call is being set up, the page's CPU is better spent on the call than on redrawing a status
     // line (on a software GPU one present costs several ms of compositing): coalesce state-driven redraws
@@ -183,14 +178,12 @@ void App::widgetChanged() {
 }
 
 void App::requestFrames(int n) {
-    if (n > mFramesWanted)
-        mFramesWanted = n;
+    if (n > mFramesWanted) mFramesWanted = n;
     mGlue.call<void>("requestFrame");
 }
 
 bool App::frame(double) {
-    if (!mWidget || mContext <= 0 || mInFrame)
-        return false;
+    if (!mWidget || mContext <= 0 || mInFrame) return false;
     mInFrame = true;
     const bool more = drawFrame();
     mInFrame = false;
@@ -238,21 +231,17 @@ bool App::drawFrame() {
     }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
     pushLayout(in);
-    if (mInput.pending())
-        mFramesWanted = std::max(mFramesWanted, 2);
+    if (mInput.pending()) mFramesWanted = std::max(mFramesWanted, 2);
     return --mFramesWanted > 0;
 }
 
 void App::handle(const Intents& in) {
-    if (!in.insertText.empty())
-        mGlue.call<void>("composerInsert", in.insertText);
+    if (!in.insertText.empty()) mGlue.call<void>("composerInsert", in.insertText);
     bool clear = false;
     const std::string text = in.send ? mGlue.call<std::string>("composerText") : std::string();
     mWidget->apply(in, text, clear);
-    if (clear)
-        mGlue.call<void>("composerSet", std::string());
-    if (in.send || !in.insertText.empty())
-        mFocusComposer = true;
+    if (clear) mGlue.call<void>("composerSet", std::string());
+    if (in.send || !in.insertText.empty()) mFocusComposer = true;
 }
 
 void App::pushLayout(const Intents& in) {
@@ -274,8 +263,7 @@ void App::pushLayout(const Intents& in) {
     j["title"] = vm.title;
     j["focusComposer"] = mFocusComposer;
     std::string s = j.dump();
-    if (s == mLastLayout)
-        return;
+    if (s == mLastLayout) return;
     mLastLayout = s;
     mFocusComposer = false;
     mPresented = 0; // a resized canvas starts blank: draw the next frame whatever it holds
@@ -290,8 +278,7 @@ void App::viewport(float w, float h, float dpr) {
     mInput.setScale(mDpr);
     if (mWidget) {
         mWidget->setViewport(w, h);
-        if (dprChanged)
-            resetFonts();
+        if (dprChanged) resetFonts();
     }
     requestFrames(kSettleFrames);
 }
@@ -303,8 +290,7 @@ void App::pointer(float x, float y, bool touch) {
 void App::button(int b, bool down) {
     mInput.button(b, down);
     // Draw now rather than at the next animation frame: a click acts (a call starts ringing) ~16 ms sooner.
-    if (!mInFrame && mWidget && mWidget->isOpen())
-        frame(0);
+    if (!mInFrame && mWidget && mWidget->isOpen()) frame(0);
     requestFrames(kSettleFrames);
 }
 void App::wheel(float dx, float dy) {
@@ -332,8 +318,7 @@ void App::composerEnter(const std::string& text) {
 }
 
 void App::contextRestored() {
-    if (mContext <= 0)
-        return;
+    if (mContext <= 0) return;
     emscripten_webgl_make_context_current(mContext);
     ImGui_ImplWebGL_Init();
     mAtlas->textureLost();
@@ -341,7 +326,9 @@ void App::contextRestored() {
     requestFrames(kSettleFrames);
 }
 
-void App::composerFocus(bool focused) { mComposerFocused = focused; }
+void App::composerFocus(bool focused) {
+    mComposerFocused = focused;
+}
 
 void App::pageFocus(bool focused) {
     if (mWidget) mWidget->setPageFocused(focused);
@@ -358,12 +345,15 @@ void App::setOpen(bool open) {
     requestFrames(kSettleFrames);
 }
 
-bool App::isOpen() const { return mWidget && mWidget->isOpen(); }
+bool App::isOpen() const {
+    return mWidget && mWidget->isOpen();
+}
 
 std::string App::send(const std::string& text) {
     const SendOutcome o = mWidget->send(text);
     nlohmann::json j;
-    if (o.ok) j["id"] = o.id;
+    if (o.ok)
+        j["id"] = o.id;
     else {
         j["error"] = o.errorCode;
         j["message"] = o.message;
@@ -371,33 +361,47 @@ std::string App::send(const std::string& text) {
     return j.dump();
 }
 
-void App::setUser(const std::string& json) { mWidget->setUser(json); }
+void App::setUser(const std::string& json) {
+    mWidget->setUser(json);
+}
 
-void App::setLocale(const std::string& lang) { mWidget->setLocale(lang); }
+void App::setLocale(const std::string& lang) {
+    mWidget->setLocale(lang);
+}
 
 std::string App::call(bool video) {
     std::string err;
     nlohmann::json j;
-    if (!mWidget->startCall(video, err)) j["error"] = err;
-    else j["ok"] = true;
+    if (!mWidget->startCall(video, err))
+        j["error"] = err;
+    else
+        j["ok"] = true;
     return j.dump();
 }
 
-void App::hangup() { mWidget->hangup(); }
+void App::hangup() {
+    mWidget->hangup();
+}
 
 std::string App::switchCall(bool video) {
     std::string err;
     nlohmann::json j;
     const bool already = mWidget->call().state() == CallState::InCall && mWidget->call().isVideo() == video &&
                          !mWidget->call().switching();
-    if (!mWidget->switchCall(video, err)) j["error"] = err;
-    else j["ok"] = true;
+    if (!mWidget->switchCall(video, err))
+        j["error"] = err;
+    else
+        j["ok"] = true;
     if (already) j["done"] = true;
     return j.dump();
 }
 
-std::string App::messages() const { return mWidget ? mWidget->messagesJson() : "[]"; }
+std::string App::messages() const {
+    return mWidget ? mWidget->messagesJson() : "[]";
+}
 
-std::string App::state() const { return mWidget ? mWidget->stateJson() : "{\"ready\":false}"; }
+std::string App::state() const {
+    return mWidget ? mWidget->stateJson() : "{\"ready\":false}";
+}
 
 } // namespace kefu::web

@@ -10,8 +10,7 @@ class BrowserIo::JsSocket : public Socket {
     ~JsSocket() override { close(); }
     void send(const std::string& text) override { mIo.mGlue.call<void>("wsSend", mId, text); }
     void close() override {
-        if (mIo.mSockets.erase(mId))
-            mIo.mGlue.call<void>("wsClose", mId);
+        if (mIo.mSockets.erase(mId)) mIo.mGlue.call<void>("wsClose", mId);
     }
 
   private:
@@ -32,14 +31,12 @@ TimerId BrowserIo::after(int delayMs, std::function<void()> fn) {
 }
 
 void BrowserIo::cancel(TimerId id) {
-    if (mTimers.erase((unsigned)id))
-        mGlue.call<void>("clearTimer", (unsigned)id);
+    if (mTimers.erase((unsigned)id)) mGlue.call<void>("clearTimer", (unsigned)id);
 }
 
 void BrowserIo::onTimer(unsigned id) {
     auto it = mTimers.find(id);
-    if (it == mTimers.end())
-        return;
+    if (it == mTimers.end()) return;
     auto fn = std::move(it->second);
     mTimers.erase(it);
     fn();
@@ -56,24 +53,20 @@ SocketFactory BrowserIo::socketFactory() {
 
 void BrowserIo::onSocketOpen(unsigned id) {
     auto it = mSockets.find(id);
-    if (it != mSockets.end() && it->second.onOpen)
-        it->second.onOpen();
+    if (it != mSockets.end() && it->second.onOpen) it->second.onOpen();
 }
 
 void BrowserIo::onSocketMessage(unsigned id, const std::string& text) {
     auto it = mSockets.find(id);
-    if (it != mSockets.end() && it->second.onMessage)
-        it->second.onMessage(text);
+    if (it != mSockets.end() && it->second.onMessage) it->second.onMessage(text);
 }
 
 void BrowserIo::onSocketClose(unsigned id, int code) {
     auto it = mSockets.find(id);
-    if (it == mSockets.end())
-        return;
+    if (it == mSockets.end()) return;
     auto cb = std::move(it->second.onClose);
     mSockets.erase(it);
-    if (cb)
-        cb(code);
+    if (cb) cb(code);
 }
 
 HttpFn BrowserIo::http(bool keepalive) {
@@ -87,8 +80,7 @@ HttpFn BrowserIo::http(bool keepalive) {
 
 void BrowserIo::onHttp(unsigned id, int status, const std::string& body) {
     auto it = mRequests.find(id);
-    if (it == mRequests.end())
-        return;
+    if (it == mRequests.end()) return;
     auto done = std::move(it->second);
     mRequests.erase(it);
     done(HttpResponse{status, body});

@@ -31,8 +31,7 @@ class BrowserRtc::JsPeerConnection : public RtcPeerConnection {
         mRtc.mGlue.call<void>("pcCandidate", mId, track(std::move(done)), json);
     }
     void close() override {
-        if (mRtc.mPcs.erase(mId))
-            mRtc.mGlue.call<void>("pcClose", mId);
+        if (mRtc.mPcs.erase(mId)) mRtc.mGlue.call<void>("pcClose", mId);
     }
 
   private:
@@ -51,15 +50,21 @@ void BrowserRtc::getUserMedia(bool audio, bool video, Callback done) {
     mGlue.call<void>("gum", req, audio, video);
 }
 
-void BrowserRtc::stopStream(int h) { mGlue.call<void>("streamStop", h); }
+void BrowserRtc::stopStream(int h) {
+    mGlue.call<void>("streamStop", h);
+}
 
 void BrowserRtc::setTrackEnabled(int h, MediaKind k, bool on) {
     mGlue.call<void>("trackEnable", h, std::string(toString(k)), on);
 }
 
-bool BrowserRtc::permissionGranted(bool video) const { return mGlue.call<bool>("permGranted", video); }
+bool BrowserRtc::permissionGranted(bool video) const {
+    return mGlue.call<bool>("permGranted", video);
+}
 
-void BrowserRtc::attach(const char* role, int h) { mGlue.call<void>("attach", std::string(role), h); }
+void BrowserRtc::attach(const char* role, int h) {
+    mGlue.call<void>("attach", std::string(role), h);
+}
 
 RtcPeerConnectionFactory BrowserRtc::factory() {
     return [this](const std::string& ice) -> std::unique_ptr<RtcPeerConnection> {
@@ -71,8 +76,7 @@ RtcPeerConnectionFactory BrowserRtc::factory() {
 
 void BrowserRtc::onMedia(unsigned req, const std::string& json) {
     auto it = mMedia.find(req);
-    if (it == mMedia.end())
-        return;
+    if (it == mMedia.end()) return;
     auto done = std::move(it->second);
     mMedia.erase(it);
     MediaResult r;
@@ -91,8 +95,7 @@ void BrowserRtc::onMedia(unsigned req, const std::string& json) {
 
 void BrowserRtc::onRtcResult(unsigned req, bool ok, const std::string& value) {
     auto it = mResults.find(req);
-    if (it == mResults.end())
-        return;
+    if (it == mResults.end()) return;
     auto done = std::move(it->second);
     mResults.erase(it);
     done(ok, value);
@@ -100,14 +103,18 @@ void BrowserRtc::onRtcResult(unsigned req, bool ok, const std::string& value) {
 
 void BrowserRtc::onRtcEvent(unsigned id, const std::string& name, const std::string& value) {
     auto it = mPcs.find(id);
-    if (it == mPcs.end())
-        return;
+    if (it == mPcs.end()) return;
     JsPeerConnection* pc = it->second;
-    if (name == "candidate") pc->emitLocalCandidate(value);
-    else if (name == "ice") pc->emitIceConnectionState(value);
-    else if (name == "connection") pc->emitConnectionState(value);
-    else if (name == "dcopen") pc->emitDataChannelOpen();
-    else if (name == "dcclose") pc->emitDataChannelClose();
+    if (name == "candidate")
+        pc->emitLocalCandidate(value);
+    else if (name == "ice")
+        pc->emitIceConnectionState(value);
+    else if (name == "connection")
+        pc->emitConnectionState(value);
+    else if (name == "dcopen")
+        pc->emitDataChannelOpen();
+    else if (name == "dcclose")
+        pc->emitDataChannelClose();
     else if (name == "track") {
         const auto colon = value.find(':');
         MediaKind kind;

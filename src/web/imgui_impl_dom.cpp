@@ -56,8 +56,7 @@ void DomInput::pointer(float x, float y, bool touch) {
     const float px = x * mScale, py = y * mScale;
     if (touch && mTouchDown) {
         // A finger that moved more than a few pixels is scrolling, not tapping.
-        if (!mDragging && std::fabs(py - mStartY) > 8 * mScale)
-            mDragging = true;
+        if (!mDragging && std::fabs(py - mStartY) > 8 * mScale) mDragging = true;
         if (mDragging) {
             mPendingScroll += mLastY - py;
             mLastY = py;
@@ -92,10 +91,8 @@ void DomInput::button(int b, bool down) {
     Event e{Event::Button};
     e.code = b == 2 ? 1 : b == 1 ? 2 : 0;
     e.down = down;
-    if (b >= 0 && b < 3)
-        mQueue.push_back(e);
-    if (mTouch && !down)
-        mQueue.push_back(Event{Event::Pos, -FLT_MAX, -FLT_MAX}); // a lifted finger hovers nothing
+    if (b >= 0 && b < 3) mQueue.push_back(e);
+    if (mTouch && !down) mQueue.push_back(Event{Event::Pos, -FLT_MAX, -FLT_MAX}); // a lifted finger hovers nothing
 }
 
 void DomInput::wheel(float dx, float dy) {
@@ -108,8 +105,7 @@ bool DomInput::key(const std::string& k, bool down, bool ctrl, bool shift) {
     mCtrl = ctrl;
     mShift = shift;
     const int code = codeOf(k);
-    if (!code)
-        return false;
+    if (!code) return false;
     Event e{Event::Key};
     e.code = code;
     e.down = down;
@@ -131,8 +127,7 @@ void DomInput::apply() {
         if (e.kind == Event::Pos) {
             io.MousePos = ImVec2(e.x, e.y);
         } else if (e.kind == Event::Button) {
-            if (io.MouseDown[e.code] == e.down)
-                continue;
+            if (io.MouseDown[e.code] == e.down) continue;
             io.MouseDown[e.code] = e.down;
             break;
         } else {
@@ -143,14 +138,11 @@ void DomInput::apply() {
 }
 
 void DomInput::applyTouchScroll() {
-    if (mPendingScroll == 0)
-        return;
+    if (mPendingScroll == 0) return;
     ImGuiContext& g = *GImGui;
     ImGuiWindow* w = g.HoveredWindow;
-    while (w && !(w->ScrollMax.y > 0) && w->ParentWindow)
-        w = w->ParentWindow;
-    if (w)
-        ImGui::SetScrollY(w, ImClamp(w->Scroll.y + mPendingScroll, 0.0f, w->ScrollMax.y));
+    while (w && !(w->ScrollMax.y > 0) && w->ParentWindow) w = w->ParentWindow;
+    if (w) ImGui::SetScrollY(w, ImClamp(w->Scroll.y + mPendingScroll, 0.0f, w->ScrollMax.y));
     mPendingScroll = 0;
 }
 

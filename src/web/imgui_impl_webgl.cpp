@@ -60,8 +60,7 @@ bool ImGui_ImplWebGL_Init() {
     glDeleteShader(fs);
     GLint ok = 0;
     glGetProgramiv(gProgram, GL_LINK_STATUS, &ok);
-    if (!ok)
-        return false;
+    if (!ok) return false;
     gLocTex = glGetUniformLocation(gProgram, "Texture");
     gLocProj = glGetUniformLocation(gProgram, "ProjMtx");
 
@@ -119,8 +118,7 @@ void ImGui_ImplWebGL_RenderDrawData(ImDrawData* dd, int fbW, int fbH) {
     glViewport(0, 0, fbW, fbH);
     glClearColor(0, 0, 0, 0);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (!dd || fbW <= 0 || fbH <= 0)
-        return;
+    if (!dd || fbW <= 0 || fbH <= 0) return;
 
     glEnable(GL_BLEND);
     glBlendEquation(GL_FUNC_ADD);
@@ -154,12 +152,10 @@ void ImGui_ImplWebGL_RenderDrawData(ImDrawData* dd, int fbW, int fbH) {
         glBufferData(GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)cl->IdxBuffer.Size * (int)sizeof(ImDrawIdx),
                      cl->IdxBuffer.Data, GL_STREAM_DRAW);
         for (const ImDrawCmd& cmd : cl->CmdBuffer) {
-            if (cmd.UserCallback)
-                continue;
+            if (cmd.UserCallback) continue;
             const float x0 = (cmd.ClipRect.x - L) * sx, y0 = (cmd.ClipRect.y - T) * sy;
             const float x1 = (cmd.ClipRect.z - L) * sx, y1 = (cmd.ClipRect.w - T) * sy;
-            if (x1 <= x0 || y1 <= y0)
-                continue;
+            if (x1 <= x0 || y1 <= y0) continue;
             glScissor((int)x0, (int)((float)fbH - y1), (int)(x1 - x0), (int)(y1 - y0));
             glBindTexture(GL_TEXTURE_2D, (GLuint)(intptr_t)cmd.GetTexID());
             glDrawElements(GL_TRIANGLES, (GLsizei)cmd.ElemCount,

@@ -23,8 +23,7 @@ TEST(Backoff, GrowsByTwoFromAQuarterSecond) {
 
 TEST(Backoff, IsCappedAtTenSeconds) {
     Backoff b(middle);
-    for (int i = 0; i < 100; ++i)
-        EXPECT_LE(b.next(), 10000);
+    for (int i = 0; i < 100; ++i) EXPECT_LE(b.next(), 10000);
     EXPECT_EQ(b.next(), 10000);
 }
 

@@ -37,9 +37,10 @@ class EarlyOfferTest : public ::testing::Test {
         std::string connectionId;
         for (const auto& o : sentOfType("OFFER"))
             if (o["dst"] == from) connectionId = o["payload"]["connectionId"].get<std::string>();
-        h.peerServer().receive(R"({"type":"ANSWER","src":")" + from +
-                               R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-                               connectionId + R"("}})");
+        h.peerServer().receive(
+            R"({"type":"ANSWER","src":")" + from +
+            R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+            connectionId + R"("}})");
         pc.resolveRemote();
     }
 

@@ -279,15 +279,53 @@ TEST_F(CallFailureTest, EveryTerminalPathLeavesNothingBehind) {
         std::function<void(CallHarness&)> run;
     };
     const std::vector<Case> cases = {
-        {"cancel-requesting", [](CallHarness& x) { x.call.start(true); x.devices.grant(true, true); x.call.hangup(); }},
-        {"reject", [](CallHarness& x) { x.toRinging(true); x.call.onReject(); }},
-        {"no-answer", [](CallHarness& x) { x.toRinging(true); x.scheduler.advance(30'000); }},
-        {"expire", [](CallHarness& x) { x.toConnecting(true); x.pc().negotiate(); x.peerServer().receive(R"({"type":"EXPIRE","src":"agent1","dst":"me"})"); }},
-        {"connect-timeout", [](CallHarness& x) { x.toConnecting(true); x.scheduler.advance(20'000); }},
-        {"hangup-in-call", [](CallHarness& x) { x.toInCall(true); x.call.hangup(); }},
-        {"ice-failed", [](CallHarness& x) { x.toInCall(true); x.pc().pc->emitIceConnectionState("failed"); }},
-        {"remote-leave", [](CallHarness& x) { x.toInCall(true); x.peerServer().receive(R"({"type":"LEAVE","src":"agent1","dst":"me"})"); }},
-        {"shutdown", [](CallHarness& x) { x.toInCall(true); x.call.shutdown(); }},
+        {"cancel-requesting",
+         [](CallHarness& x) {
+             x.call.start(true);
+             x.devices.grant(true, true);
+             x.call.hangup();
+         }},
+        {"reject",
+         [](CallHarness& x) {
+             x.toRinging(true);
+             x.call.onReject();
+         }},
+        {"no-answer",
+         [](CallHarness& x) {
+             x.toRinging(true);
+             x.scheduler.advance(30'000);
+         }},
+        {"expire",
+         [](CallHarness& x) {
+             x.toConnecting(true);
+             x.pc().negotiate();
+             x.peerServer().receive(R"({"type":"EXPIRE","src":"agent1","dst":"me"})");
+         }},
+        {"connect-timeout",
+         [](CallHarness& x) {
+             x.toConnecting(true);
+             x.scheduler.advance(20'000);
+         }},
+        {"hangup-in-call",
+         [](CallHarness& x) {
+             x.toInCall(true);
+             x.call.hangup();
+         }},
+        {"ice-failed",
+         [](CallHarness& x) {
+             x.toInCall(true);
+             x.pc().pc->emitIceConnectionState("failed");
+         }},
+        {"remote-leave",
+         [](CallHarness& x) {
+             x.toInCall(true);
+             x.peerServer().receive(R"({"type":"LEAVE","src":"agent1","dst":"me"})");
+         }},
+        {"shutdown",
+         [](CallHarness& x) {
+             x.toInCall(true);
+             x.call.shutdown();
+         }},
     };
     for (const auto& c : cases) {
         CallHarness x;

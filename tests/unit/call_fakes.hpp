@@ -365,8 +365,9 @@ struct CallHarness {
     }
     void agentAnswers() {
         pc().negotiate();
-        peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-                             connectionId() + R"("}})");
+        peerServer().receive(
+            R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+            connectionId() + R"("}})");
         pc().resolveRemote();
     }
     void toInCall(bool video) {

@@ -20,8 +20,9 @@ class FastRingTest : public ::testing::Test {
         return n;
     }
     void answer() {
-        h.peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-                               h.connectionId() + R"("}})");
+        h.peerServer().receive(
+            R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+            h.connectionId() + R"("}})");
         h.pc().resolveRemote();
     }
     bool posted(const std::string& body) const {

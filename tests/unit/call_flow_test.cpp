@@ -358,7 +358,8 @@ TEST_F(CallFlowTest, TheOfferIsMadeWhileRingingAndSentTheMomentTheAgentAccepts) 
     h.toRinging(false);
     ASSERT_EQ(h.rtc.size(), 1u);
     h.pc().negotiate(); // createOffer + setLocalDescription finish while the agent's phone rings
-    h.pc().pc->emitLocalCandidate(R"({"candidate":"candidate:1 1 udp 1 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0})");
+    h.pc().pc->emitLocalCandidate(
+        R"({"candidate":"candidate:1 1 udp 1 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0})");
     EXPECT_TRUE(h.peerServer().sent.empty()); // nobody to send it to yet
     call.onAccept("agent1");
     ASSERT_GE(h.peerServer().sent.size(), 2u); // no round trip to the browser: OFFER, then the early candidate

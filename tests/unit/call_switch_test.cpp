@@ -24,8 +24,9 @@ class CallSwitchTest : public ::testing::Test {
     void answerNewest(bool connect = true) {
         h.pc().negotiate();
         const std::string id = offers().back()["payload"]["connectionId"].get<std::string>();
-        h.peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-                               id + R"("}})");
+        h.peerServer().receive(
+            R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+            id + R"("}})");
         h.pc().resolveRemote();
         if (connect) h.pc().pc->emitIceConnectionState("connected");
     }

@@ -55,8 +55,9 @@ TEST_F(CallWarmTest, TheClickSetsTheOfferAndTheGrantFillsTheSlot) {
     EXPECT_EQ(h.rtc.size(), 1u);
     h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
     EXPECT_EQ(offersSent(), 1u); // at once: nothing left to build
-    h.peerServer().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-                           h.connectionId() + R"("}})");
+    h.peerServer().receive(
+        R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+        h.connectionId() + R"("}})");
     h.pc().resolveRemote();
     h.pc().pc->emitIceConnectionState("connected");
     EXPECT_EQ(call.state(), CallState::InCall);

@@ -29,8 +29,7 @@ std::string hello(std::int64_t lastSeq = 0, bool online = true, std::int64_t vis
 
 json messageJson(const std::string& id, std::int64_t seq, const std::string& from, const std::string& text) {
     json m = {{"id", id}, {"seq", seq}, {"from", from}, {"text", text}, {"time", 1700000000000 + seq}};
-    if (from == "agent")
-        m["agent"] = "小美";
+    if (from == "agent") m["agent"] = "小美";
     return m;
 }
 
@@ -51,16 +50,14 @@ std::vector<json> framesOf(const FakeConnection& c, const std::string& type = ""
     std::vector<json> out;
     for (const auto& f : c.sent) {
         json j = json::parse(f);
-        if (type.empty() || j["type"] == type)
-            out.push_back(j);
+        if (type.empty() || j["type"] == type) out.push_back(j);
     }
     return out;
 }
 
 std::vector<std::string> messageIdsSent(const FakeConnection& c) {
     std::vector<std::string> ids;
-    for (const auto& f : framesOf(c, "message"))
-        ids.push_back(f["data"]["id"]);
+    for (const auto& f : framesOf(c, "message")) ids.push_back(f["data"]["id"]);
     return ids;
 }
 
@@ -89,8 +86,7 @@ struct Harness {
     }
 
     explicit Harness(SessionConfig config = defaults()) {
-        session =
-            std::make_unique<ChatSession>(config, sockets.factory(), http.fn(), clock, sequenceRandom());
+        session = std::make_unique<ChatSession>(config, sockets.factory(), http.fn(), clock, sequenceRandom());
         ChatSession& s = *session;
         s.onConnection([this](ConnectionState st) { states.push_back(st); });
         s.onToken([this](const std::string& id, const std::string& t) { tokens.emplace_back(id, t); });
@@ -205,9 +201,8 @@ TEST(ChatSession, HelloFetchesTheNewestHistoryPage) {
     EXPECT_EQ(r->url, "https://chat.example.com/api/messages?limit=50");
     EXPECT_EQ(r->bearer, "tok0");
     EXPECT_TRUE(h.s().loadingOlder());
-    h.http.reply(
-        "GET", "/api/messages", 200,
-        pageBody({messageJson("a1", 2, "agent", "您好"), messageJson("a2", 3, "agent", "在吗")}, true));
+    h.http.reply("GET", "/api/messages", 200,
+                 pageBody({messageJson("a1", 2, "agent", "您好"), messageJson("a2", 3, "agent", "在吗")}, true));
     EXPECT_EQ(h.s().store().size(), 2u);
     EXPECT_TRUE(h.s().store().hasMoreHistory());
     EXPECT_FALSE(h.s().loadingOlder());
@@ -228,8 +223,7 @@ TEST(ChatSession, LoadOlderAsksForThePageBeforeTheOldestMessage) {
     Harness h(Harness::withToken());
     h.online(60);
     std::vector<json> newest;
-    for (int seq = 11; seq <= 60; ++seq)
-        newest.push_back(messageJson("a" + std::to_string(seq), seq, "agent", "x"));
+    for (int seq = 11; seq <= 60; ++seq) newest.push_back(messageJson("a" + std::to_string(seq), seq, "agent", "x"));
     h.http.reply("GET", "/api/messages", 200, pageBody(newest, true));
     EXPECT_TRUE(h.s().loadOlder());
     EXPECT_FALSE(h.s().loadOlder()); // one at a time
@@ -237,8 +231,7 @@ TEST(ChatSession, LoadOlderAsksForThePageBeforeTheOldestMessage) {
     ASSERT_NE(r, nullptr);
     EXPECT_EQ(r->url, "https://chat.example.com/api/messages?limit=50&before=11");
     std::vector<json> older;
-    for (int seq = 1; seq <= 10; ++seq)
-        older.push_back(messageJson("a" + std::to_string(seq), seq, "agent", "x"));
+    for (int seq = 1; seq <= 10; ++seq) older.push_back(messageJson("a" + std::to_string(seq), seq, "agent", "x"));
     h.http.reply("GET", "/api/messages", 200, pageBody(older, false));
     EXPECT_EQ(h.s().store().size(), 60u);
     EXPECT_EQ(h.s().store().oldestSeq(), 1);
@@ -276,8 +269,7 @@ TEST(ChatSession, InvalidTextIsRefusedWithAVisibleReason) {
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.errorCode, "bad_request");
     std::string long2001;
-    for (int i = 0; i < 2001; ++i)
-        long2001 += "字";
+    for (int i = 0; i < 2001; ++i) long2001 += "字";
     r = h.s().send(long2001);
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.errorCode, "too_long");
@@ -338,8 +330,7 @@ TEST(ChatSession, ServerRefusalFailsTheMessageWithItsReason) {
     FakeConnection& c = h.online();
     const std::string id = h.s().send("spam").id;
     c.receive(
-        json{{"type", "error"}, {"data", {{"code", "rate_limited"}, {"message", "slow down"}, {"id", id}}}}
-            .dump());
+        json{{"type", "error"}, {"data", {{"code", "rate_limited"}, {"message", "slow down"}, {"id", id}}}}.dump());
     ASSERT_EQ(h.failures.size(), 1u);
     EXPECT_EQ(h.failures[0], std::make_pair(id, std::string("rate_limited")));
     const Message* m = h.s().store().find(id);
@@ -702,10 +693,9 @@ TEST(ChatSession, MalformedAndUnknownFramesChangeNothing) {
     FakeConnection& c = h.online();
     const auto revision = h.s().revision();
     const auto state = h.s().state();
-    for (const char* f :
-         {"not json", "[]", "{}", R"({"type":42})", R"({"type":"ack","data":{"id":1}})",
-          R"({"type":"accept","data":{"peer":"x"}})", R"({"type":"message","data":{"seq":"x"}})",
-          R"({"type":"fireworks","data":{}})", "{\"type\":\"message\",\"data\":{\"text\":\"\xFF\"}}"})
+    for (const char* f : {"not json", "[]", "{}", R"({"type":42})", R"({"type":"ack","data":{"id":1}})",
+                          R"({"type":"accept","data":{"peer":"x"}})", R"({"type":"message","data":{"seq":"x"}})",
+                          R"({"type":"fireworks","data":{}})", "{\"type\":\"message\",\"data\":{\"text\":\"\xFF\"}}"})
         c.receive(f);
     EXPECT_EQ(h.warnings.size(), 9u);
     EXPECT_EQ(h.s().revision(), revision);

@@ -27,8 +27,7 @@ Message own(const std::string& id, std::string text = "mine") {
 
 std::vector<std::string> ids(const ChatStore& s) {
     std::vector<std::string> out;
-    for (const auto& m : s.messages())
-        out.push_back(m.id);
+    for (const auto& m : s.messages()) out.push_back(m.id);
     return out;
 }
 
@@ -56,8 +55,7 @@ TEST(ChatStore, SameMessageViaFanOutHistoryAndAckAppearsOnce) {
     s.addPending(own("m_1", "hello"));
     // Fan-out copy (e.g. from the server after a reconnect), then history, then the ack itself.
     EXPECT_EQ(s.addServerMessage(server("m_1", 5, Sender::Visitor, "hello")), ChatStore::Merge::Confirmed);
-    EXPECT_EQ(s.prependHistory(page({server("m_1", 5, Sender::Visitor, "hello"), server("a_1", 4)}, false)),
-              1);
+    EXPECT_EQ(s.prependHistory(page({server("m_1", 5, Sender::Visitor, "hello"), server("a_1", 4)}, false)), 1);
     EXPECT_FALSE(s.applyAck("m_1", 5, 5000));
     ASSERT_EQ(s.size(), 2u);
     EXPECT_EQ(ids(s), (std::vector<std::string>{"a_1", "m_1"}));

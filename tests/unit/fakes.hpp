@@ -42,8 +42,7 @@ class FakeScheduler : public Scheduler {
     std::int64_t nextDueIn() const {
         std::int64_t best = -1;
         for (const auto& t : timers_)
-            if (best < 0 || t.second.due - now_ < best)
-                best = t.second.due - now_;
+            if (best < 0 || t.second.due - now_ < best) best = t.second.due - now_;
         return best;
     }
 
@@ -56,14 +55,12 @@ class FakeScheduler : public Scheduler {
     bool runNext(std::int64_t target) {
         auto next = timers_.end();
         for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-            if (it->second.due > target)
-                continue;
+            if (it->second.due > target) continue;
             if (next == timers_.end() || it->second.due < next->second.due ||
                 (it->second.due == next->second.due && it->second.order < next->second.order))
                 next = it;
         }
-        if (next == timers_.end())
-            return false;
+        if (next == timers_.end()) return false;
         now_ = std::max(now_, next->second.due);
         std::function<void()> fn = std::move(next->second.fn);
         timers_.erase(next);
@@ -91,23 +88,18 @@ struct FakeConnection {
 
     // Server side actions; ignored once either side closed (no callbacks after close()).
     void accept() {
-        if (!live() || open)
-            return;
+        if (!live() || open) return;
         open = true;
-        if (callbacks.onOpen)
-            callbacks.onOpen();
+        if (callbacks.onOpen) callbacks.onOpen();
     }
     void receive(const std::string& frame) {
-        if (live() && callbacks.onMessage)
-            callbacks.onMessage(frame);
+        if (live() && callbacks.onMessage) callbacks.onMessage(frame);
     }
     void drop(int code = 1006) {
-        if (!live())
-            return;
+        if (!live()) return;
         closedByServer = true;
         open = false;
-        if (callbacks.onClose)
-            callbacks.onClose(code);
+        if (callbacks.onClose) callbacks.onClose(code);
     }
 };
 
@@ -118,8 +110,7 @@ class FakeSocketHub {
         explicit FakeSocket(std::shared_ptr<FakeConnection> c) : c_(std::move(c)) {}
         ~FakeSocket() override { c_->destroyed = true; }
         void send(const std::string& text) override {
-            if (c_->live())
-                c_->sent.push_back(text);
+            if (c_->live()) c_->sent.push_back(text);
         }
         void close() override {
             c_->closedByClient = true;
@@ -136,8 +127,7 @@ class FakeSocketHub {
             c->url = url;
             c->callbacks = std::move(cb);
             connections.push_back(c);
-            if (onConnect)
-                onConnect(*c);
+            if (onConnect) onConnect(*c);
             return std::make_unique<FakeSocket>(c);
         };
     }
@@ -181,15 +171,13 @@ class FakeHttp {
     // The first unanswered request with this method whose URL contains `urlPart`, or null.
     FakeRequest* find(const std::string& method, const std::string& urlPart) {
         for (auto& r : requests)
-            if (!r->answered && r->matches(method, urlPart))
-                return r.get();
+            if (!r->answered && r->matches(method, urlPart)) return r.get();
         return nullptr;
     }
     // Answers that request; false if there is none.
     bool reply(const std::string& method, const std::string& urlPart, int status, const std::string& body) {
         FakeRequest* r = find(method, urlPart);
-        if (!r)
-            return false;
+        if (!r) return false;
         r->answered = true;
         r->done(HttpResponse{status, body});
         return true;
@@ -199,8 +187,8 @@ class FakeHttp {
             std::count_if(requests.begin(), requests.end(), [](const auto& r) { return !r->answered; }));
     }
     std::size_t countOf(const std::string& method, const std::string& urlPart) const {
-        return static_cast<std::size_t>(std::count_if(
-            requests.begin(), requests.end(), [&](const auto& r) { return r->matches(method, urlPart); }));
+        return static_cast<std::size_t>(std::count_if(requests.begin(), requests.end(),
+                                                      [&](const auto& r) { return r->matches(method, urlPart); }));
     }
 
     std::vector<std::shared_ptr<FakeRequest>> requests;

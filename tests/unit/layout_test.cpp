@@ -60,8 +60,7 @@ TEST(Layout, GroupsSameSenderWithinFiveMinutes) {
     EXPECT_FALSE(sameGroup(msg(Sender::Agent, kNoon, "小美"), msg(Sender::Visitor, kNoon + kMin)));
     EXPECT_FALSE(sameGroup(msg(Sender::Agent, kNoon, "小美"), msg(Sender::Agent, kNoon + kMin, "小王")));
     EXPECT_TRUE(sameGroup(msg(Sender::Visitor, kNoon), msg(Sender::Visitor, kNoon + kMin)));
-    EXPECT_FALSE(
-        sameGroup(msg(Sender::System, kNoon, "", "call"), msg(Sender::System, kNoon + kMin, "", "call")));
+    EXPECT_FALSE(sameGroup(msg(Sender::System, kNoon, "", "call"), msg(Sender::System, kNoon + kMin, "", "call")));
 }
 
 TEST(Layout, TimeSeparators) {
@@ -69,12 +68,10 @@ TEST(Layout, TimeSeparators) {
     EXPECT_TRUE(needsTimeSeparator(msg(Sender::Agent, kNoon), msg(Sender::Visitor, kNoon + 5 * kMin)));
     // 23:58 → 00:01 local: a new day, so a separator (and no grouping) despite the short gap.
     const std::int64_t midnight = kNoon + 12 * 3600000; // 00:00 UTC
-    EXPECT_TRUE(
-        needsTimeSeparator(msg(Sender::Agent, midnight - 2 * kMin), msg(Sender::Agent, midnight + kMin)));
+    EXPECT_TRUE(needsTimeSeparator(msg(Sender::Agent, midnight - 2 * kMin), msg(Sender::Agent, midnight + kMin)));
     EXPECT_FALSE(sameGroup(msg(Sender::Agent, midnight - 2 * kMin), msg(Sender::Agent, midnight + kMin)));
     // The same instants in UTC+8 are 08:58 and 09:01: same day.
-    EXPECT_FALSE(needsTimeSeparator(msg(Sender::Agent, midnight - 2 * kMin),
-                                    msg(Sender::Agent, midnight + kMin), 480));
+    EXPECT_FALSE(needsTimeSeparator(msg(Sender::Agent, midnight - 2 * kMin), msg(Sender::Agent, midnight + kMin), 480));
 }
 
 TEST(Layout, BadgeText) {

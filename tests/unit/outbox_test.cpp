@@ -93,8 +93,7 @@ TEST(ClientId, HasThePrefixAndIsUnique) {
         const std::string id = newClientId(1764000000000, random);
         EXPECT_EQ(id.rfind("m_", 0), 0u);
         EXPECT_LE(id.size(), 40u);
-        for (char c : id.substr(2))
-            EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) << id;
+        for (char c : id.substr(2)) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) << id;
         seen.insert(id);
     }
     EXPECT_EQ(seen.size(), 1000u);

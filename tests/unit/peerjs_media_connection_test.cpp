@@ -12,8 +12,10 @@ using Reason = MediaConnection::Reason;
 
 namespace {
 
-const char* kCand1 = R"({"candidate":"candidate:1 1 udp 1 10.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"uf"})";
-const char* kCand2 = R"({"candidate":"candidate:2 1 udp 1 10.0.0.2 5001 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"uf"})";
+const char* kCand1 =
+    R"({"candidate":"candidate:1 1 udp 1 10.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"uf"})";
+const char* kCand2 =
+    R"({"candidate":"candidate:2 1 udp 1 10.0.0.2 5001 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"uf"})";
 
 class PeerjsMediaConnectionTest : public ::testing::Test {
   protected:
@@ -52,7 +54,8 @@ class PeerjsMediaConnectionTest : public ::testing::Test {
 
     std::string answerFrame(const std::string& src = "agent1", std::string cid = "") const {
         if (cid.empty()) cid = mc->connectionId();
-        return R"({"type":"ANSWER","src":")" + src + R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+        return R"({"type":"ANSWER","src":")" + src +
+               R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
                cid + R"("}})";
     }
     std::string candidateFrame(const std::string& cand, const std::string& src = "agent1") const {
@@ -91,8 +94,8 @@ TEST_F(PeerjsMediaConnectionTest, ConnectionIdLooksLikePeerjs) {
 
 TEST_F(PeerjsMediaConnectionTest, BuildsPeerConnectionLikePeerjs) {
     startCall(false);
-    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addSendSlots:audio", "createDataChannel:kefu:unordered", "createOffer",
-                                                  "fillSendSlots:7"}));
+    EXPECT_EQ(pc().ops, (std::vector<std::string>{"addSendSlots:audio", "createDataChannel:kefu:unordered",
+                                                  "createOffer", "fillSendSlots:7"}));
     EXPECT_EQ(mc->state(), State::Offering);
 }
 
@@ -118,7 +121,8 @@ TEST_F(PeerjsMediaConnectionTest, OfferShapeIsStockPeerjs) {
     ASSERT_EQ(server().sent.size(), 1u);
     EXPECT_EQ(server().sent[0],
               R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"},)"
-              R"("type":"media","connectionId":")" + mc->connectionId() +
+              R"("type":"media","connectionId":")" +
+                  mc->connectionId() +
                   R"(","metadata":{"video":false,"visitorId":"v_1","name":"Ann"}},"dst":"agent1"})");
 }
 
@@ -194,7 +198,8 @@ TEST_F(PeerjsMediaConnectionTest, CompletedAlsoCounts) {
 
 TEST_F(PeerjsMediaConnectionTest, RemoteTrackIsReported) {
     std::vector<std::string> tracks;
-    mc->onRemoteTrack([&](MediaKind k, int h) { tracks.push_back(std::string(toString(k)) + ":" + std::to_string(h)); });
+    mc->onRemoteTrack(
+        [&](MediaKind k, int h) { tracks.push_back(std::string(toString(k)) + ":" + std::to_string(h)); });
     startCall(true);
     pc().negotiate();
     server().receive(answerFrame());
@@ -289,8 +294,9 @@ TEST_F(PeerjsMediaConnectionTest, NegotiationFailures) {
     MediaConnection third(signaling, scheduler, rtc.make());
     ASSERT_TRUE(third.call("agent1", MediaConnection::Media{}));
     rtc.last().negotiate();
-    server().receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"bad"},"type":"media","connectionId":")" +
-                     third.connectionId() + R"("}})");
+    server().receive(
+        R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"bad"},"type":"media","connectionId":")" +
+        third.connectionId() + R"("}})");
     rtc.last().resolveRemote(false);
     EXPECT_EQ(third.reason(), Reason::NegotiationFailed);
 }

@@ -16,10 +16,12 @@ TEST(PeerjsMessages, OfferMatchesStockPeerjsShape) {
               R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},)"
               R"("type":"media","connectionId":"mc_abc","metadata":{"video":true,"name":"访客"}},"dst":"agent1"})");
     // No metadata: the key is absent, as JSON.stringify drops an undefined metadata.
-    EXPECT_EQ(encodeOffer("a", "mc_1", "x", ""),
-              R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})");
-    EXPECT_EQ(encodeOffer("a", "mc_1", "x", "{broken"),
-              R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})");
+    EXPECT_EQ(
+        encodeOffer("a", "mc_1", "x", ""),
+        R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})");
+    EXPECT_EQ(
+        encodeOffer("a", "mc_1", "x", "{broken"),
+        R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})");
 }
 
 TEST(PeerjsMessages, OfferSurvivesInvalidUtf8) {
@@ -30,9 +32,10 @@ TEST(PeerjsMessages, OfferSurvivesInvalidUtf8) {
 TEST(PeerjsMessages, CandidateMatchesToJsonOrder) {
     const std::string in =
         R"({"usernameFragment":"abcd","sdpMLineIndex":0,"sdpMid":"0","candidate":"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host","extra":1})";
-    EXPECT_EQ(encodeCandidate("agent1", "mc_abc", in),
-              R"({"type":"CANDIDATE","payload":{"candidate":{"candidate":"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host",)"
-              R"("sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"abcd"},"type":"media","connectionId":"mc_abc"},"dst":"agent1"})");
+    EXPECT_EQ(
+        encodeCandidate("agent1", "mc_abc", in),
+        R"({"type":"CANDIDATE","payload":{"candidate":{"candidate":"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host",)"
+        R"("sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"abcd"},"type":"media","connectionId":"mc_abc"},"dst":"agent1"})");
 }
 
 TEST(PeerjsMessages, UnusableCandidatesAreNotEncoded) {
@@ -74,7 +77,8 @@ TEST(PeerjsMessages, ParsesRelayedAnswerAndCandidate) {
         R"({"type":"CANDIDATE","src":"agent1","dst":"me","payload":{"candidate":{"candidate":"candidate:9","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"u"},"type":"media","connectionId":"mc_1"}})");
     EXPECT_EQ(cand.type, MessageType::Candidate);
     EXPECT_EQ(cand.connectionId, "mc_1");
-    EXPECT_EQ(cand.candidateJson, R"({"candidate":"candidate:9","sdpMLineIndex":0,"sdpMid":"0","usernameFragment":"u"})");
+    EXPECT_EQ(cand.candidateJson,
+              R"({"candidate":"candidate:9","sdpMLineIndex":0,"sdpMid":"0","usernameFragment":"u"})");
 
     auto offer = parseServerMessage(
         R"({"type":"OFFER","src":"agent1","dst":"me","payload":{"sdp":{"type":"offer","sdp":"v=0"},"type":"media","connectionId":"mc_9","metadata":{"a":1}}})");

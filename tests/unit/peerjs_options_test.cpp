@@ -9,7 +9,9 @@ using kefu::peerjs::Options;
 
 namespace {
 
-bool startsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool startsWith(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 } // namespace
 
@@ -92,8 +94,8 @@ TEST(PeerjsOptions, RandomIdsAndTokens) {
 
 TEST(PeerjsOptions, ParsesConfigPeerObject) {
     Options o;
-    ASSERT_TRUE(kefu::peerjs::parseOptions(
-        R"({"host":"127.0.0.1","port":8080,"path":"/peerjs","key":"kk","secure":true})", o));
+    ASSERT_TRUE(
+        kefu::peerjs::parseOptions(R"({"host":"127.0.0.1","port":8080,"path":"/peerjs","key":"kk","secure":true})", o));
     EXPECT_EQ(o.host, "127.0.0.1");
     EXPECT_EQ(o.port, 8080);
     EXPECT_EQ(o.normalizedPath(), "/peerjs/");

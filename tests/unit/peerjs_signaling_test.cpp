@@ -14,7 +14,8 @@ class PeerjsSignalingTest : public ::testing::Test {
   protected:
     PeerjsSignalingTest() : signaling(options(), scheduler, sockets.factory(), http.fn()) {
         signaling.onStateChange([this](Signaling::State s) { states.push_back(s); });
-        signaling.onError([this](const std::string& type, const std::string& msg) { errors.push_back(type + ": " + msg); });
+        signaling.onError(
+            [this](const std::string& type, const std::string& msg) { errors.push_back(type + ": " + msg); });
     }
 
     static peerjs::Options options() {
@@ -40,7 +41,9 @@ class PeerjsSignalingTest : public ::testing::Test {
     std::vector<std::string> errors;
 };
 
-std::string heartbeat() { return peerjs::encodeHeartbeat(); }
+std::string heartbeat() {
+    return peerjs::encodeHeartbeat();
+}
 
 } // namespace
 
@@ -231,12 +234,16 @@ TEST_F(PeerjsSignalingTest, RoutesBySourceAndConnectionId) {
     signaling.onUnrouted([&](const peerjs::ServerMessage& m) { unrouted.push_back(m.src + "/" + m.connectionId); });
 
     auto& s = sockets.last();
-    s.receive(R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"x"},"type":"media","connectionId":"mc_a"}})");
-    s.receive(R"({"type":"ANSWER","src":"agent2","dst":"me","payload":{"sdp":{"type":"answer","sdp":"x"},"type":"media","connectionId":"mc_a"}})");
-    s.receive(R"({"type":"CANDIDATE","src":"agent2","dst":"me","payload":{"candidate":{"candidate":"c","sdpMid":"0"},"type":"media","connectionId":"mc_b"}})");
+    s.receive(
+        R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"x"},"type":"media","connectionId":"mc_a"}})");
+    s.receive(
+        R"({"type":"ANSWER","src":"agent2","dst":"me","payload":{"sdp":{"type":"answer","sdp":"x"},"type":"media","connectionId":"mc_a"}})");
+    s.receive(
+        R"({"type":"CANDIDATE","src":"agent2","dst":"me","payload":{"candidate":{"candidate":"c","sdpMid":"0"},"type":"media","connectionId":"mc_b"}})");
     s.receive(R"({"type":"LEAVE","src":"agent1","dst":"me"})");
     s.receive(R"({"type":"EXPIRE","src":"agent2","dst":"me"})");
-    s.receive(R"({"type":"OFFER","src":"agent3","dst":"me","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_z"}})");
+    s.receive(
+        R"({"type":"OFFER","src":"agent3","dst":"me","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_z"}})");
     EXPECT_EQ(a, (std::vector<std::string>{"ANSWER", "LEAVE"}));
     EXPECT_EQ(b, (std::vector<std::string>{"CANDIDATE", "EXPIRE"}));
     EXPECT_EQ(unrouted, (std::vector<std::string>{"agent2/mc_a", "agent3/mc_z"}));
@@ -279,8 +286,8 @@ TEST_F(PeerjsSignalingTest, CloseSendsLeaveWithDstToEveryAttachedPeer) {
     signaling.detach(k); // finished: no goodbye needed
     auto rec = sockets.records.back();
     signaling.close();
-    EXPECT_EQ(rec->sent, (std::vector<std::string>{R"({"type":"LEAVE","dst":"agent1"})",
-                                                   R"({"type":"LEAVE","dst":"agent2"})"}));
+    EXPECT_EQ(rec->sent,
+              (std::vector<std::string>{R"({"type":"LEAVE","dst":"agent1"})", R"({"type":"LEAVE","dst":"agent2"})"}));
     for (const auto& f : rec->sent) EXPECT_NE(f.find("\"dst\":\""), std::string::npos);
 }
 

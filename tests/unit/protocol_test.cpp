@@ -37,8 +37,8 @@ TEST(ProtocolDecode, Hello) {
 }
 
 TEST(ProtocolDecode, Ack) {
-    const auto a = as<frame::Ack>(
-        decodeServerFrame(R"({"type":"ack","data":{"id":"m_1","seq":7,"time":1764000000000}})"));
+    const auto a =
+        as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m_1","seq":7,"time":1764000000000}})"));
     EXPECT_EQ(a.id, "m_1");
     EXPECT_EQ(a.seq, 7);
     EXPECT_EQ(a.timeMs, 1764000000000);
@@ -89,28 +89,32 @@ TEST(ProtocolDecode, ReadTypingStatusPong) {
 TEST(ProtocolDecode, CallFrames) {
     EXPECT_EQ(as<frame::Accept>(decodeServerFrame(R"({"type":"accept","data":"agent-peer-1"})")).peerId,
               "agent-peer-1");
-    EXPECT_EQ(as<frame::Reject>(decodeServerFrame(R"({"type":"reject","data":{"reason":"busy"}})")).reason,
-              "busy");
-    EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{"reason":"agent"}})")).reason,
-              "agent");
+    EXPECT_EQ(as<frame::Reject>(decodeServerFrame(R"({"type":"reject","data":{"reason":"busy"}})")).reason, "busy");
+    EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{"reason":"agent"}})")).reason, "agent");
     EXPECT_EQ(as<frame::Hangup>(decodeServerFrame(R"({"type":"hangup","data":{}})")).reason, "");
-    EXPECT_EQ(as<frame::Status>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":"p1"}})")).peer, "p1");
+    EXPECT_EQ(as<frame::Status>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":"p1"}})")).peer,
+              "p1");
     EXPECT_EQ(as<frame::Status>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":null}})")).peer, "");
-    EXPECT_TRUE(std::holds_alternative<frame::Malformed>(decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":5}})")));
-    EXPECT_EQ(as<frame::Hello>(decodeServerFrame(R"({"type":"hello","data":{"visitorId":"v","kefu":{"id":"k","name":"n","online":true,"peer":"p2"}}})")).kefuPeer, "p2");
+    EXPECT_TRUE(std::holds_alternative<frame::Malformed>(
+        decodeServerFrame(R"({"type":"status","data":{"online":true,"peer":5}})")));
+    EXPECT_EQ(
+        as<frame::Hello>(
+            decodeServerFrame(
+                R"({"type":"hello","data":{"visitorId":"v","kefu":{"id":"k","name":"n","online":true,"peer":"p2"}}})"))
+            .kefuPeer,
+        "p2");
     EXPECT_FALSE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":false}})")).accepted);
     EXPECT_TRUE(as<frame::SwitchReply>(decodeServerFrame(R"({"type":"switch","data":{"accepted":true}})")).accepted);
     EXPECT_TRUE(std::holds_alternative<frame::Malformed>(decodeServerFrame(R"({"type":"switch","data":{}})")));
 }
 
 TEST(ProtocolDecode, Error) {
-    const auto e = as<frame::Error>(decodeServerFrame(
-        R"({"type":"error","data":{"code":"too_long","message":"text is too long","id":"m_9"}})"));
+    const auto e = as<frame::Error>(
+        decodeServerFrame(R"({"type":"error","data":{"code":"too_long","message":"text is too long","id":"m_9"}})"));
     EXPECT_EQ(e.code, "too_long");
     EXPECT_EQ(e.message, "text is too long");
     EXPECT_EQ(e.id, "m_9");
-    EXPECT_EQ(as<frame::Error>(decodeServerFrame(R"({"type":"error","data":{"code":"bad_request"}})")).id,
-              "");
+    EXPECT_EQ(as<frame::Error>(decodeServerFrame(R"({"type":"error","data":{"code":"bad_request"}})")).id, "");
 }
 
 TEST(ProtocolDecode, UnknownTypeIsReportedNotFatal) {
@@ -158,8 +162,7 @@ TEST(ProtocolDecode, WrongDataTypes) {
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":7}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"seq":1,"from":"agent","text":"x"}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":true}})"));
-    EXPECT_TRUE(
-        isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":{"video":"no"}}})"));
+    EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"system","call":{"video":"no"}}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"error","data":{"message":"no code"}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"reject","data":{"reason":5}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"read","data":{"by":"agent"}})"));
@@ -178,9 +181,8 @@ TEST(ProtocolDecode, HugeNumbersAreRefused) {
     EXPECT_TRUE(isMalformed(R"({"type":"ack","data":{"id":"m","seq":1e400}})"));
     EXPECT_TRUE(isMalformed(R"({"type":"ack","data":{"id":"m","seq":1,"time":1e300}})"));
     // Still exact as a double: accepted.
-    EXPECT_EQ(
-        as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m","seq":9007199254740992}})")).seq,
-        9007199254740992);
+    EXPECT_EQ(as<frame::Ack>(decodeServerFrame(R"({"type":"ack","data":{"id":"m","seq":9007199254740992}})")).seq,
+              9007199254740992);
     // A huge call duration is clamped, not wrapped.
     const auto m =
         as<frame::MessageFrame>(
@@ -193,8 +195,7 @@ TEST(ProtocolDecode, HugeNumbersAreRefused) {
 TEST(ProtocolDecode, InvalidUtf8IsMalformed) {
     EXPECT_TRUE(isMalformed(
         "{\"type\":\"message\",\"data\":{\"id\":\"a\",\"seq\":1,\"from\":\"agent\",\"text\":\"\xFF\xFE\"}}"));
-    EXPECT_TRUE(
-        isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":"\ud800"}})"));
+    EXPECT_TRUE(isMalformed(R"({"type":"message","data":{"id":"a","seq":1,"from":"agent","text":"\ud800"}})"));
     EXPECT_TRUE(isMalformed("{\"type\":\"\xC0\xAF\"}"));
 }
 
@@ -257,8 +258,7 @@ TEST(ProtocolHttp, Config) {
 }
 
 TEST(ProtocolHttp, ConfigToleratesMissingAndOddFields) {
-    const auto r =
-        parseServerConfig(R"({"peer":{"port":"8080"},"iceServers":"nope","limits":{"maxMessageChars":-1}})");
+    const auto r = parseServerConfig(R"({"peer":{"port":"8080"},"iceServers":"nope","limits":{"maxMessageChars":-1}})");
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(r.value.peer.port, 443);
     EXPECT_TRUE(r.value.iceServers.empty());
@@ -276,8 +276,7 @@ TEST(ProtocolHttp, VisitorCreation) {
     EXPECT_FALSE(parseVisitorCreated(R"({"visitorId":"v_1"})").ok);
     EXPECT_FALSE(parseVisitorCreated(R"({"token":""})").ok);
     EXPECT_FALSE(parseVisitorCreated("oops").ok);
-    EXPECT_EQ(json::parse(encodeCreateVisitor("zh-CN", "张三")),
-              json::parse(R"({"lang":"zh-CN","name":"张三"})"));
+    EXPECT_EQ(json::parse(encodeCreateVisitor("zh-CN", "张三")), json::parse(R"({"lang":"zh-CN","name":"张三"})"));
     EXPECT_EQ(json::parse(encodeCreateVisitor("", "")), json::object());
 }
 
@@ -306,8 +305,7 @@ TEST(ProtocolHttp, UserPatchKeepsKnownFields) {
         R"({"name":"张三","email":"z@example.com","phone":13800000000,"attrs":{"plan":"pro"},"role":"admin"})");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(json::parse(r.value),
-              json::parse(
-                  R"({"name":"张三","email":"z@example.com","phone":"13800000000","attrs":{"plan":"pro"}})"));
+              json::parse(R"({"name":"张三","email":"z@example.com","phone":"13800000000","attrs":{"plan":"pro"}})"));
     EXPECT_FALSE(encodeUserPatch("[]").ok);
     EXPECT_FALSE(encodeUserPatch("not json").ok);
     EXPECT_FALSE(encodeUserPatch(R"({"name":{"first":"z"}})").ok);
@@ -317,8 +315,7 @@ TEST(ProtocolHttp, UserPatchKeepsKnownFields) {
 }
 
 TEST(ProtocolHttp, ErrorBodies) {
-    auto e = parseApiError(
-        400, R"({"error":{"code":"too_long","message":"text is longer than 2000 characters"}})");
+    auto e = parseApiError(400, R"({"error":{"code":"too_long","message":"text is longer than 2000 characters"}})");
     EXPECT_EQ(e.code, "too_long");
     EXPECT_EQ(e.message, "text is longer than 2000 characters");
     EXPECT_EQ(parseApiError(401, "").code, "unauthorized");

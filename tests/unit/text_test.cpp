@@ -7,8 +7,7 @@ using namespace kefu;
 namespace {
 std::string repeat(const std::string& s, int n) {
     std::string out;
-    for (int i = 0; i < n; ++i)
-        out += s;
+    for (int i = 0; i < n; ++i) out += s;
     return out;
 }
 } // namespace

@@ -62,8 +62,7 @@ MessageView message(int i, int from = -1) {
 
 std::vector<MessageView> messages(int from, int count) {
     std::vector<MessageView> out;
-    for (int i = from; i < from + count; ++i)
-        out.push_back(message(i));
+    for (int i = from; i < from + count; ++i) out.push_back(message(i));
     return out;
 }
 
@@ -151,8 +150,7 @@ class ChatPanelTest : public ::testing::Test {
     // `n` frames with the current input; the Intents of the last one.
     Intents run(const ViewModel& vm, int n = 3) {
         Intents in;
-        for (int i = 0; i < n; ++i)
-            in = frame(vm);
+        for (int i = 0; i < n; ++i) in = frame(vm);
         return in;
     }
 
@@ -183,8 +181,7 @@ class ChatPanelTest : public ::testing::Test {
         for (float x = step / 2; x < w; x += step) {
             const Intents in = click(vm, x, y);
             auto note = [&](bool fired, const char* name) {
-                if (!fired)
-                    return;
+                if (!fired) return;
                 auto it = hits.find(name);
                 if (it == hits.end())
                     hits[name] = {x, x};
@@ -212,8 +209,7 @@ class ChatPanelTest : public ::testing::Test {
         for (int l = 0; l < dd->CmdListsCount; ++l)
             for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer) {
                 const float x = v.pos.x / scale, y = v.pos.y / scale;
-                if (v.col != col || y < cssY0 || y >= cssY1)
-                    continue;
+                if (v.col != col || y < cssY0 || y >= cssY1) continue;
                 b.x0 = std::min(b.x0, x);
                 b.x1 = std::max(b.x1, x);
                 b.y0 = std::min(b.y0, y);
@@ -230,16 +226,14 @@ class ChatPanelTest : public ::testing::Test {
             const ImFontGlyph* q = f->FallbackGlyph;
             for (int l = 0; l < dd->CmdListsCount; ++l)
                 for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
-                    if (v.uv.x == q->U0 && v.uv.y == q->V0)
-                        ++n;
+                    if (v.uv.x == q->U0 && v.uv.y == q->V0) ++n;
         }
         return n;
     }
 
     static ImGuiWindow* window(const char* nameContains) {
         for (ImGuiWindow* win : ImGui::GetCurrentContext()->Windows)
-            if (std::string(win->Name).find(nameContains) != std::string::npos)
-                return win;
+            if (std::string(win->Name).find(nameContains) != std::string::npos) return win;
         return nullptr;
     }
 
@@ -441,7 +435,8 @@ TEST_F(ChatPanelTest, FourCallButtonsFitANarrowPanelAndTheTimeStaysVisible) {
         const Intents in = run(vm);
         const float barY = in.remoteVideo.y + in.remoteVideo.h + theme::kCallBarH / 2;
         auto hits = scanRow(vm, barY, 1);
-        for (const char* b : {"mute", "camera", "switch", "hangup"}) ASSERT_TRUE(hits.count(b)) << b << " english " << english;
+        for (const char* b : {"mute", "camera", "switch", "hangup"})
+            ASSERT_TRUE(hits.count(b)) << b << " english " << english;
         EXPECT_LT(hits["mute"].second, hits["camera"].first);
         EXPECT_LT(hits["camera"].second, hits["switch"].first);
         EXPECT_LT(hits["switch"].second, hits["hangup"].first);
@@ -473,9 +468,9 @@ TEST_F(ChatPanelTest, ComposerRectSitsAtTheBottomInCssPixels) {
     EXPECT_GT(at1.w, 0);
     EXPECT_GT(at1.h, 0);
     EXPECT_TRUE(inside(at1, panelRect()));
-    EXPECT_GE(at1.y, composerTop());                  // in the composer area, below the message list
-    EXPECT_NEAR(at1.y + at1.h, h, 16);                // near the bottom edge
-    EXPECT_LT(at1.x + at1.w, w - 40);                 // room for the send button to its right
+    EXPECT_GE(at1.y, composerTop());   // in the composer area, below the message list
+    EXPECT_NEAR(at1.y + at1.h, h, 16); // near the bottom edge
+    EXPECT_LT(at1.x + at1.w, w - 40);  // room for the send button to its right
     EXPECT_GT(at1.w, w / 2);
 
     setSize(370, 560, 2);
@@ -520,8 +515,7 @@ TEST_F(ChatPanelTest, LoadOlderPillAppearsWithMoreHistory) {
     auto scanColumn = [&](const ViewModel& v) {
         std::vector<float> ys;
         for (float y = theme::kHeaderH + 2; y < theme::kHeaderH + 80; y += 2)
-            if (click(v, w / 2, y).loadOlder)
-                ys.push_back(y);
+            if (click(v, w / 2, y).loadOlder) ys.push_back(y);
         moveAway();
         return ys;
     };
@@ -532,7 +526,7 @@ TEST_F(ChatPanelTest, LoadOlderPillAppearsWithMoreHistory) {
     EXPECT_FALSE(run(vm).loadOlder) << "a short list is not scrolled to the top to load more by itself";
     const std::vector<float> ys = scanColumn(vm);
     ASSERT_FALSE(ys.empty());
-    EXPECT_NEAR(ys.back() - ys.front(), 26, 3); // the pill is 26 px tall
+    EXPECT_NEAR(ys.back() - ys.front(), 26, 3);  // the pill is 26 px tall
     EXPECT_LT(ys.front(), theme::kHeaderH + 30); // at the top of the list
 
     // While loading, the pill is disabled.
@@ -558,9 +552,9 @@ TEST_F(ChatPanelTest, VideoCallPlacesRemoteAndLocalVideoInsideThePanel) {
         EXPECT_GT(l.w, 0);
         EXPECT_GT(l.h, 0);
         EXPECT_TRUE(inside(r, panelRect()));
-        EXPECT_GE(r.y, theme::kHeaderH);           // below the header
-        EXPECT_LE(r.y + r.h, composerTop());       // above the composer
-        EXPECT_EQ(r.w, w);                         // full width
+        EXPECT_GE(r.y, theme::kHeaderH);     // below the header
+        EXPECT_LE(r.y + r.h, composerTop()); // above the composer
+        EXPECT_EQ(r.w, w);                   // full width
         EXPECT_TRUE(inside(l, r)) << "local preview inside the remote video";
         EXPECT_LT(l.w * l.h, r.w * r.h / 4);
         // The text box stays where it was.
@@ -606,10 +600,9 @@ TEST_F(ChatPanelTest, LocalPreviewStaysInsideTheRemoteVideoOnALandscapePhone) {
         const Intents in = run(vm);
         EXPECT_TRUE(inside(in.remoteVideo, panelRect())) << vw << "x" << vh;
         EXPECT_GT(in.localVideo.w, 0);
-        EXPECT_TRUE(inside(in.localVideo, in.remoteVideo)) << vw << "x" << vh << ": local " << in.localVideo.x << ","
-                                                           << in.localVideo.y << " " << in.localVideo.w << "x"
-                                                           << in.localVideo.h << " remote " << in.remoteVideo.y
-                                                           << "+" << in.remoteVideo.h;
+        EXPECT_TRUE(inside(in.localVideo, in.remoteVideo))
+            << vw << "x" << vh << ": local " << in.localVideo.x << "," << in.localVideo.y << " " << in.localVideo.w
+            << "x" << in.localVideo.h << " remote " << in.remoteVideo.y << "+" << in.remoteVideo.h;
     }
 }
 
@@ -693,18 +686,18 @@ TEST_F(ChatPanelTest, GlyphTextCoversEveryVisibleString) {
 
     const std::string text = ui::ChatPanel::glyphText(vm);
     for (const std::string* s :
-         {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel, &vm.voiceLabel,
-          &vm.videoLabel, &vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel,
-          &vm.cameraOffLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel, &vm.voiceInsteadLabel, &vm.toVideoLabel,
-          &vm.toVoiceLabel, &vm.call.status})
+         {&vm.title,          &vm.subtitle,    &vm.welcome,           &vm.typingText,     &vm.notice,
+          &vm.loadOlderLabel, &vm.voiceLabel,  &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
+          &vm.muteLabel,      &vm.unmuteLabel, &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
+          &vm.closeLabel,     &vm.emojiLabel,  &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
+          &vm.call.status})
         EXPECT_NE(text.find(*s), std::string::npos) << *s;
     for (const MessageView& m : vm.messages)
         for (const std::string* s : {&m.text, &m.time, &m.separator, &m.error})
             EXPECT_NE(text.find(*s), std::string::npos) << *s;
     int count = 0;
     const char* const* list = ui::ChatPanel::emojiList(count);
-    for (int i = 0; i < count; ++i)
-        EXPECT_NE(text.find(list[i]), std::string::npos) << list[i];
+    for (int i = 0; i < count; ++i) EXPECT_NE(text.find(list[i]), std::string::npos) << list[i];
 
     // Drawn with only those glyphs in the atlas, nothing falls back to '?': not the texts, the tooltips, the
     // avatar's initial, the failure mark or the emoji picker.
@@ -768,8 +761,7 @@ TEST_F(ChatPanelTest, OpensAtTheNewestMessageWithoutLoadingOlderHistory) {
     ASSERT_NE(list, nullptr);
     EXPECT_GT(list->Scroll.y, 0);
     EXPECT_EQ(list->Scroll.y, list->ScrollMax.y);
-    for (int i = 0; i < 3; ++i)
-        EXPECT_FALSE(frame(vm).loadOlder);
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(frame(vm).loadOlder);
 
     // A new message while at the bottom: still at the bottom.
     vm.messages.push_back(message(160));
@@ -801,8 +793,7 @@ TEST_F(ChatPanelTest, ScrollingToTheTopLoadsOlderHistoryOnceAndKeepsThePlace) {
 
     // Loading: no more requests.
     vm.loadingHistory = true;
-    for (int i = 0; i < 3; ++i)
-        EXPECT_FALSE(frame(vm).loadOlder);
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(frame(vm).loadOlder);
 
     const float contentBefore = list->ContentSize.y;
     // 40 older messages arrive above. The visitor keeps reading where they were, so nothing more loads.

@@ -99,8 +99,7 @@ class FakeGlyphHost {
         const std::vector<std::uint8_t>& t = textures.at(tex);
         const int size = textureSize.at(tex);
         const std::uint8_t* p = &t[((std::size_t)y * size + x) * 4];
-        if (p[3] == 0)
-            return ~0u;
+        if (p[3] == 0) return ~0u;
         return (std::uint32_t)p[0] | ((std::uint32_t)p[1] << 8) | ((std::uint32_t)p[2] << 16);
     }
 

@@ -40,8 +40,7 @@ std::string utf8(char32_t cp) {
 // `n` CJK ideographs from U+4E00 + `from`.
 std::string ideographs(int from, int n) {
     std::string s;
-    for (int i = 0; i < n; ++i)
-        s += utf8(0x4E00 + from + i);
+    for (int i = 0; i < n; ++i) s += utf8(0x4E00 + from + i);
     return s;
 }
 
@@ -49,8 +48,7 @@ std::string ideographs(int from, int n) {
 std::vector<const ImFontGlyph*> cells(const ImFont* f) {
     std::vector<const ImFontGlyph*> out;
     for (const ImFontGlyph& g : f->Glyphs)
-        if (g.Codepoint != '\t')
-            out.push_back(&g);
+        if (g.Codepoint != '\t') out.push_back(&g);
     return out;
 }
 
@@ -80,8 +78,7 @@ class FontAtlasTest : public ::testing::Test {
         const int size = atlas->textureSize();
         std::vector<bool> used((std::size_t)size * size, false);
         for (int y = 0; y < 3; ++y)
-            for (int x = 0; x < 3; ++x)
-                used[(std::size_t)y * size + x] = true;
+            for (int x = 0; x < 3; ++x) used[(std::size_t)y * size + x] = true;
         for (const ImFont* f : {atlas->body(), atlas->title()})
             for (const ImFontGlyph* g : cells(f)) {
                 const int x0 = (int)std::lround(g->U0 * size), x1 = (int)std::lround(g->U1 * size);
@@ -227,8 +224,9 @@ TEST_F(FontAtlasTest, ColouredFlagFollowsTheRasterizer) {
 
 TEST_F(FontAtlasTest, WithoutMetricsFromTheHostGlyphsStillGetCellsAndAdvances) {
     // A failing rasterizer and a measurer returning the wrong count: the fonts stay usable.
-    FontAtlas bare(&imAtlas, [](const ui::RasterRequest&, std::uint8_t*, int, std::vector<ui::GlyphBitmap>&) { return false; },
-                   [](const ui::FontStyle&, const std::vector<char32_t>&) { return std::vector<float>{}; }, host.textureOps());
+    FontAtlas bare(
+        &imAtlas, [](const ui::RasterRequest&, std::uint8_t*, int, std::vector<ui::GlyphBitmap>&) { return false; },
+        [](const ui::FontStyle&, const std::vector<char32_t>&) { return std::vector<float>{}; }, host.textureOps());
     bare.reset(14, 16);
     ASSERT_NE(bare.body()->FindGlyphNoFallback('A'), nullptr);
     EXPECT_EQ(bare.body()->FindGlyph('A')->AdvanceX, 14); // falls back to the pixel size
@@ -397,13 +395,11 @@ TEST_F(FontAtlasTest, AFullAtlasStillDrawsTheGlyphsThatFit) {
 
 TEST_F(FontAtlasTest, GlyphListHoldsOneGlyphPerCodePointWhateverTheBatches) {
     atlas->reset(14, 16);
-    for (const char* batch : {"你", "好", "吗", "😀", "谢谢"})
-        atlas->require(batch);
+    for (const char* batch : {"你", "好", "吗", "😀", "谢谢"}) atlas->require(batch);
     atlas->require("\x7f\xc2\x85"); // DEL and a C1 control: never glyphs
     for (const ImFont* f : {atlas->body(), atlas->title()}) {
         int tabs = 0;
-        for (const ImFontGlyph& g : f->Glyphs)
-            tabs += g.Codepoint == '\t';
+        for (const ImFontGlyph& g : f->Glyphs) tabs += g.Codepoint == '\t';
         EXPECT_EQ(tabs, 1) << "one tab glyph, not one per batch";
         EXPECT_EQ(f->FindGlyphNoFallback((ImWchar)0x7F), nullptr);
         EXPECT_EQ(f->FindGlyphNoFallback((ImWchar)0x85), nullptr);

@@ -45,8 +45,7 @@ std::string hello(std::int64_t lastSeq = 0, bool agentOnline = true) {
 json messageJson(const std::string& id, std::int64_t seq, const std::string& from, const std::string& text,
                  std::int64_t timeMs) {
     json m = {{"id", id}, {"seq", seq}, {"from", from}, {"text", text}, {"time", timeMs}, {"kind", "text"}};
-    if (from == "agent")
-        m["agent"] = "小美";
+    if (from == "agent") m["agent"] = "小美";
     return m;
 }
 
@@ -54,8 +53,8 @@ std::string serverFrame(const std::string& type, const json& data) {
     return json{{"type", type}, {"data", data}}.dump();
 }
 
-std::string callRecord(const std::string& id, std::int64_t seq, bool video, int duration,
-                       const std::string& outcome, std::int64_t timeMs) {
+std::string callRecord(const std::string& id, std::int64_t seq, bool video, int duration, const std::string& outcome,
+                       std::int64_t timeMs) {
     json m = messageJson(id, seq, "system", "语音通话", timeMs);
     m["kind"] = "call";
     m["call"] = {{"video", video}, {"duration", duration}, {"outcome", outcome}};
@@ -64,8 +63,7 @@ std::string callRecord(const std::string& id, std::int64_t seq, bool video, int 
 
 std::string longText(int chars) {
     std::string s;
-    for (int i = 0; i < chars; ++i)
-        s += "字";
+    for (int i = 0; i < chars; ++i) s += "字";
     return s;
 }
 
@@ -73,8 +71,7 @@ std::vector<json> framesOf(const FakeConnection& c, const std::string& type) {
     std::vector<json> out;
     for (const auto& f : c.sent) {
         json j = json::parse(f, nullptr, false);
-        if (j.is_object() && j.value("type", "") == type)
-            out.push_back(j);
+        if (j.is_object() && j.value("type", "") == type) out.push_back(j);
     }
     return out;
 }
@@ -114,13 +111,10 @@ struct Harness {
     }
 
     explicit Harness(WidgetSettings s = defaults()) {
-        widget = std::make_unique<Widget>(std::move(s),
-                                          Widget::Platform{clock, sockets.factory(), http.fn(), devices,
-                                                           rtc.factory(), kefu::test::sequenceRandom()});
+        widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
+                                                                         rtc.factory(), kefu::test::sequenceRandom()});
         Widget& w = *widget;
-        w.onEvent([this](const std::string& name, const std::string& j) {
-            events.emplace_back(name, json::parse(j));
-        });
+        w.onEvent([this](const std::string& name, const std::string& j) { events.emplace_back(name, json::parse(j)); });
         w.onStore([this](const std::string& k, const std::string& v) { stored[k] = v; });
         w.onAttention([this](int n) { attention.push_back(n); });
         w.onWarning([this](const std::string& text) { warnings.push_back(text); });
@@ -133,21 +127,18 @@ struct Harness {
     // The latest chat socket (the PeerJS socket goes through the same factory).
     FakeConnection& chat() {
         for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend(); ++it)
-            if ((*it)->url.find("/ws/visitor") != std::string::npos)
-                return **it;
+            if ((*it)->url.find("/ws/visitor") != std::string::npos) return **it;
         ADD_FAILURE() << "no chat socket";
         return noConnection;
     }
     FakeConnection* peer() {
         for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend(); ++it)
-            if ((*it)->url.find("/peerjs?") != std::string::npos)
-                return it->get();
+            if ((*it)->url.find("/peerjs?") != std::string::npos) return it->get();
         return nullptr;
     }
     std::size_t peerSocketCount() const {
         std::size_t n = 0;
-        for (const auto& c : sockets.connections)
-            n += c->url.find("/peerjs?") != std::string::npos;
+        for (const auto& c : sockets.connections) n += c->url.find("/peerjs?") != std::string::npos;
         return n;
     }
 
@@ -169,13 +160,11 @@ struct Harness {
             ms -= step;
             for (std::size_t i = 0; i < sockets.connections.size(); ++i) {
                 const std::shared_ptr<FakeConnection> c = sockets.connections[i];
-                if (c->url.find("/ws/visitor") == std::string::npos || !c->live())
-                    continue;
+                if (c->url.find("/ws/visitor") == std::string::npos || !c->live()) continue;
                 std::size_t& seen = scanned[c.get()];
                 for (; seen < c->sent.size(); ++seen) {
                     const json f = json::parse(c->sent[seen], nullptr, false);
-                    if (f.is_object() && f.value("type", "") == "ping")
-                        c->receive(serverFrame("pong", json::object()));
+                    if (f.is_object() && f.value("type", "") == "ping") c->receive(serverFrame("pong", json::object()));
                 }
             }
         }
@@ -188,20 +177,17 @@ struct Harness {
     std::vector<json> eventsNamed(const std::string& name) const {
         std::vector<json> out;
         for (const auto& e : events)
-            if (e.first == name)
-                out.push_back(e.second);
+            if (e.first == name) out.push_back(e.second);
         return out;
     }
     std::vector<int> unreadCounts() const {
         std::vector<int> out;
-        for (const auto& e : eventsNamed("unread"))
-            out.push_back(e["count"].get<int>());
+        for (const auto& e : eventsNamed("unread")) out.push_back(e["count"].get<int>());
         return out;
     }
     std::vector<std::string> callStates() const {
         std::vector<std::string> out;
-        for (const auto& e : eventsNamed("call"))
-            out.push_back(e["state"].get<std::string>());
+        for (const auto& e : eventsNamed("call")) out.push_back(e["state"].get<std::string>());
         return out;
     }
     json state() const { return json::parse(widget->stateJson()); }
@@ -211,8 +197,7 @@ struct Harness {
     void registerPeer() {
         FakeConnection* p = peer();
         ASSERT_NE(p, nullptr);
-        if (p->open)
-            return;
+        if (p->open) return;
         p->accept();
         p->receive(R"({"type":"OPEN"})");
     }
@@ -228,8 +213,7 @@ struct Harness {
         chat().receive(serverFrame("accept", kAgentPeer));
     }
     std::string offerConnectionId() {
-        for (const auto& f : framesOf(*peer(), "OFFER"))
-            return f["payload"].value("connectionId", "");
+        for (const auto& f : framesOf(*peer(), "OFFER")) return f["payload"].value("connectionId", "");
         return {};
     }
     void toInCall(bool video) {
@@ -247,8 +231,7 @@ struct Harness {
                             .dump());
         pc.resolveRemote();
         pc.pc->emitRemoteTrack(MediaKind::Audio, 90);
-        if (video)
-            pc.pc->emitRemoteTrack(MediaKind::Video, 90);
+        if (video) pc.pc->emitRemoteTrack(MediaKind::Video, 90);
         pc.pc->emitIceConnectionState("checking");
         pc.pc->emitIceConnectionState("connected");
     }
@@ -274,8 +257,7 @@ TEST(WidgetSettings, ReadsTheLoaderObject) {
     EXPECT_FALSE(s.hasMedia);
     EXPECT_EQ(json::parse(s.userJson), json::parse(R"({"name":"张三"})"));
 
-    const WidgetSettings right =
-        parseWidgetSettings(R"({"server":"http://127.0.0.1:8080/","position":"right"})");
+    const WidgetSettings right = parseWidgetSettings(R"({"server":"http://127.0.0.1:8080/","position":"right"})");
     EXPECT_EQ(right.server, "http://127.0.0.1:8080");
     EXPECT_EQ(right.side, Side::Right);
     EXPECT_EQ(right.lang, "en");
@@ -311,13 +293,11 @@ TEST(WidgetSettings, PeerOverridesFromDataAttributesOrNumbers) {
 
 TEST(WidgetSettings, IceServersAsArrayOrJsonString) {
     const std::string expected = json::parse(R"([{"urls":"turn:turn.example.com","username":"u"}])").dump();
-    EXPECT_EQ(parseWidgetSettings(R"({"iceServers":[{"urls":"turn:turn.example.com","username":"u"}]})")
+    EXPECT_EQ(parseWidgetSettings(R"({"iceServers":[{"urls":"turn:turn.example.com","username":"u"}]})").iceServersJson,
+              expected);
+    EXPECT_EQ(parseWidgetSettings(R"({"iceServers":"[{\"urls\":\"turn:turn.example.com\",\"username\":\"u\"}]"})")
                   .iceServersJson,
               expected);
-    EXPECT_EQ(
-        parseWidgetSettings(R"({"iceServers":"[{\"urls\":\"turn:turn.example.com\",\"username\":\"u\"}]"})")
-            .iceServersJson,
-        expected);
     EXPECT_TRUE(parseWidgetSettings(R"({"iceServers":"not json"})").iceServersJson.empty());
     EXPECT_TRUE(parseWidgetSettings(R"({"iceServers":"{\"urls\":\"stun:x\"}"})").iceServersJson.empty());
     EXPECT_TRUE(parseWidgetSettings(R"({"iceServers":{"urls":"stun:x"}})").iceServersJson.empty());
@@ -357,9 +337,8 @@ TEST(WidgetSettings, GarbageKeepsTheDefaults) {
 
 TEST(WidgetSettings, WrongTypesKeepTheDefaults) {
     WidgetSettings s;
-    ASSERT_NO_THROW(
-        s = parseWidgetSettings(
-            R"({"server":42.5,"lang":["zh"],"hasMedia":"no","ringTimeout":12.5,"peerPort":{"n":1}})"));
+    ASSERT_NO_THROW(s = parseWidgetSettings(
+                        R"({"server":42.5,"lang":["zh"],"hasMedia":"no","ringTimeout":12.5,"peerPort":{"n":1}})"));
     EXPECT_EQ(s.server, "");
     EXPECT_EQ(s.lang, "en");
     EXPECT_TRUE(s.hasMedia);
@@ -512,8 +491,7 @@ TEST(Widget, OpenAndCloseEvents) {
     EXPECT_FALSE(h.w().isOpen());
     std::vector<std::string> names;
     for (const auto& e : h.events)
-        if (e.first == "open" || e.first == "close")
-            names.push_back(e.first);
+        if (e.first == "open" || e.first == "close") names.push_back(e.first);
     EXPECT_EQ(names, (std::vector<std::string>{"open", "close"}));
     EXPECT_EQ(h.state()["open"], false);
 }
@@ -909,8 +887,7 @@ TEST(Widget, CallReachesTheAgentAndTheAcceptFrameConnectsIt) {
     h.toRinging(false);
     FakeRequest* callpeer = nullptr;
     for (auto& r : h.http.requests)
-        if (r->url == "https://chat.example.com/2/callKefu")
-            callpeer = r.get();
+        if (r->url == "https://chat.example.com/2/callKefu") callpeer = r.get();
     ASSERT_NE(callpeer, nullptr);
     EXPECT_EQ(callpeer->bearer, "tok1");
     const json body = json::parse(callpeer->body);
@@ -1078,12 +1055,10 @@ TEST(Widget, SiteOverridesWinOverTheServerConfig) {
     h.online();
     h.toRinging(false);
     ASSERT_NE(h.peer(), nullptr);
-    EXPECT_EQ(h.peer()->url.rfind("wss://peer.example.org:443/rtc/peerjs?key=k2&id=kefu", 0), 0u)
-        << h.peer()->url;
+    EXPECT_EQ(h.peer()->url.rfind("wss://peer.example.org:443/rtc/peerjs?key=k2&id=kefu", 0), 0u) << h.peer()->url;
     FakeRequest* callpeer = nullptr;
     for (auto& r : h.http.requests)
-        if (r->url.find("/2/callKefu") != std::string::npos)
-            callpeer = r.get();
+        if (r->url.find("/2/callKefu") != std::string::npos) callpeer = r.get();
     ASSERT_NE(callpeer, nullptr);
     EXPECT_EQ(json::parse(callpeer->body)["kefu_id"], "kefu7");
     h.chat().receive(serverFrame("accept", kAgentPeer));
@@ -1144,8 +1119,7 @@ TEST(Widget, ShutdownEndsTheCallOnTheAgentsSideToo) {
     EXPECT_EQ(h.w().call().state(), CallState::Ended);
     bool hungUp = false;
     for (auto& r : h.http.requests)
-        if (r->url.find("/2/callKefu") != std::string::npos &&
-            json::parse(r->body).value("action", "") == "hangup")
+        if (r->url.find("/2/callKefu") != std::string::npos && json::parse(r->body).value("action", "") == "hangup")
             hungUp = true;
     EXPECT_TRUE(hungUp);
     EXPECT_TRUE(h.peer()->closedByClient);

@@ -125,7 +125,8 @@ bool MediaConnection::dial(const std::string& peer, const std::string& metadataJ
     if (isTerminal()) return true;
     peer_ = peer;
     metadataJson_ = metadataJson;
-    route_ = signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
+    route_ =
+        signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
     setState(State::Offering);
     if (state_ != State::Offering) return true; // a handler hung up already
     if (!localSdp_.empty()) sendOffer(localSdp_);
@@ -161,23 +162,20 @@ void MediaConnection::handleLocalCandidate(const std::string& candidateJson) {
 void MediaConnection::handleMessage(const ServerMessage& m) {
     if (isTerminal()) return;
     switch (m.type) {
-    case MessageType::Answer:
-        handleAnswer(m);
-        break;
+    case MessageType::Answer: handleAnswer(m); break;
     case MessageType::Candidate:
-        if (remoteDescriptionSet_) addRemoteCandidate(m.candidateJson);
-        else remoteCandidates_.push_back(m.candidateJson); // addIceCandidate would reject without it
+        if (remoteDescriptionSet_)
+            addRemoteCandidate(m.candidateJson);
+        else
+            remoteCandidates_.push_back(m.candidateJson); // addIceCandidate would reject without it
         break;
     case MessageType::Expire:
         // Our OFFER sat on the server unclaimed: the agent's peer id is not connected. After an answer an
         // EXPIRE only concerns late candidates and the media path may well be fine.
         if (state_ == State::Offering) fail(Reason::PeerUnavailable);
         break;
-    case MessageType::Leave:
-        finish(State::Closed, Reason::RemoteLeave, false);
-        break;
-    default:
-        break; // a re-OFFER on our connection would be renegotiation, which stock peerjs never does
+    case MessageType::Leave: finish(State::Closed, Reason::RemoteLeave, false); break;
+    default: break; // a re-OFFER on our connection would be renegotiation, which stock peerjs never does
     }
 }
 

@@ -46,7 +46,7 @@ class MediaConnection {
     };
 
     struct Media {
-        int localStream = -1; // -1: receive only
+        int localStream = -1;     // -1: receive only
         bool sendAudio = false;   // the local stream has audio tracks
         bool sendVideo = false;   // the local stream has video tracks
         bool receiveAudio = true; // kinds we want from the agent; missing send kinds become recvonly

@@ -57,7 +57,8 @@ bool readPayload(const Json& payload, ServerMessage& m) {
         m.sdpType = stringField(*sdp, "type");
         m.sdp = stringField(*sdp, "sdp");
         if (m.sdpType.empty() || m.sdp.empty()) return false;
-        if (auto meta = payload.find("metadata"); meta != payload.end() && !meta->is_null()) m.metadataJson = dump(*meta);
+        if (auto meta = payload.find("metadata"); meta != payload.end() && !meta->is_null())
+            m.metadataJson = dump(*meta);
         return true;
     }
     // Candidate
@@ -80,9 +81,7 @@ ServerMessage parseUnchecked(const std::string& text) {
     const Json payload = j.contains("payload") ? j["payload"] : Json();
     switch (t) {
     case MessageType::Open:
-    case MessageType::Unknown:
-        m.type = t;
-        break;
+    case MessageType::Unknown: m.type = t; break;
     case MessageType::Error:
     case MessageType::IdTaken:
         m.type = t;
@@ -99,8 +98,7 @@ ServerMessage parseUnchecked(const std::string& text) {
         m.type = t;
         if (m.src.empty() || !readPayload(payload, m)) m.type = MessageType::Malformed;
         break;
-    case MessageType::Malformed:
-        break;
+    case MessageType::Malformed: break;
     }
     return m;
 }
@@ -133,7 +131,9 @@ ServerMessage parseServerMessage(const std::string& text) {
     }
 }
 
-std::string encodeHeartbeat() { return R"({"type":"HEARTBEAT"})"; }
+std::string encodeHeartbeat() {
+    return R"({"type":"HEARTBEAT"})";
+}
 
 std::string encodeOffer(const std::string& dst, const std::string& connectionId, const std::string& sdp,
                         const std::string& metadataJson) {

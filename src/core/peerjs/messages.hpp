@@ -6,10 +6,10 @@
 namespace kefu::peerjs {
 
 enum class MessageType {
-    Open,      // {"type":"OPEN"}: our id is registered
-    Error,     // {"type":"ERROR","payload":{"msg":…}}: fatal, the server closes the socket
-    IdTaken,   // {"type":"ID-TAKEN","payload":{"msg":"ID is taken"}}: fatal for that id
-    Offer,     // relayed from another peer
+    Open,    // {"type":"OPEN"}: our id is registered
+    Error,   // {"type":"ERROR","payload":{"msg":…}}: fatal, the server closes the socket
+    IdTaken, // {"type":"ID-TAKEN","payload":{"msg":"ID is taken"}}: fatal for that id
+    Offer,   // relayed from another peer
     Answer,
     Candidate,
     Leave,     // {"type":"LEAVE","src":peer}: the peer hung up every connection with us
@@ -22,8 +22,8 @@ const char* toString(MessageType type);
 
 struct ServerMessage {
     MessageType type = MessageType::Malformed;
-    std::string typeName;       // the raw "type" string, for logs
-    std::string src;            // relayed messages: the sender's id (set by the server, cannot be spoofed)
+    std::string typeName; // the raw "type" string, for logs
+    std::string src;      // relayed messages: the sender's id (set by the server, cannot be spoofed)
     std::string dst;
     std::string errorMessage;   // ERROR / ID-TAKEN: payload.msg
     std::string connectionId;   // OFFER / ANSWER / CANDIDATE: payload.connectionId

@@ -8,7 +8,9 @@ namespace kefu::peerjs {
 
 namespace {
 
-bool isAlnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool isAlnum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 std::string hostPart(const std::string& host) {
     // An IPv6 literal needs brackets in a URL.
@@ -46,9 +48,9 @@ std::string Options::idUrl(std::int64_t nowMs) const {
 }
 
 std::string Options::socketUrl(const std::string& id, const std::string& token) const {
-    return std::string(secure ? "wss" : "ws") + "://" + hostPart(host) + ":" + std::to_string(port) +
-           normalizedPath() + "peerjs?key=" + percentEncode(key) + "&id=" + percentEncode(id) +
-           "&token=" + percentEncode(token) + "&version=" + kClientVersion;
+    return std::string(secure ? "wss" : "ws") + "://" + hostPart(host) + ":" + std::to_string(port) + normalizedPath() +
+           "peerjs?key=" + percentEncode(key) + "&id=" + percentEncode(id) + "&token=" + percentEncode(token) +
+           "&version=" + kClientVersion;
 }
 
 bool parseOptions(const std::string& json, Options& out) {
@@ -109,7 +111,9 @@ std::string randomBase36(std::size_t length) {
     return out;
 }
 
-std::string randomToken() { return randomBase36(11); }
+std::string randomToken() {
+    return randomBase36(11);
+}
 
 std::string randomId(const std::string& prefix) {
     std::string id = isValidId(prefix) ? prefix : std::string("kefu");

@@ -145,12 +145,9 @@ void Signaling::handleText(unsigned attempt, const std::string& text) {
     case MessageType::Answer:
     case MessageType::Candidate:
     case MessageType::Leave:
-    case MessageType::Expire:
-        dispatch(m);
-        break;
+    case MessageType::Expire: dispatch(m); break;
     case MessageType::Unknown:
-    case MessageType::Malformed:
-        break; // stock peerjs ignores these too
+    case MessageType::Malformed: break; // stock peerjs ignores these too
     }
 }
 
@@ -208,7 +205,9 @@ int Signaling::attach(const std::string& peer, const std::string& connectionId, 
     return key;
 }
 
-void Signaling::detach(int key) { routes_.erase(key); }
+void Signaling::detach(int key) {
+    routes_.erase(key);
+}
 
 void Signaling::fail(const std::string& type, const std::string& message) {
     stopTimers();

@@ -53,7 +53,9 @@ class Signaling {
     const std::string& errorMessage() const { return errorMessage_; }
 
     void onStateChange(std::function<void(State)> cb) { stateCb_ = std::move(cb); }
-    void onError(std::function<void(const std::string& type, const std::string& message)> cb) { errorCb_ = std::move(cb); }
+    void onError(std::function<void(const std::string& type, const std::string& message)> cb) {
+        errorCb_ = std::move(cb);
+    }
 
     // Routes relayed messages from `peer` to `handler`: OFFER/ANSWER/CANDIDATE carrying `connectionId`,
     // and LEAVE/EXPIRE from that peer (they name no connection). close() says goodbye to attached peers.
