@@ -1,6 +1,6 @@
 'use strict';
 // Browser check of the agent console (客服工作台) against the reference server, with a stock-peerjs
-// stand-in for the visitor's call. Not part of `node --test`: run it directly.
+// stand-in for the visitor's call. Run by tests/e2e/agent-console.test.js, or directly:
 //   node tests/server/agent-console.browser.js [--shots DIR]
 // Needs Chromium (/usr/bin/chromium or KEFU_CHROMIUM) and playwright-core from shell/node_modules.
 const assert = require('node:assert/strict');
