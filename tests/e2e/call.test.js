@@ -62,6 +62,7 @@ test('a voice call connects, audio flows both ways, and the visitor hangs up', a
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
   const r = await ringAndAccept(page, false);
   assert.equal(r.state, 'in-call');
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.micOnPress), true, 'the microphone started on the press');
   await mediaFlows(page, visitorAudio, false);
   await mediaFlows(agent, agentAudio, false);
   await page.evaluate(() => window.Kefu.hangup());
@@ -217,6 +218,29 @@ test('a first-time visitor rings the agent only once the microphone is granted; 
     await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends' });
     await ctx.close();
   }
+});
+
+test('a press on 接受 that does not become a click releases the agent microphone again', async () => {
+  await agent.evaluate(() => {
+    const md = navigator.mediaDevices;
+    if (!window.__agentStreams) {
+      window.__agentStreams = [];
+      const gum = md.getUserMedia.bind(md);
+      md.getUserMedia = (c) => gum(c).then((st) => { window.__agentStreams.push(st); return st; });
+    }
+  });
+  const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
+  const before = await agent.evaluate(() => window.__agentStreams.length);
+  await agent.dispatchEvent('#call-accept', 'pointerdown');
+  await until(() => agent.evaluate((n) => window.__agentStreams.length > n, before), { what: 'microphone started on the press' });
+  await until(() => agent.evaluate((n) => window.__agentStreams.slice(n).every((st) => st.getTracks().every((t) => t.readyState === 'ended')), before),
+    { timeout: 6000, what: 'microphone released without the click' });
+  assert.equal(await agentState(), 'ringing');
+  await agent.click('#call-reject');
+  assert.equal((await result).error, 'rejected');
+  await page.context().close();
 });
 
 test('the agent rejects: the visitor sees it, and chat keeps working', async () => {

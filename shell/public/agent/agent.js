@@ -1164,7 +1164,9 @@
     hook.lastCall = call;
     // The microphone first: it is what the answer waits for. The conversation view follows once the
     // answer is out, so its rendering does not compete with setting up the call.
-    call.media = getLocalMedia(call.video).then((s) => {
+    const pressed = takePressMedia(call.video);
+    call.micOnPress = !!pressed;
+    call.media = (pressed || getLocalMedia(call.video)).then((s) => {
       if (activeCall !== call) {
         if (s) s.getTracks().forEach((t) => t.stop());
         return null;
@@ -1563,6 +1565,30 @@
     }, 4000);
   }
 
+  // Pressing 接受 is the decision: the microphone starts on the press, so the click finds it (nearly)
+  // ready; a press that does not become a click releases it again.
+  let pressMedia = null; // {video, promise, timer}
+  function dropPressMedia() {
+    if (!pressMedia) return;
+    clearTimeout(pressMedia.timer);
+    pressMedia.promise.then((s) => s && s.getTracks().forEach((t) => t.stop()));
+    pressMedia = null;
+  }
+  function takePressMedia(video) {
+    const m = pressMedia;
+    if (!m || m.video !== video) {
+      dropPressMedia();
+      return null;
+    }
+    clearTimeout(m.timer);
+    pressMedia = null;
+    return m.promise;
+  }
+  el.callAccept.addEventListener('pointerdown', () => {
+    const ring = firstRing();
+    if (!ring || activeCall || pressMedia) return;
+    pressMedia = { video: !!ring.video, promise: getLocalMedia(!!ring.video), timer: setTimeout(dropPressMedia, 3000) };
+  });
   el.callAccept.addEventListener('click', () => {
     unlockAudio();
     acceptCall();
