@@ -280,15 +280,21 @@ function startStatic() {
 }
 
 // The agent console answers every ring at once, from inside its page, the same way for both sides.
-async function autoAccept(agent) {
-  await agent.evaluate(() => {
+// `pressMs` > 0: like a person, the button is pressed (pointerdown) and the click follows that much later.
+async function autoAccept(agent, pressMs = 0) {
+  await agent.evaluate((press) => {
     const btn = document.getElementById('call-accept');
+    let pressing = false;
     const tryAccept = () => {
-      if (window.__kefuAgent.state === 'ringing' && !btn.hidden && !btn.disabled) btn.click();
+      if (pressing || window.__kefuAgent.state !== 'ringing' || btn.hidden || btn.disabled) return;
+      if (!press) return btn.click();
+      pressing = true;
+      btn.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      setTimeout(() => { pressing = false; btn.click(); }, press);
     };
     new MutationObserver(tryAccept).observe(btn, { attributes: true });
     setInterval(tryAccept, 5);
-  });
+  }, pressMs);
 }
 
 // The 语音 pill in the panel header: the first of the two translucent pills from the left in the right
@@ -456,12 +462,12 @@ function startLatencyProxy(targetUrl, oneWayMs) {
   })));
 }
 
-async function calls(browser, server, allowed) {
+async function calls(browser, server, allowed, pressMs) {
   const stat = await startStatic();
   const agent = await agentLogin(browser, server.url);
   agent.consoleLines = [];
   agent.on('console', (m) => { if (m.type() !== 'debug') agent.consoleLines.push(`${m.type()}: ${m.text()}`); });
-  await autoAccept(agent);
+  await autoAccept(agent, pressMs);
   const kefu = [], baseline = [], problems = [], phases = { kefu: [], baseline: [] }, blocked = { kefu: [], baseline: [] }, frames = [];
   try {
     // One unmeasured call each first: the fake devices and codecs start up on the first call.
@@ -569,15 +575,17 @@ async function main() {
 
     results.call = {};
     const RTT = 40;
-    for (const [mode, allowed, rtt, title] of [
-      ['allowed', true, 0, 'loopback, microphone allowed on an earlier visit (no prompt)'],
-      ['prompt', false, 0, 'loopback, first call: the permission prompt, accepted at once by the fake UI'],
-      ['rtt40', false, RTT, `${RTT} ms round trip to the server, first call (prompt)`],
+    const PRESS = 100;
+    for (const [mode, allowed, rtt, press, title] of [
+      ['allowed', true, 0, 0, 'loopback, microphone allowed on an earlier visit (no prompt)'],
+      ['prompt', false, 0, 0, 'loopback, first call: the permission prompt, accepted at once by the fake UI'],
+      ['press', false, 0, PRESS, `loopback, first call, the agent's click a ${PRESS} ms press as a person's`],
+      ['rtt40', false, RTT, 0, `${RTT} ms round trip to the server, first call (prompt)`],
     ]) {
     log(`call set-up, ${mode}`);
     const proxy = rtt ? await startLatencyProxy(server.url, rtt / 2) : null;
     try {
-      const c = await calls(browser, proxy || server, allowed);
+      const c = await calls(browser, proxy || server, allowed, press);
       const k = median(c.kefu), b = median(c.baseline);
       results.call[mode] = {
         kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },

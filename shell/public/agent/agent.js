@@ -1176,9 +1176,7 @@
       renderCallCard();
       return s;
     });
-    call.media.then(() => setTimeout(() => {
-      if (activeCall === call && state.selected !== call.visitorId) select(call.visitorId);
-    }, 0));
+    showConversationSoon(call, 1000); // or sooner, once the answer is out (answerMedia)
     setCallState('connecting');
     renderCallCard();
 
@@ -1226,6 +1224,15 @@
     }
   }
 
+  // The conversation view (a history fetch and a full render) waits until the answer has been made, so it
+  // does not compete with setting up the call; the call card shows the call meanwhile.
+  function showConversationSoon(call, ms) {
+    clearTimeout(call.selectTimer);
+    call.selectTimer = setTimeout(() => {
+      if (activeCall === call && state.selected !== call.visitorId) select(call.visitorId);
+    }, ms);
+  }
+
   async function answerMedia(call, mc) {
     call.mediaCall = mc;
     call.remotePeerId = mc.peer;
@@ -1233,6 +1240,7 @@
     const local = await call.media;
     if (activeCall !== call) return; // endCall closed the connection
     mc.answer(local || undefined);
+    showConversationSoon(call, 300);
     call.state = 'in-call';
     call.startedAt = Date.now();
     setCallState('in-call');
