@@ -208,7 +208,7 @@ bool CallController::start(bool video) {
 }
 
 void CallController::handleMedia(unsigned gen, const MediaResult& r) {
-    if (gen != generation_ || !isActive() || mediaReady_) {
+    if (gen != generation_ || !isActive() || mediaReady_ || localStream_ >= 0) {
         // The call ended while the prompt was open: release the devices at once.
         if (r.ok && r.streamHandle >= 0) devices_.stopStream(r.streamHandle);
         return;
@@ -244,14 +244,10 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
 
 void CallController::failAfterRing(CallEndReason reason) {
     // A fast ring may already have reached the agent: take it back the way each state allows.
-    if (callpeerSent_) {
-        if (callId_.empty())
-            cancelGeneration_ = generation_;
-        else if (state_ == CallState::Requesting || state_ == CallState::Ringing)
-            postCancel();
-        else
-            postEnd("failed");
-    }
+    if (state_ == CallState::Requesting || state_ == CallState::Ringing)
+        postCancel();
+    else
+        postEnd("failed");
     finish(CallState::Failed, reason);
 }
 
@@ -299,10 +295,16 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
     }
     if (gen != generation_ || state_ != CallState::Requesting) {
         // Given up while the request was in flight: the agents are ringing now, stop them.
+        // Or ended before its id was known: the report waits for it (see report()).
         if (gen == cancelGeneration_ && !callId.empty()) {
+            auto late = nlohmann::ordered_json::parse(lateReport_.empty() ? R"({"action":"cancel"})" : lateReport_,
+                                                      nullptr, false);
             OrderedJson body;
-            body["action"] = "cancel";
+            body["action"] = late.is_object() ? late.value("action", "cancel") : "cancel";
             body["call_id"] = callId;
+            if (late.is_object())
+                for (auto it = late.begin(); it != late.end(); ++it)
+                    if (it.key() != "action") body[it.key()] = it.value();
             postAction(dump(body));
         }
         return;
@@ -538,7 +540,7 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
         if (s == S::Open) {
             proceed();
         } else if (lost) {
-            if (callpeerSent_) cancelGeneration_ = generation_;
+            postCancel();
             finish(CallState::Failed, signaling_.errorType() == "unavailable-id" ? CallEndReason::IdTaken
                                                                                  : CallEndReason::ServerUnreachable);
         }
@@ -602,19 +604,15 @@ void CallController::hangup() {
     switch (state_) {
     case CallState::Requesting:
     case CallState::Ringing:
-        if (callpeerSent_ && callId_.empty()) cancelGeneration_ = generation_;
         postCancel();
         finish(CallState::Ended, CallEndReason::Cancelled);
         break;
     case CallState::Connecting:
     case CallState::InCall: {
-        if (!callId_.empty()) {
-            OrderedJson body;
-            body["action"] = "hangup";
-            body["call_id"] = callId_;
-            body["duration"] = durationSeconds();
-            postAction(dump(body));
-        }
+        OrderedJson body;
+        body["action"] = "hangup";
+        body["duration"] = durationSeconds();
+        report(dump(body));
         finish(CallState::Ended, CallEndReason::HungUpLocal); // hangs the media connection up (LEAVE)
         break;
     }
@@ -633,6 +631,8 @@ bool CallController::setMuted(bool muted) {
     if (!isActive()) return false;
     muted_ = muted;
     if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Audio, !muted);
+    if (nextStream_ >= 0) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, !muted); // a switch's
+
     changed();
     return true;
 }
@@ -661,22 +661,38 @@ void CallController::postAction(const std::string& bodyJson) {
     http_("POST", config_.apiBase + "/2/callKefu", bodyJson, config_.visitorToken, [](HttpResponse) {});
 }
 
+void CallController::report(const std::string& bodyJson) {
+    const auto body = OrderedJson::parse(bodyJson, nullptr, false);
+    if (!body.is_object()) return;
+    if (callId_.empty()) {
+        // The ring is still in flight (the agent may even have answered an offer sent with it): the
+        // report goes out with the call id when the server's reply arrives (handleCallpeer).
+        if (callpeerSent_) {
+            cancelGeneration_ = generation_;
+            lateReport_ = bodyJson;
+        }
+        return;
+    }
+    OrderedJson out;
+    out["action"] = body.value("action", "");
+    out["call_id"] = callId_;
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (it.key() != "action") out[it.key()] = it.value();
+    postAction(dump(out));
+}
+
 void CallController::postCancel() {
-    if (callId_.empty()) return;
     OrderedJson body;
     body["action"] = "cancel";
-    body["call_id"] = callId_;
-    postAction(dump(body));
+    report(dump(body));
 }
 
 void CallController::postEnd(const char* outcome) {
-    if (callId_.empty()) return;
     OrderedJson body;
     body["action"] = "end";
-    body["call_id"] = callId_;
     body["outcome"] = outcome;
     if (startMs_ != 0) body["duration"] = durationSeconds();
-    postAction(dump(body));
+    report(dump(body));
 }
 
 void CallController::finish(CallState terminal, CallEndReason reason) {

@@ -174,6 +174,7 @@ class CallController {
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
     void postCancel();
+    void report(const std::string& bodyJson); // {"action",…} without call_id
     void postEnd(const char* outcome);
     void finish(CallState terminal, CallEndReason reason);
     void teardownMedia();
@@ -211,6 +212,7 @@ class CallController {
     std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response
     std::string standingPeer_;     // the console's standing peer this call's early offer goes to
     std::string announcedPeer_;    // the standing peer the chat socket announced
+    std::string lateReport_;       // cancel/hangup/end made before the call id was known (report())
     std::int64_t startMs_ = 0;
     std::int64_t endMs_ = 0;
     TimerId ringTimer_ = 0;

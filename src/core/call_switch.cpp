@@ -15,7 +15,10 @@ void CallController::onSwitchDeclined() {
 }
 
 bool CallController::switchMedia(bool video) {
-    if (state_ != CallState::InCall || switching_ || video == video_ || !peerjs::isValidId(agentPeer_)) return false;
+    // Not before the first grant nor before the call id: the switch offer and its report need both.
+    if (state_ != CallState::InCall || switching_ || video == video_ || !peerjs::isValidId(agentPeer_) ||
+        !mediaReady_ || callId_.empty())
+        return false;
     switching_ = true;
     switchTo_ = video;
     switchError_ = CallEndReason::None;
@@ -57,6 +60,10 @@ void CallController::handleSwitchMedia(unsigned gen, const MediaResult& r) {
         abandonSwitch(CallEndReason::ConnectionLost);
         return;
     }
+    // Two connections with the agent's peer now: a failing one must not send LEAVE (it would take the
+    // other down at the agent). hangup()/finish() still do.
+    next_->setLeaveOnFailure(false);
+    if (media_) media_->setLeaveOnFailure(false);
     next_->onStateChange(alive_.guard([this](MC::State s, MC::Reason) { handleSwitchState(s); }));
     next_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
         nextRemote_ = handle;
@@ -92,6 +99,7 @@ void CallController::commitSwitch() {
     if (media_) retireQuietly(std::move(media_));
     if (localStream_ >= 0) devices_.stopStream(localStream_); // the camera light follows the call's kind
     media_ = std::move(next_);
+    media_->setLeaveOnFailure(true);
     wireMedia();
     localStream_ = nextStream_;
     nextStream_ = -1;
@@ -121,6 +129,7 @@ void CallController::commitSwitch() {
 void CallController::abandonSwitch(CallEndReason why) {
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
+    if (media_) media_->setLeaveOnFailure(true);
     if (next_) retireQuietly(std::move(next_));
     if (nextStream_ >= 0) devices_.stopStream(nextStream_);
     nextStream_ = -1;

@@ -285,3 +285,29 @@ TEST_F(EarlyOfferTest, AnInvalidAnnouncedPeerIsIgnored) {
     h.pc().negotiate();
     EXPECT_TRUE(sentOfType("OFFER").empty());
 }
+
+TEST_F(EarlyOfferTest, AHangUpBeforeTheServersReplyIsReportedWhenItArrives) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    answer(h.pc());
+    ASSERT_EQ(call.state(), CallState::Connecting);
+    call.hangup();
+    h.answerCallpeer(200, kWithPeer); // the late reply
+    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":0})");
+}
+
+TEST_F(EarlyOfferTest, AConnectTimeoutBeforeTheServersReplyIsReportedWhenItArrives) {
+    call.setStandingPeer("agent1");
+    call.start(false);
+    h.devices.grant();
+    h.registerPeer();
+    h.pc().negotiate();
+    answer(h.pc());
+    h.scheduler.advance(20'000);
+    ASSERT_EQ(call.reason(), CallEndReason::ConnectionLost);
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed"})");
+}

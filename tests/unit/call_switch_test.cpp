@@ -241,3 +241,60 @@ TEST_F(CallSwitchTest, BackToVoiceGivesUpAfterTheConnectTimeout) {
     EXPECT_TRUE(call.isVideo());
     EXPECT_EQ(call.state(), CallState::InCall);
 }
+
+// ---- two connections with one peer: nothing may take the live one down ----
+
+TEST_F(CallSwitchTest, AFailingNewConnectionSendsNoLeaveAndTheCallGoesOn) {
+    h.toInCall(false);
+    PcRecord& first = h.pc();
+    ASSERT_TRUE(call.switchMedia(true));
+    h.devices.grant(true, true);
+    answerNewest(false);
+    h.pc().pc->emitIceConnectionState("failed"); // the new path fails; the old one is fine
+    EXPECT_EQ(call.state(), CallState::InCall);
+    EXPECT_EQ(call.switchError(), CallEndReason::ConnectionLost);
+    EXPECT_FALSE(first.closed);
+    EXPECT_EQ(leaves(), 0u); // a LEAVE would make the console close the running call too
+
+    h.pc().pc->emitIceConnectionState("disconnected"); // late events of the dropped one change nothing
+    h.scheduler.advance(5'000);
+    EXPECT_EQ(leaves(), 0u);
+    first.pc->emitIceConnectionState("failed"); // the call's own connection failing still ends it, with LEAVE
+    EXPECT_EQ(call.state(), CallState::Failed);
+    EXPECT_EQ(leaves(), 1u);
+}
+
+TEST_F(CallSwitchTest, ANewConnectionDisconnectedTooLongSendsNoLeave) {
+    h.toInCall(false);
+    ASSERT_TRUE(call.switchMedia(true));
+    h.devices.grant(true, true);
+    answerNewest(false);
+    h.pc().pc->emitIceConnectionState("disconnected");
+    h.scheduler.advance(5'000);
+    EXPECT_EQ(leaves(), 0u);
+    EXPECT_EQ(call.state(), CallState::InCall);
+}
+
+TEST_F(CallSwitchTest, MutePressedDuringTheSwitchReachesTheNewMicrophone) {
+    h.toInCall(false);
+    ASSERT_TRUE(call.switchMedia(true));
+    const int s = h.devices.grant(true, true);
+    ASSERT_TRUE(call.setMuted(true)); // pressed while the bar says "switching…"
+    answerNewest(true);
+    ASSERT_EQ(call.localStream(), s);
+    EXPECT_EQ(h.devices.toggles.back(), std::to_string(s) + ":audio:off");
+}
+
+TEST_F(CallSwitchTest, NotBeforeTheMicrophoneIsGranted) {
+    h.devices.micAllowed = true; // fast ring: the agent may answer before the grant
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.pc().negotiate();
+    h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
+    answerNewest(true);
+    ASSERT_EQ(call.state(), CallState::InCall);
+    EXPECT_FALSE(call.switchMedia(true));
+    h.devices.grant();
+    EXPECT_TRUE(call.switchMedia(true));
+}

@@ -226,8 +226,9 @@ void MediaConnection::hangup() {
 }
 
 void MediaConnection::fail(Reason reason) {
-    // Tell the agent unless it cannot hear us anyway: an unknown peer, or no signalling.
-    const bool leave = reason != Reason::PeerUnavailable && reason != Reason::SignalingLost;
+    // Tell the agent unless it cannot hear us anyway (an unknown peer, no signalling), or another
+    // connection with the same peer must live on (setLeaveOnFailure(false)).
+    const bool leave = leaveOnFailure_ && reason != Reason::PeerUnavailable && reason != Reason::SignalingLost;
     finish(State::Failed, reason, leave);
 }
 

@@ -73,6 +73,9 @@ class MediaConnection {
     void startOffer();
     void attachLocal(int streamHandle);
     bool warmed() const { return prepared_ && !offerWanted_ && !isTerminal(); }
+    // Whether failing sends LEAVE (default true). Off while a second connection to the same peer is in
+    // play (a voice/video switch): stock peerjs would close that one too.
+    void setLeaveOnFailure(bool leave) { leaveOnFailure_ = leave; }
     bool prepared() const { return prepared_; }
     // Sends LEAVE to the peer (once the offer went out), closes the data channel and the connection.
     void hangup();
@@ -117,6 +120,7 @@ class MediaConnection {
     bool prepared_ = false;
     std::string offerSdp_; // createOffer's result
     bool offerWanted_ = false;
+    bool leaveOnFailure_ = true;
     std::string localSdp_; // set once setLocalDescription succeeded
     bool offerSent_ = false;
     bool answerSeen_ = false;
