@@ -24,24 +24,15 @@ class EarlyOfferTest : public ::testing::Test {
         ASSERT_EQ(h.rtc.size(), 1u);
         h.pc().negotiate();
     }
-    std::vector<nlohmann::json> sentOfType(const std::string& type) const {
-        std::vector<nlohmann::json> out;
-        for (const auto& rec : h.sockets.records)
-            for (const auto& f : rec->sent) {
-                auto j = nlohmann::json::parse(f, nullptr, false);
-                if (j.is_object() && j.value("type", "") == type) out.push_back(j);
-            }
-        return out;
-    }
-    void answer(PcRecord& pc, const std::string& from = "agent1") {
-        std::string connectionId;
-        for (const auto& o : sentOfType("OFFER"))
-            if (o["dst"] == from) connectionId = o["payload"]["connectionId"].get<std::string>();
-        h.peerServer().receive(
-            R"({"type":"ANSWER","src":")" + from +
-            R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-            connectionId + R"("}})");
-        pc.resolveRemote();
+    std::vector<nlohmann::json> sentOfType(const std::string& type) const { return h.sentOfType(type); }
+    void answer(PcRecord& pc, const std::string& from = "agent1") { h.answerOffer(pc, from); }
+    // Ringing is under way, and the offer went to the standing peer the chat socket announced.
+    void toOfferWithTheRing() {
+        call.setStandingPeer("agent1");
+        call.start(false);
+        h.devices.grant();
+        h.registerPeer();
+        h.pc().negotiate();
     }
 
     CallHarness h;
@@ -234,11 +225,7 @@ TEST_F(EarlyOfferTest, AnAnnouncedPeerGetsTheOfferWithTheRing) {
 }
 
 TEST_F(EarlyOfferTest, TheAnswerMayComeBeforeTheServersReply) {
-    call.setStandingPeer("agent1");
-    call.start(false);
-    h.devices.grant();
-    h.registerPeer();
-    h.pc().negotiate();
+    toOfferWithTheRing();
     answer(h.pc());
     EXPECT_EQ(call.state(), CallState::Connecting);
     h.answerCallpeer(200, kWithPeer);
@@ -250,11 +237,7 @@ TEST_F(EarlyOfferTest, TheAnswerMayComeBeforeTheServersReply) {
 }
 
 TEST_F(EarlyOfferTest, TheServerNamingAnotherPeerVoidsTheOfferSentWithTheRing) {
-    call.setStandingPeer("agent1");
-    call.start(false);
-    h.devices.grant();
-    h.registerPeer();
-    h.pc().negotiate();
+    toOfferWithTheRing();
     h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent2"})");
     EXPECT_EQ(h.countSent(R"({"type":"LEAVE","dst":"agent1"})"), 1u);
     ASSERT_EQ(h.rtc.size(), 2u);
@@ -266,11 +249,7 @@ TEST_F(EarlyOfferTest, TheServerNamingAnotherPeerVoidsTheOfferSentWithTheRing) {
 }
 
 TEST_F(EarlyOfferTest, ARefusedRingWithdrawsTheOfferSentWithIt) {
-    call.setStandingPeer("agent1");
-    call.start(false);
-    h.devices.grant();
-    h.registerPeer();
-    h.pc().negotiate();
+    toOfferWithTheRing();
     h.answerCallpeer(409, R"({"error":{"code":"conflict","message":"busy"}})");
     EXPECT_EQ(call.reason(), CallEndReason::Busy);
     EXPECT_EQ(h.countSent(R"({"type":"LEAVE","dst":"agent1"})"), 1u);
@@ -287,11 +266,7 @@ TEST_F(EarlyOfferTest, AnInvalidAnnouncedPeerIsIgnored) {
 }
 
 TEST_F(EarlyOfferTest, AHangUpBeforeTheServersReplyIsReportedWhenItArrives) {
-    call.setStandingPeer("agent1");
-    call.start(false);
-    h.devices.grant();
-    h.registerPeer();
-    h.pc().negotiate();
+    toOfferWithTheRing();
     answer(h.pc());
     ASSERT_EQ(call.state(), CallState::Connecting);
     call.hangup();
@@ -300,11 +275,7 @@ TEST_F(EarlyOfferTest, AHangUpBeforeTheServersReplyIsReportedWhenItArrives) {
 }
 
 TEST_F(EarlyOfferTest, AConnectTimeoutBeforeTheServersReplyIsReportedWhenItArrives) {
-    call.setStandingPeer("agent1");
-    call.start(false);
-    h.devices.grant();
-    h.registerPeer();
-    h.pc().negotiate();
+    toOfferWithTheRing();
     answer(h.pc());
     h.scheduler.advance(20'000);
     ASSERT_EQ(call.reason(), CallEndReason::ConnectionLost);

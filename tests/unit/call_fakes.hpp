@@ -379,6 +379,34 @@ struct CallHarness {
         pc().pc->emitIceConnectionState("connected");
     }
 
+    // Every frame of that type the widget sent to the PeerJS server, over all its registrations.
+    std::vector<nlohmann::json> sentOfType(const std::string& type) const {
+        std::vector<nlohmann::json> out;
+        for (const auto& rec : sockets.records)
+            for (const auto& f : rec->sent) {
+                auto j = nlohmann::json::parse(f, nullptr, false);
+                if (j.is_object() && j.value("type", "") == type) out.push_back(j);
+            }
+        return out;
+    }
+    // The agent `from` answers our newest OFFER to it; `pc` is that offer's connection.
+    void answerOffer(PcRecord& pcRec, const std::string& from = kAgentPeer, bool connect = false) {
+        std::string id;
+        for (const auto& o : sentOfType("OFFER"))
+            if (o["dst"] == from) id = o["payload"]["connectionId"].get<std::string>();
+        peerServer().receive(
+            R"({"type":"ANSWER","src":")" + from +
+            R"(","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
+            id + R"("}})");
+        pcRec.resolveRemote();
+        if (connect) pcRec.pc->emitIceConnectionState("connected");
+    }
+    bool posted(const std::string& body) const {
+        for (const auto& r : http.requests)
+            if (r.method == "POST" && r.body == body) return true;
+        return false;
+    }
+
     std::vector<std::string> postedBodies() const {
         std::vector<std::string> out;
         for (const auto& r : http.requests)

@@ -14,22 +14,9 @@ constexpr const char* kWithPeer = R"({"ok":true,"callId":"c_1","peer":"agent1"})
 class FastRingTest : public ::testing::Test {
   protected:
     FastRingTest() { h.devices.micAllowed = true; }
-    std::size_t offersSent() {
-        std::size_t n = 0;
-        for (const auto& f : h.peerServer().sent) n += f.find(R"("type":"OFFER")") != std::string::npos;
-        return n;
-    }
-    void answer() {
-        h.peerServer().receive(
-            R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-            h.connectionId() + R"("}})");
-        h.pc().resolveRemote();
-    }
-    bool posted(const std::string& body) const {
-        for (const auto& b : h.postedBodies())
-            if (b == body) return true;
-        return false;
-    }
+    std::size_t offersSent() const { return h.sentOfType("OFFER").size(); }
+    void answer() { h.answerOffer(h.pc()); }
+    bool posted(const std::string& body) const { return h.posted(body); }
 
     CallHarness h;
     CallController& call = h.call;

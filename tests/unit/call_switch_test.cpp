@@ -11,25 +11,12 @@ namespace {
 
 class CallSwitchTest : public ::testing::Test {
   protected:
-    std::vector<nlohmann::json> offers() const {
-        std::vector<nlohmann::json> out;
-        for (const auto& rec : h.sockets.records)
-            for (const auto& f : rec->sent) {
-                auto j = nlohmann::json::parse(f, nullptr, false);
-                if (j.is_object() && j.value("type", "") == "OFFER") out.push_back(j);
-            }
-        return out;
-    }
     // The agent answers the newest offer; its connection then connects.
     void answerNewest(bool connect = true) {
         h.pc().negotiate();
-        const std::string id = offers().back()["payload"]["connectionId"].get<std::string>();
-        h.peerServer().receive(
-            R"({"type":"ANSWER","src":"agent1","dst":"me","payload":{"sdp":{"type":"answer","sdp":"v=0 answer"},"type":"media","connectionId":")" +
-            id + R"("}})");
-        h.pc().resolveRemote();
-        if (connect) h.pc().pc->emitIceConnectionState("connected");
+        h.answerOffer(h.pc(), CallHarness::kAgentPeer, connect);
     }
+    std::vector<nlohmann::json> offers() const { return h.sentOfType("OFFER"); }
     std::size_t leaves() const { return h.countSent(R"({"type":"LEAVE","dst":"agent1"})"); }
 
     CallHarness h;

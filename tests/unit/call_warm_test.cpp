@@ -21,11 +21,7 @@ class CallWarmTest : public ::testing::Test {
         ASSERT_EQ(h.rtc.size(), 1u);
         h.pc().resolveOffer();
     }
-    std::size_t offersSent() {
-        std::size_t n = 0;
-        for (const auto& f : h.peerServer().sent) n += f.find(R"("type":"OFFER")") != std::string::npos;
-        return n;
-    }
+    std::size_t offersSent() const { return h.sentOfType("OFFER").size(); }
 
     CallHarness h;
     CallController& call = h.call;
