@@ -6,8 +6,10 @@
 namespace kefu {
 
 using call_detail::dump;
+using call_detail::fire;
 using call_detail::mediaError;
 using call_detail::OrderedJson;
+using call_detail::withCallId;
 
 namespace {
 
@@ -151,7 +153,7 @@ void CallController::warmUp() {
 }
 
 void CallController::dropWarm() {
-    if (warm_) retireQuietly(std::move(warm_));
+    if (warm_) retire(std::move(warm_), false);
 }
 
 void CallController::ensureSignaling() {
@@ -297,15 +299,9 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         // Given up while the request was in flight: the agents are ringing now, stop them.
         // Or ended before its id was known: the report waits for it (see report()).
         if (gen == cancelGeneration_ && !callId.empty()) {
-            auto late = nlohmann::ordered_json::parse(lateReport_.empty() ? R"({"action":"cancel"})" : lateReport_,
-                                                      nullptr, false);
-            OrderedJson body;
-            body["action"] = late.is_object() ? late.value("action", "cancel") : "cancel";
-            body["call_id"] = callId;
-            if (late.is_object())
-                for (auto it = late.begin(); it != late.end(); ++it)
-                    if (it.key() != "action") body[it.key()] = it.value();
-            postAction(dump(body));
+            const auto late = lateReport_.empty() ? OrderedJson{{"action", "cancel"}}
+                                                  : OrderedJson::parse(lateReport_, nullptr, false);
+            if (late.is_object()) postAction(dump(withCallId(late, callId)));
         }
         return;
     }
@@ -325,8 +321,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         }
         const std::string named = standingPeerFrom(r.body);
         if (!named.empty()) {
-            // An offer sent with the ring to a console that has since gone is void.
-            if (media_ && media_->state() != MC::State::New && media_->peer() != named) teardownMedia();
+            voidEarlyOfferUnlessTo(named); // sent with the ring to a console that has since gone
             standingPeer_ = named;
         }
         prepareMedia(); // the agent takes a moment to pick up: build the connection and its offer meanwhile
@@ -351,8 +346,6 @@ void CallController::onAccept(const std::string& agentPeerId) {
 }
 
 void CallController::accept(const std::string& agentPeerId) {
-    if (ringTimer_) scheduler_.cancel(ringTimer_);
-    ringTimer_ = 0;
     pendingAgentPeer_.clear();
     agentPeer_ = agentPeerId;
     if (!peerjs::isValidId(agentPeerId)) {
@@ -361,8 +354,7 @@ void CallController::accept(const std::string& agentPeerId) {
         finish(CallState::Failed, CallEndReason::AgentUnreachable);
         return;
     }
-    // Another console took the call than the one our early offer went to: that offer is void.
-    if (media_ && media_->state() != MC::State::New && media_->peer() != agentPeerId) teardownMedia();
+    voidEarlyOfferUnlessTo(agentPeerId); // another console took the call
     standingPeer_.clear();
     const unsigned gen = generation_;
     enterConnecting();
@@ -374,6 +366,10 @@ void CallController::accept(const std::string& agentPeerId) {
         finish(CallState::Failed, CallEndReason::ServerUnreachable);
     }
     // otherwise placeCall() runs when the registration is back (handleSignalingState)
+}
+
+void CallController::voidEarlyOfferUnlessTo(const std::string& peer) {
+    if (media_ && media_->state() != MC::State::New && media_->peer() != peer) teardownMedia();
 }
 
 void CallController::enterConnecting() {
@@ -393,12 +389,12 @@ void CallController::dialEarly() {
     const bool rung = state_ == CallState::Ringing || (state_ == CallState::Requesting && callpeerSent_);
     if (!rung || standingPeer_.empty() || !signaling_.isOpen()) return;
     prepareMedia();
-    if (media_ && media_->state() == MC::State::New) media_->dial(standingPeer_, metadata());
+    if (media_ && media_->state() == MC::State::New) media_->dial(standingPeer_, metadata(video_));
 }
 
-std::string CallController::metadata() const {
+std::string CallController::metadata(bool video) const {
     OrderedJson meta;
-    meta["video"] = video_;
+    meta["video"] = video;
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
     if (!callId_.empty()) meta["callId"] = callId_; // an offer sent with the ring is matched by our peer id
@@ -427,10 +423,7 @@ void CallController::wireMedia() {
         if (!isActive()) return;
         remoteStream_ = handle;
         if (kind == MediaKind::Video) remoteHasVideo_ = true;
-        if (remoteCb_) {
-            auto cb = remoteCb_;
-            cb(handle, remoteHasVideo_);
-        }
+        fire(remoteCb_, handle, remoteHasVideo_);
         changed();
     }));
 }
@@ -463,7 +456,7 @@ void CallController::placeCall() {
         finish(CallState::Failed, CallEndReason::ConnectionLost);
         return;
     }
-    media_->dial(agentPeer_, metadata());
+    media_->dial(agentPeer_, metadata(video_));
 }
 
 void CallController::handleMediaState(MC::State s, MC::Reason r) {
@@ -495,7 +488,7 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
             // The connection being replaced went first (the console may drop it once the new one
             // answers): the new one decides whether the call goes on.
             oldGone_ = true;
-            retireQuietly(std::move(media_));
+            retire(std::move(media_), false);
             break;
         }
         if (early) {
@@ -612,7 +605,7 @@ void CallController::hangup() {
         OrderedJson body;
         body["action"] = "hangup";
         body["duration"] = durationSeconds();
-        report(dump(body));
+        report(body);
         finish(CallState::Ended, CallEndReason::HungUpLocal); // hangs the media connection up (LEAVE)
         break;
     }
@@ -631,8 +624,7 @@ bool CallController::setMuted(bool muted) {
     if (!isActive()) return false;
     muted_ = muted;
     if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Audio, !muted);
-    if (nextStream_ >= 0) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, !muted); // a switch's
-
+    if (nextStream_ >= 0) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, !muted); // a switch's new one
     changed();
     return true;
 }
@@ -661,30 +653,19 @@ void CallController::postAction(const std::string& bodyJson) {
     http_("POST", config_.apiBase + "/2/callKefu", bodyJson, config_.visitorToken, [](HttpResponse) {});
 }
 
-void CallController::report(const std::string& bodyJson) {
-    const auto body = OrderedJson::parse(bodyJson, nullptr, false);
-    if (!body.is_object()) return;
-    if (callId_.empty()) {
+void CallController::report(const OrderedJson& body) {
+    if (!callId_.empty()) {
+        postAction(dump(withCallId(body, callId_)));
+    } else if (callpeerSent_) {
         // The ring is still in flight (the agent may even have answered an offer sent with it): the
         // report goes out with the call id when the server's reply arrives (handleCallpeer).
-        if (callpeerSent_) {
-            cancelGeneration_ = generation_;
-            lateReport_ = bodyJson;
-        }
-        return;
+        cancelGeneration_ = generation_;
+        lateReport_ = dump(body);
     }
-    OrderedJson out;
-    out["action"] = body.value("action", "");
-    out["call_id"] = callId_;
-    for (auto it = body.begin(); it != body.end(); ++it)
-        if (it.key() != "action") out[it.key()] = it.value();
-    postAction(dump(out));
 }
 
 void CallController::postCancel() {
-    OrderedJson body;
-    body["action"] = "cancel";
-    report(dump(body));
+    report(OrderedJson{{"action", "cancel"}});
 }
 
 void CallController::postEnd(const char* outcome) {
@@ -692,7 +673,7 @@ void CallController::postEnd(const char* outcome) {
     body["action"] = "end";
     body["outcome"] = outcome;
     if (startMs_ != 0) body["duration"] = durationSeconds();
-    report(dump(body));
+    report(body);
 }
 
 void CallController::finish(CallState terminal, CallEndReason reason) {
@@ -703,12 +684,7 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
     }
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
-    if (next_) {
-        next_->onStateChange(nullptr);
-        next_->onRemoteTrack(nullptr);
-        next_->hangup(); // the LEAVE now ends both connections at the agent, as it should
-        retired_.push_back(std::move(next_));
-    }
+    if (next_) retire(std::move(next_), true); // the LEAVE now ends both connections at the agent, as it should
     if (nextStream_ >= 0) devices_.stopStream(nextStream_);
     nextStream_ = -1;
     switching_ = false;
@@ -726,11 +702,20 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
 }
 
 void CallController::teardownMedia() {
-    if (!media_) return;
-    media_->onStateChange(nullptr);
-    media_->onRemoteTrack(nullptr);
-    media_->hangup(); // LEAVE to the agent if our offer went out, then close dc + pc; no-op if already over
-    retired_.push_back(std::move(media_));
+    // LEAVE to the agent if our offer went out, then close dc + pc; no-op if already over.
+    if (media_) retire(std::move(media_), true);
+}
+
+void CallController::retire(std::unique_ptr<MC> mc, bool leave) {
+    // Without `leave`: another connection with the same agent peer lives on, and a LEAVE would make the
+    // agent's peerjs close every connection from us. The console then sees the data channel close.
+    mc->onStateChange(nullptr);
+    mc->onRemoteTrack(nullptr);
+    if (leave)
+        mc->hangup();
+    else
+        mc->close();
+    retired_.push_back(std::move(mc)); // freed outside their own callbacks
     if (!reapTimer_) reapTimer_ = scheduler_.after(0, alive_.guard([this] { reap(); }));
 }
 
@@ -742,18 +727,12 @@ void CallController::reap() {
 void CallController::setState(CallState s, CallEndReason r) {
     state_ = s;
     reason_ = r;
-    if (stateCb_) {
-        auto cb = stateCb_;
-        cb(s, r);
-    }
+    fire(stateCb_, s, r);
     changed();
 }
 
 void CallController::changed() {
-    if (changeCb_) {
-        auto cb = changeCb_;
-        cb();
-    }
+    fire(changeCb_);
 }
 
 } // namespace kefu

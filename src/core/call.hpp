@@ -20,6 +20,8 @@
 #include "platform.hpp"
 #include "rtc.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -155,7 +157,8 @@ class CallController {
     void accept(const std::string& agentPeerId);
     void enterConnecting();
     void dialEarly();
-    std::string metadata() const;
+    std::string metadata(bool video) const;
+    void voidEarlyOfferUnlessTo(const std::string& peer);
     void placeCall();
     void prepareMedia();
     bool createMedia();
@@ -166,7 +169,7 @@ class CallController {
     void handleSwitchState(peerjs::MediaConnection::State s);
     void commitSwitch();
     void abandonSwitch(CallEndReason why);
-    void retireQuietly(std::unique_ptr<peerjs::MediaConnection> mc);
+    void retire(std::unique_ptr<peerjs::MediaConnection> mc, bool leave);
     void scheduleWarm(int delayMs);
     void warmUp();
     void dropWarm();
@@ -174,7 +177,7 @@ class CallController {
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
     void postCancel();
-    void report(const std::string& bodyJson); // {"action",…} without call_id
+    void report(const nlohmann::ordered_json& body); // {"action",…} without call_id
     void postEnd(const char* outcome);
     void finish(CallState terminal, CallEndReason reason);
     void teardownMedia();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
 
 namespace kefu::call_detail {
 
@@ -28,6 +29,24 @@ inline CallEndReason mediaError(const std::string& name, bool video) {
     if (name == "Unsupported" || name == "TypeError") return CallEndReason::InsecureContext;
     // NotReadableError, TrackStartError, AbortError and anything unknown: the device would not start.
     return CallEndReason::DeviceBusy;
+}
+
+// `body` ({"action",…}) with "call_id" right after "action", as the backend's examples have it.
+inline OrderedJson withCallId(const OrderedJson& body, const std::string& callId) {
+    OrderedJson out;
+    out["action"] = body.value("action", "");
+    out["call_id"] = callId;
+    for (auto it = body.begin(); it != body.end(); ++it)
+        if (it.key() != "action") out[it.key()] = it.value();
+    return out;
+}
+
+// Runs a copy of the callback, so that it may replace or clear itself.
+template <class F, class... A> void fire(const F& f, A&&... args) {
+    if (f) {
+        F copy = f;
+        copy(std::forward<A>(args)...);
+    }
 }
 
 } // namespace kefu::call_detail

@@ -5,7 +5,7 @@
 
 namespace kefu {
 
-using call_detail::dump;
+using call_detail::fire;
 using call_detail::mediaError;
 using call_detail::OrderedJson;
 using MC = peerjs::MediaConnection;
@@ -69,11 +69,7 @@ void CallController::handleSwitchMedia(unsigned gen, const MediaResult& r) {
         nextRemote_ = handle;
         if (kind == MediaKind::Video) nextRemoteVideo_ = true;
     }));
-    const bool wasVideo = video_;
-    video_ = switchTo_; // the metadata tells the console which kind to answer with
-    const std::string meta = metadata();
-    video_ = wasVideo;
-    next_->dial(agentPeer_, meta);
+    next_->dial(agentPeer_, metadata(switchTo_)); // the kind the console answers with
 }
 
 void CallController::handleSwitchState(MC::State s) {
@@ -96,7 +92,7 @@ void CallController::handleSwitchState(MC::State s) {
 void CallController::commitSwitch() {
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
-    if (media_) retireQuietly(std::move(media_));
+    if (media_) retire(std::move(media_), false);
     if (localStream_ >= 0) devices_.stopStream(localStream_); // the camera light follows the call's kind
     media_ = std::move(next_);
     media_->setLeaveOnFailure(true);
@@ -110,19 +106,9 @@ void CallController::commitSwitch() {
     remoteHasVideo_ = nextRemoteVideo_;
     switching_ = false;
     oldGone_ = false;
-    OrderedJson body;
-    body["action"] = "switch";
-    body["call_id"] = callId_;
-    body["video"] = video_;
-    postAction(dump(body));
-    if (remoteCb_) {
-        auto cb = remoteCb_;
-        cb(remoteStream_, remoteHasVideo_);
-    }
-    if (switchCb_) {
-        auto cb = switchCb_;
-        cb(true, CallEndReason::None);
-    }
+    report(OrderedJson{{"action", "switch"}, {"video", video_}});
+    fire(remoteCb_, remoteStream_, remoteHasVideo_);
+    fire(switchCb_, true, CallEndReason::None);
     changed();
 }
 
@@ -130,7 +116,7 @@ void CallController::abandonSwitch(CallEndReason why) {
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
     if (media_) media_->setLeaveOnFailure(true);
-    if (next_) retireQuietly(std::move(next_));
+    if (next_) retire(std::move(next_), false);
     if (nextStream_ >= 0) devices_.stopStream(nextStream_);
     nextStream_ = -1;
     nextRemote_ = -1;
@@ -144,21 +130,8 @@ void CallController::abandonSwitch(CallEndReason why) {
         return;
     }
     if (!wasSwitching) return;
-    if (switchCb_) {
-        auto cb = switchCb_;
-        cb(false, why);
-    }
+    fire(switchCb_, false, why);
     changed();
-}
-
-void CallController::retireQuietly(std::unique_ptr<MC> mc) {
-    // No hangup(): its LEAVE would make the agent's peerjs close every connection from us, the other
-    // one included. Destroying the connection closes it; the console sees its data channel close.
-    mc->onStateChange(nullptr);
-    mc->onRemoteTrack(nullptr);
-    mc->close();
-    retired_.push_back(std::move(mc));
-    if (!reapTimer_) reapTimer_ = scheduler_.after(0, alive_.guard([this] { reap(); }));
 }
 
 } // namespace kefu
