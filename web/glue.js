@@ -388,6 +388,8 @@
       w.addEventListener('pagehide', function () { unloading = true; app.shutdown(); });
       viewport();
       app.start(JSON.stringify(settings));
+      // A rejected API promise: an Error whose `code` says why.
+      function apiError(code, message) { var e = new Error(message); e.code = code; return e; }
       var impl = {
         // Opening draws at once instead of at the next animation frame.
         open: function () { app.setOpen(true); frame(performance.now()); return Promise.resolve(); },
@@ -396,11 +398,11 @@
         send: function (text) {
           return new Promise(function (res, rej) {
             var r = JSON.parse(app.send(String(text == null ? '' : text)));
-            if (r.error) { var e = new Error(r.message); e.code = r.error; rej(e); return; }
+            if (r.error) { rej(apiError(r.error, r.message)); return; }
             var done = function (ev) {
               if (ev.id !== r.id) return;
               K.off('sent', done); K.off('sendfailed', done);
-              if (ev.error) { var er = new Error(ev.message); er.code = ev.error; rej(er); } else res(ev);
+              if (ev.error) rej(apiError(ev.error, ev.message)); else res(ev);
             };
             K.on('sent', done); K.on('sendfailed', done);
           });
@@ -410,10 +412,10 @@
         call: function (opts) {
           return new Promise(function (res, rej) {
             var r = JSON.parse(app.call(!!(opts && opts.video)));
-            if (r.error) { var e = new Error(r.message || r.error); e.code = r.error; rej(e); return; }
+            if (r.error) { rej(apiError(r.error, r.message || r.error)); return; }
             var watch = function (ev) {
               if (ev.state === 'in-call') { K.off('call', watch); res(ev); }
-              else if (ev.state === 'failed' || ev.state === 'ended') { K.off('call', watch); var e = new Error(ev.reason); e.code = ev.reason; rej(e); }
+              else if (ev.state === 'failed' || ev.state === 'ended') { K.off('call', watch); rej(apiError(ev.reason, ev.reason)); }
             };
             K.on('call', watch);
           });
@@ -422,11 +424,11 @@
         switchCall: function (opts) {
           return new Promise(function (res, rej) {
             var r = JSON.parse(app.switchCall(!!(opts && opts.video)));
-            if (r.error) { var e = new Error(r.error); e.code = r.error; rej(e); return; }
+            if (r.error) { rej(apiError(r.error, r.error)); return; }
             if (r.done) { res({ ok: true, video: !!(opts && opts.video), reason: 'none' }); return; }
             var watch = function (ev) {
               K.off('callswitch', watch);
-              if (ev.ok) res(ev); else { var e = new Error(ev.reason); e.code = ev.reason; rej(e); }
+              if (ev.ok) res(ev); else rej(apiError(ev.reason, ev.reason));
             };
             K.on('callswitch', watch);
           });
