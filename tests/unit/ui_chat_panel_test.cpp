@@ -203,6 +203,14 @@ class ChatPanelTest : public ::testing::Test {
         return hits;
     }
 
+    // A click on the emoji button, the pointer moved away, and the frame after it.
+    void openEmojiPicker(const ViewModel& vm) {
+        const ImVec2 b = emojiButton();
+        click(vm, b.x, b.y);
+        moveAway();
+        run(vm);
+    }
+
     Box boxOfColour(ImU32 col, float cssY0, float cssY1) const {
         Box b;
         const ImDrawData* dd = ImGui::GetDrawData();
@@ -334,10 +342,7 @@ TEST_F(ChatPanelTest, EscapeClosesThePanel) {
 TEST_F(ChatPanelTest, EscapeWithTheEmojiPickerOpenOnlyClosesThePicker) {
     ViewModel vm = baseView();
     run(vm);
-    const ImVec2 b = emojiButton();
-    click(vm, b.x, b.y);
-    moveAway();
-    run(vm);
+    openEmojiPicker(vm);
     ASSERT_NE(window("##emojis"), nullptr);
     ASSERT_TRUE(window("##emojis")->Active);
 
@@ -649,10 +654,7 @@ TEST_F(ChatPanelTest, EmojiPickerClosesOnASecondTapOrAClickOutside) {
 TEST_F(ChatPanelTest, EmojiPickerShowsEveryEmojiWithoutScrolling) {
     ViewModel vm = baseView();
     run(vm);
-    const ImVec2 b = emojiButton();
-    click(vm, b.x, b.y);
-    moveAway();
-    run(vm);
+    openEmojiPicker(vm);
     ImGuiWindow* picker = window("##emojis");
     ASSERT_TRUE(picker && picker->Active);
     EXPECT_EQ(picker->ScrollMax.y, 0) << "the last row is cut off";
