@@ -33,6 +33,9 @@ const DEFAULTS = {
     visitorCreates: 60, // per client address and minute
     logins: 10, // failed agent logins per client address and minute
     calls: 10, // call requests per visitor and minute
+    ringsPerAddress: 3, // calls ringing at once from one client address
+    typingIntervalMs: 250, // at most one typing frame per conversation and direction this often
+    typingQuietMs: 6000, // an "on" not repeated for this long is relayed as "off"
   },
   quiet: false,
 };

@@ -3,6 +3,7 @@
 const WebSocket = require('ws');
 const { toApiError } = require('./errors');
 const { sendFrame } = require('./sockets');
+const { createTypingGate } = require('./typing-gate');
 
 const MAX_FRAME = 16 * 1024;
 const CLOSE_AUTH = 4001;
@@ -59,6 +60,11 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   });
   on('agent-offline', (agentId) => calls.onAgentOffline(agentId));
 
+  // Typing indicators are coalesced per conversation, both ways (typing-gate.js).
+  const typingLimits = { intervalMs: config.rate.typingIntervalMs, quietMs: config.rate.typingQuietMs };
+  const visitorTyping = createTypingGate({ ...typingLimits, emit: (visitorId, on) => sockets.toAgents('typing', { visitorId, on }) });
+  const agentTyping = createTypingGate({ ...typingLimits, emit: (visitorId, on) => sockets.toVisitor(visitorId, 'typing', { on }) });
+
   // ---- frame handlers after auth ----
   const visitorHandlers = {
     message(ws, data) {
@@ -67,7 +73,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     typing(ws, data) {
       const on = !!data.on;
       ws.typing = on;
-      sockets.toAgents('typing', { visitorId: ws.visitor.id, on });
+      visitorTyping.set(ws.visitor.id, on);
     },
     read(ws, data) {
       conversation.markVisitorRead(ws.visitor, data.seq, ws);
@@ -83,7 +89,11 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     },
     typing(ws, data) {
       if (typeof data.visitorId !== 'string') return;
-      sockets.toVisitor(data.visitorId, 'typing', { on: !!data.on });
+      const on = !!data.on;
+      if (on && !sockets.isVisitorOnline(data.visitorId)) return;
+      if (on) ws.typingFor = data.visitorId;
+      else if (ws.typingFor === data.visitorId) ws.typingFor = null;
+      agentTyping.set(data.visitorId, on);
     },
     read(ws, data) {
       conversation.markAgentRead(ws.agent, data.visitorId, data.seq, ws);
@@ -197,10 +207,11 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     ws.on('close', () => {
       clearTimeout(timer);
       if (ws.visitor) {
-        if (ws.typing) sockets.toAgents('typing', { visitorId: ws.visitor.id, on: false });
+        if (ws.typing) visitorTyping.set(ws.visitor.id, false);
         sockets.removeVisitor(ws.visitor.id, ws);
       }
       if (ws.agent) {
+        if (ws.typingFor) agentTyping.set(ws.typingFor, false);
         sockets.removeAgent(ws);
         statusChanged();
       }
@@ -233,6 +244,8 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     },
     close() {
       clearInterval(pinger);
+      visitorTyping.close();
+      agentTyping.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
