@@ -31,6 +31,9 @@ function createCalls({ db, sockets, conversation, config, log }) {
   const ringTimers = new Map(); // callId -> timeout
   const graceTimers = new Map(); // key -> timeout
   const callLimit = createRateLimit({ max: config.rate.calls, windowMs: 60000 });
+  // Client address of each ringing call: throwaway rings from one address would bury an honest caller.
+  const ringFrom = new Map(); // callId -> address key
+  const ringingFrom = (address) => [...ringFrom.values()].filter((a) => a === address).length;
 
   const callFrame = (call, name) => {
     const f = { visitorId: call.visitor_id, name, video: !!call.video, callId: call.id, state: call.state };
@@ -71,6 +74,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
       secs = Math.round(secs);
     }
     if (!db.endCall({ id: call.id, outcome, reason, ended: now, duration: secs })) return false;
+    ringFrom.delete(call.id);
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason });
@@ -91,7 +95,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
   }
 
   // ---- visitor side: POST /2/callKefu ----
-  function callpeer(visitor, body) {
+  function callpeer(visitor, body, address) {
     if (body.kefu_id !== undefined && body.kefu_id !== config.kefuId) throw err('not_found', 'Unknown kefu_id');
     const video = body.video === true || body.video === 1 || body.video === 'true';
     let peerId = null;
@@ -103,9 +107,11 @@ function createCalls({ db, sockets, conversation, config, log }) {
     }
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
     if (!sockets.agentsOnline()) throw err('offline', 'No agent is online');
+    if (ringingFrom(address) >= config.rate.ringsPerAddress) throw err('rate_limited', 'Too many calls ringing from this address');
     if (!callLimit.hit(visitor.id)) throw err('rate_limited', 'Too many call requests');
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
     db.insertCall(call);
+    ringFrom.set(call.id, address);
     const t = setTimeout(() => guarded(() => ringTimeout(call.id)), config.ringTimeoutMs);
     t.unref();
     ringTimers.set(call.id, t);
@@ -140,12 +146,13 @@ function createCalls({ db, sockets, conversation, config, log }) {
     return { ok: true, callId: call.id, video: body.video };
   }
 
-  function visitorAction(visitor, body) {
+  // `address`: the client address key of the request (client-address.js).
+  function visitorAction(visitor, body, address = 'unknown') {
     const action = body.action;
     if (body.visitor_id !== undefined && body.visitor_id !== visitor.id) {
       throw err('forbidden', 'visitor_id does not match the token');
     }
-    if (action === 'callpeer') return callpeer(visitor, body);
+    if (action === 'callpeer') return callpeer(visitor, body, address);
     if (action === 'switch') return switchMedia(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
       throw err('bad_request', 'action must be callpeer, switch, cancel, hangup or end');
@@ -185,6 +192,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     }
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
+    ringFrom.delete(call.id);
     // The seed's wire shape: the agent's peer id as a bare string.
     sockets.toVisitor(call.visitor_id, 'accept', peerId);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason: 'answered_elsewhere' }, ws);
@@ -280,6 +288,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     for (const t of graceTimers.values()) clearTimeout(t);
     ringTimers.clear();
     graceTimers.clear();
+    ringFrom.clear();
   }
 
   return {

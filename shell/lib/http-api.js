@@ -6,6 +6,7 @@ const { newId, newToken, hashToken } = require('./auth');
 const { parseJson } = require('./db');
 const { createRateLimit } = require('./rate-limit');
 const v = require('./validate');
+const { clientAddress } = require('./client-address');
 
 // What the clients need to reach the PeerJS server of this same process (or the configured one).
 function peerSettings(req, config, listenPort) {
@@ -121,7 +122,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, listenPort 
   });
 
   router.post('/2/callKefu', auth.requireVisitor, (req, res) => {
-    res.json(calls.visitorAction(req.visitor, v.body(req)));
+    res.json(calls.visitorAction(req.visitor, v.body(req), clientAddress(req)));
   });
 
   // ---- agent ----
