@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/untrusted_json.hpp"
+
 namespace kefu {
 
 using call_detail::dump;
@@ -19,7 +21,7 @@ constexpr int kWarmDelayMs = 250;    // after prepare(): out of the way of the p
 constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
 
 std::string callIdFrom(const std::string& body) {
-    const auto j = nlohmann::json::parse(body, nullptr, false);
+    const nlohmann::json j = parseUntrusted(body).value;
     if (!j.is_object()) return {};
     auto it = j.find("callId");
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -27,7 +29,7 @@ std::string callIdFrom(const std::string& body) {
 
 // The agent console's standing peer, when the backend named exactly one (docs/PROTOCOL.md §5).
 std::string standingPeerFrom(const std::string& body) {
-    const auto j = nlohmann::json::parse(body, nullptr, false);
+    const nlohmann::json j = parseUntrusted(body).value;
     if (!j.is_object()) return {};
     auto it = j.find("peer");
     if (it == j.end() || !it->is_string()) return {};
@@ -36,7 +38,7 @@ std::string standingPeerFrom(const std::string& body) {
 }
 
 std::string errorCodeFrom(const std::string& body) {
-    const auto j = nlohmann::json::parse(body, nullptr, false);
+    const nlohmann::json j = parseUntrusted(body).value;
     if (!j.is_object()) return {};
     auto err = j.find("error");
     if (err == j.end() || !err->is_object()) return {};
@@ -498,6 +500,9 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
             break;
         }
         if (s == MC::State::Closed) {
+            // A stock-peerjs agent hangs up by closing the connection alone, without the chat `hangup`
+            // frame: tell the server, or it keeps the call running (busy for every later call).
+            reportHangup();
             finish(CallState::Ended, CallEndReason::HungUpRemote);
         } else if (r == MC::Reason::PeerUnavailable) {
             postEnd("failed");
@@ -601,14 +606,10 @@ void CallController::hangup() {
         finish(CallState::Ended, CallEndReason::Cancelled);
         break;
     case CallState::Connecting:
-    case CallState::InCall: {
-        OrderedJson body;
-        body["action"] = "hangup";
-        body["duration"] = durationSeconds();
-        report(body);
+    case CallState::InCall:
+        reportHangup();
         finish(CallState::Ended, CallEndReason::HungUpLocal); // hangs the media connection up (LEAVE)
         break;
-    }
     case CallState::Idle:
     case CallState::Ended:
     case CallState::Failed: break;
@@ -662,6 +663,13 @@ void CallController::report(const OrderedJson& body) {
         cancelGeneration_ = generation_;
         lateReport_ = dump(body);
     }
+}
+
+void CallController::reportHangup() {
+    OrderedJson body;
+    body["action"] = "hangup";
+    body["duration"] = durationSeconds();
+    report(body);
 }
 
 void CallController::postCancel() {

@@ -250,6 +250,24 @@ TEST_F(CallFailureTest, RemoteHangupThroughDataChannel) {
     EXPECT_TRUE(h.released());
 }
 
+// A stock-peerjs agent ends a call by closing its media connection, without the chat `hangup` frame:
+// the server must hear of it, or it keeps the call running and every later call is `busy`.
+TEST_F(CallFailureTest, RemoteCloseIsReportedToTheServer) {
+    h.toInCall(false);
+    h.scheduler.advance(5000);
+    h.pc().pc->emitDataChannelOpen();
+    h.pc().pc->emitDataChannelClose();
+    EXPECT_EQ(call.reason(), CallEndReason::HungUpRemote);
+    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":5})");
+}
+
+TEST_F(CallFailureTest, RemoteLeaveIsReportedToTheServer) {
+    h.toInCall(false);
+    h.peerServer().receive(R"({"type":"LEAVE","src":"agent1","dst":"me"})");
+    EXPECT_EQ(call.reason(), CallEndReason::HungUpRemote);
+    EXPECT_TRUE(h.posted(R"({"action":"hangup","call_id":"c_1","duration":0})"));
+}
+
 TEST_F(CallFailureTest, RemoteHangupThroughChatFrame) {
     h.toInCall(true);
     call.onRemoteHangup("agent");

@@ -1,0 +1,61 @@
+'use strict';
+// Every end the widget sees reaches the server: an agent whose client ends a call the stock-peerjs way
+// (closing its connection, no chat `hangup` frame) must not leave the server's call running.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+
+let server, browser, agent;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  agent = await agentLogin(browser, server.url);
+  // Keep every connection the console makes, so the test can close one under it.
+  await agent.context().addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    window.__pcs = [];
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__pcs.push(this);
+      }
+    };
+  });
+  await agent.reload();
+  await agent.waitForSelector('#reply', { state: 'attached' });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const agentState = () => agent.evaluate(() => window.__kefuAgent.state);
+
+test('a call the agent ends by closing its connection alone is over on the server too', async () => {
+  const page = await openVisitor(browser, server.url + '/');
+  await page.evaluate(() => window.Kefu.open());
+  await waitReady(page);
+  const call = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
+  await agent.click('#call-accept');
+  assert.equal((await call).state, 'in-call');
+  await new Promise((r) => setTimeout(r, 2000));
+
+  await agent.evaluate(() => window.__pcs.forEach((pc) => pc.close()));
+  await until(async () => (await page.evaluate(() => window.Kefu.state().call)) === 'ended', { what: 'the widget sees the end' });
+  assert.equal(await page.evaluate(() => window.Kefu.state().callReason), 'hangup-remote');
+
+  // The history line has the call's real length, and the next call rings instead of being `busy`.
+  const line = await until(async () => (await page.evaluate(() => window.Kefu.messages())).find((m) => m.call), { what: 'call line' });
+  assert.equal(line.call.outcome, 'completed');
+  assert.ok(line.call.duration >= 1 && line.call.duration <= 4, `duration ${line.call.duration}`);
+  await until(async () => (await agentState()) !== 'in-call', { what: 'the console hears the end from the server' });
+  const again = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentState()) === 'ringing', { what: 'the second call rings' });
+  await page.evaluate(() => window.Kefu.hangup());
+  const second = await again;
+  assert.notEqual(second.error, 'busy');
+  await page.context().close();
+});
