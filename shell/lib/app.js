@@ -14,6 +14,8 @@ const { createCalls } = require('./calls');
 const { createHub } = require('./ws-hub');
 const { createApi } = require('./http-api');
 const { mountPeerServer } = require('./peer-server');
+const { createTurn } = require('./turn');
+const { startTurnServer } = require('./turn-server');
 const web = require('./static');
 
 function rejectUpgrade(socket, status, text) {
@@ -37,12 +39,16 @@ async function start(options = {}) {
   const conversation = createConversations({ db, sockets, config });
   const calls = createCalls({ db, sockets, conversation, config, log });
   const hub = createHub({ db, auth, sockets, conversation, calls, config, log });
-  const api = createApi({ db, auth, conversation, calls, sockets, config, listenPort: () => listenPort });
+  // The local coturn (turn.run) starts before anyone can ask for its credentials.
+  const turnServer = config.turn.run ? await startTurnServer({ turn: config.turn, host: config.host, dataDir: config.dataDir, log }) : null;
+  const turn = createTurn({ auth, config, local: () => (turnServer && turnServer.alive() ? turnServer : null) });
+  const api = createApi({ db, auth, conversation, calls, sockets, config, turn, listenPort: () => listenPort });
   calls.recover();
 
   app.use(web.securityHeaders(config.peer));
   const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, log });
   app.use(web.compress);
+  app.use(turn.router);
   app.use(api.router);
   app.use(web.vendorFiles());
   app.use(web.pages(config.publicDir));
@@ -70,6 +76,7 @@ async function start(options = {}) {
     conversation.sweep();
     calls.sweep();
     api.sweep();
+    turn.sweep();
   }, 60000);
   sweeper.unref();
 
@@ -79,6 +86,9 @@ async function start(options = {}) {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (e) => {
+    if (turnServer) await turnServer.close(); // no coturn left behind by a server that did not start
+    throw e;
   });
   listenPort = server.address().port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -104,6 +114,7 @@ async function start(options = {}) {
     calls.close();
     hub.close();
     peer.close();
+    if (turnServer) await turnServer.close();
     await new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

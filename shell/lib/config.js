@@ -17,6 +17,28 @@ const DEFAULTS = {
   agentName: '小美',
   kefuId: 'kefu1',
   iceServers: [],
+  // TURN relay for calls (docs/PROTOCOL.md §3 "ICE servers"): `urls` + shared `secret` of a TURN
+  // service using the REST API scheme, or `run: true` to start Debian's coturn next to the backend.
+  turn: {
+    urls: [],
+    secret: null,
+    ttlSeconds: 4 * 3600, // how long minted credentials stay valid (a longer call may lose the relay)
+    run: false,
+    port: 3478,
+    listenIps: [], // default: the backend's host (every address for 0.0.0.0)
+    relayIp: null,
+    externalIp: null, // public address when the server is behind NAT (coturn's external-ip)
+    publicHost: null, // host name in the announced urls; default: the one the client used
+    minPort: 49160,
+    maxPort: 49200,
+    realm: 'kefu',
+    deniedPeerIps: ['0.0.0.0-0.255.255.255', '169.254.0.0-169.254.255.255', 'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    userQuota: 12,
+    totalQuota: 1200,
+    requestsPerMinute: 30,
+  },
+  // Proxies whose X-Forwarded-* headers are believed (addresses, CIDRs, loopback, private, linklocal).
+  trustProxy: ['loopback'],
   // What /api/config tells clients about the PeerJS server; null fields follow the request.
   peer: { host: null, port: null, path: '/peerjs', key: 'peerjs', secure: null },
   welcome: {
@@ -49,6 +71,41 @@ function readJsonFile(file) {
   }
 }
 
+const list = (v) => (v.trim().startsWith('[') ? JSON.parse(v) : v.split(',').map((x) => x.trim()).filter(Boolean));
+
+function turnEnv(env) {
+  const t = {};
+  if (env.KEFU_TURN) t.run = /^(1|true|yes)$/i.test(env.KEFU_TURN);
+  if (env.KEFU_TURN_URLS) t.urls = list(env.KEFU_TURN_URLS);
+  if (env.KEFU_TURN_SECRET) t.secret = env.KEFU_TURN_SECRET;
+  if (env.KEFU_TURN_TTL) t.ttlSeconds = Number(env.KEFU_TURN_TTL);
+  if (env.KEFU_TURN_PORT) t.port = Number(env.KEFU_TURN_PORT);
+  if (env.KEFU_TURN_LISTEN) t.listenIps = list(env.KEFU_TURN_LISTEN);
+  if (env.KEFU_TURN_RELAY_IP) t.relayIp = env.KEFU_TURN_RELAY_IP;
+  if (env.KEFU_TURN_EXTERNAL_IP) t.externalIp = env.KEFU_TURN_EXTERNAL_IP;
+  if (env.KEFU_TURN_HOST) t.publicHost = env.KEFU_TURN_HOST;
+  if (env.KEFU_TURN_PORTS) {
+    const m = /^(\d+)-(\d+)$/.exec(env.KEFU_TURN_PORTS.trim());
+    if (!m) throw new Error(`KEFU_TURN_PORTS must look like 49160-49200: ${env.KEFU_TURN_PORTS}`);
+    t.minPort = Number(m[1]);
+    t.maxPort = Number(m[2]);
+  }
+  return t;
+}
+
+function checkTurn(t) {
+  const port = (p) => Number.isInteger(p) && p > 0 && p < 65536;
+  if (!Array.isArray(t.urls) || !t.urls.every((u) => typeof u === 'string' && /^turns?:[^\s]+$/.test(u))) {
+    throw new Error('turn.urls must be a list of turn: or turns: URLs');
+  }
+  if (t.secret !== null && (typeof t.secret !== 'string' || !t.secret)) throw new Error('turn.secret must be a string');
+  if (!Number.isInteger(t.ttlSeconds) || t.ttlSeconds < 60 || t.ttlSeconds > 7 * 86400) {
+    throw new Error('turn.ttlSeconds must be a whole number from 60 to 604800');
+  }
+  if (!port(t.port) || !port(t.minPort) || !port(t.maxPort) || t.minPort > t.maxPort) throw new Error('Bad turn ports');
+  if (!Array.isArray(t.listenIps) || !Array.isArray(t.deniedPeerIps)) throw new Error('turn.listenIps and turn.deniedPeerIps must be lists');
+}
+
 function envSettings(env) {
   const out = {};
   if (env.KEFU_PORT) out.port = Number(env.KEFU_PORT);
@@ -65,6 +122,8 @@ function envSettings(env) {
       throw new Error(`KEFU_ICE_SERVERS is not valid JSON: ${e.message}`);
     }
   }
+  const turn = turnEnv(env);
+  if (Object.keys(turn).length) out.turn = turn;
   const peer = {};
   if (env.KEFU_PEER_HOST) peer.host = env.KEFU_PEER_HOST;
   if (env.KEFU_PEER_PORT) peer.port = Number(env.KEFU_PEER_PORT);
@@ -92,6 +151,7 @@ function loadConfig(options = {}, env = process.env) {
   const fileSettings = options.configFile === false ? {} : readJsonFile(options.configFile || path.join(SHELL_DIR, 'config.json'));
   const cfg = merge(merge(merge(DEFAULTS, fileSettings), envSettings(env)), options);
   if (!Array.isArray(cfg.iceServers)) throw new Error('iceServers must be a JSON array');
+  checkTurn(cfg.turn);
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) throw new Error(`Bad port: ${cfg.port}`);
   cfg.dataDir = path.resolve(cfg.dataDir);
   return cfg;

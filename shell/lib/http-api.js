@@ -6,6 +6,7 @@ const { newId, newToken, hashToken } = require('./auth');
 const { parseJson } = require('./db');
 const { createRateLimit } = require('./rate-limit');
 const v = require('./validate');
+const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
 
 // What the clients need to reach the PeerJS server of this same process (or the configured one).
@@ -29,7 +30,7 @@ function defaultName(id) {
   return `访客 ${id.slice(-4).toUpperCase()}`;
 }
 
-function createApi({ db, auth, conversation, calls, sockets, config, listenPort }) {
+function createApi({ db, auth, conversation, calls, sockets, config, turn, listenPort }) {
   const router = express.Router();
   const createLimit = createRateLimit({ max: config.rate.visitorCreates, windowMs: 60000 });
   const loginLimit = createRateLimit({ max: config.rate.logins, windowMs: 60000 });
@@ -56,7 +57,9 @@ function createApi({ db, auth, conversation, calls, sockets, config, listenPort 
       kefu: { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline() },
       welcome: config.welcome,
       peer: peerSettings(req, config, listenPort),
-      iceServers: config.iceServers,
+      // Never a TURN password: those come from POST /api/ice-servers, to authenticated clients only.
+      iceServers: publicIceServers(config.iceServers),
+      turnCredentials: turn ? turn.available() : false,
       limits: {
         maxMessageChars: v.MAX_TEXT_CHARS,
         maxMessageBytes: v.MAX_TEXT_BYTES,
