@@ -1,8 +1,9 @@
 'use strict';
-// "The client's address" for every per-address limit and cap: the TCP peer of the request's socket.
-// Headers such as X-Forwarded-For are not read (anyone can send them); trusting a reverse proxy's
-// header is a separate setting for later. IPv6 addresses count per /64, the block one subscriber gets,
-// so hopping through the addresses of one's own block buys nothing.
+// "The client's address" for every per-address limit and cap: the TCP peer of the request's socket,
+// or, when that peer is a proxy named in the trustProxy setting, the client it forwards for
+// (trust-proxy.js; X-Forwarded-For from anyone else is ignored). IPv6 addresses count per /64, the
+// block one subscriber gets, so hopping through the addresses of one's own block buys nothing.
+const { forwardedClient, fromTrustedProxy } = require('./trust-proxy');
 
 function normalize(address) {
   const a = String(address || '').toLowerCase();
@@ -32,6 +33,10 @@ function addressKey(address) {
 }
 
 const socketAddress = (socket) => addressKey(socket && socket.remoteAddress);
-const clientAddress = (req) => socketAddress(req && req.socket);
+const clientAddress = (req) => {
+  const forwarded = forwardedClient(req);
+  return forwarded ? addressKey(forwarded) : socketAddress(req && req.socket);
+};
 
-module.exports = { clientAddress, socketAddress, addressKey };
+// Connection-level caps cannot see the client behind a trusted proxy: they skip these sockets.
+module.exports = { clientAddress, socketAddress, addressKey, fromTrustedProxy };
