@@ -17,6 +17,7 @@ const { mountPeerServer } = require('./peer-server');
 const { createTurn } = require('./turn');
 const { startTurnServer } = require('./turn-server');
 const web = require('./static');
+const { parseTrustProxy, installTrust } = require('./trust-proxy');
 
 function rejectUpgrade(socket, status, text) {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -31,8 +32,11 @@ async function start(options = {}) {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy || false);
+  // One trust list for everything: our own per-address limits and express's req.ip/secure/hostname.
+  const trust = parseTrustProxy(config.trustProxy);
+  app.set('trust proxy', (address) => trust.test(address));
   const server = http.createServer(app);
+  installTrust(server, trust);
   let listenPort = config.port;
 
   const sockets = createSockets();

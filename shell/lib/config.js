@@ -115,6 +115,7 @@ function envSettings(env) {
   if (env.KEFU_AGENT_USER) out.agentUser = env.KEFU_AGENT_USER;
   if (env.KEFU_AGENT_PASS) out.agentPass = env.KEFU_AGENT_PASS;
   if (env.KEFU_AGENT_NAME) out.agentName = env.KEFU_AGENT_NAME;
+  if (env.KEFU_TRUST_PROXY !== undefined) out.trustProxy = env.KEFU_TRUST_PROXY;
   if (env.KEFU_ICE_SERVERS) {
     try {
       out.iceServers = JSON.parse(env.KEFU_ICE_SERVERS);

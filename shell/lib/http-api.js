@@ -8,21 +8,19 @@ const { createRateLimit } = require('./rate-limit');
 const v = require('./validate');
 const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
+const { publicOrigin } = require('./trust-proxy');
 
-// What the clients need to reach the PeerJS server of this same process (or the configured one).
+// What the clients need to reach the PeerJS server of this same process (or the configured one):
+// the origin the visitor's browser sees (through a trusted proxy: its X-Forwarded-*), KEFU_PEER_* first.
 function peerSettings(req, config, listenPort) {
   const p = config.peer;
-  let port = p.port;
-  if (!port) {
-    const m = /:(\d+)$/.exec(req.headers.host || '');
-    port = m ? Number(m[1]) : req.headers.host ? (req.secure ? 443 : 80) : listenPort();
-  }
+  const seen = publicOrigin(req, listenPort);
   return {
-    host: p.host || req.hostname || '127.0.0.1',
-    port,
+    host: p.host || seen.host,
+    port: p.port || seen.port,
     path: p.path,
     key: p.key,
-    secure: p.secure === null || p.secure === undefined ? req.secure : !!p.secure,
+    secure: p.secure === null || p.secure === undefined ? seen.secure : !!p.secure,
   };
 }
 
