@@ -9,7 +9,7 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in emscripten nlohmann-json3-dev chromium fonts-wqy-microhei fonts-noto-color-emoji cmake g++ libgtest-dev dpkg-dev python3 xz-utils ca-certificates; do
+for p in emscripten nlohmann-json3-dev chromium fonts-wqy-microhei fonts-noto-color-emoji cmake g++ libgtest-dev dpkg-dev python3 xz-utils ca-certificates nginx openssl; do
   pkg_ok "$p" || need_apt+=("$p")
 done
 have node || need_apt+=(nodejs npm)
