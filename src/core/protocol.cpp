@@ -333,6 +333,7 @@ Parsed<ServerConfig> parseServerConfig(std::string_view body) {
                 if (!server.urls.empty()) c.iceServers.push_back(std::move(server));
             }
         }
+        optBool(j, "turnCredentials", c.turnCredentials);
         auto limits = j.find("limits");
         if (limits != j.end() && limits->is_object()) {
             std::int64_t max = c.maxMessageChars;

@@ -115,6 +115,7 @@ struct ServerConfig {
     std::string iceServersJson = "[]"; // as received, for RTCPeerConnection
     std::vector<IceServer> iceServers;
     int maxMessageChars = 2000;
+    bool turnCredentials = false; // POST /api/ice-servers has TURN credentials for this visitor
 };
 Parsed<ServerConfig> parseServerConfig(std::string_view body);
 

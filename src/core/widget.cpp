@@ -121,6 +121,11 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler, mPlatform.random);
     mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
                                              mPlatform.media, mPlatform.rtc);
+    mIce = std::make_unique<IceCredentials>(mPlatform.scheduler, mPlatform.http);
+    mIce->onChange([this] { configureCall(); }); // fresh credentials: the next connection is made with them
+    mIce->onWarning([this](const std::string& w) {
+        if (mWarn) mWarn(w);
+    });
 
     const std::string base = mSettings.server;
     mSession->onToken([this, base](const std::string& id, const std::string& token) {
@@ -164,6 +169,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         if (mOpen && !mPrepared && mSettings.hasMedia) {
             mPrepared = true;
             mCall->prepare();
+            mIce->refresh();
         }
         changed();
     });
@@ -261,7 +267,10 @@ void Widget::configureCall() {
     c.peer.path = !mSettings.peerPath.empty() ? mSettings.peerPath : sc.peer.path;
     c.peer.key = !mSettings.peerKey.empty() ? mSettings.peerKey : sc.peer.key;
     c.peer.secure = mSettings.peerSecure >= 0 ? mSettings.peerSecure == 1 : sc.peer.secure;
-    c.iceServersJson = !mSettings.iceServersJson.empty() ? mSettings.iceServersJson : sc.iceServersJson;
+    // Servers the site gives (data-ice-servers) replace the backend's, TURN credentials included.
+    const bool siteServers = !mSettings.iceServersJson.empty();
+    mIce->configure(mSettings.server, mSession->token(), !siteServers && sc.turnCredentials);
+    c.iceServersJson = siteServers ? mSettings.iceServersJson : mIce->iceServersJson(sc.iceServersJson);
     c.ringTimeoutMs = mSettings.ringTimeoutS * 1000;
     mCall->setConfig(c);
 }
@@ -278,6 +287,7 @@ void Widget::setOpen(bool open) {
         if (!mPrepared && mSession->hasServerConfig() && mSettings.hasMedia) {
             mPrepared = true;
             mCall->prepare();
+            mIce->refresh();
         }
     }
     changed();
@@ -444,6 +454,7 @@ void Widget::callStateChanged(CallState s, CallEndReason r) {
     sch.cancel(mCallStatusTimer);
     mCallStatusTimer = 0;
     if (s == CallState::Ended || s == CallState::Failed) {
+        if (mPrepared) mIce->refresh(); // for the connection made ahead of the next call
         mCallStatusTimer = sch.after(kCallStatusMs, [this] {
             mCallStatusTimer = 0;
             mShowCallStatus = false;

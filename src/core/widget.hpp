@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/call.hpp"
+#include "core/ice_servers.hpp"
 #include "core/chat_session.hpp"
 #include "core/i18n.hpp"
 #include "core/layout.hpp"
@@ -115,6 +116,7 @@ class Widget {
     Locale mLocale;
     std::unique_ptr<ChatSession> mSession;
     std::unique_ptr<CallController> mCall;
+    std::unique_ptr<IceCredentials> mIce; // goes before mCall: its callback reconfigures the call
     PanelLayout mLayout;
     bool mOpen = false;
     bool mPageFocused = true;
