@@ -13,6 +13,8 @@ const { createConversations } = require('./conversation');
 const { createCalls } = require('./calls');
 const { createHub } = require('./ws-hub');
 const { createApi } = require('./http-api');
+const { createPeerCredentials } = require('./peer-credentials');
+const { createPeerGate } = require('./peer-gate');
 const { mountPeerServer } = require('./peer-server');
 const { createTurn } = require('./turn');
 const { startTurnServer } = require('./turn-server');
@@ -41,16 +43,19 @@ async function start(options = {}) {
 
   const sockets = createSockets();
   const conversation = createConversations({ db, sockets, config });
-  const calls = createCalls({ db, sockets, conversation, config, log });
+  const g = config.peerGate;
+  const peerCreds = createPeerCredentials({ ttlMs: g.credentialTtlMs, maxPerVisitor: g.credentialsPerVisitor, maxPerAgent: g.credentialsPerAgent });
+  const calls = createCalls({ db, sockets, conversation, config, log, peerCreds });
   const hub = createHub({ db, auth, sockets, conversation, calls, config, log });
   // The local coturn (turn.run) starts before anyone can ask for its credentials.
   const turnServer = config.turn.run ? await startTurnServer({ turn: config.turn, host: config.host, dataDir: config.dataDir, log }) : null;
   const turn = createTurn({ auth, config, local: () => (turnServer && turnServer.alive() ? turnServer : null) });
-  const api = createApi({ db, auth, conversation, calls, sockets, config, turn, listenPort: () => listenPort });
+  const api = createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort: () => listenPort });
   calls.recover();
 
   app.use(web.securityHeaders(config.peer));
-  const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, log });
+  const peerGate = createPeerGate({ db, auth, sockets, creds: peerCreds, settings: g, key: config.peer.key, log });
+  const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, maxFrameBytes: g.maxFrameBytes, gate: peerGate, log });
   app.use(web.compress);
   app.use(turn.router);
   app.use(api.router);

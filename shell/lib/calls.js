@@ -27,7 +27,9 @@ function callText(outcome, video, duration) {
   }
 }
 
-function createCalls({ db, sockets, conversation, config, log }) {
+function createCalls({ db, sockets, conversation, config, log, peerCreds = null }) {
+  // The PeerJS gate (peer-gate.js) follows the calls: frames held for a ring go once it exists.
+  const changed = (call, state) => sockets.events.emit('call-state', { visitorId: call.visitor_id || call.visitorId, callId: call.id, state });
   const ringTimers = new Map(); // callId -> timeout
   const graceTimers = new Map(); // key -> timeout
   const callLimit = createRateLimit({ max: config.rate.calls, windowMs: 60000 });
@@ -83,6 +85,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
       kind: 'call',
       call: { video: !!call.video, duration: secs, outcome },
     });
+    changed(call, 'ended');
     log.info(`call ${call.id} ${outcome} (${reason})`);
     return true;
   }
@@ -104,6 +107,11 @@ function createCalls({ db, sockets, conversation, config, log }) {
         throw err('bad_request', 'peer_id is not a valid PeerJS id');
       }
       peerId = body.peer_id;
+      // On the mounted PeerJS server the call is bound to this peer: it must be one issued to this visitor.
+      const owner = config.peer.auth === 'kefu' && peerCreds ? peerCreds.owner(peerId) : null;
+      if (config.peer.auth === 'kefu' && peerCreds && (!owner || owner.visitorId !== visitor.id)) {
+        throw err('forbidden', 'peer_id is not a PeerJS id issued to this visitor');
+      }
     }
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
     if (!sockets.agentsOnline()) throw err('offline', 'No agent is online');
@@ -116,6 +124,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     t.unref();
     ringTimers.set(call.id, t);
     sockets.toAgents('call', callFrame(db.callById(call.id), visitor.name));
+    changed(call, 'ringing');
     log.info(`call ${call.id} ringing for ${visitor.id}${video ? ' (video)' : ''}`);
     const out = { ok: true, callId: call.id };
     // With exactly one console peer listening the visitor can send its offer while the console rings;
@@ -196,6 +205,7 @@ function createCalls({ db, sockets, conversation, config, log }) {
     // The seed's wire shape: the agent's peer id as a bare string.
     sockets.toVisitor(call.visitor_id, 'accept', peerId);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason: 'answered_elsewhere' }, ws);
+    changed(call, 'active');
     log.info(`call ${call.id} answered by ${agent.id}`);
     return { callId: call.id };
   }

@@ -40,7 +40,27 @@ const DEFAULTS = {
   // Proxies whose X-Forwarded-* headers are believed (addresses, CIDRs, loopback, private, linklocal).
   trustProxy: ['loopback'],
   // What /api/config tells clients about the PeerJS server; null fields follow the request.
-  peer: { host: null, port: null, path: '/peerjs', key: 'peerjs', secure: null },
+  // auth: 'kefu' tells clients to register with credentials from the backend (the mounted server
+  // always requires them), 'none' that the server is a standalone stock one; null: 'kefu' unless
+  // host or port name another server.
+  peer: { host: null, port: null, path: '/peerjs', key: 'peerjs', secure: null, auth: null },
+  // The gate of the mounted PeerJS server (docs/PROTOCOL.md §6.2).
+  peerGate: {
+    credentialTtlMs: 60000, // an issued id+token must be used within this; stays valid this long after its last socket
+    credentialsPerVisitor: 8, // outstanding credentials per identity; beyond it the oldest unused one goes
+    credentialsPerAgent: 16,
+    perVisitor: 4, // registrations (open PeerJS sockets) per visitor, per agent and per client address
+    perAgent: 8,
+    perAddress: 32,
+    idleMs: 30000, // a socket that sends nothing (peerjs heartbeats every 5 s) for this long is closed
+    maxFrameBytes: 32 * 1024, // a real video offer is ~6.6 KB; a bigger frame closes its sender
+    maxDepth: 8, // JSON nesting of a frame; a PeerJS OFFER uses 3
+    holdMs: 4000, // a visitor's frames ahead of its ring wait this long for the call
+    holdFrames: 32,
+    holdBytes: 128 * 1024,
+    queueFrames: 32, // frames the stock server may keep for one absent id
+    queueBytes: 256 * 1024,
+  },
   welcome: {
     'zh-CN': '您好，我是客服小美，请问有什么可以帮您？',
     en: "Hi, I'm Xiaomei from customer service. How can I help you?",
@@ -148,6 +168,7 @@ function merge(base, over) {
   return out;
 }
 
+  if (env.KEFU_PEER_AUTH) peer.auth = env.KEFU_PEER_AUTH;
 function loadConfig(options = {}, env = process.env) {
   const fileSettings = options.configFile === false ? {} : readJsonFile(options.configFile || path.join(SHELL_DIR, 'config.json'));
   const cfg = merge(merge(merge(DEFAULTS, fileSettings), envSettings(env)), options);
@@ -159,3 +180,5 @@ function loadConfig(options = {}, env = process.env) {
 }
 
 module.exports = { loadConfig, DEFAULTS, SHELL_DIR, ROOT_DIR };
+  if (![null, undefined, 'kefu', 'none'].includes(cfg.peer.auth)) throw new Error(`peer.auth must be "kefu" or "none", not ${JSON.stringify(cfg.peer.auth)}`);
+  if (cfg.peer.auth === null || cfg.peer.auth === undefined) cfg.peer.auth = cfg.peer.host || cfg.peer.port ? 'none' : 'kefu';

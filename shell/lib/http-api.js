@@ -22,13 +22,15 @@ function peerSettings(req, config, listenPort) {
     key: p.key,
     secure: p.secure === null || p.secure === undefined ? seen.secure : !!p.secure,
   };
+    // 'kefu': register with an id and token from POST /api/peer-credentials (docs/PROTOCOL.md §6.2).
+    auth: p.auth === 'kefu' ? 'kefu' : 'none',
 }
 
 function defaultName(id) {
   return `访客 ${id.slice(-4).toUpperCase()}`;
 }
 
-function createApi({ db, auth, conversation, calls, sockets, config, turn, listenPort }) {
+function createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort }) {
   const router = express.Router();
   const createLimit = createRateLimit({ max: config.rate.visitorCreates, windowMs: 60000 });
   const loginLimit = createRateLimit({ max: config.rate.logins, windowMs: 60000 });
@@ -81,6 +83,12 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, liste
     db.createVisitor({ id, tokenHash: hashToken(token), name: name || defaultName(id), attrs: JSON.stringify(attrs), now: Date.now() });
     res.status(201).json({ visitorId: id, token });
   });
+
+  function issuePeerCredentials(owner) {
+    const c = peerCreds.issue(owner);
+    if (!c) throw err('rate_limited', 'Too many PeerJS registrations for this identity');
+    return c;
+  }
 
   // ---- visitor ----
   router.get('/api/visitors/me', auth.requireVisitor, (req, res) => {
@@ -150,6 +158,11 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, liste
   });
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
+  // An id and token for the mounted PeerJS server, bound to this visitor (docs/PROTOCOL.md §6.2).
+  router.post('/api/peer-credentials', auth.requireVisitor, (req, res) => {
+    res.json(issuePeerCredentials({ visitorId: req.visitor.id }));
+  });
+
     res.json({ visitors: conversation.summaries() });
   });
 
@@ -179,3 +192,8 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, liste
 }
 
 module.exports = { createApi, peerSettings };
+  // The same for the console, bound to the agent token used here: its logout ends them.
+  router.post('/api/agent/peer-credentials', auth.requireAgent, (req, res) => {
+    res.json(issuePeerCredentials({ agentId: req.agent.id, tokenHash: hashToken(req.token) }));
+  });
+

@@ -2,7 +2,7 @@
 // The console's standing PeerJS id: the agent `peer` frame and the `peer` field of the callpeer answer.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, sleep } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, sleep, peerCredentials } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -18,7 +18,8 @@ const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, 
 
 // Rings once and cancels at once, returning the callpeer answer.
 async function ringOnce(v) {
-  const r = await callKefu(v, { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId, peer_id: 'visitorpeer1' });
+  v.peerId = (await peerCredentials(srv, v.token)).id; // calls are bound to a PeerJS id issued to the visitor
+  const r = await callKefu(v, { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId, peer_id: v.peerId });
   assert.equal(r.status, 200, r.text);
   const c = await callKefu(v, { action: 'cancel', call_id: r.json.callId });
   assert.equal(c.status, 200, c.text);
@@ -60,7 +61,7 @@ test('peer frame: bad values are bad_request and change nothing; a valid id is s
   assert.equal(r.ok, true);
   // The ring frame to agents is unchanged: the visitor's peer id only.
   const ring = await agent.next('call', { where: (d) => d.callId === r.callId });
-  assert.equal(ring.data.peerId, 'visitorpeer1');
+  assert.equal(ring.data.peerId, v.peerId);
 
   // The longest valid id (100 characters) replaces the previous one; a bad value keeps it.
   const long = `p${'x'.repeat(98)}q`;

@@ -1,7 +1,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, peerCredentials } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -51,7 +51,8 @@ test('forged visitor_id is 403, unknown action 400, unknown kefu 404', async () 
 
 test('callpeer rings the agent; accept sends the visitor the agent peer id as a bare string', async () => {
   const { v, tab, agent, done } = await setup('来电访客');
-  const r = await callpeer(v, { video: true, peer_id: 'visitorpeer1' });
+  const { id: visitorPeer } = await peerCredentials(srv, v.token); // the call is bound to a peer issued to v
+  const r = await callpeer(v, { video: true, peer_id: visitorPeer });
   assert.equal(r.status, 200);
   assert.equal(r.json.ok, true);
   assert.match(r.json.callId, /^c_/);
@@ -60,7 +61,7 @@ test('callpeer rings the agent; accept sends the visitor the agent peer id as a 
   assert.equal(ring.name, '来电访客');
   assert.equal(ring.video, true);
   assert.equal(ring.callId, r.json.callId);
-  assert.equal(ring.peerId, 'visitorpeer1');
+  assert.equal(ring.peerId, visitorPeer);
 
   // A second call while this one rings is a conflict.
   const again = await callpeer(v);

@@ -60,8 +60,8 @@ async function agentLogin(srv, username = 'kefu1', password = 'kefu123') {
 }
 
 // A WebSocket that keeps every frame; next(type) resolves with the first unseen frame of that type.
-function wsClient(srv, p) {
-  const ws = new WebSocket(srv.wsUrl + p);
+function wsClient(srv, p, options) {
+  const ws = new WebSocket(srv.wsUrl + p, options);
   const frames = [];
   const waiters = [];
   let closeInfo = null;

@@ -197,7 +197,7 @@ test('history pages with before/limit/hasMore for visitors and agents', async ()
 test('/api/config describes the PeerJS server of this process', async () => {
   const r = await api(srv, 'GET', '/api/config');
   assert.equal(r.status, 200);
-  assert.deepEqual(r.json.peer, { host: '127.0.0.1', port: srv.port, path: '/peerjs', key: 'peerjs', secure: false });
+  assert.deepEqual(r.json.peer, { host: '127.0.0.1', port: srv.port, path: '/peerjs', key: 'peerjs', secure: false, auth: 'kefu' });
   assert.deepEqual(r.json.iceServers, []);
   assert.equal(r.json.kefu.id, 'kefu1');
   assert.equal(r.json.kefu.name, '小美');
