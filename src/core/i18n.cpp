@@ -119,6 +119,12 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
     return q;
 }
 
+// Local time in ms: both inputs clamped (see clampTimeMs), so the sum cannot overflow.
+std::int64_t localMs(std::int64_t ms, int tzOffsetMin) {
+    const std::int64_t tz = tzOffsetMin < -1440 ? -1440 : tzOffsetMin > 1440 ? 1440 : tzOffsetMin;
+    return clampTimeMs(ms) + tz * 60000;
+}
+
 struct Civil {
     std::int64_t year;
     int month; // 1..12
@@ -182,12 +188,16 @@ std::string formatDuration(int seconds) {
     return twoDigits(m) + ":" + twoDigits(s);
 }
 
+std::int64_t clampTimeMs(std::int64_t ms) {
+    return ms < -kMaxTimeMs ? -kMaxTimeMs : ms > kMaxTimeMs ? kMaxTimeMs : ms;
+}
+
 std::int64_t localDay(std::int64_t ms, int tzOffsetMin) {
-    return floorDiv(ms + static_cast<std::int64_t>(tzOffsetMin) * 60000, 86400000);
+    return floorDiv(localMs(ms, tzOffsetMin), 86400000);
 }
 
 std::string formatTime(std::int64_t ms, int tzOffsetMin) {
-    const std::int64_t local = ms + static_cast<std::int64_t>(tzOffsetMin) * 60000;
+    const std::int64_t local = localMs(ms, tzOffsetMin);
     const std::int64_t minuteOfDay = floorDiv(local, 60000) - floorDiv(local, 86400000) * 1440;
     return twoDigits(minuteOfDay / 60) + ":" + twoDigits(minuteOfDay % 60);
 }

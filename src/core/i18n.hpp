@@ -112,6 +112,12 @@ std::string trf(Locale locale, Key key, std::string_view arg);
 // "02:31" under an hour, "1:02:03" from an hour on; negative counts as 0.
 std::string formatDuration(int seconds);
 
+// Message times come from the server and from localStorage, so any int64 can arrive. Date arithmetic
+// works on them clamped to what a JavaScript Date can hold (±8.64e15 ms, about ±273,790 years), and
+// time zone offsets clamped to ±24 h, so that nothing below can overflow.
+constexpr std::int64_t kMaxTimeMs = 8'640'000'000'000'000;
+std::int64_t clampTimeMs(std::int64_t ms);
+
 // `tzOffsetMin` is local time minus UTC in minutes, i.e. -new Date().getTimezoneOffset() (+480 in China).
 // Days since the Unix epoch in local time.
 std::int64_t localDay(std::int64_t ms, int tzOffsetMin);

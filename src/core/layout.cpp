@@ -30,7 +30,7 @@ PanelLayout computePanel(float viewportW, float viewportH, Side side) {
 }
 
 bool needsTimeSeparator(const Message& prev, const Message& cur, int tzOffsetMin) {
-    const std::int64_t gap = cur.timeMs - prev.timeMs;
+    const std::int64_t gap = clampTimeMs(cur.timeMs) - clampTimeMs(prev.timeMs); // cannot overflow
     if (gap >= layout::kGroupGapMs || gap <= -layout::kGroupGapMs) return true;
     return localDay(prev.timeMs, tzOffsetMin) != localDay(cur.timeMs, tzOffsetMin);
 }

@@ -1,6 +1,12 @@
 #include "core/outbox.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "core/untrusted_json.hpp"
 
 namespace kefu {
 
@@ -15,7 +21,56 @@ std::string base36(std::uint64_t v) {
     std::reverse(s.begin(), s.end());
     return s;
 }
+// A saved time: an integer (possibly written as 1.7e12) that fits, else 0.
+std::int64_t savedTime(const nlohmann::json& j) {
+    if (j.is_number_unsigned())
+        return j.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                   ? static_cast<std::int64_t>(j.get<std::uint64_t>())
+                   : 0;
+    if (j.is_number_integer()) return std::max<std::int64_t>(0, j.get<std::int64_t>());
+    if (j.is_number_float()) {
+        const double d = j.get<double>();
+        if (std::isfinite(d) && d >= 0 && d < 9007199254740992.0) return static_cast<std::int64_t>(d);
+    }
+    return 0;
+}
+
 } // namespace
+
+SavedOutbox parseSavedOutbox(std::string_view text) {
+    SavedOutbox out;
+    if (text.empty()) return out;
+    std::size_t pruned = 0;
+    const JsonInput in = parseUntrustedPruned(text, pruned);
+    out.dropped = pruned;
+    if (!in.value.is_array()) {
+        out.error = in.value.is_discarded() ? "saved outbox is not valid JSON" : "saved outbox is not a JSON array";
+        return out;
+    }
+    for (const nlohmann::json& e : in.value) {
+        // find() on a non-object is end(): every check below is a type check, nothing can throw.
+        const auto id = e.find("id");
+        const auto body = e.find("text");
+        if (id == e.end() || !id->is_string() || id->get_ref<const std::string&>().empty() || body == e.end() ||
+            !body->is_string()) {
+            ++out.dropped;
+            continue;
+        }
+        SavedMessage m;
+        m.id = id->get<std::string>();
+        m.text = body->get<std::string>();
+        if (auto t = e.find("time"); t != e.end()) m.timeMs = savedTime(*t);
+        out.messages.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::string encodeSavedOutbox(const std::vector<SavedMessage>& messages) {
+    if (messages.empty()) return std::string();
+    nlohmann::json a = nlohmann::json::array();
+    for (const SavedMessage& m : messages) a.push_back({{"id", m.id}, {"text", m.text}, {"time", m.timeMs}});
+    return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string newClientId(std::int64_t nowMs, const RandomFn& random) {
     const std::uint64_t r = random ? random() : 0;

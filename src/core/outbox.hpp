@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kefu {
@@ -26,6 +27,22 @@ struct OutboxEntry {
     std::string errorCode;
     std::string errorMessage;
 };
+
+// What a page could not deliver, saved in localStorage for the next page: [{"id","text","time"}].
+struct SavedMessage {
+    std::string id, text;
+    std::int64_t timeMs = 0; // 0: unknown
+};
+struct SavedOutbox {
+    std::vector<SavedMessage> messages;
+    std::size_t dropped = 0; // entries that could not be read (no string id or text, nested too deep)
+    std::string error;       // the whole value was unusable (not a JSON array); empty otherwise
+};
+// Any script of the host page's origin can write localStorage: each entry is checked on its own, so a bad
+// one is dropped (and counted) without losing the others. A time that is not a non-negative integer is 0.
+SavedOutbox parseSavedOutbox(std::string_view json);
+// The inverse; "" for no messages. Text that is not valid UTF-8 is stored with U+FFFD in its place.
+std::string encodeSavedOutbox(const std::vector<SavedMessage>& messages);
 
 class Outbox {
   public:

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
+#include "core/untrusted_json.hpp"
 
 namespace kefu {
 
@@ -13,13 +14,11 @@ namespace {
 
 using json = nlohmann::json;
 
-// Parses without exceptions; a discarded value means "not JSON".
-json parseJson(std::string_view text) {
-    try {
-        return json::parse(text.begin(), text.end(), nullptr, false);
-    } catch (...) {
-        return json(json::value_t::discarded);
-    }
+// Parses without exceptions; a discarded value means "not JSON" or nested too deep (see untrusted_json.hpp).
+json parseJson(std::string_view text, std::string* why = nullptr) {
+    JsonInput in = parseUntrusted(text);
+    if (why && in.tooDeep) *why = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return std::move(in.value);
 }
 
 std::string dump(const json& j) {
@@ -253,8 +252,9 @@ std::string safe(std::string_view s) {
 
 DecodeResult decodeServerFrame(std::string_view text) {
     try {
-        const json root = parseJson(text);
-        if (root.is_discarded()) return malformed("frame is not valid JSON");
+        std::string why;
+        const json root = parseJson(text, &why);
+        if (root.is_discarded()) return malformed(why.empty() ? "frame is not valid JSON" : "frame " + why);
         return decodeFrame(root);
     } catch (const std::exception& e) {
         return malformed(std::string("frame could not be decoded: ") + e.what());
@@ -286,9 +286,10 @@ std::string encodePing() {
 Parsed<ServerConfig> parseServerConfig(std::string_view body) {
     Parsed<ServerConfig> r;
     try {
-        const json j = parseJson(body);
+        std::string why;
+        const json j = parseJson(body, &why);
         if (!j.is_object()) {
-            r.error = "config is not a JSON object";
+            r.error = why.empty() ? "config is not a JSON object" : "config " + why;
             return r;
         }
         ServerConfig& c = r.value;
@@ -372,9 +373,10 @@ std::string encodeCreateVisitor(std::string_view lang, std::string_view name) {
 Parsed<HistoryPage> parseHistoryPage(std::string_view body) {
     Parsed<HistoryPage> r;
     try {
-        const json j = parseJson(body);
+        std::string why;
+        const json j = parseJson(body, &why);
         if (!j.is_object()) {
-            r.error = "history page is not a JSON object";
+            r.error = why.empty() ? "history page is not a JSON object" : "history page " + why;
             return r;
         }
         auto messages = j.find("messages");
@@ -404,8 +406,10 @@ Parsed<HistoryPage> parseHistoryPage(std::string_view body) {
 Parsed<Message> parseMessage(std::string_view text) {
     Parsed<Message> r;
     try {
-        const json j = parseJson(text);
+        std::string why;
+        const json j = parseJson(text, &why);
         r.ok = readMessage(j, r.value, r.error);
+        if (!why.empty()) r.error = "message " + why;
     } catch (const std::exception& e) {
         r.error = e.what();
     }
@@ -415,9 +419,10 @@ Parsed<Message> parseMessage(std::string_view text) {
 Parsed<std::string> encodeUserPatch(std::string_view userJson) {
     Parsed<std::string> r;
     try {
-        const json j = parseJson(userJson);
+        std::string why;
+        const json j = parseJson(userJson, &why);
         if (!j.is_object()) {
-            r.error = "user must be a JSON object";
+            r.error = why.empty() ? "user must be a JSON object" : "user " + why;
             return r;
         }
         json out = json::object();

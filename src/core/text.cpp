@@ -128,6 +128,20 @@ std::string sanitizeUtf8(std::string_view s) {
     return out;
 }
 
+bool isBidiControl(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+           cp == 0x061C;
+}
+
+std::string stripBidiControls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    forEachCodePoint(s, [&](char32_t cp, bool valid, std::size_t i, std::size_t n) {
+        if (!valid || !isBidiControl(cp)) out.append(s.substr(i, n));
+    });
+    return out;
+}
+
 bool isTrimmedSpace(char32_t cp) {
     switch (cp) {
     case 0x09:

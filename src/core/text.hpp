@@ -29,6 +29,15 @@ void appendUtf8(std::string& out, char32_t cp);
 // Replaces every malformed sequence with U+FFFD so the text is always safe to encode as JSON.
 std::string sanitizeUtf8(std::string_view s);
 
+// Directional formatting characters: the embeddings and overrides U+202A..U+202E, the isolates
+// U+2066..U+2069 and the marks U+200E, U+200F, U+061C.
+bool isBidiControl(char32_t cp);
+
+// `s` without directional formatting characters, for display: a name or a message must not reorder what
+// is drawn around it (a visitor's U+202E would otherwise run on past its own text). The canvas lays text
+// out in logical order and has no use for them; what the page API returns keeps them.
+std::string stripBidiControls(std::string_view s);
+
 // Whitespace the server's trim() removes: ASCII whitespace, NBSP, the ideographic space U+3000 and the other
 // Unicode spaces, so that the widget never sends something the server would consider empty.
 bool isTrimmedSpace(char32_t cp);

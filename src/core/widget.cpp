@@ -1,6 +1,10 @@
 #include "core/widget.hpp"
 
 #include "core/text.hpp"
+#include "core/untrusted_json.hpp"
+
+#include <cstdlib>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +23,21 @@ std::string str(const json& j, const char* k) {
     if (it->is_string()) return it->get<std::string>();
     if (it->is_number_integer() || it->is_boolean()) return it->dump();
     return {};
+}
+
+// A numeric setting (a number, or the string of a data attribute) within [lo, hi], else `fallback`.
+// strtoll saturates where atoi would overflow.
+std::int64_t intSetting(const json& j, const char* k, std::int64_t lo, std::int64_t hi, std::int64_t fallback) {
+    const std::string s = str(j, k);
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (end == s.c_str() || v < lo || v > hi) return fallback;
+    return v;
+}
+
+// Events and storage must not fail on text that is not valid UTF-8 (the page API hands us what it got).
+std::string dumpJson(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Key reasonKey(CallEndReason r) {
@@ -64,14 +83,19 @@ json messageObject(const Message& m, Locale locale) {
 }
 
 std::string messageJson(const Message& m, Locale locale) {
-    return messageObject(m, locale).dump();
+    return dumpJson(messageObject(m, locale));
 }
 
 } // namespace
 
 WidgetSettings parseWidgetSettings(const std::string& text) {
     WidgetSettings s;
-    const json j = json::parse(text, nullptr, false);
+    // Each setting stands alone: one nested absurdly deep (user, iceServers…) is left out, not all of them.
+    std::size_t pruned = 0;
+    const json j = parseUntrustedPruned(text, pruned).value;
+    if (pruned > 0)
+        s.warnings.push_back("ignored " + std::to_string(pruned) + " setting(s) nested deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
     if (!j.is_object()) return s;
     s.server = str(j, "server");
     while (!s.server.empty() && s.server.back() == '/') s.server.pop_back();
@@ -80,31 +104,35 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     s.side = str(j, "position") == "left" ? Side::Left : Side::Right;
     s.token = str(j, "token");
     s.visitorId = str(j, "visitorId");
-    s.readSeq = std::atoll(str(j, "readSeq").c_str());
-    s.tzOffsetMin = std::atoi(str(j, "tzOffsetMin").c_str());
+    s.readSeq = intSetting(j, "readSeq", 0, std::numeric_limits<std::int64_t>::max(), 0);
+    // Real offsets lie within ±14 h; anything else is not a time zone.
+    s.tzOffsetMin = static_cast<int>(intSetting(j, "tzOffsetMin", -1440, 1440, 0));
     auto media = j.find("hasMedia");
     if (media != j.end() && media->is_boolean()) s.hasMedia = media->get<bool>();
     s.peerHost = str(j, "peerHost");
     s.peerPath = str(j, "peerPath");
     s.peerKey = str(j, "peerKey");
-    s.peerPort = std::atoi(str(j, "peerPort").c_str());
-    const int ring = std::atoi(str(j, "ringTimeout").c_str());
-    if (ring >= 1 && ring <= 600) s.ringTimeoutS = ring;
+    s.peerPort = static_cast<int>(intSetting(j, "peerPort", 0, 65535, 0));
+    s.ringTimeoutS = static_cast<int>(intSetting(j, "ringTimeout", 1, 600, s.ringTimeoutS));
     const std::string sec = str(j, "peerSecure");
     if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
     auto ice = j.find("iceServers");
     if (ice != j.end()) {
         if (ice->is_array())
-            s.iceServersJson = ice->dump();
+            s.iceServersJson = dumpJson(*ice);
         else if (ice->is_string()) {
-            const json parsed = json::parse(ice->get<std::string>(), nullptr, false);
-            if (parsed.is_array()) s.iceServersJson = parsed.dump();
+            const JsonInput parsed = parseUntrusted(ice->get<std::string>());
+            if (parsed.value.is_array())
+                s.iceServersJson = dumpJson(parsed.value);
+            else
+                s.warnings.push_back(parsed.tooDeep ? "iceServers ignored: nested too deep"
+                                                    : "iceServers ignored: not a JSON array");
         }
     }
     auto outbox = j.find("outbox");
     if (outbox != j.end() && outbox->is_string()) s.outboxJson = outbox->get<std::string>();
     auto user = j.find("user");
-    if (user != j.end() && user->is_object()) s.userJson = user->dump();
+    if (user != j.end() && user->is_object()) s.userJson = dumpJson(*user);
     return s;
 }
 
@@ -146,17 +174,17 @@ Widget::Widget(WidgetSettings settings, Platform platform)
         if (m.from != Sender::Visitor && (!mOpen || !mPageFocused) && mAttention) mAttention(unread());
     });
     mSession->onAck([this](const std::string& id, std::int64_t seq) {
-        emit("sent", json{{"id", id}, {"seq", seq}}.dump());
+        emit("sent", dumpJson(json{{"id", id}, {"seq", seq}}));
     });
     mSession->onSendFailed([this](const std::string& id, const std::string& code, const std::string& message) {
         setNotice(tr(mLocale, errorKey(code)));
         emit("sendfailed",
-             json{{"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}
-                 .dump());
+             dumpJson(json{
+                 {"id", id}, {"error", code}, {"message", message.empty() ? tr(mLocale, errorKey(code)) : message}}));
     });
     mSession->onUnread([this](int) { publishUnread(); });
     mSession->onConnection([this](ConnectionState s) {
-        emit("connection", json{{"state", toString(s)}, {"connected", s == ConnectionState::Online}}.dump());
+        emit("connection", dumpJson(json{{"state", toString(s)}, {"connected", s == ConnectionState::Online}}));
         changed();
     });
     mSession->onChange([this] {
@@ -206,6 +234,8 @@ void Widget::start() {
     // A returning visitor reconnects at once (unread replies, the badge). A new one gets no identity and
     // no stored token until it opens the chat or the page uses the API: nothing is created for a page
     // view alone.
+    if (mWarn)
+        for (const std::string& w : mSettings.warnings) mWarn(w);
     if (!mSettings.token.empty()) ensureStarted();
 }
 
@@ -214,12 +244,11 @@ void Widget::ensureStarted() {
     mStarted = true;
     mSession->start();
     // What an earlier page typed but could not deliver goes out now, under its original ids.
-    const json saved = json::parse(mSettings.outboxJson, nullptr, false);
-    if (saved.is_array())
-        for (const json& e : saved)
-            if (e.is_object() && e.value("id", std::string()).size() && e.contains("text") && e["text"].is_string())
-                mSession->restorePending(e["id"].get<std::string>(), e["text"].get<std::string>(),
-                                         e.value("time", std::int64_t(0)));
+    const SavedOutbox saved = parseSavedOutbox(mSettings.outboxJson);
+    for (const SavedMessage& m : saved.messages) mSession->restorePending(m.id, m.text, m.timeMs);
+    if (mWarn && !saved.error.empty()) mWarn(saved.error + "; its messages are lost");
+    if (mWarn && saved.dropped > 0)
+        mWarn("ignored " + std::to_string(saved.dropped) + " unreadable message(s) of the saved outbox");
     mSavedOutbox = mSettings.outboxJson;
     saveOutbox();
 }
@@ -230,13 +259,13 @@ void Widget::shutdown() {
 
 void Widget::saveOutbox() {
     // Undelivered messages survive a reload or a navigation on the same site.
-    json a = json::array();
+    std::vector<SavedMessage> a;
     for (const OutboxEntry& e : mSession->outbox().entries()) {
         if (e.failed) continue;
         const Message* m = mSession->store().find(e.id);
-        a.push_back({{"id", e.id}, {"text", e.text}, {"time", m ? m->timeMs : e.queuedMs}});
+        a.push_back(SavedMessage{e.id, e.text, m ? m->timeMs : e.queuedMs});
     }
-    const std::string now = a.empty() ? std::string() : a.dump();
+    const std::string now = encodeSavedOutbox(a);
     if (now == mSavedOutbox) return;
     mSavedOutbox = now;
     if (mStore) mStore(mSettings.server + ":outbox", now);
@@ -313,11 +342,11 @@ void Widget::publishUnread() {
     const int n = unread();
     if (n == mLastUnread) return;
     mLastUnread = n;
-    emit("unread", json{{"count", n}}.dump());
+    emit("unread", dumpJson(json{{"count", n}}));
 }
 
 void Widget::emitCall(const char* state, CallEndReason reason) {
-    emit("call", json{{"state", state}, {"reason", toString(reason)}}.dump());
+    emit("call", dumpJson(json{{"state", state}, {"reason", toString(reason)}}));
 }
 
 void Widget::setNotice(const std::string& text) {
@@ -484,7 +513,7 @@ bool Widget::switchCall(bool video, std::string& errorCode) {
 }
 
 void Widget::callSwitched(bool ok, CallEndReason why) {
-    emit("callswitch", json{{"ok", ok}, {"video", mCall->isVideo()}, {"reason", toString(why)}}.dump());
+    emit("callswitch", dumpJson(json{{"ok", ok}, {"video", mCall->isVideo()}, {"reason", toString(why)}}));
     if (!ok) {
         const Key k = why == CallEndReason::NoCamera           ? Key::SwitchErrNoCamera
                       : why == CallEndReason::PermissionDenied ? Key::SwitchErrDenied
@@ -544,7 +573,8 @@ void Widget::buildView() {
     ViewModel& v = mView;
     const Locale L = mLocale;
     v.revision = mRevision;
-    const std::string name = mSession->kefuName();
+    // Text from the agent, the server or the visitor is shown without bidi controls (see text.hpp).
+    const std::string name = stripBidiControls(mSession->kefuName());
     v.title = name.empty() ? tr(L, Key::Title) : name;
     const ConnectionState cs = mSession->state();
     v.agentOnline = cs == ConnectionState::Online && mSession->agentOnline();
@@ -556,7 +586,7 @@ void Widget::buildView() {
     case ConnectionState::Reconnecting: v.subtitle = tr(L, Key::Reconnecting); break;
     case ConnectionState::Offline: v.subtitle = tr(L, Key::Offline); break;
     }
-    v.welcome = mSession->welcome(L);
+    v.welcome = stripBidiControls(mSession->welcome(L));
     if (v.welcome.empty()) v.welcome = tr(L, Key::WelcomeFallback);
 
     const auto& msgs = mSession->store().messages();
@@ -568,7 +598,7 @@ void Widget::buildView() {
         MessageView mv;
         mv.id = m.id;
         mv.from = m.from == Sender::Visitor ? 0 : m.from == Sender::Agent ? 1 : 2;
-        mv.text = m.kind == "call" && m.call ? callLine(L, *m.call) : m.text;
+        mv.text = m.kind == "call" && m.call ? callLine(L, *m.call) : stripBidiControls(m.text);
         mv.time = formatTime(m.timeMs, mSettings.tzOffsetMin);
         if (i == 0 || needsTimeSeparator(msgs[i - 1], m, mSettings.tzOffsetMin))
             mv.separator = separatorLabel(L, m.timeMs, now, mSettings.tzOffsetMin);
@@ -621,7 +651,7 @@ void Widget::buildView() {
 std::string Widget::messagesJson() const {
     json a = json::array();
     for (const Message& m : mSession->store().messages()) a.push_back(messageObject(m, mLocale));
-    return a.dump();
+    return dumpJson(a);
 }
 
 std::string Widget::stateJson() const {
@@ -641,7 +671,7 @@ std::string Widget::stateJson() const {
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},
               {"revision", mRevision}};
-    return j.dump();
+    return dumpJson(j);
 }
 
 } // namespace kefu

@@ -4,15 +4,16 @@
 #pragma once
 
 #include "core/call.hpp"
-#include "core/ice_servers.hpp"
 #include "core/chat_session.hpp"
 #include "core/i18n.hpp"
+#include "core/ice_servers.hpp"
 #include "core/layout.hpp"
 #include "core/view_model.hpp"
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace kefu {
 
@@ -32,6 +33,7 @@ struct WidgetSettings {
     int ringTimeoutS = 30; // give up ringing after this long (data-ring-timeout)
     std::string userJson;
     std::string outboxJson; // messages an earlier page could not deliver: [{id,text,time}]
+    std::vector<std::string> warnings; // settings left out as unusable, reported once the widget starts
 };
 
 // Reads the loader's settings object (JSON); unknown keys are ignored, bad values keep the defaults.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <limits>
 
 #include "core/i18n.hpp"
 #include "core/text.hpp"
@@ -104,4 +105,26 @@ TEST(I18n, CallLines) {
 TEST(I18n, UnreadLabel) {
     EXPECT_EQ(unreadLabel(Locale::ZhCN, 3), "3 条未读消息");
     EXPECT_EQ(unreadLabel(Locale::En, 12), "12 unread messages");
+}
+
+TEST(I18n, TimesAtTheEndsOfInt64DoNotOverflow) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+    const std::int64_t now = 1'700'000'000'000;
+    for (int tz : {480, -720, 0, 1440, -1440}) {
+        // Later stays later: the local offset used to wrap INT64_MAX around to year -292277022.
+        EXPECT_GE(localDay(kMax, tz), localDay(now, tz)) << tz;
+        EXPECT_LE(localDay(kMin, tz), localDay(0, tz)) << tz;
+        for (std::int64_t t : {kMax, kMin, kMax - 1, kMin + 1}) {
+            const std::string time = formatTime(t, tz);
+            ASSERT_EQ(time.size(), 5u) << time;
+            EXPECT_EQ(time[2], ':') << time;
+            if (t > 0) {
+                EXPECT_EQ(separatorLabel(Locale::En, t, now, tz).find(", -"), std::string::npos);
+            }
+        }
+    }
+    EXPECT_EQ(separatorLabel(Locale::En, kMax, now, 480), "Sep 13, 275760 08:00");
+    EXPECT_EQ(separatorLabel(Locale::En, kMin, now, 0), "Apr 20, -271821 00:00"); // JavaScript's first Date
+    EXPECT_EQ(clampTimeMs(kMin), -kMaxTimeMs);
 }

@@ -2,6 +2,8 @@
 
 #include "core/layout.hpp"
 
+#include <limits>
+
 using namespace kefu;
 
 namespace {
@@ -80,4 +82,11 @@ TEST(Layout, BadgeText) {
     EXPECT_EQ(badgeText(1), "1");
     EXPECT_EQ(badgeText(99), "99");
     EXPECT_EQ(badgeText(100), "99+");
+}
+
+TEST(Layout, SeparatorsBetweenTimesAtTheEndsOfInt64) {
+    const std::int64_t lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+    EXPECT_TRUE(needsTimeSeparator(msg(Sender::Agent, lo), msg(Sender::Agent, hi), 480)); // no overflowing gap
+    EXPECT_TRUE(needsTimeSeparator(msg(Sender::Agent, hi), msg(Sender::Agent, lo), -480));
+    EXPECT_FALSE(needsTimeSeparator(msg(Sender::Agent, hi), msg(Sender::Agent, hi - kMin), 480));
 }

@@ -202,7 +202,7 @@ TEST(ProtocolDecode, InvalidUtf8IsMalformed) {
 TEST(ProtocolDecode, DeepNestingDoesNotCrash) {
     std::string deep = R"({"type":"pong","data":)";
     deep += std::string(20000, '[') + std::string(20000, ']') + "}";
-    EXPECT_TRUE(std::holds_alternative<frame::Pong>(decodeServerFrame(deep)));
+    EXPECT_TRUE(isMalformed(deep)); // refused while parsing: see deep_json_test.cpp
     EXPECT_TRUE(isMalformed(std::string(100000, '[')));
 }
 

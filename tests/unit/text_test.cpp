@@ -96,3 +96,13 @@ TEST(Text, HonoursASmallerServerLimit) {
     EXPECT_TRUE(validateOutgoing("abcde", 5).ok);
     EXPECT_EQ(validateOutgoing("abcdef", 5).errorCode, "too_long");
 }
+
+TEST(Text, BidiControlsAreStrippedForDisplayAndNothingElse) {
+    // Every embedding, override, isolate and mark; Hebrew, Arabic and CJK letters stay.
+    EXPECT_EQ(stripBidiControls("\u202Aa\u202Bb\u202Cc\u202Dd\u202Ee\u2066f\u2067g\u2068h\u2069i\u200Ej\u200Fk\u061Cl"),
+              "abcdefghijkl");
+    EXPECT_EQ(stripBidiControls("שלום سلام 你好 \u200D\u00AD"), "שלום سلام 你好 \u200D\u00AD");
+    EXPECT_EQ(stripBidiControls(std::string("bad\xE2\x80\xff\xE2\x80\xAE")), std::string("bad\xE2\x80\xff"));
+    EXPECT_TRUE(isBidiControl(0x202E));
+    EXPECT_FALSE(isBidiControl(0x200D)); // the zero-width joiner builds emoji, not direction
+}

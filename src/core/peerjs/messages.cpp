@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/untrusted_json.hpp"
+
 namespace kefu::peerjs {
 
 namespace {
@@ -70,7 +72,9 @@ bool readPayload(const Json& payload, ServerMessage& m) {
 
 ServerMessage parseUnchecked(const std::string& text) {
     ServerMessage m;
-    const Json j = Json::parse(text, nullptr, false);
+    // Relayed payloads come from any peer that knows our id: depth-limited, never copied whole.
+    const JsonInput in = parseUntrusted(text);
+    const Json& j = in.value;
     if (!j.is_object()) return m;
     auto type = j.find("type");
     if (type == j.end() || !type->is_string()) return m;
@@ -78,7 +82,9 @@ ServerMessage parseUnchecked(const std::string& text) {
     m.src = stringField(j, "src");
     m.dst = stringField(j, "dst");
     const MessageType t = typeFromName(m.typeName);
-    const Json payload = j.contains("payload") ? j["payload"] : Json();
+    static const Json kNone;
+    const auto payloadIt = j.find("payload");
+    const Json& payload = payloadIt != j.end() ? *payloadIt : kNone;
     switch (t) {
     case MessageType::Open:
     case MessageType::Unknown: m.type = t; break;
@@ -142,7 +148,7 @@ std::string encodeOffer(const std::string& dst, const std::string& connectionId,
     payload["type"] = "media";
     payload["connectionId"] = connectionId;
     if (!metadataJson.empty()) {
-        OrderedJson meta = OrderedJson::parse(metadataJson, nullptr, false);
+        OrderedJson meta = parseUntrustedOrdered(metadataJson);
         if (!meta.is_discarded()) payload["metadata"] = std::move(meta);
     }
     OrderedJson frame;
@@ -153,7 +159,7 @@ std::string encodeOffer(const std::string& dst, const std::string& connectionId,
 }
 
 std::string encodeCandidate(const std::string& dst, const std::string& connectionId, const std::string& candidateJson) {
-    const OrderedJson in = OrderedJson::parse(candidateJson, nullptr, false);
+    const OrderedJson in = parseUntrustedOrdered(candidateJson);
     if (!in.is_object()) return {};
     auto cand = in.find("candidate");
     if (cand == in.end() || !cand->is_string() || cand->get<std::string>().empty()) return {};

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/untrusted_json.hpp"
+
 #include <random>
 
 namespace kefu::peerjs {
@@ -54,7 +56,7 @@ std::string Options::socketUrl(const std::string& id, const std::string& token) 
 }
 
 bool parseOptions(const std::string& json, Options& out) {
-    const auto j = nlohmann::json::parse(json, nullptr, false);
+    const nlohmann::json j = parseUntrusted(json).value;
     if (!j.is_object()) return false;
     Options o = out;
     if (auto it = j.find("host"); it != j.end() && it->is_string()) o.host = it->get<std::string>();
