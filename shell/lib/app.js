@@ -1,7 +1,6 @@
 'use strict';
 // Wires the pieces into one HTTP server on one port.
 const fs = require('fs');
-const http = require('http');
 const express = require('express');
 const { loadConfig } = require('./config');
 const { openDb } = require('./db');
@@ -13,12 +12,23 @@ const { createConversations } = require('./conversation');
 const { createCalls } = require('./calls');
 const { createHub } = require('./ws-hub');
 const { createApi } = require('./http-api');
+const { mountPeerServer } = require('./peer-server');
 const { createPeerCredentials } = require('./peer-credentials');
 const { createPeerGate } = require('./peer-gate');
-const { mountPeerServer } = require('./peer-server');
 const { createTurn } = require('./turn');
 const { startTurnServer } = require('./turn-server');
 const web = require('./static');
+const { createHttpServer } = require('./connection-limits');
+const { DEFAULTS } = require('./config');
+
+const isLoopback = (host) => /^127(\.\d{1,3}){3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(String(host).toLowerCase());
+
+// The development account's password is printed in the README: it must not face a network.
+function refuseDevPasswordOffLoopback(config) {
+  if (config.agentPass !== DEFAULTS.agentPass || isLoopback(config.host)) return;
+  throw new Error(`refusing to listen on ${config.host}: the agent account still has the development password `
+    + `(${DEFAULTS.agentPass}). Set KEFU_AGENT_PASS (and KEFU_AGENT_USER) to your own, or listen on 127.0.0.1.`);
+}
 const { parseTrustProxy, installTrust } = require('./trust-proxy');
 
 function rejectUpgrade(socket, status, text) {
@@ -27,9 +37,11 @@ function rejectUpgrade(socket, status, text) {
 
 async function start(options = {}) {
   const config = loadConfig(options);
+  refuseDevPasswordOffLoopback(config);
   const log = createLog(config.quiet);
   const db = openDb(config.dataDir);
-  const auth = createAuth(db);
+  const sockets = createSockets();
+  const auth = createAuth(db, { events: sockets.events, idleMs: config.agentTokenIdleMs, maxMs: config.agentTokenMaxMs });
   auth.ensureAgent({ username: config.agentUser, password: config.agentPass, name: config.agentName });
 
   const app = express();
@@ -37,11 +49,10 @@ async function start(options = {}) {
   // One trust list for everything: our own per-address limits and express's req.ip/secure/hostname.
   const trust = parseTrustProxy(config.trustProxy);
   app.set('trust proxy', (address) => trust.test(address));
-  const server = http.createServer(app);
+  const server = createHttpServer(app, config.http);
   installTrust(server, trust);
   let listenPort = config.port;
 
-  const sockets = createSockets();
   const conversation = createConversations({ db, sockets, config });
   const g = config.peerGate;
   const peerCreds = createPeerCredentials({ ttlMs: g.credentialTtlMs, maxPerVisitor: g.credentialsPerVisitor, maxPerAgent: g.credentialsPerAgent });
@@ -78,7 +89,8 @@ async function start(options = {}) {
     rejectUpgrade(socket, 404, 'Not Found');
   });
   server.on('clientError', (e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const status = e && e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
 
   const sweeper = setInterval(() => {
@@ -86,6 +98,7 @@ async function start(options = {}) {
     calls.sweep();
     api.sweep();
     turn.sweep();
+    auth.sweep();
   }, 60000);
   sweeper.unref();
 
@@ -108,7 +121,7 @@ async function start(options = {}) {
     console.log(`  demo page      ${url}/`);
     console.log(`  second page    ${url}/second.html`);
     console.log(`  try settings   ${url}/try.html?lang=en&position=left`);
-    console.log(`  agent console  ${url}/agent/   (user ${config.agentUser} / password ${config.agentPass})`);
+    console.log(`  agent console  ${url}/agent/   (user ${config.agentUser}${config.agentPass === DEFAULTS.agentPass ? ` / password ${config.agentPass}` : ''})`);
     console.log(`  PeerJS server  ${url}/peerjs   (key ${config.peer.key})`);
     console.log(`  data           ${config.dataDir}`);
     if (!fs.existsSync(config.distDir)) console.log(`  note: ${config.distDir} is missing, the widget files will 404 until it is built`);
@@ -131,7 +144,8 @@ async function start(options = {}) {
     db.close();
   }
 
-  return { url, port: listenPort, host: config.host, close, config, db };
+  // auth and events: for tests and admin tools (auth.setPassword/removeAgent revoke sessions).
+  return { url, port: listenPort, host: config.host, close, config, db, auth, events: sockets.events };
 }
 
 module.exports = { start };

@@ -28,13 +28,56 @@ function bearerToken(req) {
   return m ? m[1] : null;
 }
 
-function createAuth(db) {
-  // Keeps the configured development agent in the table, with the configured password.
+// Revocation: every token that stops working is announced on `events` as
+//   'revoke' {agentId, tokenHash}   one agent token (logout, expiry, password change, removed account)
+//   'revoke' {visitorId}            every credential of a visitor (token rotation, forget-me)
+// so that whoever holds a socket opened with it closes that socket at once (ws-hub, the PeerJS gate).
+function createAuth(db, { events = null, idleMs = Infinity, maxMs = Infinity } = {}) {
+  const emit = (payload) => {
+    if (events) events.emit('revoke', payload);
+  };
+
+  function revokeTokenHash(tokenHash, agentId) {
+    db.deleteAgentToken(tokenHash);
+    emit({ agentId, tokenHash });
+  }
+
+  // Ends every session of an account: for a password change or an account taken away.
+  function revokeAgent(agentId) {
+    for (const hash of db.agentTokenHashes(agentId)) revokeTokenHash(hash, agentId);
+  }
+
+  function setPassword(username, password) {
+    const agent = db.agentByUsername(username);
+    if (!agent) return false;
+    db.setAgentPassword(agent.id, hashPassword(password));
+    revokeAgent(agent.id);
+    return true;
+  }
+
+  function removeAgent(username) {
+    const agent = db.agentByUsername(username);
+    if (!agent) return false;
+    revokeAgent(agent.id);
+    return db.deleteAgent(agent.id);
+  }
+
+  // Keeps the account named by the settings in the table with the configured password and name. A
+  // changed password ends the old sessions; an account the settings no longer name (the old kefu1 after
+  // KEFU_AGENT_USER changed) is removed, so no forgotten login keeps working.
   function ensureAgent({ username, password, name }) {
-    const existing = db.agentByUsername(username);
-    if (existing && existing.name === name && verifyPassword(password, existing.pass_hash)) return existing;
-    db.upsertAgent({ id: username, username, name, passHash: hashPassword(password), now: Date.now() });
-    return db.agentByUsername(username);
+    let agent = db.agentByUsername(username);
+    if (!agent) {
+      db.insertAgent({ id: username, username, name, passHash: hashPassword(password), now: Date.now() });
+    } else {
+      if (!verifyPassword(password, agent.pass_hash)) setPassword(username, password);
+      if (agent.name !== name) db.setAgentName(agent.id, name);
+    }
+    agent = db.agentByUsername(username);
+    for (const other of db.agentsBySource('config')) {
+      if (other.id !== agent.id) removeAgent(other.username);
+    }
+    return agent;
   }
 
   function visitorForToken(token) {
@@ -42,26 +85,71 @@ function createAuth(db) {
     return db.visitorByTokenHash(hashToken(token)) || null;
   }
 
-  function agentForToken(token) {
-    if (typeof token !== 'string' || !token || token.length > 200) return null;
-    const hash = hashToken(token);
-    const agent = db.agentByTokenHash(hash);
-    if (agent) db.touchAgentToken(hash, Date.now());
-    return agent || null;
+  const expired = (row, now) => now - row.last_used >= idleMs || now - row.created >= maxMs;
+
+  // The agent of a live token hash, or null. An expired token is revoked on the spot.
+  function agentForTokenHash(hash, { touch = true, now = Date.now() } = {}) {
+    const row = db.agentTokenRow(hash);
+    if (!row) return null;
+    if (expired(row, now)) {
+      revokeTokenHash(hash, row.agent_id);
+      return null;
+    }
+    const agent = db.agentById(row.agent_id);
+    if (!agent) return null;
+    if (touch) db.touchAgentToken(hash, now);
+    return agent;
   }
 
-  function login(username, password) {
+  function agentForToken(token) {
+    if (typeof token !== 'string' || !token || token.length > 200) return null;
+    return agentForTokenHash(hashToken(token));
+  }
+
+  // Revokes every token past its idle or absolute lifetime (run now and then).
+  function sweep(now = Date.now()) {
+    const idleBefore = Number.isFinite(idleMs) ? now - idleMs : -Infinity;
+    const createdBefore = Number.isFinite(maxMs) ? now - maxMs : -Infinity;
+    for (const row of db.staleAgentTokens(idleBefore, createdBefore)) revokeTokenHash(row.token_hash, row.agent_id);
+  }
+
+  // The password check. Returns the agent, or null; rate limits are the caller's (login-guard.js).
+  function checkPassword(username, password) {
     if (typeof username !== 'string' || typeof password !== 'string') return null;
     const agent = db.agentByUsername(username);
     // Hash anyway so a wrong user name costs as much as a wrong password.
     const ok = verifyPassword(password, agent ? agent.pass_hash : 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-    if (!agent || !ok) return null;
+    return agent && ok ? agent : null;
+  }
+
+  function login(username, password) {
+    const agent = checkPassword(username, password);
+    if (!agent) return null;
     const token = newToken();
     db.insertAgentToken(hashToken(token), agent.id, Date.now());
     return { token, agent };
   }
 
-  const logout = (token) => db.deleteAgentToken(hashToken(token));
+  function logout(token) {
+    const hash = hashToken(token);
+    const row = db.agentTokenRow(hash);
+    if (row) revokeTokenHash(hash, row.agent_id);
+  }
+
+  // A visitor's new token; the old one stops working at once.
+  function rotateVisitorToken(visitorId) {
+    const token = newToken();
+    if (!db.setVisitorToken(visitorId, hashToken(token))) return null;
+    emit({ visitorId });
+    return token;
+  }
+
+  // Erases the visitor and its conversation; its token and sockets stop working.
+  function forgetVisitor(visitorId) {
+    const done = db.forgetVisitor(visitorId);
+    emit({ visitorId });
+    return done;
+  }
 
   // Express middlewares.
   const requireVisitor = (req, res, next) => {
@@ -79,7 +167,10 @@ function createAuth(db) {
     next();
   };
 
-  return { ensureAgent, visitorForToken, agentForToken, login, logout, requireVisitor, requireAgent };
+  return {
+    ensureAgent, setPassword, removeAgent, revokeAgent, visitorForToken, agentForToken, agentForTokenHash, sweep,
+    login, logout, rotateVisitorToken, forgetVisitor, requireVisitor, requireAgent,
+  };
 }
 
 module.exports = { createAuth, newToken, newId, hashToken, hashPassword, verifyPassword, bearerToken };

@@ -78,7 +78,22 @@ const DEFAULTS = {
     ringsPerAddress: 3, // calls ringing at once from one client address
     typingIntervalMs: 250, // at most one typing frame per conversation and direction this often
     typingQuietMs: 6000, // an "on" not repeated for this long is relayed as "off"
+    // Per account (docs/PROTOCOL.md §2): the first `loginFreeFailures` failures within
+    // `loginWindowMs` cost nothing; after them an address that has failed on the account waits
+    // 1 s, 2 s, 4 s … (at most `loginMaxDelayMs`) after the account's last failure. An address
+    // that has not failed on the account is not held, so the real agent gets in at once.
+    loginFreeFailures: 5,
+    loginWindowMs: 15 * 60000,
+    loginMaxDelayMs: 30000,
   },
+  // Agent tokens end after this long without use (an open console socket counts as use), and this
+  // long after the login in any case.
+  agentTokenIdleMs: 12 * 3600000,
+  agentTokenMaxMs: 7 * 24 * 3600000,
+  // Chat sockets (/ws/*) per visitor, per agent and per client address (authenticated or not).
+  sockets: { perVisitor: 10, perAgent: 20, perAddress: 50 },
+  // TCP connections per client address (HTTP, chat and PeerJS together) and slow-request timeouts.
+  http: { connectionsPerAddress: 128, headersTimeoutMs: 10000, requestTimeoutMs: 30000, idleTimeoutMs: 120000 },
   quiet: false,
 };
 
@@ -135,6 +150,8 @@ function envSettings(env) {
   if (env.KEFU_AGENT_USER) out.agentUser = env.KEFU_AGENT_USER;
   if (env.KEFU_AGENT_PASS) out.agentPass = env.KEFU_AGENT_PASS;
   if (env.KEFU_AGENT_NAME) out.agentName = env.KEFU_AGENT_NAME;
+  if (env.KEFU_SOCKETS_PER_ADDRESS) out.sockets = { perAddress: Number(env.KEFU_SOCKETS_PER_ADDRESS) };
+  if (env.KEFU_CONNECTIONS_PER_ADDRESS) out.http = { connectionsPerAddress: Number(env.KEFU_CONNECTIONS_PER_ADDRESS) };
   if (env.KEFU_TRUST_PROXY !== undefined) out.trustProxy = env.KEFU_TRUST_PROXY;
   if (env.KEFU_ICE_SERVERS) {
     try {
@@ -151,6 +168,7 @@ function envSettings(env) {
   if (env.KEFU_PEER_PATH) peer.path = env.KEFU_PEER_PATH;
   if (env.KEFU_PEER_KEY) peer.key = env.KEFU_PEER_KEY;
   if (env.KEFU_PEER_SECURE) peer.secure = /^(1|true|yes)$/i.test(env.KEFU_PEER_SECURE);
+  if (env.KEFU_PEER_AUTH) peer.auth = env.KEFU_PEER_AUTH;
   if (Object.keys(peer).length) out.peer = peer;
   return out;
 }
@@ -168,17 +186,16 @@ function merge(base, over) {
   return out;
 }
 
-  if (env.KEFU_PEER_AUTH) peer.auth = env.KEFU_PEER_AUTH;
 function loadConfig(options = {}, env = process.env) {
   const fileSettings = options.configFile === false ? {} : readJsonFile(options.configFile || path.join(SHELL_DIR, 'config.json'));
   const cfg = merge(merge(merge(DEFAULTS, fileSettings), envSettings(env)), options);
   if (!Array.isArray(cfg.iceServers)) throw new Error('iceServers must be a JSON array');
   checkTurn(cfg.turn);
+  if (![null, undefined, 'kefu', 'none'].includes(cfg.peer.auth)) throw new Error(`peer.auth must be "kefu" or "none", not ${JSON.stringify(cfg.peer.auth)}`);
+  if (cfg.peer.auth === null || cfg.peer.auth === undefined) cfg.peer.auth = cfg.peer.host || cfg.peer.port ? 'none' : 'kefu';
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) throw new Error(`Bad port: ${cfg.port}`);
   cfg.dataDir = path.resolve(cfg.dataDir);
   return cfg;
 }
 
 module.exports = { loadConfig, DEFAULTS, SHELL_DIR, ROOT_DIR };
-  if (![null, undefined, 'kefu', 'none'].includes(cfg.peer.auth)) throw new Error(`peer.auth must be "kefu" or "none", not ${JSON.stringify(cfg.peer.auth)}`);
-  if (cfg.peer.auth === null || cfg.peer.auth === undefined) cfg.peer.auth = cfg.peer.host || cfg.peer.port ? 'none' : 'kefu';

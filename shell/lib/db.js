@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS agents (
   username TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   pass_hash TEXT NOT NULL,
-  created INTEGER NOT NULL
+  created INTEGER NOT NULL,
+  source TEXT NOT NULL DEFAULT 'config'
 );
 CREATE TABLE IF NOT EXISTS agent_tokens (
   token_hash TEXT PRIMARY KEY,
@@ -72,14 +73,40 @@ function parseJson(text, fallback) {
   }
 }
 
+// The data holds every conversation and the password hashes: only the server's user may read it.
+// SQLite gives the -wal and -shm files the mode of the database file, so that one is made 0600 first;
+// files and folders left 0755/0644 by an older version are fixed here too.
+function restrictFiles(dataDir, file) {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+  }
+}
+
+// Columns added after the first schema, for databases made by an older version.
+function migrate(db) {
+  const has = (table, col) => db.prepare(`PRAGMA table_info(${table})`).all().some((c) => c.name === col);
+  // 'config': the account kept by the server's settings (ensureAgent); other values are accounts
+  // managed by hand, which the settings never touch.
+  if (!has('agents', 'source')) db.exec("ALTER TABLE agents ADD COLUMN source TEXT NOT NULL DEFAULT 'config'");
+}
+
 function openDb(dataDir) {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'kefu.db'));
+  const file = path.join(dataDir, 'kefu.db');
+  restrictFiles(dataDir, file);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  migrate(db);
 
   const q = {
     insertVisitor: db.prepare(`INSERT INTO visitors (id, token_hash, name, attrs, created, last_seen)
@@ -110,6 +137,16 @@ function openDb(dataDir) {
     upsertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created)
       VALUES (@id, @username, @name, @passHash, @now)
       ON CONFLICT (username) DO UPDATE SET name = excluded.name, pass_hash = excluded.pass_hash`),
+    insertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created, source)
+      VALUES (@id, @username, @name, @passHash, @now, @source)`),
+    setAgentPassword: db.prepare('UPDATE agents SET pass_hash = ? WHERE id = ?'),
+    setAgentName: db.prepare('UPDATE agents SET name = ? WHERE id = ?'),
+    deleteAgent: db.prepare('DELETE FROM agents WHERE id = ?'),
+    agentsBySource: db.prepare('SELECT * FROM agents WHERE source = ?'),
+    agentTokenHashes: db.prepare('SELECT token_hash FROM agent_tokens WHERE agent_id = ?'),
+    agentTokenRow: db.prepare('SELECT * FROM agent_tokens WHERE token_hash = ?'),
+    staleAgentTokens: db.prepare(`SELECT token_hash, agent_id FROM agent_tokens
+      WHERE last_used <= @idleBefore OR created <= @createdBefore`),
     agentByUsername: db.prepare('SELECT * FROM agents WHERE username = ?'),
     agentById: db.prepare('SELECT * FROM agents WHERE id = ?'),
     insertAgentToken: db.prepare(`INSERT INTO agent_tokens (token_hash, agent_id, created, last_used)
@@ -129,6 +166,11 @@ function openDb(dataDir) {
     endCall: db.prepare(`UPDATE calls SET state = 'ended', outcome = @outcome, end_reason = @reason, ended = @ended,
       duration = @duration WHERE id = @id AND state != 'ended'`),
     setCallVideo: db.prepare(`UPDATE calls SET video = @video WHERE id = @id AND state = 'active'`),
+    setVisitorToken: db.prepare('UPDATE visitors SET token_hash = ? WHERE id = ?'),
+    forgetMessages: db.prepare('DELETE FROM messages WHERE visitor_id = ?'),
+    forgetReads: db.prepare('DELETE FROM reads WHERE visitor_id = ?'),
+    forgetCalls: db.prepare('DELETE FROM calls WHERE visitor_id = ?'),
+    forgetVisitor: db.prepare('DELETE FROM visitors WHERE id = ?'),
   };
 
   const api = {
@@ -141,6 +183,14 @@ function openDb(dataDir) {
     visitorById: (id) => q.visitorById.get(id),
     touchVisitor: (id, now) => q.touchVisitor.run(now, id),
     updateVisitor: (v) => q.updateVisitor.run(v),
+    setVisitorToken: (id, tokenHash) => q.setVisitorToken.run(tokenHash, id).changes === 1,
+    // Erases a visitor and everything stored about it, in one transaction.
+    forgetVisitor: (id) => db.transaction(() => {
+      q.forgetMessages.run(id);
+      q.forgetReads.run(id);
+      q.forgetCalls.run(id);
+      return q.forgetVisitor.run(id).changes === 1;
+    })(),
 
     // Stores a message once per (visitor, client id); returns { row, created }.
     insertMessage(m) {
@@ -169,6 +219,14 @@ function openDb(dataDir) {
     recentConversations: (limit) => q.recentConversations.all(limit),
 
     upsertAgent: (a) => q.upsertAgent.run(a),
+    insertAgent: (a) => q.insertAgent.run({ source: 'config', ...a }),
+    setAgentPassword: (id, passHash) => q.setAgentPassword.run(passHash, id),
+    setAgentName: (id, name) => q.setAgentName.run(name, id),
+    deleteAgent: (id) => q.deleteAgent.run(id).changes === 1,
+    agentsBySource: (source) => q.agentsBySource.all(source),
+    agentTokenHashes: (agentId) => q.agentTokenHashes.all(agentId).map((r) => r.token_hash),
+    agentTokenRow: (hash) => q.agentTokenRow.get(hash),
+    staleAgentTokens: (idleBefore, createdBefore) => q.staleAgentTokens.all({ idleBefore, createdBefore }),
     agentByUsername: (u) => q.agentByUsername.get(u),
     agentById: (id) => q.agentById.get(id),
     insertAgentToken: (hash, agentId, now) => q.insertAgentToken.run(hash, agentId, now, now),

@@ -5,6 +5,7 @@ const { err } = require('./errors');
 const { newId, newToken, hashToken } = require('./auth');
 const { parseJson } = require('./db');
 const { createRateLimit } = require('./rate-limit');
+const { createLoginGuard } = require('./login-guard');
 const v = require('./validate');
 const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
@@ -21,9 +22,9 @@ function peerSettings(req, config, listenPort) {
     path: p.path,
     key: p.key,
     secure: p.secure === null || p.secure === undefined ? seen.secure : !!p.secure,
-  };
     // 'kefu': register with an id and token from POST /api/peer-credentials (docs/PROTOCOL.md §6.2).
     auth: p.auth === 'kefu' ? 'kefu' : 'none',
+  };
 }
 
 function defaultName(id) {
@@ -33,16 +34,27 @@ function defaultName(id) {
 function createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort }) {
   const router = express.Router();
   const createLimit = createRateLimit({ max: config.rate.visitorCreates, windowMs: 60000 });
-  const loginLimit = createRateLimit({ max: config.rate.logins, windowMs: 60000 });
+  const loginGuard = createLoginGuard({
+    perAddress: config.rate.logins,
+    freeFailures: config.rate.loginFreeFailures,
+    windowMs: config.rate.loginWindowMs,
+    maxDelayMs: config.rate.loginMaxDelayMs,
+  });
   const json = express.json({ limit: '16kb', strict: true, type: ['application/json', 'application/*+json', 'text/plain'] });
 
-  // Bearer tokens only (no cookies), so any origin may call the API: the widget can be embedded anywhere.
+  // Bearer tokens only (no cookies), so any origin may call the visitor API: the widget can be embedded
+  // anywhere. The agent endpoints serve the console, which is same-origin: no CORS headers there, so no
+  // other site's script can read their answers (preflights included).
   router.use((req, res, next) => {
     if (!/^\/(api|2)(\/|$)/.test(req.path)) return next('router');
-    res.set('Access-Control-Allow-Origin', '*');
     res.set('Cache-Control', 'no-store');
+    if (/^\/api\/agent(\/|$)/.test(req.path)) {
+      if (req.method === 'OPTIONS') return res.status(204).end();
+      return next();
+    }
+    res.set('Access-Control-Allow-Origin', '*');
     if (req.method === 'OPTIONS') {
-      res.set('Access-Control-Allow-Methods', 'GET, POST, PATCH, OPTIONS');
+      res.set('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
       res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
       res.set('Access-Control-Max-Age', '600');
       return res.status(204).end();
@@ -72,23 +84,23 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     });
   });
 
+  function issuePeerCredentials(owner) {
+    const c = peerCreds.issue(owner);
+    if (!c) throw err('rate_limited', 'Too many PeerJS registrations for this identity');
+    return c;
+  }
+
   router.post('/api/visitors', (req, res) => {
     const body = v.body(req);
     const name = v.optionalField(body, 'name');
     const lang = v.optionalField(body, 'lang');
-    if (!createLimit.hit(req.ip || 'unknown')) throw err('rate_limited', 'Too many new visitors from this address');
+    if (!createLimit.hit(clientAddress(req))) throw err('rate_limited', 'Too many new visitors from this address');
     const id = newId('v_');
     const token = newToken();
     const attrs = lang ? { lang } : {};
     db.createVisitor({ id, tokenHash: hashToken(token), name: name || defaultName(id), attrs: JSON.stringify(attrs), now: Date.now() });
     res.status(201).json({ visitorId: id, token });
   });
-
-  function issuePeerCredentials(owner) {
-    const c = peerCreds.issue(owner);
-    if (!c) throw err('rate_limited', 'Too many PeerJS registrations for this identity');
-    return c;
-  }
 
   // ---- visitor ----
   router.get('/api/visitors/me', auth.requireVisitor, (req, res) => {
@@ -118,6 +130,22 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     res.json(conversation.profile(db.visitorById(cur.id)));
   });
 
+  // Forget me: the conversation, its calls and the identity are erased, the token and its sockets end.
+  router.delete('/api/visitors/me', auth.requireVisitor, (req, res) => {
+    const id = req.visitor.id;
+    if (db.openCallForVisitor(id)) calls.visitorAction(req.visitor, { action: 'hangup' });
+    auth.forgetVisitor(id);
+    sockets.toAgents('visitor_removed', { visitorId: id });
+    res.json({ ok: true });
+  });
+
+  // A new token for the same visitor; the old one stops working and its sockets are closed.
+  router.post('/api/visitors/me/token', auth.requireVisitor, (req, res) => {
+    const token = auth.rotateVisitorToken(req.visitor.id);
+    if (!token) throw err('unauthorized', 'A valid visitor token is required');
+    res.json({ visitorId: req.visitor.id, token });
+  });
+
   router.get('/api/messages', auth.requireVisitor, (req, res) => {
     res.json(conversation.history(req.visitor.id, req.query));
   });
@@ -130,6 +158,11 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     res.json(conversation.postVisitorMessage(req.visitor, body, null));
   });
 
+  // An id and token for the mounted PeerJS server, bound to this visitor (docs/PROTOCOL.md §6.2).
+  router.post('/api/peer-credentials', auth.requireVisitor, (req, res) => {
+    res.json(issuePeerCredentials({ visitorId: req.visitor.id }));
+  });
+
   router.post('/2/callKefu', auth.requireVisitor, (req, res) => {
     res.json(calls.visitorAction(req.visitor, v.body(req), clientAddress(req)));
   });
@@ -137,14 +170,22 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
   // ---- agent ----
   router.post('/api/agent/login', (req, res) => {
     const body = v.body(req);
-    const key = req.ip || 'unknown';
+    const address = clientAddress(req);
     if (typeof body.username !== 'string' || typeof body.password !== 'string') {
       throw err('bad_request', 'username and password are required');
     }
-    if (!loginLimit.hit(key)) throw err('rate_limited', 'Too many login attempts, try again in a minute');
+    const wait = loginGuard.check(body.username, address);
+    if (wait !== null) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000));
+      res.set('Retry-After', String(seconds));
+      throw err('rate_limited', `Too many failed logins, try again in ${seconds} s`);
+    }
     const result = auth.login(body.username, body.password);
-    if (!result) throw err('unauthorized', 'Wrong user name or password');
-    loginLimit.reset(key);
+    if (!result) {
+      loginGuard.fail(body.username, address);
+      throw err('unauthorized', 'Wrong user name or password');
+    }
+    loginGuard.succeed(body.username, address);
     res.json({ token: result.token, agent: { id: result.agent.id, name: result.agent.name } });
   });
 
@@ -153,16 +194,16 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     res.json({ ok: true });
   });
 
+  // The same for the console, bound to the agent token used here: its logout ends them.
+  router.post('/api/agent/peer-credentials', auth.requireAgent, (req, res) => {
+    res.json(issuePeerCredentials({ agentId: req.agent.id, tokenHash: hashToken(req.token) }));
+  });
+
   router.get('/api/agent/me', auth.requireAgent, (req, res) => {
     res.json({ agent: { id: req.agent.id, name: req.agent.name } });
   });
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
-  // An id and token for the mounted PeerJS server, bound to this visitor (docs/PROTOCOL.md §6.2).
-  router.post('/api/peer-credentials', auth.requireVisitor, (req, res) => {
-    res.json(issuePeerCredentials({ visitorId: req.visitor.id }));
-  });
-
     res.json({ visitors: conversation.summaries() });
   });
 
@@ -186,14 +227,9 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     router,
     sweep() {
       createLimit.sweep();
-      loginLimit.sweep();
+      loginGuard.sweep();
     },
   };
 }
 
 module.exports = { createApi, peerSettings };
-  // The same for the console, bound to the agent token used here: its logout ends them.
-  router.post('/api/agent/peer-credentials', auth.requireAgent, (req, res) => {
-    res.json(issuePeerCredentials({ agentId: req.agent.id, tokenHash: hashToken(req.token) }));
-  });
-

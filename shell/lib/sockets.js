@@ -3,6 +3,7 @@
 //   visitor-online(visitorId) / visitor-offline(visitorId)   first socket opened / last one closed
 //   agents-online() / agents-offline()                       first agent socket / last agent socket
 //   agent-offline(agentId)                                   an agent's last socket closed
+//   revoke({agentId, tokenHash} | {visitorId})              a credential ended (auth.js): close its sockets
 const { EventEmitter } = require('events');
 const WebSocket = require('ws');
 
@@ -54,6 +55,8 @@ function createSockets() {
     addAgent,
     removeAgent,
     isVisitorOnline: (visitorId) => visitors.has(visitorId),
+    visitorSocketCount: (visitorId) => (visitors.get(visitorId) || new Set()).size,
+    agentSocketCount: (agentId) => [...agents].filter((s) => s.agent.id === agentId).length,
     onlineVisitorIds: () => [...visitors.keys()],
     agentsOnline: () => agents.size > 0,
     isAgentOnline: (agentId) => [...agents].some((s) => s.agent.id === agentId),

@@ -6,11 +6,28 @@ const path = require('path');
 const express = require('express');
 const compression = require('compression');
 
-// A strict policy for our own pages. A PeerJS server configured on another origin is added to
-// connect-src: stock peerjs (the agent console) fetches its id over HTTP there.
-function contentSecurityPolicy(peer) {
-  const connect = ["'self'", 'ws:', 'wss:'];
-  if (peer && peer.host) connect.push(`${peer.secure ? 'https' : 'http'}://${peer.host}:${peer.port}`);
+// A Host header fit to be named in a policy (anything else is left out, never echoed).
+const HOST_HEADER = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const LOOPBACK_HOST = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?$/i;
+const isLoopbackHost = (host) => LOOPBACK_HOST.test(String(host || ''));
+
+// A strict policy for our own pages. Sockets and fetches may reach exactly this server (its own host,
+// ws: and wss:) and the PeerJS server the settings name, nothing else: a page of this origin, such as
+// try.html with ?peerHost=…, cannot be pointed at somebody else's server. On a loopback address (a
+// developer's machine) other local PeerJS servers are allowed too.
+function contentSecurityPolicy(peer, requestHost) {
+  const connect = ["'self'"];
+  const host = HOST_HEADER.test(String(requestHost || '')) ? requestHost : null;
+  if (host) connect.push(`ws://${host}`, `wss://${host}`);
+  if (peer && peer.host && HOST_HEADER.test(peer.host)) {
+    const port = peer.port || (host && /:(\d+)$/.test(host) ? host.split(':').pop() : null);
+    const where = `${peer.host}${port ? `:${port}` : ''}`;
+    const secure = peer.secure === null || peer.secure === undefined ? [false, true] : [!!peer.secure];
+    for (const tls of secure) connect.push(`${tls ? 'https' : 'http'}://${where}`, `${tls ? 'wss' : 'ws'}://${where}`);
+  }
+  if (isLoopbackHost(host)) {
+    for (const h of ['127.0.0.1', 'localhost', '[::1]']) connect.push(`http://${h}:*`, `ws://${h}:*`);
+  }
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -28,8 +45,14 @@ const WIDGET_FILES = /^\/kefu[\w.-]*\.(js|wasm|css|map|data)$/;
 const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm|manifest\+json)|image\/svg\+xml)/;
 
 function securityHeaders(peer) {
-  const csp = contentSecurityPolicy(peer);
+  const policies = new Map(); // Host header -> policy (few distinct hosts reach one server)
   return (req, res, next) => {
+    const host = String(req.headers.host || '');
+    let csp = policies.get(host);
+    if (!csp) {
+      csp = contentSecurityPolicy(peer, host);
+      if (policies.size < 100) policies.set(host, csp);
+    }
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Content-Security-Policy', csp);
     res.set('Referrer-Policy', 'same-origin');
@@ -57,10 +80,11 @@ function widgetFiles(distDir) {
   });
   const missing = (req, res, next) => {
     if (!WIDGET_FILES.test(req.path)) return next();
+    // The server's own folders stay out of the answer (the log at start names them).
     const built = fs.existsSync(distDir);
     res.status(404).type('text/plain').send(built
-      ? `${req.path} is not part of the widget build in ${distDir}.\n`
-      : `The widget is not built: ${distDir} does not exist.\nBuild the widget into web/dist (see the README), then reload.\n`);
+      ? 'This file is not part of the widget build.\n'
+      : 'The widget is not built yet.\nBuild the widget (see the README), then reload.\n');
   };
   return [serve, missing];
 }
@@ -91,4 +115,4 @@ function notFound(req, res) {
   res.status(404).type('text/plain').send('Not found\n');
 }
 
-module.exports = { contentSecurityPolicy, securityHeaders, compress, widgetFiles, vendorFiles, pages, notFound };
+module.exports = { isLoopbackHost, contentSecurityPolicy, securityHeaders, compress, widgetFiles, vendorFiles, pages, notFound };

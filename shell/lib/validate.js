@@ -16,6 +16,28 @@ const codePoints = (s) => {
   return n;
 };
 
+// A lone UTF-16 surrogate (sent as a JSON escape such as "\ud800") cannot be stored as UTF-8: SQLite
+// would keep U+FFFD while the sender and the fan-out still had the original, and two such ids would
+// collide. Every string of a body or frame, keys included, must be well-formed; else bad_request.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormedString = (s) => (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !LONE_SURROGATE.test(s));
+
+function wellFormed(value) {
+  const stack = [value];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x === 'string') {
+      if (!wellFormedString(x)) throw err('bad_request', 'Text contains a lone surrogate (not valid Unicode)');
+    } else if (x && typeof x === 'object') {
+      for (const k of Object.keys(x)) stack.push(k, x[k]);
+    }
+  }
+  return value;
+}
+
+// Server-made message ids (call_<callId> history lines; sys_ kept for later ones): no client may use them.
+const SERVER_ID_PREFIXES = ['call_', 'sys_'];
+
 function messageText(value) {
   if (typeof value !== 'string') throw err('bad_request', 'text must be a string');
   const text = value.trim();
@@ -30,6 +52,10 @@ function clientId(value) {
   if (typeof value !== 'string' || !value || value.length > MAX_ID_CHARS || /[\u0000-\u001f]/.test(value)) {
     throw err('bad_request', `id must be a non-empty string of at most ${MAX_ID_CHARS} characters`);
   }
+  if (SERVER_ID_PREFIXES.some((p) => value.startsWith(p))) {
+    throw err('bad_request', `ids starting with ${SERVER_ID_PREFIXES.join(' or ')} are the server's`);
+  }
+  wellFormed(value);
   return value;
 }
 
@@ -65,7 +91,7 @@ function body(req) {
   const b = req.body;
   if (b === undefined || b === null) return {};
   if (typeof b !== 'object' || Array.isArray(b)) throw err('bad_request', 'Body must be a JSON object');
-  return b;
+  return wellFormed(b);
 }
 
 // PeerJS's own id rule (stock peerjs refuses anything else), with the same length cap as client ids.
@@ -92,6 +118,7 @@ function pageQuery(query) {
 }
 
 module.exports = {
-  messageText, clientId, optionalField, attrs, body, seqParam, pageQuery, codePoints, isPeerId,
+  messageText, clientId, optionalField, attrs, body, seqParam, pageQuery, codePoints, isPeerId, wellFormed,
+  SERVER_ID_PREFIXES,
   MAX_TEXT_CHARS, MAX_TEXT_BYTES, MAX_PAGE,
 };

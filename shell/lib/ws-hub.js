@@ -4,9 +4,13 @@ const WebSocket = require('ws');
 const { toApiError } = require('./errors');
 const { sendFrame } = require('./sockets');
 const { createTypingGate } = require('./typing-gate');
+const { clientAddress } = require('./client-address');
+const { hashToken } = require('./auth');
+const { wellFormed } = require('./validate');
 
 const MAX_FRAME = 16 * 1024;
 const CLOSE_AUTH = 4001;
+const CLOSE_TOO_MANY = 4029; // the visitor or agent already has its maximum of open sockets
 
 function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   const wss = new WebSocket.Server({ noServer: true, maxPayload: MAX_FRAME, clientTracking: true });
@@ -38,7 +42,8 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   on('visitor-offline', (id) => {
     db.touchVisitor(id, Date.now());
     calls.onVisitorOffline(id);
-    sockets.toAgents('visitor', conversation.summary(id));
+    const summary = conversation.summary(id);
+    if (summary) sockets.toAgents('visitor', summary); // none after forget-me
   });
   let lastStatus = '';
   const broadcastStatus = () => {
@@ -64,6 +69,32 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   const typingLimits = { intervalMs: config.rate.typingIntervalMs, quietMs: config.rate.typingQuietMs };
   const visitorTyping = createTypingGate({ ...typingLimits, emit: (visitorId, on) => sockets.toAgents('typing', { visitorId, on }) });
   const agentTyping = createTypingGate({ ...typingLimits, emit: (visitorId, on) => sockets.toVisitor(visitorId, 'typing', { on }) });
+
+  // ---- caps and revocation ----
+  const perAddress = new Map(); // client address -> open chat sockets, authenticated or not
+  function releaseAddress(address) {
+    const n = (perAddress.get(address) || 0) - 1;
+    if (n > 0) perAddress.set(address, n);
+    else perAddress.delete(address);
+  }
+  function tooMany(ws) {
+    ws.close(CLOSE_TOO_MANY, 'too many sockets');
+    return 'closed';
+  }
+  // The socket stops speaking at once (no frame in or out), then closes with 4001 like a bad token.
+  function revokeSocket(ws) {
+    if (ws.revoked) return;
+    ws.revoked = true;
+    ws.close(CLOSE_AUTH, 'revoked');
+    ws.killTimer = setTimeout(() => ws.terminate(), 2000);
+    ws.killTimer.unref();
+  }
+  on('revoke', ({ agentId, tokenHash, visitorId } = {}) => {
+    for (const ws of wss.clients) {
+      if (visitorId && ws.visitor && ws.visitor.id === visitorId) revokeSocket(ws);
+      else if (tokenHash && ws.agent && ws.tokenHash === tokenHash && ws.agent.id === agentId) revokeSocket(ws);
+    }
+  });
 
   // ---- frame handlers after auth ----
   const visitorHandlers = {
@@ -130,6 +161,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
   }
 
   function dispatch(ws, handlers, raw, isBinary) {
+    if (ws.revoked) return; // closing: its credential no longer speaks
     const frame = parseFrame(raw, isBinary);
     if (!frame) {
       sendFrame(ws, 'error', { code: 'bad_request', message: 'Frames are JSON objects with a string "type"' });
@@ -139,6 +171,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     if (!handler) return; // unknown types are ignored
     const data = frame.data && typeof frame.data === 'object' && !Array.isArray(frame.data) ? frame.data : {};
     try {
+      wellFormed(data);
       handler(ws, data);
     } catch (e) {
       const apiErr = toApiError(e);
@@ -154,6 +187,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     if (role === 'visitor') {
       const visitor = auth.visitorForToken(frame.data.token);
       if (!visitor) return false;
+      if (sockets.visitorSocketCount(visitor.id) >= config.sockets.perVisitor) return tooMany(ws);
       ws.visitor = visitor;
       db.touchVisitor(visitor.id, Date.now());
       const reads = db.reads(visitor.id);
@@ -167,9 +201,12 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       });
       return true;
     }
-    const agent = auth.agentForToken(frame.data.token);
+    const tokenHash = hashToken(frame.data.token);
+    const agent = frame.data.token.length <= 200 ? auth.agentForTokenHash(tokenHash) : null;
     if (!agent) return false;
+    if (sockets.agentSocketCount(agent.id) >= config.sockets.perAgent) return tooMany(ws);
     ws.agent = { id: agent.id, name: agent.name };
+    ws.tokenHash = tokenHash;
     sockets.addAgent(ws);
     calls.onAgentOnline(agent.id);
     sendFrame(ws, 'hello', {
@@ -200,12 +237,15 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       } catch (e) {
         log.error('ws auth:', e && e.stack ? e.stack : e);
       }
+      if (ok === 'closed') return;
       if (!ok) return ws.close(CLOSE_AUTH, 'unauthorized');
       authed = true;
     });
 
     ws.on('close', () => {
       clearTimeout(timer);
+      clearTimeout(ws.killTimer);
+      releaseAddress(ws.address);
       if (ws.visitor) {
         if (ws.typing) visitorTyping.set(ws.visitor.id, false);
         sockets.removeVisitor(ws.visitor.id, ws);
@@ -218,11 +258,16 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     });
   }
 
-  // Keep-alive: sockets that did not answer the previous ping are dropped.
+  // Keep-alive: sockets that did not answer the previous ping are dropped. An agent socket keeps its
+  // token in use (an open console is not idle) and closes when the token has expired meanwhile.
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
       if (!ws.isAlive) {
         ws.terminate();
+        continue;
+      }
+      if (ws.agent && !ws.revoked && !auth.agentForTokenHash(ws.tokenHash)) {
+        revokeSocket(ws); // the 'revoke' event normally got there first
         continue;
       }
       ws.isAlive = false;
@@ -240,7 +285,16 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     handles: (pathname) => pathname === '/ws/visitor' || pathname === '/ws/agent',
     handleUpgrade(req, socket, head, pathname) {
       const role = pathname === '/ws/visitor' ? 'visitor' : 'agent';
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, role));
+      const address = clientAddress(req);
+      if ((perAddress.get(address) || 0) >= config.sockets.perAddress) {
+        socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.address = address;
+        perAddress.set(address, (perAddress.get(address) || 0) + 1);
+        onConnection(ws, role);
+      });
     },
     close() {
       clearInterval(pinger);
