@@ -287,6 +287,7 @@
     switch (type) {
       case 'hello': return onHello(data);
       case 'visitor': return onVisitor(data);
+      case 'visitor_removed': return onVisitorRemoved(data);
       case 'message': return onMessage(data);
       case 'ack': return onAck(data);
       case 'typing': return onTyping(data);
@@ -342,6 +343,19 @@
     state.visitors.set(v.id, v);
     renderVisitors();
     if (v.id === state.selected) renderChatHead();
+  }
+
+  // The visitor asked to be forgotten: its row and its conversation go.
+  function onVisitorRemoved(data) {
+    const id = data && data.visitorId;
+    if (typeof id !== 'string' || !state.visitors.delete(id)) return;
+    state.convs.delete(id);
+    if (state.selected === id) {
+      state.selected = null;
+      hook.selectedVisitorId = null;
+      renderChat();
+    }
+    renderVisitors(); // rare: the whole list is laid out again
   }
 
   function previewOf(m) {
@@ -543,7 +557,8 @@
     if (v.email) bits.push(v.email);
     if (v.phone) bits.push(v.phone);
     for (const [k, val] of Object.entries(v.attrs || {})) bits.push(`${k}: ${val}`);
-    el.chatMeta.textContent = bits.join(' · ');
+    // Each field in its own <bdi>: a direction override in one (U+202E …) cannot reorder the others.
+    el.chatMeta.replaceChildren(...bits.flatMap((b, i) => (i ? [' · ', node('bdi', '', b)] : [node('bdi', '', b)])));
   }
 
   function messageNode(m, c) {
