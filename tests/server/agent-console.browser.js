@@ -36,7 +36,9 @@ async function visitorCallPage(browser, srv, visitor, video, { early = null, age
     w.log = [];
     w.__token = token;
     w.local = await navigator.mediaDevices.getUserMedia({ audio: true, video });
-    w.peer = new w.Peer({ host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure, config: { iceServers: cfg.iceServers } });
+    // The mounted PeerJS server registers only ids the backend issued to this visitor.
+    const cred = await (await fetch('/api/peer-credentials', { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json();
+    w.peer = new w.Peer(cred.id, { token: cred.token, host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure, config: { iceServers: cfg.iceServers } });
     const peerId = await new Promise((resolve, reject) => {
       w.peer.on('open', resolve);
       w.peer.on('error', reject);
@@ -326,17 +328,19 @@ async function main() {
     const stranger = await browser.newPage();
     await stranger.goto(`${srv.url}/second.html`);
     await stranger.addScriptTag({ url: '/vendor/peerjs.min.js' });
-    const strangerGotMedia = await stranger.evaluate(async (to) => {
+    const strangerToken = (await newVisitor(srv, 'stranger')).token;
+    const strangerGotMedia = await stranger.evaluate(async ({ to, token }) => {
       const cfg = await (await fetch('/api/config')).json();
       const local = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const peer = new window.Peer({ host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure });
+      const cred = await (await fetch('/api/peer-credentials', { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json();
+      const peer = new window.Peer(cred.id, { token: cred.token, host: cfg.peer.host, port: cfg.peer.port, path: cfg.peer.path, key: cfg.peer.key, secure: cfg.peer.secure });
       await new Promise((resolve) => peer.on('open', resolve));
       const call = peer.call(to, local, { metadata: { callId: 'c_none' } });
       return new Promise((resolve) => {
         call.on('stream', () => resolve(true));
         setTimeout(() => resolve(false), 6500);
       });
-    }, standingId);
+    }, { to: standingId, token: strangerToken });
     assert.equal(strangerGotMedia, false, 'an offer without a ring is never answered');
     assert.equal(await agent.evaluate(() => window.__kefuAgent.state === 'ringing' || window.__kefuAgent.state === 'in-call'), false);
     await stranger.close();

@@ -165,4 +165,39 @@ async function agentSocket(srv, token) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep };
+// PeerJS credentials for the mounted server (docs/PROTOCOL.md §6.2): {id, token, expires}.
+async function peerCredentials(srv, token, { agent = false } = {}) {
+  const r = await api(srv, 'POST', agent ? '/api/agent/peer-credentials' : '/api/peer-credentials', { token });
+  if (r.status !== 200) throw new Error(`peer credentials failed: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+// A raw PeerJS client socket registered with `cred`, once the server said OPEN.
+async function peerSocket(srv, cred, key = 'peerjs') {
+  const c = wsClient(srv, `/peerjs/peerjs?key=${key}&id=${encodeURIComponent(cred.id)}&token=${encodeURIComponent(cred.token)}&version=1.5.5`);
+  await c.opened;
+  await c.next('OPEN');
+  c.peerSend = (frame) => c.ws.send(JSON.stringify(frame));
+  return c;
+}
+
+// The HTTP status a refused WebSocket upgrade got (0 if it was accepted).
+function upgradeStatus(srv, p) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(srv.wsUrl + p);
+    ws.on('unexpected-response', (req, res) => {
+      resolve(res.statusCode);
+      req.destroy();
+    });
+    ws.on('open', () => {
+      ws.terminate();
+      resolve(0);
+    });
+    ws.on('error', () => {});
+  });
+}
+
+module.exports = {
+  WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
+  peerCredentials, peerSocket, upgradeStatus,
+};

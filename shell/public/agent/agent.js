@@ -912,6 +912,15 @@
     };
   }
 
+  // On the mounted PeerJS server the console registers under an id and token the backend issued to
+  // this login (docs/PROTOCOL.md §6.2); a standalone stock server gets a random id, as stock peerjs does.
+  async function peerCredentials() {
+    if (!state.config.peer || state.config.peer.auth !== 'kefu') return null;
+    const c = await http('POST', '/api/agent/peer-credentials', {});
+    if (!c || typeof c.id !== 'string' || typeof c.token !== 'string') throw new Error('bad PeerJS credentials');
+    return c;
+  }
+
   const FATAL_PEER_ERRORS = new Set(['browser-incompatible', 'invalid-id', 'invalid-key', 'network', 'server-error',
     'socket-error', 'socket-closed', 'ssl-unavailable', 'unavailable-id']);
   // Errors that only report the lost signalling socket of a peer that was registered: 'disconnected'
@@ -940,8 +949,10 @@
     try {
       if (!window.Peer) throw new Error('peerjs client not loaded');
       const options = await peerOptions();
+      const cred = await peerCredentials();
       if (!state.token || standing.peer) return;
-      p = new window.Peer(options);
+      // reconnect() comes back with the same id and token, which the server accepts while they are valid.
+      p = cred ? new window.Peer(cred.id, { ...options, token: cred.token }) : new window.Peer(options);
     } catch (err) {
       console.warn('cannot create the peer', err && err.message);
       if (state.token) replaceStanding();
@@ -1075,11 +1086,12 @@
     }
   }
 
-  // The widget names its call in the metadata; other callers are matched by their peer id.
+  // An offer belongs to a call only when it comes from the peer the server bound to that call's visitor
+  // (the ring's peerId); one that names a call in its metadata must name this one.
   function offerFor(mc, callId, visitorPeerId) {
+    if (!visitorPeerId || mc.peer !== visitorPeerId) return false;
     const named = mc.metadata && typeof mc.metadata.callId === 'string' ? mc.metadata.callId : null;
-    if (named) return named === callId;
-    return !!visitorPeerId && mc.peer === visitorPeerId;
+    return !named || named === callId;
   }
 
   // Still answerable: on the current standing peer and not closed (a visitor's LEAVE closes an
