@@ -168,6 +168,8 @@
     state.selected = null;
     hook.selectedVisitorId = null;
     rings.clear();
+    rows.clear();
+    el.visitorList.replaceChildren();
     renderVisitors();
     renderChat();
     renderCallCard();
@@ -337,11 +339,11 @@
     if (!v || !v.id) return;
     // A visitor who left without writing anything is not worth a row.
     if (!v.online && !v.lastMessage && v.id !== state.selected) {
-      if (state.visitors.delete(v.id)) renderVisitors();
+      if (state.visitors.delete(v.id)) scheduleLayout();
       return;
     }
     state.visitors.set(v.id, v);
-    renderVisitors();
+    refreshVisitor(v.id);
     if (v.id === state.selected) renderChatHead();
   }
 
@@ -364,23 +366,69 @@
     return (m.from === 'agent' ? '我: ' : '') + m.text.replace(/\s+/g, ' ');
   }
 
-  function renderVisitors() {
-    const q = el.filter.value.trim().toLowerCase();
-    const all = [...state.visitors.values()].sort((a, b) => activity(b) - activity(a));
-    const list = q ? all.filter((v) => `${v.name} ${v.id} ${v.email || ''}`.toLowerCase().includes(q)) : all;
-    const items = list.map((v) => {
+  // The list keeps one row per visitor between updates: a typing, presence or message change rewrites
+  // that row alone. Rows are put in order again only when the order must change, and not while the
+  // pointer moves over the list (a row could slide under a click): once it has rested or left.
+  const rows = new Map(); // visitorId -> { li, dot, name, time, preview, badge }
+  const list = { hover: false, pointerAt: 0, timer: 0 };
+  const HOLD_MS = 1500;
+  const setText = (n, t) => {
+    if (n.textContent !== t) n.textContent = t;
+  };
+  // Most recent activity first; the id settles ties, so equal rows never swap.
+  const byActivity = (a, b) => activity(b) - activity(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const filterText = () => el.filter.value.trim().toLowerCase();
+  const listed = (v, q) => !q || `${v.name} ${v.id} ${v.email || ''}`.toLowerCase().includes(q);
+
+  function fillRow(v) {
+    let r = rows.get(v.id);
+    if (!r) {
       const li = node('li', 'visitor-item');
       li.dataset.visitorId = v.id;
-      if (v.id === state.selected) li.classList.add('selected');
-      const dot = node('span', `dot${v.online ? ' online' : ''}`);
-      dot.title = v.online ? '在线 online' : '离线 offline';
-      const typing = state.typingOf.has(v.id);
-      const preview = node('span', `preview${typing ? ' typing' : ''}`, typing ? '正在输入… typing…' : previewOf(v.lastMessage));
-      li.append(dot, node('span', 'name', v.name || v.id), node('span', 'time', fmtTime(activity(v))), node('span'), preview);
-      if (v.unread > 0) li.append(node('span', 'badge', v.unread > 99 ? '99+' : String(v.unread)));
-      return li;
-    });
-    el.visitorList.replaceChildren(...items);
+      r = { li, dot: node('span', 'dot'), name: node('span', 'name'), time: node('span', 'time'), preview: node('span', 'preview'), badge: node('span', 'badge') };
+      li.append(r.dot, r.name, r.time, node('span'), r.preview);
+      rows.set(v.id, r);
+    }
+    r.li.classList.toggle('selected', v.id === state.selected);
+    r.dot.className = `dot${v.online ? ' online' : ''}`;
+    r.dot.title = v.online ? '在线 online' : '离线 offline';
+    setText(r.name, v.name || v.id);
+    setText(r.time, fmtTime(activity(v)));
+    fillPreview(r, v);
+    if (v.unread > 0) {
+      setText(r.badge, v.unread > 99 ? '99+' : String(v.unread));
+      if (r.badge.parentNode !== r.li) r.li.append(r.badge);
+    } else {
+      r.badge.remove();
+    }
+    return r;
+  }
+
+  function fillPreview(r, v) {
+    const typing = state.typingOf.has(v.id);
+    r.preview.classList.toggle('typing', typing);
+    setText(r.preview, typing ? '正在输入… typing…' : previewOf(v.lastMessage));
+  }
+
+  // Puts every listed row in place; moves DOM nodes only where the order differs.
+  function renderVisitors() {
+    clearTimeout(list.timer);
+    list.timer = 0;
+    const q = filterText();
+    const all = [...state.visitors.values()].sort(byActivity);
+    for (const id of [...rows.keys()]) {
+      if (!state.visitors.has(id)) {
+        rows.get(id).li.remove();
+        rows.delete(id);
+      }
+    }
+    const want = all.filter((v) => listed(v, q)).map((v) => fillRow(v).li);
+    const have = el.visitorList.children;
+    if (want.length !== have.length || want.some((li, i) => have[i] !== li)) el.visitorList.replaceChildren(...want);
+    renderListSummary(all);
+  }
+
+  function renderListSummary(all = [...state.visitors.values()]) {
     el.visitorEmpty.hidden = all.length > 0;
     const online = all.filter((v) => v.online).length;
     el.visitorCount.textContent = all.length ? `${online} 在线 online / ${all.length}` : '';
@@ -388,9 +436,51 @@
     document.title = `${unread ? `(${unread}) ` : ''}客服工作台 · Kefu agent console`;
   }
 
+  // A new order is laid out soon, but not under a moving pointer.
+  function scheduleLayout() {
+    if (list.timer) return;
+    const wait = list.hover ? Math.max(0, list.pointerAt + HOLD_MS - Date.now()) : 0;
+    list.timer = setTimeout(() => {
+      list.timer = 0;
+      if (list.hover && Date.now() - list.pointerAt < HOLD_MS) scheduleLayout();
+      else renderVisitors();
+    }, wait);
+  }
+
+  // One visitor changed: its row is rewritten in place; the list is laid out again only if the row
+  // is new, gone from the filter, or out of order now.
+  function refreshVisitor(id) {
+    const v = state.visitors.get(id);
+    const r = rows.get(id);
+    if (!v || !r || r.li.parentNode !== el.visitorList) {
+      if (!v || listed(v, filterText())) scheduleLayout();
+      return;
+    }
+    fillRow(v);
+    const prev = r.li.previousElementSibling && state.visitors.get(r.li.previousElementSibling.dataset.visitorId);
+    const next = r.li.nextElementSibling && state.visitors.get(r.li.nextElementSibling.dataset.visitorId);
+    if (!listed(v, filterText()) || (prev && byActivity(prev, v) > 0) || (next && byActivity(v, next) > 0)) scheduleLayout();
+    renderListSummary();
+  }
+
   el.visitorList.addEventListener('click', (e) => {
     const li = e.target.closest('.visitor-item');
     if (li) select(li.dataset.visitorId);
+  });
+  const pointerHere = () => {
+    list.hover = true;
+    list.pointerAt = Date.now();
+  };
+  el.visitorList.addEventListener('pointerenter', pointerHere);
+  el.visitorList.addEventListener('pointermove', pointerHere);
+  el.visitorList.addEventListener('pointerdown', pointerHere);
+  el.visitorList.addEventListener('pointerleave', () => {
+    list.hover = false;
+    if (list.timer) {
+      clearTimeout(list.timer);
+      list.timer = 0;
+      renderVisitors();
+    }
   });
   el.filter.addEventListener('input', renderVisitors);
 
@@ -418,11 +508,14 @@
   async function select(id) {
     if (!id) return;
     if (state.selected && state.selected !== id) sendMyTyping(false);
+    const before = rows.get(state.selected);
+    if (before) before.li.classList.remove('selected');
     state.selected = id;
     hook.selectedVisitorId = id;
     el.reply.value = '';
     updateCounter();
-    renderVisitors();
+    const row = rows.get(id);
+    if (row) row.li.classList.add('selected');
     const c = conv(id);
     renderChat(true);
     if (!c.loaded) await loadPage(id, false);
@@ -490,7 +583,7 @@
     const v = state.visitors.get(m.visitorId);
     if (v) {
       v.lastMessage = m;
-      renderVisitors();
+      refreshVisitor(v.id);
     }
   }
 
@@ -705,22 +798,26 @@
     }
   }
 
+  // Cheap per frame, whatever a server sends: a timer reset, and the DOM touched only on a change.
   function onTyping(d) {
-    if (!d || !d.visitorId) return;
+    if (!d || typeof d.visitorId !== 'string') return;
+    const was = state.typingOf.has(d.visitorId);
     clearTimeout(state.typingOf.get(d.visitorId));
     if (d.on) state.typingOf.set(d.visitorId, setTimeout(() => clearVisitorTyping(d.visitorId), 6000));
     else state.typingOf.delete(d.visitorId);
-    refreshTyping();
+    if (was !== !!d.on) refreshTyping(d.visitorId);
   }
   function clearVisitorTyping(id) {
     if (!state.typingOf.has(id)) return;
     clearTimeout(state.typingOf.get(id));
     state.typingOf.delete(id);
-    refreshTyping();
+    refreshTyping(id);
   }
-  function refreshTyping() {
+  function refreshTyping(id) {
     el.typing.hidden = !(state.selected && state.typingOf.has(state.selected));
-    renderVisitors();
+    const r = rows.get(id);
+    const v = state.visitors.get(id);
+    if (r && v) fillPreview(r, v);
   }
 
   // ---------------------------------------------------------------- ring tone
@@ -779,7 +876,7 @@
   function onRing(c) {
     if (!c || !c.callId) return;
     if (activeCall && activeCall.callId === c.callId) return;
-    rings.set(c.callId, c);
+    addRing(c);
     claimStrays(c);
     if (!activeCall) setCallState('ringing');
     renderCallCard();
@@ -811,12 +908,17 @@
     }
     for (const c of calls) {
       if (c.state === 'ringing' && (!activeCall || activeCall.callId !== c.callId)) {
-        rings.set(c.callId, c);
+        addRing(c);
         claimStrays(c);
       }
     }
   }
 
+  // Rings keep the order they came in (oldest first) and the time this console first saw them.
+  function addRing(c) {
+    const old = rings.get(c.callId);
+    rings.set(c.callId, { ...c, at: old ? old.at : Date.now() });
+  }
   const firstRing = () => rings.values().next().value || null;
 
   const statusText = {
@@ -866,9 +968,7 @@
     el.callHangup.hidden = !activeCall;
     el.switchPrompt.hidden = !(activeCall && activeCall.switchReq);
     el.callMute.hidden = !(activeCall && activeCall.localStream && activeCall.localStream.getAudioTracks().length);
-    const waiting = activeCall ? rings.size : Math.max(0, rings.size - 1);
-    el.callQueue.hidden = waiting === 0;
-    el.callQueue.textContent = waiting ? `另有 ${waiting} 个来电等待中 ${waiting} more waiting` : '';
+    renderRingQueue();
     el.callTimer.hidden = !(activeCall && activeCall.startedAt);
     if (activeCall && activeCall.startedAt) {
       const tick = () => {
@@ -882,6 +982,38 @@
       el.remoteAudio.hidden = true;
       el.localVideo.hidden = true;
     }
+  }
+
+  // Every ring the card does not show itself, oldest first, each with its own accept and reject: a pile
+  // of rings hides no caller. While a call runs they can only be rejected (or wait).
+  function renderRingQueue() {
+    const waiting = [...rings.values()].slice(activeCall ? 0 : 1);
+    el.callQueue.hidden = waiting.length === 0;
+    if (!waiting.length) return el.callQueue.replaceChildren();
+    const head = node('p', 'call-queue-head', `另有 ${waiting.length} 个来电等待中 ${waiting.length} more waiting`);
+    const items = waiting.map((r) => {
+      const li = node('li', 'ring-item');
+      li.dataset.callId = r.callId;
+      const when = new Date(r.at);
+      const who = node('span', 'ring-who');
+      who.append(node('span', 'ring-kind', r.video ? '🎥' : '📞'), node('span', 'ring-name', r.name || r.visitorId),
+        node('span', 'ring-time', `${pad(when.getHours())}:${pad(when.getMinutes())}:${pad(when.getSeconds())}`));
+      const accept = node('button', 'btn accept small ring-accept');
+      accept.type = 'button';
+      accept.append(bilingual('接听', 'Accept'));
+      accept.disabled = !!activeCall;
+      accept.title = activeCall ? '请先结束当前通话 End the current call first' : '接听 Accept';
+      const reject = node('button', 'btn reject small ring-reject');
+      reject.type = 'button';
+      reject.append(bilingual('拒绝', 'Reject'));
+      reject.title = '拒绝 Reject';
+      li.append(who, accept, reject);
+      return li;
+    });
+    const ol = node('ol', 'ring-queue');
+    ol.append(...items);
+    el.callQueue.replaceChildren(head, ol);
+    return undefined;
   }
 
   async function getLocalMedia(video) {
@@ -1174,8 +1306,8 @@
   }
 
   // ---------------------------------------------------------------- accept, answer, end
-  async function acceptCall() {
-    const ring = firstRing();
+  async function acceptCall(callId) {
+    const ring = callId ? rings.get(callId) : firstRing();
     if (!ring || activeCall) return;
     rings.delete(ring.callId);
     clearTimeout(endedTimer);
@@ -1335,12 +1467,13 @@
     return endCall(reason, true);
   }
 
-  function rejectCall() {
-    const ring = firstRing();
+  function rejectCall(callId) {
+    const ring = callId ? rings.get(callId) : firstRing();
     if (!ring) return;
     rings.delete(ring.callId);
     release(ring.callId);
     wsSend('reject', { visitorId: ring.visitorId, callId: ring.callId });
+    if (activeCall) return renderCallCard(); // a queued ring turned down during a call: the call stays
     hook.lastCall = { callId: ring.callId, visitorId: ring.visitorId, video: !!ring.video, state: 'ended', endReason: 'rejected', peerId: null, remoteStream: null };
     showEnded({ ...ring, endReason: 'rejected' });
   }
@@ -1619,16 +1752,33 @@
     pressMedia = null;
     return m.promise;
   }
-  el.callAccept.addEventListener('pointerdown', () => {
-    const ring = firstRing();
+  function pressAccept(ring) {
     if (!ring || activeCall || pressMedia) return;
     pressMedia = { video: !!ring.video, promise: getLocalMedia(!!ring.video), timer: setTimeout(dropPressMedia, 3000) };
-  });
+  }
+  el.callAccept.addEventListener('pointerdown', () => pressAccept(firstRing()));
   el.callAccept.addEventListener('click', () => {
     unlockAudio();
     acceptCall();
   });
-  el.callReject.addEventListener('click', rejectCall);
+  el.callReject.addEventListener('click', () => rejectCall());
+  // The queue's own buttons act on their ring.
+  const queuedRing = (e, cls) => {
+    const b = e.target.closest(`button.${cls}`);
+    const li = b && b.closest('.ring-item');
+    return li ? rings.get(li.dataset.callId) || null : null;
+  };
+  el.callQueue.addEventListener('pointerdown', (e) => pressAccept(queuedRing(e, 'ring-accept')));
+  el.callQueue.addEventListener('click', (e) => {
+    const accept = queuedRing(e, 'ring-accept');
+    if (accept) {
+      unlockAudio();
+      acceptCall(accept.callId);
+      return;
+    }
+    const reject = queuedRing(e, 'ring-reject');
+    if (reject) rejectCall(reject.callId);
+  });
   el.callHangup.addEventListener('click', () => endCall('agent', true));
   el.switchAccept.addEventListener('click', acceptSwitch);
   el.switchDecline.addEventListener('click', declineSwitch);
