@@ -9,7 +9,8 @@ const { createLoginGuard } = require('./login-guard');
 const v = require('./validate');
 const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
-const { publicOrigin } = require('./trust-proxy');
+const { publicOrigin, fromLoopbackClient } = require('./trust-proxy');
+const DEV_PASSWORD = require('./config').DEFAULTS.agentPass;
 
 // What the clients need to reach the PeerJS server of this same process (or the configured one):
 // the origin the visitor's browser sees (through a trusted proxy: its X-Forwarded-*), KEFU_PEER_* first.
@@ -173,6 +174,11 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     const address = clientAddress(req);
     if (typeof body.username !== 'string' || typeof body.password !== 'string') {
       throw err('bad_request', 'username and password are required');
+    }
+    // The development password is printed in the README. Behind a proxy the server listens on loopback
+    // yet faces the network, so that password signs in only clients on this machine.
+    if (body.password === DEV_PASSWORD && !fromLoopbackClient(req)) {
+      throw err('forbidden', 'The development password works only on this machine: set KEFU_AGENT_PASS');
     }
     const wait = loginGuard.check(body.username, address);
     if (wait !== null) {

@@ -124,6 +124,12 @@ function forwardedClient(req) {
   return (req && req.socket && forwarded(req).client) || null;
 }
 
+const LOOPBACK = parseTrustProxy('loopback');
+// True when the real client (behind any trusted proxies) is on this machine.
+function fromLoopbackClient(req) {
+  return LOOPBACK.test(forwardedClient(req) || (req && req.socket && req.socket.remoteAddress));
+}
+
 // Scheme, host and port as the visitor's browser sees this server (what it must connect to).
 // With X-Forwarded-Host its port wins, then X-Forwarded-Port, then the scheme's default; without it
 // X-Forwarded-Port, then the Host header's port, then the default (or the listening port without Host).
@@ -136,4 +142,4 @@ function publicOrigin(req, listenPort) {
   return { secure, host: shown ? shown.name : '127.0.0.1', port };
 }
 
-module.exports = { parseTrustProxy, installTrust, fromTrustedProxy, forwardedClient, publicOrigin, bareIp };
+module.exports = { parseTrustProxy, installTrust, fromTrustedProxy, forwardedClient, fromLoopbackClient, publicOrigin, bareIp };

@@ -126,13 +126,23 @@ test('trusted hops are skipped from the right; the first untrusted one is the cl
 });
 
 test('failed logins behind a trusted proxy lock the guesser out, not the real agent', async () => {
-  const srv = await server();
+  const srv = await server({ agentPass: 'a long own password' });
   const login = (password, xff) => api(srv, 'POST', '/api/agent/login', { body: { username: 'kefu1', password }, ...from(xff) });
   let limited = false;
   for (let i = 0; i < 12 && !limited; i++) limited = (await login('wrong', '203.0.113.66')).status === 429;
   assert.ok(limited, 'the guessing address is limited');
-  const agent = await login('kefu123', '198.51.100.20');
+  const agent = await login('a long own password', '198.51.100.20');
   assert.equal(agent.status, 200, agent.text);
+});
+
+test('the development password signs in only from this machine, also behind a proxy', async () => {
+  const srv = await server();
+  const login = (headers) => api(srv, 'POST', '/api/agent/login', { body: { username: 'kefu1', password: 'kefu123' }, headers });
+  const remote = await login({ 'x-forwarded-for': '198.51.100.20' });
+  assert.equal(remote.status, 403);
+  assert.match(remote.json.error.message, /KEFU_AGENT_PASS/);
+  assert.equal((await login({ 'x-forwarded-for': '127.0.0.1' })).status, 200, 'a proxied client on this machine');
+  assert.equal((await login({})).status, 200, 'a direct client on this machine');
 });
 
 test('a WebSocket upgrade through a trusted proxy counts under the real client', async () => {
