@@ -1034,12 +1034,24 @@
     return null; // answer receive-only
   }
 
+  // TURN credentials for the standing peer (ice.js): it is replaced, between calls, before they run out.
+  const ice = window.KefuIce.create({
+    request: () => http('POST', '/api/agent/ice-servers'),
+    fallback: () => (state.config && state.config.iceServers) || [],
+    idle: () => !activeCall && rings.size === 0 && held.size === 0,
+    renew: () => {
+      dropStanding();
+      startStanding();
+    },
+  });
+
   async function peerOptions() {
     if (!state.config) state.config = await http('GET', '/api/config');
     const p = state.config.peer;
+    const iceServers = await ice.get(!!state.config.turnCredentials);
     return {
       host: p.host, port: p.port, path: p.path, key: p.key, secure: !!p.secure,
-      config: { iceServers: state.config.iceServers || [] },
+      config: { iceServers },
       debug: 1,
     };
   }
@@ -1173,6 +1185,7 @@
 
   // Logout or page hide: no peer, no pending attempt.
   function stopStanding() {
+    ice.stop();
     clearTimeout(standing.timer);
     standing.timer = 0;
     standing.backoff = 1000;
