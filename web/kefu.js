@@ -65,7 +65,7 @@
     state = 'failed';
     btn.removeAttribute('aria-busy');
     btn.className = 'l e';
-    btn.title = zh ? '客服暂时无法加载,请稍后重试' : 'Chat could not load. Try again later.';
+    btn.title = zh ? '客服暂时无法加载，请稍后重试' : 'Chat could not load. Try again later.';
     badge.textContent = '!';
     queue.splice(0).forEach(function (c) { if (c[3]) c[3](new Error('kefu: ' + why)); });
     emit('error', { code: 'load_failed', message: String(why) });

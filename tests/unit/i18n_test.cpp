@@ -24,11 +24,26 @@ TEST(I18n, KeyStringsAreTheExpectedOnes) {
     EXPECT_STREQ(tr(Locale::ZhCN, Key::Placeholder), "输入消息…");
     EXPECT_STREQ(tr(Locale::En, Key::Placeholder), "Type a message…");
     EXPECT_STREQ(tr(Locale::ZhCN, Key::AgentTyping), "对方正在输入…");
-    EXPECT_STREQ(tr(Locale::ZhCN, Key::ErrorTooLong), "消息过长(最多 2000 字)");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::ErrorTooLong), "消息过长（最多 2000 字）");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::AgentOffline), "客服暂时不在线，留言后会尽快回复您");
+    EXPECT_STREQ(tr(Locale::ZhCN, Key::WelcomeFallback), "您好，有什么可以帮您？");
     EXPECT_STREQ(tr(Locale::ZhCN, Key::Voice), "语音");
     EXPECT_STREQ(tr(Locale::En, Key::Video), "Video");
     EXPECT_STREQ(tr(Locale::ZhCN, Key::CallMissed), "未接通");
     EXPECT_STREQ(tr(Locale::En, Key::CallDeclined), "Declined");
+}
+
+// Chinese text takes full-width punctuation: "不在线，留言后", not "不在线,留言后".
+TEST(I18n, ChineseStringsUseFullWidthPunctuation) {
+    auto cjk = [](char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3000 && c <= 0x303F); };
+    for (int i = 0; i < static_cast<int>(Key::Count); ++i) {
+        const std::vector<char32_t> cps = decodeUtf8(tr(Locale::ZhCN, static_cast<Key>(i)));
+        for (std::size_t j = 0; j < cps.size(); ++j) {
+            if (cps[j] >= 0x80 || cps[j] == 0 || !std::strchr(",.?!:;()", (int)cps[j])) continue;
+            const bool before = j > 0 && cjk(cps[j - 1]), after = j + 1 < cps.size() && cjk(cps[j + 1]);
+            EXPECT_FALSE(before || after) << "key " << i << " has ASCII '" << (char)cps[j] << "' next to Chinese";
+        }
+    }
 }
 
 TEST(I18n, ParsesLocaleTags) {
