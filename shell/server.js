@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 // Kefu reference backend: demo host pages, agent console, chat API and sockets, PeerJS server.
-//   node shell/server.js [--port N] [--host H] [--data DIR]
+//   node shell/server.js [--port N] [--host H] [--data DIR] [--turn]   (--turn: run coturn too)
 // Environment: KEFU_PORT, KEFU_HOST, KEFU_DATA, KEFU_AGENT_USER, KEFU_AGENT_PASS, KEFU_AGENT_NAME,
-// KEFU_ICE_SERVERS (JSON array), KEFU_PEER_HOST/PORT/PATH/KEY/SECURE, KEFU_DIST.
+// KEFU_ICE_SERVERS (JSON array), KEFU_PEER_HOST/PORT/PATH/KEY/SECURE, KEFU_DIST,
+// KEFU_TURN, KEFU_TURN_URLS/SECRET/TTL/PORT/PORTS/LISTEN/RELAY_IP/EXTERNAL_IP/HOST (shell/README.md).
 const { start } = require('./lib/app');
 
 function parseArgs(argv) {
@@ -17,9 +18,10 @@ function parseArgs(argv) {
       case '--host': out.host = value(); break;
       case '--data': out.dataDir = value(); break;
       case '--quiet': out.quiet = true; break;
+      case '--turn': out.turn = { run: true }; break;
       case '-h':
       case '--help':
-        console.log('usage: node shell/server.js [--port N] [--host H] [--data DIR] [--quiet]');
+        console.log('usage: node shell/server.js [--port N] [--host H] [--data DIR] [--turn] [--quiet]');
         process.exit(0);
         break;
       default:

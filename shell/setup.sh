@@ -13,6 +13,20 @@ for p in emscripten nlohmann-json3-dev chromium fonts-wqy-microhei fonts-noto-co
   pkg_ok "$p" || need_apt+=("$p")
 done
 have node || need_apt+=(nodejs npm)
+# Only when asked: --turn adds coturn (a TURN relay next to the backend, shell/start.sh --turn);
+# --netns adds iproute2 and iptables (the end-to-end tests that put browsers in network namespaces).
+extra=()
+for a in "$@"; do
+  case "$a" in
+    --turn) extra+=(coturn) ;;
+    --netns) extra+=(iproute2 iptables) ;;
+    *) echo "kefu setup: unknown option $a (known: --turn, --netns)" >&2; exit 2 ;;
+  esac
+done
+new_coturn=0
+for p in "${extra[@]}"; do
+  pkg_ok "$p" || { need_apt+=("$p"); [ "$p" = coturn ] && new_coturn=1; }
+done
 
 apt_updated=0
 apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq; apt_updated=1; }; }
@@ -20,6 +34,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "kefu setup: installing ${need_apt[*]}"
   apt_update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# Debian enables coturn's own service, with a configuration that is not ours, on the port the backend's
+# coturn wants: a package installed here does not run by itself.
+if [ $new_coturn = 1 ] && have systemctl; then
+  $SUDO systemctl disable --now coturn >/dev/null 2>&1 || true
+  echo "kefu setup: coturn installed; its system service is off (the backend starts its own with --turn)"
 fi
 
 # Dear ImGui core sources come from Debian's source package (the -dev package lacks the .cpp files).

@@ -4,7 +4,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash shell/setup.sh || exit 1
+bash shell/setup.sh --turn --netns || exit 1 # coturn, iptables: tests/e2e/turn.test.js
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts

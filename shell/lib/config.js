@@ -30,7 +30,7 @@ const DEFAULTS = {
     externalIp: null, // public address when the server is behind NAT (coturn's external-ip)
     publicHost: null, // host name in the announced urls; default: the one the client used
     minPort: 49160,
-    maxPort: 49200,
+    maxPort: 49999, // each call takes up to 4 (a UDP and a TCP allocation per side)
     realm: 'kefu',
     deniedPeerIps: ['0.0.0.0-0.255.255.255', '169.254.0.0-169.254.255.255', 'fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
     userQuota: 12,

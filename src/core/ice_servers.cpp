@@ -1,5 +1,7 @@
 #include "core/ice_servers.hpp"
 
+#include "core/untrusted_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace kefu {
@@ -8,7 +10,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::size_t kMaxBody = 16 * 1024;
-constexpr int kMaxDepth = 4; // root object > iceServers array > server object > urls array
+constexpr int kMaxDepth = 4; // containers: root object > iceServers array > server object > urls array
 constexpr std::size_t kMaxServers = 16, kMaxUrls = 8, kMaxField = 512;
 constexpr std::int64_t kMarginMs = 60 * 1000; // credentials this close to their end count as expired
 constexpr std::int64_t kMinRenewMs = 5 * 1000;
@@ -69,21 +71,12 @@ Parsed<IceServersAnswer> parseIceServersAnswer(std::string_view body) {
         r.error = "ICE servers answer too large";
         return r;
     }
-    bool tooDeep = false;
-    const json::parser_callback_t limit = [&tooDeep](int depth, json::parse_event_t, json&) {
-        if (depth > kMaxDepth) tooDeep = true;
-        return !tooDeep; // a discarded value stops building the deep part
-    };
-    json j;
-    try {
-        j = json::parse(body.begin(), body.end(), limit, false);
-    } catch (...) {
-        j = json(json::value_t::discarded);
-    }
-    if (tooDeep) {
+    const JsonInput in = parseUntrusted(body, kMaxDepth);
+    if (in.tooDeep) {
         r.error = "ICE servers answer nested too deeply";
         return r;
     }
+    const json& j = in.value;
     if (!j.is_object()) {
         r.error = "ICE servers answer is not a JSON object";
         return r;
