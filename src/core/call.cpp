@@ -48,7 +48,8 @@ std::string errorCodeFrom(const std::string& body) {
 
 bool samePeerServer(const peerjs::Options& a, const peerjs::Options& b) {
     return a.host == b.host && a.port == b.port && a.normalizedPath() == b.normalizedPath() && a.key == b.key &&
-           a.secure == b.secure && a.fetchId == b.fetchId && a.idPrefix == b.idPrefix;
+           a.secure == b.secure && a.fetchId == b.fetchId && a.idPrefix == b.idPrefix &&
+           a.credentialsUrl == b.credentialsUrl;
 }
 
 } // namespace

@@ -313,6 +313,7 @@ Parsed<ServerConfig> parseServerConfig(std::string_view body) {
             optString(*peer, "path", c.peer.path);
             optString(*peer, "key", c.peer.key);
             optBool(*peer, "secure", c.peer.secure);
+            optString(*peer, "auth", c.peer.auth);
             std::int64_t port = c.peer.port;
             if (optInt(*peer, "port", port)) c.peer.port = clampInt(port, 0, 65535);
         }

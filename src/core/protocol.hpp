@@ -98,6 +98,7 @@ struct PeerServer {
     std::string path = "/";
     std::string key = "peerjs";
     bool secure = true;
+    std::string auth; // "kefu": the backend's own server, registering with POST /api/peer-credentials
 };
 
 struct IceServer {

@@ -296,6 +296,13 @@ void Widget::configureCall() {
     c.peer.path = !mSettings.peerPath.empty() ? mSettings.peerPath : sc.peer.path;
     c.peer.key = !mSettings.peerKey.empty() ? mSettings.peerKey : sc.peer.key;
     c.peer.secure = mSettings.peerSecure >= 0 ? mSettings.peerSecure == 1 : sc.peer.secure;
+    // The backend's own PeerJS server registers only ids it issued to this visitor; a server the site names
+    // (data-peer-*) is a stock one, where the widget chooses its id as before.
+    const bool siteServer = !mSettings.peerHost.empty() || mSettings.peerPort > 0 || !mSettings.peerPath.empty() ||
+                            !mSettings.peerKey.empty();
+    const bool issued = sc.peer.auth == "kefu" && !siteServer;
+    c.peer.credentialsUrl = issued ? mSettings.server + "/api/peer-credentials" : std::string();
+    c.peer.credentialsBearer = issued ? mSession->token() : std::string();
     // Servers the site gives (data-ice-servers) replace the backend's, TURN credentials included.
     const bool siteServers = !mSettings.iceServersJson.empty();
     mIce->configure(mSettings.server, mSession->token(), !siteServers && sc.turnCredentials);

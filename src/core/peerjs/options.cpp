@@ -4,6 +4,7 @@
 
 #include "core/untrusted_json.hpp"
 
+#include <cstdint>
 #include <random>
 
 namespace kefu::peerjs {
@@ -68,6 +69,29 @@ bool parseOptions(const std::string& json, Options& out) {
     if (auto it = j.find("key"); it != j.end() && it->is_string()) o.key = it->get<std::string>();
     if (auto it = j.find("secure"); it != j.end() && it->is_boolean()) o.secure = it->get<bool>();
     out = o;
+    return true;
+}
+
+bool parseCredentials(std::string_view body, Credentials& out) {
+    if (body.size() > 4096) return false;
+    const nlohmann::json j = parseUntrusted(body, 2).value;
+    if (!j.is_object()) return false;
+    auto id = j.find("id");
+    auto token = j.find("token");
+    if (id == j.end() || token == j.end() || !id->is_string() || !token->is_string()) return false;
+    Credentials c;
+    c.id = id->get<std::string>();
+    c.token = token->get<std::string>();
+    if (c.id.size() > 100 || !isValidId(c.id) || c.token.empty() || c.token.size() > 128) return false;
+    for (char ch : c.token)
+        if (!isAlnum(ch) && ch != '-' && ch != '_') return false; // it goes into the socket URL
+    if (auto e = j.find("expires"); e != j.end()) {
+        if (!e->is_number_integer() && !e->is_number_unsigned()) return false;
+        if (e->is_number_unsigned() && e->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return false;
+        c.expiresMs = e->get<std::int64_t>();
+        if (c.expiresMs < 0) return false;
+    }
+    out = std::move(c);
     return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kefu::peerjs {
 
@@ -19,6 +20,11 @@ struct Options {
     // server accepts any id, so this is only for servers that hand out ids through generateClientId.
     bool fetchId = false;
     std::string idPrefix = "kefu"; // chosen ids are idPrefix + random base-36
+    // Credentials mode, for a kefu backend's own PeerJS server (`peer.auth:"kefu"` in /api/config): that server
+    // registers only an id and token it issued, so they come from POST credentialsUrl with the visitor's bearer
+    // token instead of being chosen here (docs/PROTOCOL.md §6.2). Empty: choose them, as stock peerjs does.
+    std::string credentialsUrl;
+    std::string credentialsBearer;
 
     std::string normalizedPath() const;
     // http(s)://host:port{path}
@@ -32,6 +38,17 @@ struct Options {
 // Reads the "peer" object of GET /api/config: {"host","port","path","key","secure"}. Missing fields keep
 // their defaults. Returns false (and leaves `out` untouched) when the text is not a JSON object.
 bool parseOptions(const std::string& json, Options& out);
+
+// The answer of POST /api/peer-credentials: {"id","token","expires"}.
+struct Credentials {
+    std::string id;
+    std::string token;
+    std::int64_t expiresMs = 0; // 0 when the server gave none
+};
+// Strict and never throws: an object (nesting at most 2) whose `id` is a valid PeerJS id of at most 100
+// characters and whose `token` is 1–128 characters of [A-Za-z0-9_-]; `expires`, when there, a non-negative
+// integer. Anything else (other types, a body over 4 KiB) is false and leaves `out` untouched.
+bool parseCredentials(std::string_view body, Credentials& out);
 
 // The client-side id rule of peerjs: ^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$
 bool isValidId(const std::string& id);

@@ -39,13 +39,47 @@ void Signaling::open() {
     errorType_.clear();
     errorMessage_.clear();
     idTakenRetried_ = false;
-    token_ = randomToken();
-    if (options_.fetchId && http_) {
+    if (reusable_ && !options_.credentialsUrl.empty()) {
+        reusable_ = false; // once: if the server no longer takes them, the next open() fetches new ones
+        connect();
+        return;
+    }
+    begin();
+}
+
+void Signaling::begin() {
+    reusable_ = false;
+    if (!options_.credentialsUrl.empty() && http_) {
+        fetchCredentials();
+    } else if (options_.fetchId && http_) {
+        token_ = randomToken();
         fetchId();
     } else {
+        token_ = randomToken();
         id_ = randomId(options_.idPrefix);
         connect();
     }
+}
+
+void Signaling::fetchCredentials() {
+    const unsigned attempt = ++attempt_;
+    id_.clear();
+    token_.clear();
+    setState(State::FetchingId);
+    if (attempt != attempt_) return; // a state handler closed us meanwhile
+    http_("POST", options_.credentialsUrl, "{}", options_.credentialsBearer,
+          alive_.guard([this, attempt](HttpResponse r) {
+              if (attempt != attempt_ || state_ != State::FetchingId) return;
+              Credentials c;
+              if (r.status != 200 || !parseCredentials(r.body, c)) {
+                  fail("server-error", r.status == 0 ? "Could not reach the server for PeerJS credentials."
+                                                     : "The server gave no PeerJS credentials.");
+                  return;
+              }
+              id_ = c.id;
+              token_ = c.token;
+              connect();
+          }));
 }
 
 void Signaling::fetchId() {
@@ -130,13 +164,7 @@ void Signaling::handleText(unsigned attempt, const std::string& text) {
             idTakenRetried_ = true;
             stopTimers();
             dropSocket();
-            token_ = randomToken();
-            if (options_.fetchId && http_) {
-                fetchId();
-            } else {
-                id_ = randomId(options_.idPrefix);
-                connect();
-            }
+            begin();
         } else {
             fail("unavailable-id", m.errorMessage.empty() ? std::string("ID is taken") : m.errorMessage);
         }
@@ -153,7 +181,10 @@ void Signaling::handleText(unsigned attempt, const std::string& text) {
 
 void Signaling::handleClose(unsigned attempt, int /*code*/) {
     if (attempt != attempt_) return;
-    if (state_ == State::Connecting || state_ == State::Open) fail("network", "Lost connection to server.");
+    const bool wasOpen = state_ == State::Open;
+    // A lost registration may be taken up again with the same credentials (not a refused one).
+    if (state_ == State::Connecting || wasOpen)
+        fail("network", "Lost connection to server.", wasOpen && !options_.credentialsUrl.empty());
 }
 
 void Signaling::dispatch(const ServerMessage& m) {
@@ -196,6 +227,7 @@ void Signaling::close() {
     stopTimers();
     dropSocket();
     ++attempt_;
+    reusable_ = false;
     if (state_ != State::Closed) setState(State::Closed);
 }
 
@@ -209,7 +241,8 @@ void Signaling::detach(int key) {
     routes_.erase(key);
 }
 
-void Signaling::fail(const std::string& type, const std::string& message) {
+void Signaling::fail(const std::string& type, const std::string& message, bool reusable) {
+    reusable_ = reusable; // before the handlers: one of them may open() again at once
     stopTimers();
     dropSocket();
     ++attempt_;

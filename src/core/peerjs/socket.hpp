@@ -36,7 +36,10 @@ class Signaling {
     const Options& options() const { return options_; }
 
     // Registers a fresh id with a fresh token. No-op while FetchingId/Connecting/Open.
-    // Every open() uses a new id: the server may still hold the previous one for a while.
+    // Every open() uses a new id: the server may still hold the previous one for a while. In credentials mode
+    // (Options::credentialsUrl) the id and token are fetched first (state FetchingId), and the first open()
+    // after a registration was lost reuses them, like stock peerjs' reconnect(): the server keeps them valid
+    // for a while and the call bound to that id goes on; a failed reuse makes the next open() fetch anew.
     void open();
     // Sends LEAVE (always with dst) to the peer of every attached connection, then closes. State becomes Closed.
     void close();
@@ -74,13 +77,15 @@ class Signaling {
     };
 
     void fetchId();
+    void fetchCredentials();
+    void begin(); // a new id (and token): chosen, fetched or issued, per the options
     void connect();
     void handleOpen(unsigned attempt);
     void handleText(unsigned attempt, const std::string& text);
     void handleClose(unsigned attempt, int code);
     void dispatch(const ServerMessage& m);
     void heartbeat();
-    void fail(const std::string& type, const std::string& message);
+    void fail(const std::string& type, const std::string& message, bool reusable = false);
     void setState(State s);
     void dropSocket();
     void retire(std::unique_ptr<Socket> s);
@@ -97,7 +102,8 @@ class Signaling {
     std::string errorType_;
     std::string errorMessage_;
     bool idTakenRetried_ = false;
-    unsigned attempt_ = 0; // identifies the current socket / id fetch; stale callbacks compare against it
+    bool reusable_ = false; // credentials mode: id_/token_ were registered and the registration was lost
+    unsigned attempt_ = 0;  // identifies the current socket / id fetch; stale callbacks compare against it
 
     std::unique_ptr<Socket> socket_;
     std::vector<std::unique_ptr<Socket>> retired_; // closed sockets, freed outside their own callbacks

@@ -1,0 +1,119 @@
+// Which PeerJS id the widget registers: one the backend issued to this visitor when /api/config says the
+// backend's own server wants credentials (`peer.auth:"kefu"`), its own random id on any other server.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "call_fakes.hpp"
+#include "core/widget.hpp"
+#include "fakes.hpp"
+
+using namespace kefu;
+using json = nlohmann::json;
+using kefu::test::FakeConnection;
+
+namespace {
+
+std::string config(const std::string& auth) {
+    json peer = {{"host", "chat.example.com"}, {"port", 443}, {"path", "/peerjs"}, {"key", "peerjs"}, {"secure", true}};
+    if (!auth.empty()) peer["auth"] = auth;
+    return json{{"kefu", {{"id", "kefu1"}, {"name", "小美"}}}, {"peer", peer}, {"iceServers", json::array()}}.dump();
+}
+
+struct Rig {
+    kefu::test::FakeScheduler clock;
+    kefu::test::FakeSocketHub sockets;
+    kefu::test::FakeHttp http;
+    kefu::calltest::FakeMediaDevices devices;
+    kefu::calltest::FakeRtc rtc;
+    std::unique_ptr<Widget> widget;
+
+    explicit Rig(WidgetSettings s) {
+        s.server = "https://chat.example.com";
+        s.lang = "en";
+        s.token = "tok1";
+        s.visitorId = "v_1";
+        widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
+                                                                         rtc.factory(), kefu::test::sequenceRandom()});
+    }
+
+    // Config loaded, chat authenticated, a voice call started with the microphone granted.
+    void call(const std::string& auth) {
+        widget->start();
+        ASSERT_TRUE(http.reply("GET", "/api/config", 200, config(auth)));
+        FakeConnection* chat = socket("/ws/visitor");
+        ASSERT_NE(chat, nullptr);
+        chat->accept();
+        chat->receive(R"({"type":"hello","data":{"visitorId":"v_1","kefu":{"id":"kefu1","name":"小美","online":true},
+                        "lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})");
+        std::string err;
+        ASSERT_TRUE(widget->startCall(false, err)) << err;
+        devices.grant(true, false);
+    }
+
+    FakeConnection* socket(const std::string& part) {
+        for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend(); ++it)
+            if ((*it)->url.find(part) != std::string::npos) return it->get();
+        return nullptr;
+    }
+
+    void registerPeer() {
+        FakeConnection* p = socket("/peerjs?");
+        ASSERT_NE(p, nullptr);
+        p->accept();
+        p->receive(R"({"type":"OPEN"})");
+    }
+};
+
+} // namespace
+
+TEST(WidgetPeerCredentials, TheBackendsOwnServerRegistersTheIdItIssuedAndTheCallIsBoundToIt) {
+    Rig r{WidgetSettings{}};
+    r.call("kefu");
+    EXPECT_EQ(r.socket("/peerjs?"), nullptr) << "no registration before the backend issued the id";
+    kefu::test::FakeRequest* req = r.http.find("POST", "/api/peer-credentials");
+    ASSERT_NE(req, nullptr);
+    EXPECT_EQ(req->url, "https://chat.example.com/api/peer-credentials");
+    EXPECT_EQ(req->bearer, "tok1");
+    ASSERT_TRUE(r.http.reply("POST", "/api/peer-credentials", 200,
+                             R"({"id":"p00aa11bb","token":"0123abcd","expires":1767225600000})"));
+    FakeConnection* peer = r.socket("/peerjs?");
+    ASSERT_NE(peer, nullptr);
+    EXPECT_NE(peer->url.find("&id=p00aa11bb&token=0123abcd&"), std::string::npos) << peer->url;
+    r.registerPeer();
+    kefu::test::FakeRequest* ring = r.http.find("POST", "/2/callKefu");
+    ASSERT_NE(ring, nullptr);
+    EXPECT_EQ(json::parse(ring->body)["peer_id"], "p00aa11bb");
+}
+
+TEST(WidgetPeerCredentials, RefusedCredentialsEndTheCallAsServerUnreachable) {
+    Rig r{WidgetSettings{}};
+    r.call("kefu");
+    ASSERT_TRUE(r.http.reply("POST", "/api/peer-credentials", 429, R"({"error":{"code":"rate_limited"}})"));
+    EXPECT_EQ(r.socket("/peerjs?"), nullptr);
+    EXPECT_EQ(r.http.find("POST", "/2/callKefu"), nullptr) << "the agent is not rung";
+    EXPECT_EQ(json::parse(r.widget->stateJson())["callReason"], "server-unreachable");
+}
+
+TEST(WidgetPeerCredentials, AStandaloneServerKeepsTheWidgetsOwnRandomId) {
+    for (const std::string auth : {"", "none"}) {
+        Rig r{WidgetSettings{}};
+        r.call(auth);
+        EXPECT_EQ(r.http.find("POST", "/api/peer-credentials"), nullptr) << auth;
+        FakeConnection* peer = r.socket("/peerjs?");
+        ASSERT_NE(peer, nullptr);
+        EXPECT_NE(peer->url.find("&id=kefu"), std::string::npos) << peer->url;
+    }
+    // A server the site names itself (data-peer-host) is not the backend's, whatever the backend says.
+    WidgetSettings s;
+    s.peerHost = "peer.example.org";
+    Rig r{s};
+    r.call("kefu");
+    EXPECT_EQ(r.http.find("POST", "/api/peer-credentials"), nullptr);
+    FakeConnection* peer = r.socket("/peerjs?");
+    ASSERT_NE(peer, nullptr);
+    EXPECT_EQ(peer->url.rfind("wss://peer.example.org:443/peerjs/peerjs?key=peerjs&id=kefu", 0), 0u) << peer->url;
+}
