@@ -18,7 +18,8 @@ const isLoopbackHost = (host) => LOOPBACK_HOST.test(String(host || ''));
 function contentSecurityPolicy(peer, requestHost) {
   const connect = ["'self'"];
   const host = HOST_HEADER.test(String(requestHost || '')) ? requestHost : null;
-  if (host) connect.push(`ws://${host}`, `wss://${host}`);
+  // An IPv6 literal cannot be a CSP host source; 'self' covers ws: and wss: of the page's own host anyway.
+  if (host && !host.startsWith('[')) connect.push(`ws://${host}`, `wss://${host}`);
   if (peer && peer.host && HOST_HEADER.test(peer.host)) {
     const port = peer.port || (host && /:(\d+)$/.test(host) ? host.split(':').pop() : null);
     const where = `${peer.host}${port ? `:${port}` : ''}`;
@@ -26,7 +27,8 @@ function contentSecurityPolicy(peer, requestHost) {
     for (const tls of secure) connect.push(`${tls ? 'https' : 'http'}://${where}`, `${tls ? 'wss' : 'ws'}://${where}`);
   }
   if (isLoopbackHost(host)) {
-    for (const h of ['127.0.0.1', 'localhost', '[::1]']) connect.push(`http://${h}:*`, `ws://${h}:*`);
+    // No [::1]: CSP host sources cannot name IPv6 literals (Chromium rejects the whole source).
+    for (const h of ['127.0.0.1', 'localhost']) connect.push(`http://${h}:*`, `ws://${h}:*`);
   }
   return [
     "default-src 'self'",
