@@ -10,4 +10,8 @@ for a in "$@"; do [ "$a" = --turn ] && setup_args=(--turn); done
 [[ "${KEFU_TURN:-}" =~ ^(1|true|yes)$ ]] && setup_args=(--turn)
 bash "$root/shell/setup.sh" "${setup_args[@]}"
 bash "$root/shell/build.sh"
+# Every open connection is a descriptor: a soft limit of 1024 is soon reached on a busy site.
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || [ "$hard" -gt 65536 ]; then hard=65536; fi
+ulimit -n "$hard" 2>/dev/null || true
 exec node "$root/shell/server.js" "$@"
