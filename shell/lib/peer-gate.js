@@ -160,7 +160,14 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
     const verdict = decide(entry.cred, check);
     if (verdict === 'relay') return relay(entry, check);
     if (verdict === 'hold') return hold(entry, check);
-    return undefined; // not a counterpart: dropped
+    return refused(entry, check);
+  }
+
+  // Not a counterpart: dropped. An OFFER is answered with EXPIRE, what the stock server says of a peer
+  // that cannot be reached, so a caller fails fast instead of waiting for an answer that cannot come.
+  function refused(entry, check) {
+    if (check.type !== 'OFFER' || entry.ws.readyState !== WebSocket.OPEN) return;
+    entry.ws.send(JSON.stringify({ type: 'EXPIRE', src: check.dst, dst: entry.cred.id }));
   }
 
   function standingIds() {
@@ -227,6 +234,7 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
       const verdict = decide(h.entry.cred, h.check);
       if (verdict === 'relay') relay(h.entry, h.check);
       else if (verdict === 'hold' && !deadline) keep.push(h);
+      else refused(h.entry, h.check);
     }
     if (keep.length) {
       keep.timer = list.timer;

@@ -92,6 +92,9 @@ test('without a call a visitor reaches neither another visitor nor the console',
   await sleep(900); // past holdMs: the early-offer hold gave up
   assert.equal(await b.peer.none('OFFER', 100), true, 'visitor to visitor');
   assert.equal(await cons.peer.none('OFFER', 100), true, 'visitor to console without a ring');
+  // The sender hears of both as unreachable peers (EXPIRE), the early one once its hold ran out.
+  const expired = a.peer.frames.filter((f) => f.type === 'EXPIRE').map((f) => f.src);
+  assert.deepEqual(expired.sort(), [b.cred.id, cons.cred.id].sort());
   // With a call of its own, still not to another visitor; and b's call is b's alone.
   const rb = await ring(b);
   a.peer.peerSend(offer(cons.cred.id, 3));
