@@ -53,6 +53,7 @@ function configText(turn, { secret, host, dataDir }) {
     'no-dtls',
     'no-cli',
     'no-multicast-peers',
+    'no-tcp-relay', // WebRTC relays UDP; TCP connections from the relay to anywhere are not needed
     // A relay is a way into the server's networks: never to loopback (coturn's default), nor to the
     // addresses listed here (by default "this network" and link-local, where cloud metadata lives).
     ...(turn.deniedPeerIps || []).map((r) => `denied-peer-ip=${clean(r, 'deniedPeerIps')}`),

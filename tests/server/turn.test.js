@@ -127,6 +127,7 @@ test('the coturn configuration keeps the secret in a file and refuses values tha
   assert.match(text, /^static-auth-secret=abc$/m);
   assert.match(text, /^listening-ip=127\.0\.0\.1$/m);
   assert.match(text, /^no-cli$/m);
+  assert.match(text, /^no-tcp-relay$/m);
   assert.match(text, /^denied-peer-ip=169\.254\.0\.0-169\.254\.255\.255$/m);
   assert.doesNotMatch(text, /allow-loopback-peers/);
   assert.throws(() => configText({ ...c, relayIp: '1.2.3.4\nallow-loopback-peers' }, { secret: 'abc', host: '0.0.0.0', dataDir: '/tmp/x' }), /relayIp/);
