@@ -123,6 +123,7 @@ async function start(options = {}) {
     console.log(`  try settings   ${url}/try.html?lang=en&position=left`);
     console.log(`  agent console  ${url}/agent/   (user ${config.agentUser}${config.agentPass === DEFAULTS.agentPass ? ` / password ${config.agentPass}` : ''})`);
     console.log(`  PeerJS server  ${url}/peerjs   (key ${config.peer.key})`);
+    if (turnServer) console.log(`  TURN server    ${turnServer.label}`);
     console.log(`  data           ${config.dataDir}`);
     if (!fs.existsSync(config.distDir)) console.log(`  note: ${config.distDir} is missing, the widget files will 404 until it is built`);
   }

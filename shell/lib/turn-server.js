@@ -130,8 +130,8 @@ async function startTurnServer({ turn, host, dataDir, log }) {
     log.error(`turn: coturn did not start on port ${turn.port}: ${tail.split('\n').slice(-5).join(' | ')}`);
     return null;
   }
-  log.info(`  TURN server    turn:${probe}:${turn.port} (coturn, UDP and TCP; relay ports ${turn.minPort}-${turn.maxPort})`);
-  return { port: Number(turn.port), secret, close, alive: () => !exited };
+  const label = `turn:${probe}:${turn.port} (coturn, UDP and TCP; relay ports ${turn.minPort}-${turn.maxPort})`;
+  return { port: Number(turn.port), secret, close, alive: () => !exited, label };
 }
 
 module.exports = { startTurnServer, configText, findTurnserver };

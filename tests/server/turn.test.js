@@ -160,3 +160,14 @@ test('turn.run starts coturn with the REST API scheme and stops it on close (ski
     sock.on('error', rej);
   }), 'coturn stopped with the server');
 });
+
+test('turn.run without coturn installed: the server starts anyway and offers no TURN credentials', async () => {
+  const s = await startServer({ turn: { run: true, binary: '/nonexistent/turnserver' } });
+  try {
+    const c = await api(s, 'GET', '/api/config');
+    assert.equal(c.status, 200);
+    assert.equal(c.json.turnCredentials, false);
+  } finally {
+    await s.close();
+  }
+});
