@@ -134,8 +134,9 @@ function checkTurn(t) {
     throw new Error('turn.urls must be a list of turn: or turns: URLs');
   }
   if (t.secret !== null && (typeof t.secret !== 'string' || !t.secret)) throw new Error('turn.secret must be a string');
-  if (!Number.isInteger(t.ttlSeconds) || t.ttlSeconds < 60 || t.ttlSeconds > 7 * 86400) {
-    throw new Error('turn.ttlSeconds must be a whole number from 60 to 604800');
+  // Clients treat credentials with a minute left as expired: shorter lifetimes would never be used.
+  if (!Number.isInteger(t.ttlSeconds) || t.ttlSeconds < 300 || t.ttlSeconds > 7 * 86400) {
+    throw new Error('turn.ttlSeconds must be a whole number from 300 to 604800');
   }
   if (!port(t.port) || !port(t.minPort) || !port(t.maxPort) || t.minPort > t.maxPort) throw new Error('Bad turn ports');
   if (!Array.isArray(t.listenIps) || !Array.isArray(t.deniedPeerIps)) throw new Error('turn.listenIps and turn.deniedPeerIps must be lists');

@@ -116,7 +116,7 @@ test('TURN settings from the environment are checked', () => {
   assert.equal(c.turn.ttlSeconds, 900);
   assert.equal(c.turn.minPort, 50000);
   assert.throws(() => loadConfig({ configFile: false }, { KEFU_TURN_URLS: 'http://x' }), /turn\.urls/);
-  assert.throws(() => loadConfig({ configFile: false }, { KEFU_TURN_TTL: '5' }), /ttlSeconds/);
+  assert.throws(() => loadConfig({ configFile: false }, { KEFU_TURN_TTL: '120' }), /ttlSeconds/);
   assert.throws(() => loadConfig({ configFile: false }, { KEFU_TURN_PORTS: '9-1' }), /ports/);
 });
 
