@@ -9,18 +9,21 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need_apt=()
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg_ok() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in emscripten nlohmann-json3-dev chromium fonts-wqy-microhei fonts-noto-color-emoji cmake g++ libgtest-dev dpkg-dev python3 xz-utils ca-certificates nginx openssl; do
+for p in emscripten nlohmann-json3-dev chromium fonts-wqy-microhei fonts-noto-color-emoji cmake g++ libgtest-dev dpkg-dev python3 xz-utils ca-certificates; do
   pkg_ok "$p" || need_apt+=("$p")
 done
 have node || need_apt+=(nodejs npm)
 # Only when asked: --turn adds coturn (a TURN relay next to the backend, shell/start.sh --turn);
-# --netns adds iproute2 and iptables (the end-to-end tests that put browsers in network namespaces).
+# --netns adds iproute2 and iptables (the end-to-end tests that put browsers in network namespaces);
+# --tests adds everything the test command needs (tests/run.sh): nginx and openssl for the reverse-proxy
+# test, clang's fuzzer runtime, coturn and the namespace tools.
 extra=()
 for a in "$@"; do
   case "$a" in
     --turn) extra+=(coturn) ;;
     --netns) extra+=(iproute2 iptables) ;;
-    *) echo "kefu setup: unknown option $a (known: --turn, --netns)" >&2; exit 2 ;;
+    --tests) extra+=(nginx openssl clang-14 libclang-rt-14-dev coturn iproute2 iptables) ;;
+    *) echo "kefu setup: unknown option $a (known: --turn, --netns, --tests)" >&2; exit 2 ;;
   esac
 done
 new_coturn=0
@@ -33,7 +36,15 @@ apt_update() { [ $apt_updated = 1 ] || { $SUDO apt-get update -qq; apt_updated=1
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "kefu setup: installing ${need_apt[*]}"
   apt_update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  # Servers installed here (nginx, coturn) are started by Kefu's own scripts with their own settings;
+  # Debian's packages would otherwise start them at once as system services (nginx on port 80).
+  rcd=/usr/sbin/policy-rc.d
+  own_rcd=0
+  if [ ! -e "$rcd" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$rcd" >/dev/null && $SUDO chmod 755 "$rcd" && own_rcd=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null || { [ $own_rcd = 0 ] || $SUDO rm -f "$rcd"; exit 1; }
+  [ $own_rcd = 0 ] || $SUDO rm -f "$rcd"
 fi
 # Debian enables coturn's own service, with a configuration that is not ours, on the port the backend's
 # coturn wants: a package installed here does not run by itself.

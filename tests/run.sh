@@ -4,7 +4,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash shell/setup.sh --turn --netns || exit 1 # coturn, iptables: tests/e2e/turn.test.js
+bash shell/setup.sh --tests || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts
@@ -16,9 +16,11 @@ echo "== unit tests (CTest)"
 ctest --test-dir build/native --output-on-failure -j2 2>&1 | tee -a "$log" || status=1
 echo "== backend tests"
 node --test --test-concurrency=1 tests/server/ 2>&1 | tee -a "$log" || status=1
+echo "== fuzzers (libFuzzer, ASan+UBSan; tests/fuzz/README.md)"
+bash tests/fuzz/run.sh 6 2>&1 | tee -a "$log" || status=1
 echo "== browser end-to-end tests"
 node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee -a "$log" || status=1
-# One line for all three suites.
+# One line for all the suites (each fuzzer counts as one test).
 ct=$(sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log" | tail -1)
 ct_failed=${ct%% *}; ct_total=${ct##* }
 passed=$(( ${ct_total:-0} - ${ct_failed:-0} + $(awk '/^# pass /{s+=$3} END{print s+0}' "$log") ))

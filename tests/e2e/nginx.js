@@ -12,14 +12,14 @@ const { ROOT } = require('./harness');
 
 const NGINX = '/usr/sbin/nginx';
 
-// Installs Debian's nginx when it is missing (shell/setup.sh does the same), or says how to.
+// Installs Debian's nginx when it is missing (shell/setup.sh --tests does the same), or says how to.
 function ensureNginx() {
   if (fs.existsSync(NGINX)) return;
   if (process.getuid && process.getuid() === 0) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['install', '-y', '-qq', 'nginx'], { env, stdio: 'inherit' });
   }
-  if (!fs.existsSync(NGINX)) throw new Error('nginx is not installed: run bash shell/setup.sh (or apt-get install nginx)');
+  if (!fs.existsSync(NGINX)) throw new Error('nginx is not installed: run bash shell/setup.sh --tests (or apt-get install nginx)');
 }
 
 // A CA and a leaf for `names`; spki is what Chromium's --ignore-certificate-errors-spki-list wants.

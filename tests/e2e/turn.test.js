@@ -160,7 +160,7 @@ after(async () => {
 const skip = why || false;
 
 test('the visitor and the agent cannot reach each other, only the server', { skip }, () => {
-  assert.deepEqual(missing, [], `install ${missing.join(', ')} (bash shell/setup.sh --turn --netns)`);
+  assert.deepEqual(missing, [], `install ${missing.join(', ')} (bash shell/setup.sh --tests)`);
   assert.equal(net.routes(net.ns.visitor, net.agentIp), false, 'no route from the visitor to the agent');
   assert.equal(net.routes(net.ns.agent, net.visitorIp), false, 'no route from the agent to the visitor');
   assert.equal(net.routes(net.ns.visitor, netns.SERVER_IP), true);
