@@ -137,8 +137,11 @@
         app.composerInput(composer.value);
       },
       logAppend: function (who, text) {
-        var li = d.createElement('li');
-        li.textContent = who + ': ' + text;
+        // The text in a <bdi>: bidi controls a visitor or agent put in it stay inside it.
+        var li = d.createElement('li'), bdi = d.createElement('bdi');
+        bdi.textContent = text;
+        li.appendChild(d.createTextNode(who + ': '));
+        li.appendChild(bdi);
         log.appendChild(li);
         while (log.childNodes.length > 50) log.removeChild(log.firstChild);
       },

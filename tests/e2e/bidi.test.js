@@ -1,0 +1,51 @@
+'use strict';
+// Bidi controls (U+202E and friends) in what a visitor or the agent writes must not reorder the widget
+// around them: the screen-reader transcript isolates each message in a <bdi>, the canvas draws the text
+// without them, and the page API still gets exactly what was written.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+
+let server, browser, agent;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  agent = await agentLogin(browser, server.url);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const transcript = (page) => page.evaluate(() =>
+  [...document.getElementById('kefu-root').shadowRoot.querySelectorAll('ol[role=log] li')].map((li) => ({
+    prefix: li.firstChild && li.firstChild.nodeType === 3 ? li.firstChild.textContent : null,
+    isolated: li.querySelector('bdi') ? li.querySelector('bdi').textContent : null,
+  })));
+
+test('a message with a right-to-left override stays inside its own transcript line', async () => {
+  const page = await openVisitor(browser, server.url + '/');
+  await page.evaluate(() => window.Kefu.open());
+  await waitReady(page);
+  const mine = '\u202Egnp.exe\u2066 tail';
+  await page.evaluate((t) => window.Kefu.send(t), mine);
+  const vid = await page.evaluate(() => window.Kefu.state().visitorId);
+  await agent.click(`.visitor-item[data-visitor-id="${vid}"]`);
+  const reply = '\u202D\u05E9\u05DC\u05D5\u05DD ok';
+  await agent.fill('#reply', reply);
+  await agent.click('#send');
+  const lines = await until(async () => {
+    const t = await transcript(page);
+    return t.length >= 2 ? t : null;
+  }, { what: 'both messages in the transcript' });
+  assert.deepEqual(lines.slice(-2), [
+    { prefix: 'visitor: ', isolated: mine },
+    { prefix: 'agent: ', isolated: reply },
+  ]);
+  // The API reports the text as written.
+  const texts = await page.evaluate(() => window.Kefu.messages().map((m) => m.text));
+  assert.ok(texts.includes(mine) && texts.includes(reply));
+  await page.context().close();
+});
