@@ -10,6 +10,9 @@ const { errorHandler } = require('./errors');
 const { createSockets } = require('./sockets');
 const { createConversations } = require('./conversation');
 const { createCalls } = require('./calls');
+const { createTeam } = require('./team');
+const { createAccounts } = require('./accounts');
+const { loadSettings } = require('./admin-api');
 const { createHub } = require('./ws-hub');
 const { createApi } = require('./http-api');
 const { mountPeerServer } = require('./peer-server');
@@ -43,6 +46,13 @@ async function start(options = {}) {
   const sockets = createSockets();
   const auth = createAuth(db, { events: sockets.events, idleMs: config.agentTokenIdleMs, maxMs: config.agentTokenMaxMs });
   auth.ensureAgent({ username: config.agentUser, password: config.agentPass, name: config.agentName });
+  const accounts = createAccounts(db, auth, { events: sockets.events });
+  // The first admin: its password is shown once here (or was given as KEFU_ADMIN_PASS).
+  const firstAdmin = accounts.ensureAdmin({ username: config.adminUser, password: config.adminPass });
+  if (firstAdmin && !config.quiet) {
+    console.log(`Admin account created: ${firstAdmin.username} / ${firstAdmin.password}  (shown once; change it with node shell/admin.js passwd ${firstAdmin.username})`);
+  }
+  loadSettings(db, config);
 
   const app = express();
   app.disable('x-powered-by');
@@ -53,15 +63,17 @@ async function start(options = {}) {
   installTrust(server, trust);
   let listenPort = config.port;
 
-  const conversation = createConversations({ db, sockets, config });
+  const team = createTeam({ db, sockets, config, log });
+  const conversation = createConversations({ db, sockets, config, team });
+  team.attach(conversation);
   const g = config.peerGate;
   const peerCreds = createPeerCredentials({ ttlMs: g.credentialTtlMs, maxPerVisitor: g.credentialsPerVisitor, maxPerAgent: g.credentialsPerAgent });
-  const calls = createCalls({ db, sockets, conversation, config, log, peerCreds });
-  const hub = createHub({ db, auth, sockets, conversation, calls, config, log });
+  const calls = createCalls({ db, sockets, conversation, config, log, peerCreds, team });
+  const hub = createHub({ db, auth, sockets, conversation, calls, team, config, log });
   // The local coturn (turn.run) starts before anyone can ask for its credentials.
   const turnServer = config.turn.run ? await startTurnServer({ turn: config.turn, host: config.host, dataDir: config.dataDir, log }) : null;
   const turn = createTurn({ auth, config, local: () => (turnServer && turnServer.alive() ? turnServer : null) });
-  const api = createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort: () => listenPort });
+  const api = createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort: () => listenPort, team, accounts });
   calls.recover();
 
   app.use(web.securityHeaders(config.peer));
@@ -133,6 +145,7 @@ async function start(options = {}) {
     if (closed) return;
     closed = true;
     clearInterval(sweeper);
+    team.stop();
     sockets.events.removeAllListeners(); // sockets closing below must not reach the database
     calls.close();
     hub.close();
@@ -146,7 +159,7 @@ async function start(options = {}) {
   }
 
   // auth and events: for tests and admin tools (auth.setPassword/removeAgent revoke sessions).
-  return { url, port: listenPort, host: config.host, close, config, db, auth, events: sockets.events };
+  return { url, port: listenPort, host: config.host, close, config, db, auth, accounts, events: sockets.events };
 }
 
 module.exports = { start };

@@ -167,8 +167,15 @@ function createAuth(db, { events = null, idleMs = Infinity, maxMs = Infinity } =
     next();
   };
 
+  // An agent token of an account with the admin role; an agent's token gets 403 forbidden.
+  const requireAdmin = (req, res, next) => requireAgent(req, res, (e) => {
+    if (e) return next(e);
+    if (req.agent.role !== 'admin') return next(err('forbidden', 'This needs an admin account'));
+    next();
+  });
+
   return {
-    ensureAgent, setPassword, removeAgent, revokeAgent, visitorForToken, agentForToken, agentForTokenHash, sweep,
+    requireAdmin, ensureAgent, setPassword, removeAgent, revokeAgent, visitorForToken, agentForToken, agentForTokenHash, sweep,
     login, logout, rotateVisitorToken, forgetVisitor, requireVisitor, requireAgent,
   };
 }

@@ -27,7 +27,7 @@ function callText(outcome, video, duration) {
   }
 }
 
-function createCalls({ db, sockets, conversation, config, log, peerCreds = null }) {
+function createCalls({ db, sockets, conversation, config, log, peerCreds = null, team }) {
   // The PeerJS gate (peer-gate.js) follows the calls: frames held for a ring go once it exists.
   const changed = (call, state) => sockets.events.emit('call-state', { visitorId: call.visitor_id || call.visitorId, callId: call.id, state });
   const ringTimers = new Map(); // callId -> timeout
@@ -36,6 +36,24 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
   // Client address of each ringing call: throwaway rings from one address would bury an honest caller.
   const ringFrom = new Map(); // callId -> address key
   const ringingFrom = (address) => [...ringFrom.values()].filter((a) => a === address).length;
+  // Agents each ringing call has rung so far: the assignee first, the rest of the group later.
+  const rung = new Map(); // callId -> Set<agentId>
+  const groupTimers = new Map(); // callId -> timeout
+  function ring(call, agentIds, name) {
+    const set = rung.get(call.id) || new Set();
+    rung.set(call.id, set);
+    const frame = callFrame(call, name);
+    for (const id of agentIds) {
+      if (set.has(id)) continue;
+      set.add(id);
+      sockets.toAgent(id, 'call', frame);
+    }
+  }
+  function stopRinging(callId) {
+    clearTimeout(groupTimers.get(callId));
+    groupTimers.delete(callId);
+    rung.delete(callId);
+  }
 
   const callFrame = (call, name) => {
     const f = { visitorId: call.visitor_id, name, video: !!call.video, callId: call.id, state: call.state };
@@ -79,6 +97,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
     ringFrom.delete(call.id);
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
+    stopRinging(call.id);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason });
     if (visitorFrame) sockets.toVisitor(call.visitor_id, visitorFrame[0], visitorFrame[1]);
     conversation.postSystemMessage(call.visitor_id, `call_${call.id}`, callText(outcome, !!call.video, secs), {
@@ -99,7 +118,9 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
 
   // ---- visitor side: POST /2/callKefu ----
   function callpeer(visitor, body, address) {
-    if (body.kefu_id !== undefined && body.kefu_id !== config.kefuId) throw err('not_found', 'Unknown kefu_id');
+    if (body.kefu_id !== undefined && (typeof body.kefu_id !== 'string' || !team.knownKefu(body.kefu_id))) {
+      throw err('not_found', 'Unknown kefu_id');
+    }
     const video = body.video === true || body.video === 1 || body.video === 'true';
     let peerId = null;
     if (body.peer_id !== undefined && body.peer_id !== null && body.peer_id !== '') {
@@ -114,7 +135,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
       }
     }
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
-    if (!sockets.agentsOnline()) throw err('offline', 'No agent is online');
+    const plan = team.ringPlan(visitor.id, body.kefu_id);
+    if (!plan.first.length) throw err('offline', 'No agent of this group is available');
     if (ringingFrom(address) >= config.rate.ringsPerAddress) throw err('rate_limited', 'Too many calls ringing from this address');
     if (!callLimit.hit(visitor.id)) throw err('rate_limited', 'Too many call requests');
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
@@ -123,7 +145,20 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
     const t = setTimeout(() => guarded(() => ringTimeout(call.id)), config.ringTimeoutMs);
     t.unref();
     ringTimers.set(call.id, t);
-    sockets.toAgents('call', callFrame(db.callById(call.id), visitor.name));
+    const stored = db.callById(call.id);
+    ring(stored, plan.first, visitor.name);
+    if (plan.rest.length) {
+      // Later, whoever of the group is available then (the first ones are not rung twice).
+      const g = setTimeout(() => guarded(() => {
+        groupTimers.delete(call.id);
+        const now = db.callById(call.id);
+        if (!now || now.state !== 'ringing') return;
+        const again = team.ringPlan(visitor.id, body.kefu_id);
+        ring(now, [...again.first, ...again.rest], visitor.name);
+      }), config.ringGroupDelayMs);
+      g.unref();
+      groupTimers.set(call.id, g);
+    }
     changed(call, 'ringing');
     log.info(`call ${call.id} ringing for ${visitor.id}${video ? ' (video)' : ''}`);
     const out = { ok: true, callId: call.id };
@@ -202,6 +237,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
     ringFrom.delete(call.id);
+    stopRinging(call.id);
     // The seed's wire shape: the agent's peer id as a bare string.
     sockets.toVisitor(call.visitor_id, 'accept', peerId);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason: 'answered_elsewhere' }, ws);
@@ -285,9 +321,10 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
     }
   }
 
-  // Calls an agent console should show after (re)connecting.
-  function openCallFrames() {
-    return db.openCalls().map((c) => {
+  // Calls an agent console should show after (re)connecting: running ones, and those ringing for it.
+  function openCallFrames(agentId) {
+    const mine = (c) => c.state !== 'ringing' || agentId === undefined || (rung.get(c.id) || new Set()).has(agentId);
+    return db.openCalls().filter(mine).map((c) => {
       const visitor = db.visitorById(c.visitor_id);
       return callFrame(c, visitor ? visitor.name : '');
     });
@@ -296,6 +333,9 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null 
   function close() {
     for (const t of ringTimers.values()) clearTimeout(t);
     for (const t of graceTimers.values()) clearTimeout(t);
+    for (const t of groupTimers.values()) clearTimeout(t);
+    groupTimers.clear();
+    rung.clear();
     ringTimers.clear();
     graceTimers.clear();
     ringFrom.clear();

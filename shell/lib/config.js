@@ -68,6 +68,15 @@ const DEFAULTS = {
   authTimeoutMs: 10000,
   pingIntervalMs: 20000,
   ringTimeoutMs: 35000,
+  // A call rings the conversation's assignee first and the rest of its group this much later.
+  ringGroupDelayMs: 10000,
+  // How often the server looks for account changes made by node shell/admin.js (removed accounts,
+  // new passwords, roles): their tokens and sockets end within this.
+  accountPollMs: 1000,
+  // The first admin account, made at the first start when there is none. No password: one is
+  // generated and printed once.
+  adminUser: 'admin',
+  adminPass: null,
   leftGraceMs: 5000,
   rate: {
     messages: 20, // per visitor and window
@@ -151,6 +160,9 @@ function envSettings(env) {
   if (env.KEFU_AGENT_USER) out.agentUser = env.KEFU_AGENT_USER;
   if (env.KEFU_AGENT_PASS) out.agentPass = env.KEFU_AGENT_PASS;
   if (env.KEFU_AGENT_NAME) out.agentName = env.KEFU_AGENT_NAME;
+  if (env.KEFU_ADMIN_USER) out.adminUser = env.KEFU_ADMIN_USER;
+  if (env.KEFU_ADMIN_PASS) out.adminPass = env.KEFU_ADMIN_PASS;
+  if (env.KEFU_RING_GROUP_DELAY_MS) out.ringGroupDelayMs = Number(env.KEFU_RING_GROUP_DELAY_MS);
   if (env.KEFU_SOCKETS_PER_ADDRESS) out.sockets = { perAddress: Number(env.KEFU_SOCKETS_PER_ADDRESS) };
   if (env.KEFU_CONNECTIONS_PER_ADDRESS) out.http = { connectionsPerAddress: Number(env.KEFU_CONNECTIONS_PER_ADDRESS) };
   if (env.KEFU_TRUST_PROXY !== undefined) out.trustProxy = env.KEFU_TRUST_PROXY;

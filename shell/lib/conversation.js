@@ -12,7 +12,7 @@ function messageJson(row) {
   return m;
 }
 
-function createConversations({ db, sockets, config }) {
+function createConversations({ db, sockets, config, team = null }) {
   const visitorLimit = createRateLimit({ max: config.rate.messages, windowMs: config.rate.messagesWindowMs });
   const agentLimit = createRateLimit({ max: config.rate.messages * 3, windowMs: config.rate.messagesWindowMs });
 
@@ -40,6 +40,8 @@ function createConversations({ db, sockets, config }) {
       email: visitor.email,
       phone: visitor.phone,
       attrs: parseJson(visitor.attrs, {}),
+      // { group, assignee, status: open | closed }, or null before the first message (team.js).
+      conversation: team ? team.info(visitor.id) : null,
     };
     if (last) s.lastMessage = messageJson(last);
     return s;
@@ -81,6 +83,7 @@ function createConversations({ db, sockets, config }) {
     const { row, created } = db.insertMessage({ visitorId: visitor.id, clientId: id, sender: 'visitor', text, time: now });
     if (created) {
       db.touchVisitor(visitor.id, now);
+      if (team) team.afterVisitorMessage(visitor.id);
       const msg = messageJson(row);
       sockets.toVisitor(visitor.id, 'message', msg, origin);
       sockets.toAgents('message', { ...msg, visitorId: visitor.id });
@@ -105,6 +108,7 @@ function createConversations({ db, sockets, config }) {
       visitorId, clientId: id, sender: 'agent', text, time: Date.now(), agentName: agent.name,
     });
     if (created) {
+      if (team) team.afterAgentReply(agent, visitorId);
       const msg = messageJson(row);
       sockets.toVisitor(visitorId, 'message', msg);
       sockets.toAgents('message', { ...msg, visitorId }, origin);

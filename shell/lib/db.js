@@ -1,8 +1,9 @@
 'use strict';
-// SQLite storage (better-sqlite3, WAL): visitors, agents, messages, read marks, calls.
+// SQLite storage (better-sqlite3, WAL): visitors, agents, messages, read marks, calls, groups, conversations.
 const fs = require('fs');
 const path = require('path');
 const Database = require('better-sqlite3');
+const { teamQueries } = require('./db-team');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS visitors (
@@ -63,6 +64,28 @@ CREATE TABLE IF NOT EXISTS calls (
   duration INTEGER
 );
 CREATE INDEX IF NOT EXISTS calls_by_visitor ON calls (visitor_id, state);
+CREATE TABLE IF NOT EXISTS groups (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS group_members (
+  group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  PRIMARY KEY (group_id, agent_id)
+);
+CREATE TABLE IF NOT EXISTS conversations (
+  visitor_id TEXT PRIMARY KEY REFERENCES visitors(id) ON DELETE CASCADE,
+  group_id TEXT NOT NULL,
+  assignee TEXT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+  updated INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
 function parseJson(text, fallback) {
@@ -95,6 +118,18 @@ function migrate(db) {
   // 'config': the account kept by the server's settings (ensureAgent); other values are accounts
   // managed by hand, which the settings never touch.
   if (!has('agents', 'source')) db.exec("ALTER TABLE agents ADD COLUMN source TEXT NOT NULL DEFAULT 'config'");
+  // Teams: every account made before roles existed is an agent; the first admin is made at start.
+  if (!has('agents', 'role')) db.exec("ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent'");
+  // What the widget's `kefu` setting named when the visitor was made: an agent or a group.
+  if (!has('visitors', 'kefu')) db.exec("ALTER TABLE visitors ADD COLUMN kefu TEXT NOT NULL DEFAULT ''");
+  // One default group, holding every account that existed before groups did.
+  if (!db.prepare('SELECT 1 FROM groups WHERE is_default = 1').get()) {
+    db.transaction(() => {
+      db.prepare("INSERT OR IGNORE INTO groups (id, name, is_default, created) VALUES ('default', '客服', 0, ?)").run(Date.now());
+      db.prepare("UPDATE groups SET is_default = 1 WHERE id = 'default'").run();
+      db.prepare("INSERT OR IGNORE INTO group_members (group_id, agent_id) SELECT 'default', id FROM agents").run();
+    })();
+  }
 }
 
 function openDb(dataDir) {
@@ -109,8 +144,8 @@ function openDb(dataDir) {
   migrate(db);
 
   const q = {
-    insertVisitor: db.prepare(`INSERT INTO visitors (id, token_hash, name, attrs, created, last_seen)
-      VALUES (@id, @tokenHash, @name, @attrs, @now, @now)`),
+    insertVisitor: db.prepare(`INSERT INTO visitors (id, token_hash, name, attrs, created, last_seen, kefu)
+      VALUES (@id, @tokenHash, @name, @attrs, @now, @now, @kefu)`),
     visitorByToken: db.prepare('SELECT * FROM visitors WHERE token_hash = ?'),
     visitorById: db.prepare('SELECT * FROM visitors WHERE id = ?'),
     touchVisitor: db.prepare('UPDATE visitors SET last_seen = ? WHERE id = ?'),
@@ -137,8 +172,10 @@ function openDb(dataDir) {
     upsertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created)
       VALUES (@id, @username, @name, @passHash, @now)
       ON CONFLICT (username) DO UPDATE SET name = excluded.name, pass_hash = excluded.pass_hash`),
-    insertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created, source)
-      VALUES (@id, @username, @name, @passHash, @now, @source)`),
+    insertAgent: db.prepare(`INSERT INTO agents (id, username, name, pass_hash, created, source, role)
+      VALUES (@id, @username, @name, @passHash, @now, @source, @role)`),
+    joinDefaultGroup: db.prepare(`INSERT OR IGNORE INTO group_members (group_id, agent_id)
+      SELECT id, ? FROM groups WHERE is_default = 1`),
     setAgentPassword: db.prepare('UPDATE agents SET pass_hash = ? WHERE id = ?'),
     setAgentName: db.prepare('UPDATE agents SET name = ? WHERE id = ?'),
     deleteAgent: db.prepare('DELETE FROM agents WHERE id = ?'),
@@ -178,7 +215,7 @@ function openDb(dataDir) {
     close: () => db.close(),
     transaction: (fn) => db.transaction(fn),
 
-    createVisitor: (v) => q.insertVisitor.run(v),
+    createVisitor: (v) => q.insertVisitor.run({ kefu: '', ...v }),
     visitorByTokenHash: (h) => q.visitorByToken.get(h),
     visitorById: (id) => q.visitorById.get(id),
     touchVisitor: (id, now) => q.touchVisitor.run(now, id),
@@ -219,7 +256,11 @@ function openDb(dataDir) {
     recentConversations: (limit) => q.recentConversations.all(limit),
 
     upsertAgent: (a) => q.upsertAgent.run(a),
-    insertAgent: (a) => q.insertAgent.run({ source: 'config', ...a }),
+    // A new account starts in the default group.
+    insertAgent: (a) => db.transaction(() => {
+      q.insertAgent.run({ source: 'config', role: 'agent', ...a });
+      q.joinDefaultGroup.run(a.id);
+    })(),
     setAgentPassword: (id, passHash) => q.setAgentPassword.run(passHash, id),
     setAgentName: (id, name) => q.setAgentName.run(name, id),
     deleteAgent: (id) => q.deleteAgent.run(id).changes === 1,
@@ -241,6 +282,7 @@ function openDb(dataDir) {
     answerCall: (c) => q.answerCall.run(c).changes === 1,
     endCall: (c) => q.endCall.run(c).changes === 1,
     setCallVideo: (c) => q.setCallVideo.run(c).changes === 1,
+    ...teamQueries(db),
   };
   return api;
 }

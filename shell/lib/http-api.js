@@ -9,6 +9,7 @@ const { createLoginGuard } = require('./login-guard');
 const v = require('./validate');
 const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
+const { createAdminApi } = require('./admin-api');
 const { publicOrigin, fromLoopbackClient } = require('./trust-proxy');
 const DEV_PASSWORD = require('./config').DEFAULTS.agentPass;
 
@@ -32,7 +33,7 @@ function defaultName(id) {
   return `访客 ${id.slice(-4).toUpperCase()}`;
 }
 
-function createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort }) {
+function createApi({ db, auth, conversation, calls, sockets, config, turn, peerCreds, listenPort, team, accounts }) {
   const router = express.Router();
   const createLimit = createRateLimit({ max: config.rate.visitorCreates, windowMs: 60000 });
   const loginGuard = createLoginGuard({
@@ -49,7 +50,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
   router.use((req, res, next) => {
     if (!/^\/(api|2)(\/|$)/.test(req.path)) return next('router');
     res.set('Cache-Control', 'no-store');
-    if (/^\/api\/agent(\/|$)/.test(req.path)) {
+    if (/^\/api\/(agent|admin)(\/|$)/.test(req.path)) {
       if (req.method === 'OPTIONS') return res.status(204).end();
       return next();
     }
@@ -66,8 +67,11 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
 
   // ---- public ----
   router.get('/api/config', (req, res) => {
+    // ?kefu= an agent or group (the widget's `kefu` setting): the availability of that one's group.
+    const kefu = typeof req.query.kefu === 'string' && req.query.kefu.length <= 64 ? req.query.kefu : '';
+    const group = team.target(kefu).group;
     res.json({
-      kefu: { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline() },
+      kefu: { id: config.kefuId, name: config.agentName, online: team.groupAvailable(group), group },
       welcome: config.welcome,
       peer: peerSettings(req, config, listenPort),
       // Never a TURN password: those come from POST /api/ice-servers, to authenticated clients only.
@@ -95,11 +99,14 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     const body = v.body(req);
     const name = v.optionalField(body, 'name');
     const lang = v.optionalField(body, 'lang');
+    // The widget's `kefu` setting: routes the visitor's conversations to that agent or group.
+    const kefu = v.optionalField(body, 'kefu');
+    if (kefu && !team.knownKefu(kefu)) throw err('not_found', 'Unknown kefu: no such agent or group');
     if (!createLimit.hit(clientAddress(req))) throw err('rate_limited', 'Too many new visitors from this address');
     const id = newId('v_');
     const token = newToken();
     const attrs = lang ? { lang } : {};
-    db.createVisitor({ id, tokenHash: hashToken(token), name: name || defaultName(id), attrs: JSON.stringify(attrs), now: Date.now() });
+    db.createVisitor({ id, tokenHash: hashToken(token), name: name || defaultName(id), attrs: JSON.stringify(attrs), now: Date.now(), kefu: kefu || '' });
     res.status(201).json({ visitorId: id, token });
   });
 
@@ -192,7 +199,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
       throw err('unauthorized', 'Wrong user name or password');
     }
     loginGuard.succeed(body.username, address);
-    res.json({ token: result.token, agent: { id: result.agent.id, name: result.agent.name } });
+    res.json({ token: result.token, agent: { id: result.agent.id, name: result.agent.name, role: result.agent.role } });
   });
 
   router.post('/api/agent/logout', auth.requireAgent, (req, res) => {
@@ -206,8 +213,23 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
   });
 
   router.get('/api/agent/me', auth.requireAgent, (req, res) => {
-    res.json({ agent: { id: req.agent.id, name: req.agent.name } });
+    res.json({ agent: { id: req.agent.id, name: req.agent.name, role: req.agent.role } });
   });
+
+  // The team as the console shows it: agents with their presence, groups with their members.
+  router.get('/api/agent/team', auth.requireAgent, (req, res) => {
+    res.json({ agents: team.agentsList(), groups: team.groupsList() });
+  });
+
+  router.post('/api/agent/visitors/:id/transfer', auth.requireAgent, (req, res) => {
+    res.json({ conversation: team.transfer(req.agent, req.params.id, v.body(req)) });
+  });
+
+  router.post('/api/agent/visitors/:id/close', auth.requireAgent, (req, res) => {
+    res.json({ conversation: team.closeConversation(req.agent, req.params.id) });
+  });
+
+  router.use(createAdminApi({ db, auth, accounts, team, sockets, config }));
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
     res.json({ visitors: conversation.summaries() });

@@ -12,7 +12,7 @@ const MAX_FRAME = 16 * 1024;
 const CLOSE_AUTH = 4001;
 const CLOSE_TOO_MANY = 4029; // the visitor or agent already has its maximum of open sockets
 
-function createHub({ db, auth, sockets, conversation, calls, config, log }) {
+function createHub({ db, auth, sockets, conversation, calls, team, config, log }) {
   const wss = new WebSocket.Server({ noServer: true, maxPayload: MAX_FRAME, clientTracking: true });
 
   // The console's standing PeerJS id when exactly one is listening: a visitor can then send its offer
@@ -22,8 +22,10 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     return ids.length === 1 ? ids[0] : null;
   };
 
-  function kefuStatus() {
-    return { id: config.kefuId, name: config.agentName, online: sockets.agentsOnline(), peer: standingPeer() };
+  // `online`: someone of the visitor's group is online and not away (team.js).
+  const statusOf = (visitorId) => ({ online: team.visitorAvailable(visitorId), peer: standingPeer() });
+  function kefuStatus(visitorId) {
+    return { id: config.kefuId, name: config.agentName, ...statusOf(visitorId), group: team.visitorGroup(visitorId) };
   }
 
   // ---- presence fan-out ----
@@ -45,25 +47,51 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     const summary = conversation.summary(id);
     if (summary) sockets.toAgents('visitor', summary); // none after forget-me
   });
-  let lastStatus = '';
-  const broadcastStatus = () => {
-    const status = { online: sockets.agentsOnline(), peer: standingPeer() };
-    lastStatus = JSON.stringify(status);
-    for (const id of sockets.onlineVisitorIds()) sockets.toVisitor(id, 'status', status);
+  const lastStatus = new Map(); // visitorId -> the status it was last sent
+  const sendStatus = (id) => {
+    const status = statusOf(id);
+    const text = JSON.stringify(status);
+    if (lastStatus.get(id) === text) return;
+    lastStatus.set(id, text);
+    sockets.toVisitor(id, 'status', status);
   };
   // Agent sockets come and go, and consoles replace their peers: tell visitors only what changed.
+  let closing = false; // sockets closing at shutdown must not reach the database
   const statusChanged = () => {
-    if (JSON.stringify({ online: sockets.agentsOnline(), peer: standingPeer() }) !== lastStatus) broadcastStatus();
+    if (closing) return;
+    const online = new Set(sockets.onlineVisitorIds());
+    for (const id of lastStatus.keys()) if (!online.has(id)) lastStatus.delete(id);
+    for (const id of online) sendStatus(id);
   };
+  on('availability', statusChanged);
   on('agents-online', () => {
     calls.onAgentsOnline();
-    broadcastStatus();
+    statusChanged();
   });
   on('agents-offline', () => {
     calls.onAgentsOffline();
-    broadcastStatus();
+    statusChanged();
   });
-  on('agent-offline', (agentId) => calls.onAgentOffline(agentId));
+  on('agent-offline', (agentId) => {
+    calls.onAgentOffline(agentId);
+    team.onAgentOffline(agentId);
+  });
+  // node shell/admin.js changed accounts: sockets of removed accounts or revoked tokens end, and the
+  // others learn their new name and role.
+  on('accounts-changed', () => {
+    for (const ws of wss.clients) {
+      if (!ws.agent || ws.revoked) continue;
+      const agent = auth.agentForTokenHash(ws.tokenHash, { touch: false });
+      if (!agent) {
+        // As auth.js would have announced it in this process: the PeerJS gate ends its peers too.
+        sockets.events.emit('revoke', { agentId: ws.agent.id, tokenHash: ws.tokenHash });
+        revokeSocket(ws);
+        continue;
+      }
+      ws.agent.name = agent.name;
+      ws.agent.role = agent.role;
+    }
+  });
 
   // Typing indicators are coalesced per conversation, both ways (typing-gate.js).
   const typingLimits = { intervalMs: config.rate.typingIntervalMs, quietMs: config.rate.typingQuietMs };
@@ -145,6 +173,9 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       calls.setAgentPeer(ws, data);
       statusChanged();
     },
+    presence(ws, data) {
+      sendFrame(ws, 'presence', team.setPresence(ws.agent, data));
+    },
     ping(ws) {
       sendFrame(ws, 'pong', {});
     },
@@ -192,9 +223,11 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       db.touchVisitor(visitor.id, Date.now());
       const reads = db.reads(visitor.id);
       sockets.addVisitor(visitor.id, ws);
+      const kefu = kefuStatus(visitor.id);
+      lastStatus.set(visitor.id, JSON.stringify({ online: kefu.online, peer: kefu.peer }));
       sendFrame(ws, 'hello', {
         visitorId: visitor.id,
-        kefu: kefuStatus(),
+        kefu,
         lastSeq: conversation.lastSeq(visitor.id),
         visitorReadSeq: reads.visitor,
         agentReadSeq: reads.agent,
@@ -205,14 +238,19 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
     const agent = frame.data.token.length <= 200 ? auth.agentForTokenHash(tokenHash) : null;
     if (!agent) return false;
     if (sockets.agentSocketCount(agent.id) >= config.sockets.perAgent) return tooMany(ws);
-    ws.agent = { id: agent.id, name: agent.name };
+    ws.agent = { id: agent.id, name: agent.name, role: agent.role };
     ws.tokenHash = tokenHash;
+    const first = !sockets.isAgentOnline(agent.id);
     sockets.addAgent(ws);
     calls.onAgentOnline(agent.id);
+    if (first) team.onAgentOnline(agent.id);
     sendFrame(ws, 'hello', {
       agent: ws.agent,
+      me: team.agentJson(agent),
+      agents: team.agentsList(),
+      groups: team.groupsList(),
       visitors: conversation.summaries(),
-      calls: calls.openCallFrames(),
+      calls: calls.openCallFrames(agent.id),
     });
     return true;
   }
@@ -297,6 +335,7 @@ function createHub({ db, auth, sockets, conversation, calls, config, log }) {
       });
     },
     close() {
+      closing = true;
       clearInterval(pinger);
       visitorTyping.close();
       agentTyping.close();

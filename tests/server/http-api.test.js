@@ -149,7 +149,7 @@ test('visitors are rate limited', async () => {
 test('agent login: good credentials give a token, bad ones 401', async () => {
   const good = await api(srv, 'POST', '/api/agent/login', { body: { username: 'kefu1', password: 'kefu123' } });
   assert.equal(good.status, 200);
-  assert.deepEqual(good.json.agent, { id: 'kefu1', name: '小美' });
+  assert.deepEqual(good.json.agent, { id: 'kefu1', name: '小美', role: 'agent' });
   assert.ok(good.json.token);
   assertError(await api(srv, 'POST', '/api/agent/login', { body: { username: 'kefu1', password: 'wrong' } }), 401, 'unauthorized');
   assertError(await api(srv, 'POST', '/api/agent/login', { body: { username: 'nobody', password: 'kefu123' } }), 401, 'unauthorized');

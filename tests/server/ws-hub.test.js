@@ -48,7 +48,7 @@ test('visitor hello carries identity, agent presence and the last seq', async ()
   const r = await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: 'h1', text: 'before socket' } });
   const c = await visitorSocket(srv, v.token);
   assert.equal(c.hello.visitorId, v.visitorId);
-  assert.deepEqual(c.hello.kefu, { id: 'kefu1', name: '小美', online: false, peer: null });
+  assert.deepEqual(c.hello.kefu, { id: 'kefu1', name: '小美', online: false, peer: null, group: 'default' });
   assert.equal(c.hello.lastSeq, r.json.seq);
   c.close();
 });
@@ -179,7 +179,7 @@ test('presence: agents see visitors come and go, visitors see the agent come and
   assert.equal(tab2.hello.kefu.online, false);
   const agent = await agentSocket(srv, agentToken);
   assert.ok(agent.hello.visitors.some((s) => s.id === v.visitorId && s.online));
-  assert.deepEqual(agent.hello.agent, { id: 'kefu1', name: '小美' });
+  assert.deepEqual(agent.hello.agent, { id: 'kefu1', name: '小美', role: 'agent' });
   assert.deepEqual((await tab2.next('status')).data, { online: true, peer: null });
   agent.close();
   assert.deepEqual((await tab2.next('status')).data, { online: false, peer: null });
