@@ -75,6 +75,9 @@ enum class Key {
     CallErrNoAnswer,
     CallErrRejected,
     CallErrConnectionLost,
+    // Calls this browser cannot make at all (语音/视频 shown as unavailable)
+    CallsUnavailableNoWebRtc,
+    CallsUnavailableNoMedia,
     UseVoiceInstead,
     // Switching a call in progress
     SwitchToVideo,

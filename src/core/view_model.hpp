@@ -40,6 +40,7 @@ struct CallView {
     bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
     bool canSwitch = false;  // in a call and not switching: offer voice <-> video
     bool showRemoteVideo = false, showLocalVideo = false;
+    std::string unavailable; // non-empty: this browser cannot make calls, and why (语音/视频 dimmed, this as tip)
 };
 
 struct ViewModel {
@@ -75,6 +76,7 @@ struct Intents {
     bool focusComposer = false;
     bool scrolledToBottom = true; // the visitor sees the newest message
     std::string insertText;       // emoji picked
+    std::string openLink;         // a link in a message was clicked: its href (see linkify.hpp)
     // Where the UI placed the DOM elements this frame (panel-local CSS px).
     Rect composer, remoteVideo, localVideo;
 };

@@ -60,6 +60,15 @@ Key reasonKey(CallEndReason r) {
     }
 }
 
+// Why calls cannot work in this browser, most fundamental first: without RTCPeerConnection no page can
+// fix it; without a secure context the site can (https); getUserMedia alone missing is a browser setting.
+std::string unsupportedReason(const WidgetSettings& s) {
+    if (!s.hasRtc) return "no-webrtc";
+    if (!s.secure) return "insecure-context";
+    if (!s.hasMedia) return "no-media";
+    return {};
+}
+
 Key errorKey(const std::string& code) {
     if (code == "too_long") return Key::ErrorTooLong;
     if (code == "bad_request" || code == "empty") return Key::ErrorEmpty;
@@ -107,13 +116,17 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     s.readSeq = intSetting(j, "readSeq", 0, std::numeric_limits<std::int64_t>::max(), 0);
     // Real offsets lie within ±14 h; anything else is not a time zone.
     s.tzOffsetMin = static_cast<int>(intSetting(j, "tzOffsetMin", -1440, 1440, 0));
-    auto media = j.find("hasMedia");
-    if (media != j.end() && media->is_boolean()) s.hasMedia = media->get<bool>();
+    for (auto [key, flag] :
+         {std::pair<const char*, bool*>{"hasMedia", &s.hasMedia}, {"hasRtc", &s.hasRtc}, {"secure", &s.secure}}) {
+        auto it = j.find(key);
+        if (it != j.end() && it->is_boolean()) *flag = it->get<bool>();
+    }
     s.peerHost = str(j, "peerHost");
     s.peerPath = str(j, "peerPath");
     s.peerKey = str(j, "peerKey");
     s.peerPort = static_cast<int>(intSetting(j, "peerPort", 0, 65535, 0));
     s.ringTimeoutS = static_cast<int>(intSetting(j, "ringTimeout", 1, 600, s.ringTimeoutS));
+    s.sendTimeoutS = static_cast<int>(intSetting(j, "sendTimeout", 1, 600, s.sendTimeoutS));
     const std::string sec = str(j, "peerSecure");
     if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
     auto ice = j.find("iceServers");
@@ -137,7 +150,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
 }
 
 Widget::Widget(WidgetSettings settings, Platform platform)
-    : mSettings(std::move(settings)), mPlatform(std::move(platform)), mLocale(parseLocale(mSettings.lang)) {
+    : mSettings(std::move(settings)), mPlatform(std::move(platform)), mLocale(parseLocale(mSettings.lang)),
+      mCallUnsupported(unsupportedReason(mSettings)) {
     SessionConfig sc;
     sc.serverUrl = mSettings.server;
     sc.token = mSettings.token;
@@ -145,6 +159,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     sc.locale = localeTag(mLocale);
     sc.userJson = mSettings.userJson;
     sc.readSeq = mSettings.readSeq;
+    sc.sendTimeoutMs = mSettings.sendTimeoutS * 1000;
     mSession =
         std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler, mPlatform.random);
     mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
@@ -194,7 +209,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mSession->onConfig([this](const ServerConfig&) {
         configureCall();
         startPendingCall();
-        if (mOpen && !mPrepared && mSettings.hasMedia) {
+        if (mOpen && !mPrepared && mCallUnsupported.empty()) {
             mPrepared = true;
             mCall->prepare();
             mIce->refresh();
@@ -245,7 +260,12 @@ void Widget::ensureStarted() {
     mSession->start();
     // What an earlier page typed but could not deliver goes out now, under its original ids.
     const SavedOutbox saved = parseSavedOutbox(mSettings.outboxJson);
-    for (const SavedMessage& m : saved.messages) mSession->restorePending(m.id, m.text, m.timeMs);
+    for (const SavedMessage& m : saved.messages) {
+        if (m.failed.empty())
+            mSession->restorePending(m.id, m.text, m.timeMs);
+        else
+            mSession->restoreFailed(m.id, m.text, m.timeMs, m.failed, m.error);
+    }
     if (mWarn && !saved.error.empty()) mWarn(saved.error + "; its messages are lost");
     if (mWarn && saved.dropped > 0)
         mWarn("ignored " + std::to_string(saved.dropped) + " unreadable message(s) of the saved outbox");
@@ -258,12 +278,17 @@ void Widget::shutdown() {
 }
 
 void Widget::saveOutbox() {
-    // Undelivered messages survive a reload or a navigation on the same site.
+    // Undelivered messages survive a reload or a navigation on the same site; failed ones too, with their
+    // reason, until the visitor retries or discards them.
     std::vector<SavedMessage> a;
     for (const OutboxEntry& e : mSession->outbox().entries()) {
-        if (e.failed) continue;
         const Message* m = mSession->store().find(e.id);
-        a.push_back(SavedMessage{e.id, e.text, m ? m->timeMs : e.queuedMs});
+        SavedMessage saved{e.id, e.text, m ? m->timeMs : e.queuedMs};
+        if (e.failed) {
+            saved.failed = e.errorCode.empty() ? "send_failed" : e.errorCode;
+            saved.error = e.errorMessage;
+        }
+        a.push_back(std::move(saved));
     }
     const std::string now = encodeSavedOutbox(a);
     if (now == mSavedOutbox) return;
@@ -320,7 +345,7 @@ void Widget::setOpen(bool open) {
         readIfVisible();
         // Register with the PeerJS server as soon as a call becomes likely: the click on 语音 then
         // only has to ask for the microphone and ring the agent.
-        if (!mPrepared && mSession->hasServerConfig() && mSettings.hasMedia) {
+        if (!mPrepared && mSession->hasServerConfig() && mCallUnsupported.empty()) {
             mPrepared = true;
             mCall->prepare();
             mIce->refresh();
@@ -412,8 +437,22 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
     if (in.scrolledToBottom) readIfVisible();
 }
 
+std::string Widget::callUnsupportedText() const {
+    if (mCallUnsupported.empty()) return {};
+    const Key k = mCallUnsupported == "no-webrtc"          ? Key::CallsUnavailableNoWebRtc
+                  : mCallUnsupported == "insecure-context" ? Key::CallErrInsecureContext
+                                                           : Key::CallsUnavailableNoMedia;
+    return tr(mLocale, k);
+}
+
 bool Widget::startCall(bool video, std::string& errorCode) {
     setOpen(true); // the call's controls and video live in the panel
+    if (!mCallUnsupported.empty()) {
+        // Said before anything is asked of the browser, rather than a misleading device error after it.
+        errorCode = mCallUnsupported;
+        setNotice(callUnsupportedText());
+        return false;
+    }
     if (mCall->isActive()) {
         errorCode = "busy";
         return false; // a second click during a call does nothing
@@ -653,6 +692,7 @@ void Widget::buildView() {
     c.canSwitch = st == CallState::InCall && !mCall->switching();
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
+    c.unavailable = callUnsupportedText();
 }
 
 std::string Widget::messagesJson() const {
@@ -675,6 +715,7 @@ std::string Widget::stateJson() const {
               {"callReason", toString(mCall->reason())},
               {"callVideo", mCall->isVideo()},
               {"callSwitching", mCall->switching()},
+              {"callSupport", mCallUnsupported.empty() ? std::string("ok") : mCallUnsupported},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},
               {"revision", mRevision}};

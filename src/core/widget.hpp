@@ -25,14 +25,17 @@ struct WidgetSettings {
     std::string token, visitorId; // saved identity, if any
     std::int64_t readSeq = 0;
     int tzOffsetMin = 0;  // -new Date().getTimezoneOffset()
-    bool hasMedia = true; // navigator.mediaDevices exists (secure context)
+    bool hasMedia = true; // navigator.mediaDevices.getUserMedia exists
+    bool hasRtc = true;   // window.RTCPeerConnection exists
+    bool secure = true;   // window.isSecureContext
     // Site-owner overrides of what GET /api/config says (empty / 0 = keep the server's).
     std::string peerHost, peerPath, peerKey, iceServersJson;
     int peerPort = 0;
     int peerSecure = -1;   // -1 keep, 0 ws, 1 wss
     int ringTimeoutS = 30; // give up ringing after this long (data-ring-timeout)
+    int sendTimeoutS = 60; // unacknowledged this long on a live connection: failed (data-send-timeout)
     std::string userJson;
-    std::string outboxJson; // messages an earlier page could not deliver: [{id,text,time}]
+    std::string outboxJson;            // messages an earlier page could not deliver (SavedMessage)
     std::vector<std::string> warnings; // settings left out as unusable, reported once the widget starts
 };
 
@@ -71,6 +74,9 @@ class Widget {
     void composerChanged(const std::string& text);
     void apply(const Intents& intents, const std::string& composerText, bool& clearComposer);
     bool startCall(bool video, std::string& errorCode);
+    // Why this browser cannot make calls at all ("no-webrtc", "insecure-context", "no-media"), or empty.
+    const std::string& callUnsupported() const { return mCallUnsupported; }
+    std::string callUnsupportedText() const; // the same, as the visitor reads it
     void hangup();
     // Voice <-> video in a call in progress. False (with "not-in-call" or "busy") when it cannot start;
     // the outcome arrives as a `callswitch` event {ok, video, reason}.
@@ -120,6 +126,7 @@ class Widget {
     std::unique_ptr<CallController> mCall;
     std::unique_ptr<IceCredentials> mIce; // goes before mCall: its callback reconfigures the call
     PanelLayout mLayout;
+    std::string mCallUnsupported; // decided once, from what the page reported at start
     bool mOpen = false;
     bool mPageFocused = true;
     bool mComposerEmpty = true;

@@ -36,11 +36,11 @@ const char* const* ChatPanel::emojiList(int& count) {
 std::string ChatPanel::glyphText(const ViewModel& vm) {
     std::string s;
     for (const std::string* t :
-         {&vm.title,          &vm.subtitle,    &vm.welcome,           &vm.typingText,     &vm.notice,
-          &vm.loadOlderLabel, &vm.voiceLabel,  &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
-          &vm.muteLabel,      &vm.unmuteLabel, &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
-          &vm.closeLabel,     &vm.emojiLabel,  &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
-          &vm.call.status})
+         {&vm.title,          &vm.subtitle,        &vm.welcome,           &vm.typingText,     &vm.notice,
+          &vm.loadOlderLabel, &vm.voiceLabel,      &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
+          &vm.muteLabel,      &vm.unmuteLabel,     &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
+          &vm.closeLabel,     &vm.emojiLabel,      &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
+          &vm.call.status,    &vm.call.unavailable})
         s += *t;
     for (const MessageView& m : vm.messages) {
         s += m.text;
@@ -150,7 +150,15 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
         ImGui::CalcTextSize(vm.subtitle.c_str()).x > x - 8 * mS - tx)
         ImGui::SetTooltip("%s", vm.subtitle.c_str());
 
-    const bool canCall = !vm.call.active;
+    const bool unavailable = !vm.call.unavailable.empty();
+    const bool canCall = !vm.call.active && !unavailable;
+    // Calls this browser cannot make: the pills stay, dimmed; hovering says why, and so does a tap (the
+    // widget then shows the reason as a notice), since a touch screen has no hover.
+    auto whyNot = [&](bool& intent) {
+        if (!unavailable || vm.call.active || !ImGui::IsItemHovered()) return;
+        ImGui::SetTooltip("%s", vm.call.unavailable.c_str());
+        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) intent = true;
+    };
     ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
     if (pill("voice", vm.voiceLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
         out.startVoice = true;
@@ -183,9 +191,11 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         const float vh = std::min(mW * 0.75f, mH * 0.42f);
         dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + vh), IM_COL32(20, 20, 20, 255));
         out.remoteVideo = Rect{0, y / mS, mW / mS, vh / mS};
+    whyNot(out.startVoice);
         if (c.showLocalVideo) {
             float lw = mW * 0.28f, lh = lw * 0.75f;
             if (lh > vh * 0.5f) { // a wide, short panel (phone in landscape): keep it inside the video area
+    whyNot(out.startVideo);
                 lh = vh * 0.5f;
                 lw = lh / 0.75f;
             }

@@ -372,9 +372,10 @@ void App::setLocale(const std::string& lang) {
 std::string App::call(bool video) {
     std::string err;
     nlohmann::json j;
-    if (!mWidget->startCall(video, err))
+    if (!mWidget->startCall(video, err)) {
         j["error"] = err;
-    else
+        if (err == mWidget->callUnsupported()) j["message"] = mWidget->callUnsupportedText();
+    } else
         j["ok"] = true;
     return j.dump();
 }

@@ -378,6 +378,38 @@ TEST_F(ChatPanelTest, CallButtonsDoNothingDuringACall) {
 }
 
 TEST_F(ChatPanelTest, CallBarButtonsHangUpMuteAndToggleTheCamera) {
+TEST_F(ChatPanelTest, CallButtonsThisBrowserCannotUseAreDimmedAndSayWhy) {
+    ViewModel vm = baseView();
+    run(vm);
+    auto idle = scanRow(vm, 30);
+    ASSERT_TRUE(idle.count("voice") && idle.count("video"));
+    const float voiceX = (idle["voice"].first + idle["voice"].second) / 2;
+    const float videoX = (idle["video"].first + idle["video"].second) / 2;
+    const ImU32 fadedLabel = IM_COL32(255, 255, 255, 153);
+    moveAway();
+    run(vm);
+    EXPECT_TRUE(boxOfColour(fadedLabel, 0, 60).empty()) << "available: labels at full strength";
+
+    ViewModel no = baseView();
+    no.call.unavailable = "此浏览器不支持语音和视频通话，可以继续文字聊天";
+    run(no);
+    EXPECT_FALSE(boxOfColour(fadedLabel, 0, 60).empty()) << "unavailable: 语音/视频 drawn faded";
+    EXPECT_EQ(fallbackQuads(), 0) << "the reason's glyphs are in the atlas";
+    // Hovering tells why.
+    mouse = ImVec2(voiceX, 30);
+    run(no);
+    ImGuiWindow* tip = window("##Tooltip");
+    ASSERT_NE(tip, nullptr);
+    EXPECT_TRUE(tip->Active);
+    EXPECT_EQ(fallbackQuads(), 0);
+    // A tap (no hover on a touch screen) still reaches the widget, which answers with the reason.
+    EXPECT_TRUE(click(no, voiceX, 30).startVoice);
+    EXPECT_TRUE(click(no, videoX, 30).startVideo);
+    moveAway();
+    run(no);
+    EXPECT_FALSE(window("##Tooltip")->Active);
+}
+
     ViewModel vm = baseView();
     inCall(vm, false);
     run(vm);
