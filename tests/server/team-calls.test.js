@@ -1,0 +1,76 @@
+'use strict';
+// Calls in a team: the assignee rings first, the rest of the group after ringGroupDelayMs; the first
+// accept wins and the others stop ringing (call_end answered_elsewhere).
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, sleep } = require('./helpers');
+
+const DELAY = 400;
+
+async function setup() {
+  const srv = await startServer({ adminPass: 'admin-pass-1', ringGroupDelayMs: DELAY });
+  srv.accounts.add({ username: 'li', name: '小李', password: 'li-pass-123' });
+  srv.accounts.add({ username: 'wang', name: '小王', password: 'wang-pass-1' });
+  return srv;
+}
+const online = async (srv, user, pass) => agentSocket(srv, await agentLogin(srv, user, pass));
+const callpeer = (srv, v) => api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId } });
+
+test('the assignee rings first, the group after the delay; the first accept wins, the others stop ringing', async () => {
+  const srv = await setup();
+  const li = await online(srv, 'li', 'li-pass-123');
+  const v = await newVisitor(srv);
+  const vs = await visitorSocket(srv, v.token);
+  await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: 'q', text: '在吗' } });
+  const wang = await online(srv, 'wang', 'wang-pass-1');
+  const started = Date.now();
+  const r = await callpeer(srv, v);
+  assert.equal(r.status, 200);
+  const ring = await li.next('call');
+  assert.equal(ring.data.callId, r.json.callId);
+  // The rest of the group: only after the delay.
+  assert.equal(await wang.none('call', DELAY - 150), true);
+  const late = await wang.next('call', { timeout: 2000 });
+  assert.ok(Date.now() - started >= DELAY - 20, 'rang the group too early');
+  assert.equal(late.data.callId, r.json.callId);
+  wang.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-wang-1' });
+  assert.equal((await vs.next('accept')).data, 'agentpeer-wang-1');
+  assert.deepEqual((await li.next('call_end')).data, { visitorId: v.visitorId, callId: r.json.callId, reason: 'answered_elsewhere' });
+  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-li-1' });
+  assert.equal((await li.next('error')).data.code, 'conflict');
+  await srv.close();
+});
+
+test('a call answered before the delay never rings the rest of the group; nobody available means offline', async () => {
+  const srv = await setup();
+  const li = await online(srv, 'li', 'li-pass-123');
+  const v = await newVisitor(srv);
+  await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: 'q', text: 'hi' } });
+  const wang = await online(srv, 'wang', 'wang-pass-1');
+  const r = await callpeer(srv, v);
+  await li.next('call');
+  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-li-2' });
+  await sleep(DELAY + 200);
+  assert.equal(await wang.none('call', 50), true);
+  await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'hangup', call_id: r.json.callId } });
+  // Everyone away: the call is refused as offline.
+  li.send('presence', { status: 'away' });
+  wang.send('presence', { status: 'away' });
+  await li.next('presence');
+  await wang.next('presence');
+  const refused = await callpeer(srv, v);
+  assert.equal(refused.status, 503);
+  assert.equal(refused.json.error.code, 'offline');
+  await srv.close();
+});
+
+test('without an assignee the whole group rings at once', async () => {
+  const srv = await setup();
+  const li = await online(srv, 'li', 'li-pass-123');
+  const wang = await online(srv, 'wang', 'wang-pass-1');
+  const v = await newVisitor(srv);
+  const r = await callpeer(srv, v);
+  assert.equal((await li.next('call', { timeout: 150 })).data.callId, r.json.callId);
+  assert.equal((await wang.next('call', { timeout: 150 })).data.callId, r.json.callId);
+  await srv.close();
+});
