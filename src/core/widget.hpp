@@ -33,9 +33,8 @@ struct WidgetSettings {
     int peerPort = 0;
     int peerSecure = -1;   // -1 keep, 0 ws, 1 wss
     int ringTimeoutS = 30; // give up ringing after this long (data-ring-timeout)
-    int sendTimeoutS = 60; // unacknowledged this long on a live connection: failed (data-send-timeout)
     std::string userJson;
-    std::string outboxJson;            // messages an earlier page could not deliver (SavedMessage)
+    std::string outboxJson;            // messages an earlier page could not deliver: [{id,text,time}]
     std::vector<std::string> warnings; // settings left out as unusable, reported once the widget starts
 };
 
