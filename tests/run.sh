@@ -4,7 +4,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash shell/setup.sh --tests || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables
+bash shell/setup.sh --tests || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables, Firefox ESR, WebKitGTK, Xvfb
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts
