@@ -16,7 +16,11 @@ before(async () => {
   if (missing) return;
   server = await startServer();
   xvfb = await startXvfb();
-  [chromium, firefox] = await Promise.all([launch(), launchFirefox(xvfb.display)]);
+  // Both start at once; whichever did start is kept for after() to close, even if the other failed.
+  const [c, f] = await Promise.allSettled([launch(), launchFirefox(xvfb.display)]);
+  chromium = c.value;
+  firefox = f.value;
+  for (const r of [c, f]) if (r.status === 'rejected') throw r.reason;
   agent = await agentLogin(chromium, server.url);
   page = await firefox.newPage();
   page.problems = [];

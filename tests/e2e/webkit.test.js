@@ -17,7 +17,11 @@ before(async () => {
   if (missing) return;
   server = await startServer();
   xvfb = await startXvfb();
-  [chromium, webkit] = await Promise.all([launch(), launchWebKit(xvfb.display)]);
+  // Both start at once; whichever did start is kept for after() to close, even if the other failed.
+  const [c, k] = await Promise.allSettled([launch(), launchWebKit(xvfb.display)]);
+  chromium = c.value;
+  webkit = k.value;
+  for (const r of [c, k]) if (r.status === 'rejected') throw r.reason;
   driver = webkit.driver;
   agent = await agentLogin(chromium, server.url);
   await driver.get(server.url + '/');
