@@ -26,7 +26,8 @@ function ensureEngine(kind) {
   const r = spawnSync('bash', [path.join(ROOT, 'shell/setup.sh'), '--browsers'], { encoding: 'utf8', timeout: 10 * 60 * 1000 });
   if (present()) return null;
   const missing = files.filter((f) => !fs.existsSync(f)).join(', ') || driver;
-  return `${kind} cannot be installed here (missing ${missing}; shell/setup.sh --browsers said: ${(r.stderr || r.stdout || String(r.error || '')).trim().slice(-300)})`;
+  const said = (r.stderr || r.stdout || String(r.error || '')).trim().slice(-300);
+  return `${kind} cannot be installed here (missing ${missing}; shell/setup.sh --browsers exited ${r.status}${said ? `: ${said}` : ''})`;
 }
 
 // An X server of its own on a free display number; stop() ends it.
