@@ -299,6 +299,8 @@
       case 'call_end': return onCallEnd(data);
       case 'call_media': return undefined; // the kind of our own call follows its media connection
       case 'pong': return onPong();
+      case 'team': case 'presence': case 'agent_presence': case 'assigned':
+        return teamUi ? teamUi.onFrame(type, data) : undefined;
       default: console.warn('unknown frame type', type);
     }
   }
@@ -309,6 +311,7 @@
     startPing();
     state.agent = data.agent || state.agent;
     el.agentName.textContent = state.agent ? state.agent.name : '';
+    if (teamUi) teamUi.hello(data);
     state.visitors.clear();
     for (const v of data.visitors || []) state.visitors.set(v.id, v);
     renderVisitors();
@@ -378,7 +381,7 @@
   // Most recent activity first; the id settles ties, so equal rows never swap.
   const byActivity = (a, b) => activity(b) - activity(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const filterText = () => el.filter.value.trim().toLowerCase();
-  const listed = (v, q) => !q || `${v.name} ${v.id} ${v.email || ''}`.toLowerCase().includes(q);
+  const listed = (v, q) => (!teamUi || teamUi.listed(v)) && (!q || `${v.name} ${v.id} ${v.email || ''}`.toLowerCase().includes(q));
 
   function fillRow(v) {
     let r = rows.get(v.id);
@@ -432,6 +435,7 @@
     el.visitorEmpty.hidden = all.length > 0;
     const online = all.filter((v) => v.online).length;
     el.visitorCount.textContent = all.length ? `${online} 在线 online / ${all.length}` : '';
+    if (teamUi) teamUi.renderTabs();
     const unread = all.reduce((n, v) => n + (v.unread || 0), 0);
     document.title = `${unread ? `(${unread}) ` : ''}客服工作台 · Kefu agent console`;
   }
@@ -483,6 +487,10 @@
     }
   });
   el.filter.addEventListener('input', renderVisitors);
+  // Team parts (team.js): list tabs, presence switch, transfer and close.
+  const teamUi = window.KefuTeam
+    ? window.KefuTeam.create({ http, wsSend, relist: renderVisitors, selected: () => state.selected, visitors: () => state.visitors, node })
+    : null;
 
   // ---------------------------------------------------------------- conversations
   function conv(id) {
@@ -652,6 +660,7 @@
     for (const [k, val] of Object.entries(v.attrs || {})) bits.push(`${k}: ${val}`);
     // Each field in its own <bdi>: a direction override in one (U+202E …) cannot reorder the others.
     el.chatMeta.replaceChildren(...bits.flatMap((b, i) => (i ? [' · ', node('bdi', '', b)] : [node('bdi', '', b)])));
+    if (teamUi) teamUi.renderHead();
   }
 
   function messageNode(m, c) {
