@@ -257,7 +257,8 @@ void CallController::failAfterRing(CallEndReason reason) {
 }
 
 void CallController::proceed() {
-    if (state_ != CallState::Requesting || callpeerSent_ || !signaling_.isOpen()) return;
+    // The ring names our peer id: once registered, or as soon as the backend issued it (no ID-TAKEN possible).
+    if (state_ != CallState::Requesting || callpeerSent_ || !(signaling_.isOpen() || signaling_.idIssued())) return;
     if (!mediaReady_ && !fastRing_) return;
     const unsigned gen = generation_;
     postCallpeer();
@@ -536,7 +537,9 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
     const bool lost = s == S::Failed || s == S::Closed;
     switch (state_) {
     case CallState::Requesting:
-        if (s == S::Open) {
+        if (s == S::Open && callpeerSent_) {
+            dialEarly(); // the ring went out with the issued id before the registration was complete
+        } else if (s == S::Open || s == S::Connecting) {
             proceed();
         } else if (lost) {
             postCancel();

@@ -117,3 +117,25 @@ TEST(WidgetPeerCredentials, AStandaloneServerKeepsTheWidgetsOwnRandomId) {
     ASSERT_NE(peer, nullptr);
     EXPECT_EQ(peer->url.rfind("wss://peer.example.org:443/peerjs/peerjs?key=peerjs&id=kefu", 0), 0u) << peer->url;
 }
+
+TEST(WidgetPeerCredentials, TheRingGoesOutWithTheIssuedIdBeforeTheRegistrationCompletes) {
+    Rig r{WidgetSettings{}};
+    r.call("kefu");
+    ASSERT_TRUE(r.http.reply("POST", "/api/peer-credentials", 200, R"({"id":"p00aa11bb","token":"0123abcd"})"));
+    // The id is the server's to give and nobody else's: ringing does not wait for the socket's OPEN.
+    kefu::test::FakeRequest* ring = r.http.find("POST", "/2/callKefu");
+    ASSERT_NE(ring, nullptr);
+    EXPECT_EQ(json::parse(ring->body)["peer_id"], "p00aa11bb");
+    ASSERT_TRUE(r.http.reply("POST", "/2/callKefu", 200, R"({"ok":true,"callId":"c_1","peer":"pagent1"})"));
+    EXPECT_EQ(json::parse(r.widget->stateJson())["call"], "ringing");
+    // Once registered, the offer goes to the console's standing peer while it rings.
+    r.registerPeer();
+    FakeConnection* peer = r.socket("/peerjs?");
+    r.rtc.last().negotiate();
+    bool offered = false;
+    for (const auto& f : peer->sent) {
+        const json j = json::parse(f, nullptr, false);
+        if (j.is_object() && j.value("type", "") == "OFFER" && j.value("dst", "") == "pagent1") offered = true;
+    }
+    EXPECT_TRUE(offered);
+}

@@ -49,6 +49,11 @@ class Signaling {
 
     State state() const { return state_; }
     bool isOpen() const { return state_ == State::Open; }
+    // Credentials mode: the server issued our id and is registering it now (or has). Nobody else can take that
+    // id, so it may be named (callpeer) before OPEN, while the socket is still connecting.
+    bool idIssued() const {
+        return !options_.credentialsUrl.empty() && !id_.empty() && (state_ == State::Connecting || isOpen());
+    }
     const std::string& id() const { return id_; }
     const std::string& token() const { return token_; }
     // After Failed: the peerjs error type ("server-error", "unavailable-id", "network") and its message.
