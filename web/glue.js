@@ -333,6 +333,8 @@
     settings.secure = !!w.isSecureContext;
     settings.tzOffsetMin = -new Date().getTimezoneOffset();
     settings.hasMedia = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+    // Some builds (a WebKitGTK without WebRTC) have no RTCPeerConnection: the core then offers no calls.
+    settings.hasRtc = typeof w.RTCPeerConnection === 'function';
 
     return KefuModule({
       canvas: canvas,
@@ -342,8 +344,6 @@
         L.wasm.then(function (m) { return WebAssembly.instantiate(m, imports).then(function (inst) { done(inst, m); }); })
           .catch(function (e) { L.fail(e && e.message || e); });
         return {};
-    // Some builds (a WebKitGTK without WebRTC) have no RTCPeerConnection: the core then offers no calls.
-    settings.hasRtc = typeof w.RTCPeerConnection === 'function';
       } : undefined,
       onAbort: function (why) { L.fail('abort: ' + why); }
     }).then(function (M) {

@@ -7,7 +7,7 @@
   var ds = (me && me.dataset) || {};
   var src = me ? me.src : location.href;
   var cfg = {};
-  ['server', 'kefu', 'lang', 'position', 'peerHost', 'peerPort', 'peerPath', 'peerKey', 'peerSecure', 'iceServers', 'ringTimeout']
+  ['server', 'kefu', 'lang', 'position', 'peerHost', 'peerPort', 'peerPath', 'peerKey', 'peerSecure', 'iceServers', 'ringTimeout', 'sendTimeout']
     .forEach(function (k) { if (ds[k] != null) cfg[k] = ds[k]; });
   var ks = w.KefuSettings || {};
   for (var k in ks) cfg[k] = ks[k];

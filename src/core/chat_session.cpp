@@ -125,7 +125,6 @@ void ChatSession::start() {
     backoff_.reset();
     setState(ConnectionState::Connecting);
     if (!configLoaded_ && !configInFlight_) fetchConfig();
-    armSendExpiry(); // stop() disarmed it; queued messages must not wait forever
     connect();
     publish();
 }
@@ -316,6 +315,9 @@ void ChatSession::retire(std::unique_ptr<Socket> s) {
 void ChatSession::connectionLost(int code) {
     online_ = false;
     typingOn_ = false;
+    // Offline time does not count against a message: its clock starts again when it is written again.
+    disarm(expiryTimer_);
+    disarm(paceTimer_);
     disarm(helloTimer_);
     disarm(pingTimer_);
     disarm(deadTimer_);
@@ -447,6 +449,13 @@ void ChatSession::handleRead(const frame::Read& r) {
 
 void ChatSession::handleError(const frame::Error& e) {
     const OutboxEntry* entry = e.id.empty() ? nullptr : outbox_.find(e.id);
+    if (entry && !entry->failed && e.code == "rate_limited") {
+        // Not a verdict on the message: written again, in order, once the server's window has passed.
+        outbox_.unwrite(e.id);
+        pacer_.pause(scheduler_.nowMs());
+        flushOutbox();
+        return;
+    }
     if (entry && !entry->failed) {
         failMessage(e.id, e.code, e.message);
         return;
@@ -503,6 +512,7 @@ void ChatSession::fetchConfig() {
         serverConfig_ = std::move(parsed.value);
         configLoaded_ = true;
         dirty_ = true;
+        applyRateLimits();
         if (onConfig_) onConfig_(serverConfig_);
     });
 }
@@ -591,7 +601,6 @@ SendResult ChatSession::send(std::string_view text) {
     outbox_.enqueue(id, std::move(v.trimmed), now);
     stopTyping();
     flushOutbox();
-    armSendExpiry();
     if (state_ == ConnectionState::Offline) start(); // the visitor wants to talk: try again rather than fail at once
     publish();
     result.ok = true;
@@ -611,7 +620,24 @@ bool ChatSession::restorePending(const std::string& id, std::string_view text, s
     store_.addPending(std::move(m));
     outbox_.enqueue(id, std::move(v.trimmed), scheduler_.nowMs());
     flushOutbox();
-    armSendExpiry();
+    publish();
+    return true;
+}
+
+bool ChatSession::restoreFailed(const std::string& id, std::string_view text, std::int64_t timeMs,
+                                const std::string& code, const std::string& message) {
+    OutgoingText v = validateOutgoing(text, maxMessageChars());
+    if (!v.ok || id.empty() || code.empty() || store_.find(id) || outbox_.find(id)) return false;
+    Message m;
+    m.id = id;
+    m.from = Sender::Visitor;
+    m.text = v.trimmed;
+    m.timeMs = timeMs > 0 ? timeMs : scheduler_.nowMs();
+    m.delivery = Delivery::Pending;
+    store_.addPending(std::move(m));
+    store_.markFailed(id, code, message);
+    outbox_.enqueue(id, std::move(v.trimmed), scheduler_.nowMs());
+    outbox_.fail(id, code, message);
     publish();
     return true;
 }
@@ -620,7 +646,6 @@ bool ChatSession::retry(const std::string& id) {
     if (!outbox_.retry(id, scheduler_.nowMs())) return false;
     store_.markPending(id);
     flushOutbox();
-    armSendExpiry();
     if (state_ == ConnectionState::Offline) start();
     publish();
     return true;
@@ -641,19 +666,40 @@ bool ChatSession::sendFrame(const std::string& text) {
     return true;
 }
 
-void ChatSession::flushOutbox() {
-    if (!online_ || !socket_) return;
-    outbox_.flush(conn_, [this](const OutboxEntry& e) { socket_->send(encodeMessage(e.id, e.text)); });
+void ChatSession::applyRateLimits() {
+    pacer_.setLimit(serverConfig_.messagesPerWindow, serverConfig_.rateWindowMs);
+    flushOutbox();
 }
 
+// Writes what the pacer allows now and comes back for the rest when the window has room again.
+void ChatSession::flushOutbox() {
+    disarm(paceTimer_);
+    if (!online_ || !socket_) return;
+    const std::int64_t now = scheduler_.nowMs();
+    outbox_.flush(conn_, now, pacer_.budget(now), [this, now](const OutboxEntry& e) {
+        pacer_.wrote(now);
+        socket_->send(encodeMessage(e.id, e.text));
+    });
+    if (outbox_.unwrittenCount(conn_) > 0) {
+        const std::int64_t wait = std::clamp<std::int64_t>(pacer_.waitMs(now), 1, 3600000);
+        paceTimer_ = arm(static_cast<int>(wait), [this] {
+            paceTimer_ = 0;
+            flushOutbox();
+        });
+    }
+    armSendExpiry();
+}
+
+// Only while online: a message's deadline counts from its last write on this socket.
 void ChatSession::armSendExpiry() {
     disarm(expiryTimer_);
-    const std::int64_t oldest = outbox_.oldestLiveQueuedMs();
+    if (!online_) return;
+    const std::int64_t oldest = outbox_.oldestWrittenMs(conn_);
     if (oldest < 0) return;
     const std::int64_t wait = std::max<std::int64_t>(0, oldest + config_.sendTimeoutMs - scheduler_.nowMs());
     expiryTimer_ = arm(static_cast<int>(std::min<std::int64_t>(wait, config_.sendTimeoutMs)), [this] {
         expiryTimer_ = 0;
-        for (const std::string& id : outbox_.expire(scheduler_.nowMs(), config_.sendTimeoutMs)) {
+        for (const std::string& id : outbox_.expire(conn_, scheduler_.nowMs(), config_.sendTimeoutMs)) {
             store_.markFailed(id, "timeout", "not acknowledged in time");
             if (onSendFailed_) onSendFailed_(id, "timeout", "not acknowledged in time");
         }
@@ -807,6 +853,7 @@ void ChatSession::disarmAll() {
     disarm(typingIdleTimer_);
     disarm(agentTypingTimer_);
     disarm(expiryTimer_);
+    disarm(paceTimer_);
 }
 
 void ChatSession::setState(ConnectionState s) {

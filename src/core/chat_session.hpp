@@ -17,6 +17,7 @@
 #include "core/outbox.hpp"
 #include "core/platform.hpp"
 #include "core/protocol.hpp"
+#include "core/send_pacer.hpp"
 
 namespace kefu {
 
@@ -43,7 +44,8 @@ struct SessionConfig {
     int typingRepeatMs = 3000;       // "typing on" at most this often
     int typingIdleMs = 5000;         // "typing off" after this long without a keystroke
     int agentTypingTimeoutMs = 8000; // the agent's indicator goes away on its own after this
-    int sendTimeoutMs = 60000;       // an unacknowledged message fails ("timeout") after this
+    int sendTimeoutMs = 60000;       // written on a live socket and not acknowledged this long: "timeout"
+                                     // (waiting offline or for the rate never counts)
     int catchUpMaxPages = 10;        // history pages fetched to fill a gap after a reconnect
 };
 
@@ -71,14 +73,18 @@ class ChatSession {
     // Skips the backoff wait (e.g. the browser reported it is online again).
     void reconnectNow();
 
-    // Validates, queues and (when online) sends. On ok, the outcome arrives later via onAck or onSendFailed,
-    // never from inside this call.
+    // Validates, queues and (when online) sends, paced to the server's rate. On ok, the outcome arrives later
+    // via onAck or onSendFailed, never from inside this call; while offline it simply waits.
     SendResult send(std::string_view text);
     // Sends a failed message again (same id, so the server still stores it once).
     bool retry(const std::string& id);
     // Puts back a message typed on an earlier page that never got its acknowledgement (the page was left
     // while offline). Same id: if the server did store it, it acknowledges it again instead of storing twice.
     bool restorePending(const std::string& id, std::string_view text, std::int64_t timeMs);
+    // Puts back a message an earlier page saved as failed: shown failed with its reason, not sent until the
+    // visitor retries it.
+    bool restoreFailed(const std::string& id, std::string_view text, std::int64_t timeMs, const std::string& code,
+                       const std::string& message);
     // Drops a failed message.
     bool discard(const std::string& id);
 
@@ -167,6 +173,7 @@ class ChatSession {
     bool sendFrame(const std::string& text);
     void flushOutbox();
     void armSendExpiry();
+    void applyRateLimits();
     void failMessage(const std::string& id, const std::string& code, const std::string& message);
     void stopTyping();
     void setAgentTyping(bool on);
@@ -190,6 +197,7 @@ class ChatSession {
 
     ChatStore store_;
     Outbox outbox_;
+    SendPacer pacer_;
     Backoff backoff_;
 
     ConnectionState state_ = ConnectionState::Idle;
@@ -233,6 +241,7 @@ class ChatSession {
     TimerId typingIdleTimer_ = 0;
     TimerId agentTypingTimer_ = 0;
     TimerId expiryTimer_ = 0;
+    TimerId paceTimer_ = 0;
     TimerId retireTimer_ = 0;
 
     bool dirty_ = false;

@@ -60,6 +60,9 @@ SavedOutbox parseSavedOutbox(std::string_view text) {
         m.id = id->get<std::string>();
         m.text = body->get<std::string>();
         if (auto t = e.find("time"); t != e.end()) m.timeMs = savedTime(*t);
+        if (auto f = e.find("failed"); f != e.end() && f->is_string()) m.failed = f->get<std::string>();
+        if (!m.failed.empty())
+            if (auto r = e.find("error"); r != e.end() && r->is_string()) m.error = r->get<std::string>();
         out.messages.push_back(std::move(m));
     }
     return out;
@@ -68,7 +71,14 @@ SavedOutbox parseSavedOutbox(std::string_view text) {
 std::string encodeSavedOutbox(const std::vector<SavedMessage>& messages) {
     if (messages.empty()) return std::string();
     nlohmann::json a = nlohmann::json::array();
-    for (const SavedMessage& m : messages) a.push_back({{"id", m.id}, {"text", m.text}, {"time", m.timeMs}});
+    for (const SavedMessage& m : messages) {
+        nlohmann::json e = {{"id", m.id}, {"text", m.text}, {"time", m.timeMs}};
+        if (!m.failed.empty()) {
+            e["failed"] = m.failed;
+            if (!m.error.empty()) e["error"] = m.error;
+        }
+        a.push_back(std::move(e));
+    }
     return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -101,19 +111,34 @@ bool Outbox::enqueue(std::string id, std::string text, std::int64_t nowMs) {
     return true;
 }
 
-int Outbox::flush(std::uint64_t connection, const std::function<void(const OutboxEntry&)>& write) {
+int Outbox::flush(std::uint64_t connection, std::int64_t nowMs, int maxWrites,
+                  const std::function<void(const OutboxEntry&)>& write) {
     int n = 0;
     // Index loop: `write` may not touch the outbox, but be safe if it grows it.
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
+    for (std::size_t i = 0; i < entries_.size() && n < maxWrites; ++i) {
         OutboxEntry& e = entries_[i];
         if (e.failed || e.writtenOn == connection) continue;
         e.writtenOn = connection;
+        e.writtenMs = nowMs;
         ++e.writes;
         ++n;
         const OutboxEntry copy = e;
         write(copy);
     }
     return n;
+}
+
+std::size_t Outbox::unwrittenCount(std::uint64_t connection) const {
+    return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [&](const OutboxEntry& e) {
+        return !e.failed && e.writtenOn != connection;
+    }));
+}
+
+bool Outbox::unwrite(const std::string& id) {
+    OutboxEntry* e = findMutable(id);
+    if (!e || e->failed) return false;
+    e->writtenOn = 0;
+    return true;
 }
 
 bool Outbox::ack(const std::string& id) {
@@ -147,10 +172,10 @@ bool Outbox::remove(const std::string& id) {
     return ack(id);
 }
 
-std::vector<std::string> Outbox::expire(std::int64_t nowMs, std::int64_t maxAgeMs) {
+std::vector<std::string> Outbox::expire(std::uint64_t connection, std::int64_t nowMs, std::int64_t maxAgeMs) {
     std::vector<std::string> ids;
     for (auto& e : entries_) {
-        if (!e.failed && e.queuedMs + maxAgeMs <= nowMs) {
+        if (!e.failed && connection != 0 && e.writtenOn == connection && e.writtenMs + maxAgeMs <= nowMs) {
             e.failed = true;
             e.errorCode = "timeout";
             e.errorMessage = "not acknowledged in time";
@@ -160,10 +185,11 @@ std::vector<std::string> Outbox::expire(std::int64_t nowMs, std::int64_t maxAgeM
     return ids;
 }
 
-std::int64_t Outbox::oldestLiveQueuedMs() const {
+std::int64_t Outbox::oldestWrittenMs(std::uint64_t connection) const {
     std::int64_t oldest = -1;
     for (const auto& e : entries_)
-        if (!e.failed && (oldest < 0 || e.queuedMs < oldest)) oldest = e.queuedMs;
+        if (!e.failed && connection != 0 && e.writtenOn == connection && (oldest < 0 || e.writtenMs < oldest))
+            oldest = e.writtenMs;
     return oldest;
 }
 

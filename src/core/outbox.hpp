@@ -1,7 +1,8 @@
 // The visitor's messages the server has not acknowledged yet, in send order. Every (re)connection writes
-// each live entry once; the server stores a message id once and acknowledges repeats with the same seq, so
-// resending after a drop is safe and delivery is exactly-once. A message the server refuses stays here as
-// failed, with the reason, until the visitor retries or discards it: never resent on its own.
+// each live entry once (paced by the caller); the server stores a message id once and acknowledges repeats
+// with the same seq, so resending after a drop is safe and delivery is exactly-once. A message the server
+// refuses stays here as failed, with the reason, until the visitor retries or discards it: never resent on
+// its own. A message refused only for the rate is taken back (unwrite) and written again later.
 #pragma once
 
 #include <cstdint>
@@ -20,18 +21,23 @@ std::string newClientId(std::int64_t nowMs, const RandomFn& random);
 struct OutboxEntry {
     std::string id;
     std::string text;
-    std::int64_t queuedMs = 0;   // when it was (re)queued: the delivery deadline counts from here
+    std::int64_t queuedMs = 0;   // when it was (re)queued
     std::uint64_t writtenOn = 0; // connection it was last written to; 0 = not written yet
+    std::int64_t writtenMs = 0;  // when it was last written: the delivery deadline counts from here
     int writes = 0;              // how many times it went on the wire
     bool failed = false;
     std::string errorCode;
     std::string errorMessage;
 };
 
-// What a page could not deliver, saved in localStorage for the next page: [{"id","text","time"}].
+// What a page could not deliver, saved in localStorage for the next page:
+// [{"id","text","time","failed"?,"error"?}]; "failed" (the error code) marks one the visitor must retry or
+// discard, which the next page shows failed again instead of sending it.
 struct SavedMessage {
     std::string id, text;
     std::int64_t timeMs = 0; // 0: unknown
+    std::string failed;      // error code; empty: still to be sent
+    std::string error;       // the server's message for it, if any
 };
 struct SavedOutbox {
     std::vector<SavedMessage> messages;
@@ -39,7 +45,9 @@ struct SavedOutbox {
     std::string error;       // the whole value was unusable (not a JSON array); empty otherwise
 };
 // Any script of the host page's origin can write localStorage: each entry is checked on its own, so a bad
-// one is dropped (and counted) without losing the others. A time that is not a non-negative integer is 0.
+// one is dropped (and counted) without losing the others. A time that is not a non-negative integer is 0;
+// a "failed" that is not a non-empty string leaves the entry to be sent, an "error" that is not a string is
+// empty.
 SavedOutbox parseSavedOutbox(std::string_view json);
 // The inverse; "" for no messages. Text that is not valid UTF-8 is stored with U+FFFD in its place.
 std::string encodeSavedOutbox(const std::vector<SavedMessage>& messages);
@@ -49,9 +57,14 @@ class Outbox {
     // False if `id` is already queued.
     bool enqueue(std::string id, std::string text, std::int64_t nowMs);
 
-    // Writes, in order, every live entry not yet written on `connection` (a number that changes with every
-    // new socket). Returns how many were written.
-    int flush(std::uint64_t connection, const std::function<void(const OutboxEntry&)>& write);
+    // Writes, in order, the first `maxWrites` live entries not yet written on `connection` (a number that
+    // changes with every new socket). Returns how many were written.
+    int flush(std::uint64_t connection, std::int64_t nowMs, int maxWrites,
+              const std::function<void(const OutboxEntry&)>& write);
+    // Live entries still to be written on `connection`.
+    std::size_t unwrittenCount(std::uint64_t connection) const;
+    // The server did not take `id` for now (rate): it counts as not written and goes out again in order.
+    bool unwrite(const std::string& id);
 
     // The server acknowledged `id`: it leaves the outbox. False for an unknown id (e.g. a repeated ack).
     bool ack(const std::string& id);
@@ -61,11 +74,11 @@ class Outbox {
     bool retry(const std::string& id, std::int64_t nowMs);
     bool remove(const std::string& id);
 
-    // Live entries queued at or before `nowMs - maxAgeMs` become failed with code "timeout"; returns their
-    // ids.
-    std::vector<std::string> expire(std::int64_t nowMs, std::int64_t maxAgeMs);
-    // Time of the oldest live entry's queuedMs, or -1 when nothing is live.
-    std::int64_t oldestLiveQueuedMs() const;
+    // Live entries written on `connection` at or before `nowMs - maxAgeMs` and still not acknowledged
+    // become failed with code "timeout"; returns their ids. Time spent waiting offline never counts.
+    std::vector<std::string> expire(std::uint64_t connection, std::int64_t nowMs, std::int64_t maxAgeMs);
+    // The earliest writtenMs of a live entry written on `connection`, or -1 when there is none.
+    std::int64_t oldestWrittenMs(std::uint64_t connection) const;
     // Every live entry becomes failed with `code` (the chat gave up); returns their ids.
     std::vector<std::string> failAll(const std::string& code, const std::string& message);
 

@@ -340,6 +340,13 @@ Parsed<ServerConfig> parseServerConfig(std::string_view body) {
         if (limits != j.end() && limits->is_object()) {
             std::int64_t max = c.maxMessageChars;
             if (optInt(*limits, "maxMessageChars", max) && max > 0) c.maxMessageChars = clampInt(max, 1, 1000000);
+            // Both or neither: a window without its count (or the reverse) says nothing usable.
+            std::int64_t per = 0, window = 0;
+            if (optInt(*limits, "messagesPerWindow", per) && optInt(*limits, "rateWindowMs", window) && per > 0 &&
+                window > 0) {
+                c.messagesPerWindow = clampInt(per, 1, 100000);
+                c.rateWindowMs = clampInt(window, 100, 3600000);
+            }
         }
         r.ok = true;
     } catch (const std::exception& e) {

@@ -116,6 +116,10 @@ struct ServerConfig {
     std::string iceServersJson = "[]"; // as received, for RTCPeerConnection
     std::vector<IceServer> iceServers;
     int maxMessageChars = 2000;
+    // The server's rate for the visitor's messages (limits.messagesPerWindow per limits.rateWindowMs); the
+    // outbox paces its writes to it. Until the config arrives, the reference server's defaults.
+    int messagesPerWindow = 20;
+    int rateWindowMs = 10000;
     bool turnCredentials = false; // POST /api/ice-servers has TURN credentials for this visitor
 };
 Parsed<ServerConfig> parseServerConfig(std::string_view body);

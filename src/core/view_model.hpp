@@ -60,6 +60,7 @@ struct ViewModel {
     std::string loadOlderLabel;
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
         sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
+    std::string retryLabel, discardLabel; // the actions under a failed message
     bool composerEmpty = true;
     bool fullscreen = false;
     CallView call;
@@ -76,6 +77,7 @@ struct Intents {
     bool focusComposer = false;
     bool scrolledToBottom = true; // the visitor sees the newest message
     std::string insertText;       // emoji picked
+    std::string retryId, discardId; // the visitor chose to send a failed message again, or to drop it
     std::string openLink;         // a link in a message was clicked: its href (see linkify.hpp)
     // Where the UI placed the DOM elements this frame (panel-local CSS px).
     Rect composer, remoteVideo, localVideo;

@@ -126,6 +126,7 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     s.peerKey = str(j, "peerKey");
     s.peerPort = static_cast<int>(intSetting(j, "peerPort", 0, 65535, 0));
     s.ringTimeoutS = static_cast<int>(intSetting(j, "ringTimeout", 1, 600, s.ringTimeoutS));
+    s.sendTimeoutS = static_cast<int>(intSetting(j, "sendTimeout", 1, 600, s.sendTimeoutS));
     const std::string sec = str(j, "peerSecure");
     if (!sec.empty()) s.peerSecure = (sec == "true" || sec == "1") ? 1 : 0;
     auto ice = j.find("iceServers");
@@ -158,6 +159,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     sc.locale = localeTag(mLocale);
     sc.userJson = mSettings.userJson;
     sc.readSeq = mSettings.readSeq;
+    sc.sendTimeoutMs = mSettings.sendTimeoutS * 1000;
     mSession =
         std::make_unique<ChatSession>(sc, mPlatform.sockets, mPlatform.http, mPlatform.scheduler, mPlatform.random);
     mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
@@ -258,7 +260,12 @@ void Widget::ensureStarted() {
     mSession->start();
     // What an earlier page typed but could not deliver goes out now, under its original ids.
     const SavedOutbox saved = parseSavedOutbox(mSettings.outboxJson);
-    for (const SavedMessage& m : saved.messages) mSession->restorePending(m.id, m.text, m.timeMs);
+    for (const SavedMessage& m : saved.messages) {
+        if (m.failed.empty())
+            mSession->restorePending(m.id, m.text, m.timeMs);
+        else
+            mSession->restoreFailed(m.id, m.text, m.timeMs, m.failed, m.error);
+    }
     if (mWarn && !saved.error.empty()) mWarn(saved.error + "; its messages are lost");
     if (mWarn && saved.dropped > 0)
         mWarn("ignored " + std::to_string(saved.dropped) + " unreadable message(s) of the saved outbox");
@@ -271,12 +278,17 @@ void Widget::shutdown() {
 }
 
 void Widget::saveOutbox() {
-    // Undelivered messages survive a reload or a navigation on the same site.
+    // Undelivered messages survive a reload or a navigation on the same site; failed ones too, with their
+    // reason, until the visitor retries or discards them.
     std::vector<SavedMessage> a;
     for (const OutboxEntry& e : mSession->outbox().entries()) {
-        if (e.failed) continue;
         const Message* m = mSession->store().find(e.id);
-        a.push_back(SavedMessage{e.id, e.text, m ? m->timeMs : e.queuedMs});
+        SavedMessage saved{e.id, e.text, m ? m->timeMs : e.queuedMs};
+        if (e.failed) {
+            saved.failed = e.errorCode.empty() ? "send_failed" : e.errorCode;
+            saved.error = e.errorMessage;
+        }
+        a.push_back(std::move(saved));
     }
     const std::string now = encodeSavedOutbox(a);
     if (now == mSavedOutbox) return;
@@ -406,6 +418,14 @@ void Widget::composerChanged(const std::string& text) {
     mSession->setTyping(!empty);
 }
 
+bool Widget::retryMessage(const std::string& id) {
+    return mSession->retry(id); // the session's change saves the outbox
+}
+
+bool Widget::discardMessage(const std::string& id) {
+    return mSession->discard(id);
+}
+
 void Widget::apply(const Intents& in, const std::string& composerText, bool& clearComposer) {
     clearComposer = false;
     if (in.close) setOpen(false);
@@ -415,6 +435,8 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
         if (o.ok) composerChanged("");
     }
     if (in.loadOlder) mSession->loadOlder();
+    if (!in.retryId.empty()) retryMessage(in.retryId);
+    if (!in.discardId.empty()) discardMessage(in.discardId);
     std::string err;
     if (in.startVoice) startCall(false, err);
     if (in.startVideo) startCall(true, err);
@@ -664,6 +686,8 @@ void Widget::buildView() {
     v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);
     v.toVideoLabel = tr(L, Key::SwitchToVideo);
     v.toVoiceLabel = tr(L, Key::SwitchToVoice);
+    v.retryLabel = tr(L, Key::Retry);
+    v.discardLabel = tr(L, Key::Discard);
     v.composerEmpty = mComposerEmpty;
     v.fullscreen = mLayout.fullscreen;
 

@@ -33,8 +33,9 @@ struct WidgetSettings {
     int peerPort = 0;
     int peerSecure = -1;   // -1 keep, 0 ws, 1 wss
     int ringTimeoutS = 30; // give up ringing after this long (data-ring-timeout)
+    int sendTimeoutS = 60; // unacknowledged this long on a live connection: failed (data-send-timeout)
     std::string userJson;
-    std::string outboxJson;            // messages an earlier page could not deliver: [{id,text,time}]
+    std::string outboxJson;            // messages an earlier page could not deliver (SavedMessage)
     std::vector<std::string> warnings; // settings left out as unusable, reported once the widget starts
 };
 
@@ -70,6 +71,10 @@ class Widget {
     const PanelLayout& layout() const { return mLayout; }
 
     SendOutcome send(const std::string& text);
+    // A failed message: send it again under its id, or drop it (also from the saved outbox). False if `id`
+    // is not a failed message.
+    bool retryMessage(const std::string& id);
+    bool discardMessage(const std::string& id);
     void composerChanged(const std::string& text);
     void apply(const Intents& intents, const std::string& composerText, bool& clearComposer);
     bool startCall(bool video, std::string& errorCode);

@@ -162,9 +162,11 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
     ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
     if (pill("voice", vm.voiceLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
         out.startVoice = true;
+    whyNot(out.startVoice);
     ImGui::SetCursorPos(ImVec2(x + voiceW + 6 * mS, (hh - bh) / 2));
     if (pill("video", vm.videoLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
         out.startVideo = true;
+    whyNot(out.startVideo);
     ImGui::SetCursorPos(ImVec2(mW - 10 * mS - closeW, (hh - closeW) / 2));
     if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW))) out.close = true;
     const ImVec2 cp = ImGui::GetItemRectMin();
@@ -191,11 +193,9 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         const float vh = std::min(mW * 0.75f, mH * 0.42f);
         dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + vh), IM_COL32(20, 20, 20, 255));
         out.remoteVideo = Rect{0, y / mS, mW / mS, vh / mS};
-    whyNot(out.startVoice);
         if (c.showLocalVideo) {
             float lw = mW * 0.28f, lh = lw * 0.75f;
             if (lh > vh * 0.5f) { // a wide, short panel (phone in landscape): keep it inside the video area
-    whyNot(out.startVideo);
                 lh = vh * 0.5f;
                 lw = lh / 0.75f;
             }

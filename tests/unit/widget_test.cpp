@@ -602,20 +602,20 @@ TEST(Widget, ServerRefusalFailsTheMessageVisibly) {
     Harness h;
     FakeConnection& c = h.online();
     const std::string id = h.w().send("spam").id;
-    c.receive(serverFrame("error", {{"code", "rate_limited"}, {"message", "slow down"}, {"id", id}}));
+    c.receive(serverFrame("error", {{"code", "conflict"}, {"message", "id already used"}, {"id", id}}));
     const auto failed = h.eventsNamed("sendfailed");
     ASSERT_EQ(failed.size(), 1u);
     EXPECT_EQ(failed[0]["id"], id);
-    EXPECT_EQ(failed[0]["error"], "rate_limited");
-    EXPECT_EQ(failed[0]["message"], "slow down");
+    EXPECT_EQ(failed[0]["error"], "conflict");
+    EXPECT_EQ(failed[0]["message"], "id already used");
     EXPECT_TRUE(h.eventsNamed("sent").empty());
 
     const ViewModel& v = h.w().view();
-    EXPECT_EQ(v.notice, "You're sending too fast. Try again in a moment.");
+    EXPECT_EQ(v.notice, "Not sent");
     ASSERT_EQ(v.messages.size(), 1u);
     EXPECT_TRUE(v.messages[0].failed);
     EXPECT_FALSE(v.messages[0].pending);
-    EXPECT_EQ(v.messages[0].error, "You're sending too fast. Try again in a moment.");
+    EXPECT_EQ(v.messages[0].error, "Not sent");
     EXPECT_EQ(json::parse(h.w().messagesJson()).at(0)["status"], "failed");
 }
 
