@@ -4,6 +4,7 @@ const fs = require('fs');
 const path = require('path');
 const Database = require('better-sqlite3');
 const { teamQueries } = require('./db-team');
+const { shiftQueries } = require('./db-shift');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS visitors (
@@ -283,6 +284,7 @@ function openDb(dataDir) {
     endCall: (c) => q.endCall.run(c).changes === 1,
     setCallVideo: (c) => q.setCallVideo.run(c).changes === 1,
     ...teamQueries(db),
+    ...shiftQueries(db), // notes, the search index, canned replies (db-shift.js)
   };
   return api;
 }

@@ -10,6 +10,7 @@ const v = require('./validate');
 const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
 const { createAdminApi } = require('./admin-api');
+const { createShiftApi } = require('./shift-api');
 const { publicOrigin, fromLoopbackClient } = require('./trust-proxy');
 const DEV_PASSWORD = require('./config').DEFAULTS.agentPass;
 
@@ -230,6 +231,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
   });
 
   router.use(createAdminApi({ db, auth, accounts, team, sockets, config }));
+  router.use(createShiftApi({ db, auth, conversation, sockets }));
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
     res.json({ visitors: conversation.summaries() });
