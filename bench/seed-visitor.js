@@ -69,19 +69,25 @@
     status('requesting');
     navigator.mediaDevices.getUserMedia({ audio: { noiseSuppression: true, echoCancellation: true } }).then(function (s) {
       stream = s;
-      var u = new URL(server);
-      peer = new window.Peer({
-        host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), secure: u.protocol === 'https:',
-        path: '/peerjs', key: 'peerjs', config: { iceServers: iceServers },
-      });
-      peer.on('error', fail);
-      peer.on('open', function (id) {
-        seed.peerId = id;
-        status('ringing');
-        api('/2/callKefu', { action: 'callpeer', kefu_id: 'kefu1', visitor_id: seed.visitorId, video: false, peer_id: id })
-          .then(function (r) { callId = r.callId; }, fail);
-      });
-    }, fail);
+      // The backend's PeerJS server registers only an id and token it issued to this visitor.
+      return api('/api/peer-credentials').then(function (cred) { openPeer(cred); });
+    }).catch(fail);
+  }
+
+  function openPeer(cred) {
+    var u = new URL(server);
+    peer = new window.Peer(cred.id, {
+      token: cred.token,
+      host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), secure: u.protocol === 'https:',
+      path: '/peerjs', key: 'peerjs', config: { iceServers: iceServers },
+    });
+    peer.on('error', fail);
+    peer.on('open', function (id) {
+      seed.peerId = id;
+      status('ringing');
+      api('/2/callKefu', { action: 'callpeer', kefu_id: 'kefu1', visitor_id: seed.visitorId, video: false, peer_id: id })
+        .then(function (r) { callId = r.callId; }, fail);
+    });
   }
 
   function endCall(notify) {
