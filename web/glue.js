@@ -95,8 +95,9 @@
       '"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"';
     // Emoji fonts go first only for emoji: they also carry digits, which must stay plain text.
     var emojiFamily = '"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",';
-    var isEmoji = function (c) { return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF); };
-    function font(bold, px, c) { return (bold ? '600 ' : '') + px + 'px ' + (isEmoji(c) ? emojiFamily : '') + family; }
+    // A glyph is a code point or a whole grapheme cluster (👨‍👩‍👧‍👦, 1️⃣, ❤️): emoji if any part of it is.
+    var emojiRe = /[\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u20E3]/u;
+    function font(bold, px, t) { return (bold ? '600 ' : '') + px + 'px ' + (emojiRe.test(t) ? emojiFamily : '') + family; }
     var rtcResult = function (req) {
       return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
@@ -146,6 +147,14 @@
         while (log.childNodes.length > 50) log.removeChild(log.firstChild);
       },
       setCursor: function (c) { canvas.style.cursor = c; },
+      // A link in a message was clicked. Only http(s), mailto and tel ever open, in a new tab that cannot
+      // reach back to this page; the core checked it too.
+      openLink: function (href) {
+        var u;
+        try { u = new URL(href); } catch (e) { return; }
+        if (!/^(https?|mailto|tel):$/.test(u.protocol)) return;
+        w.open(u.href, '_blank', 'noopener,noreferrer');
+      },
       attention: function (n) {
         // Blink the page title while agent messages wait unseen; stops once the visitor looks.
         if (titleTimer || n <= 0) return;
@@ -185,8 +194,8 @@
           .catch(function () { app.onHttp(id, 0, ''); });
       },
       // glyphs
-      measure: function (bold, px, cps) {
-        return cps.map(function (c) { rctx.font = font(bold, px, c); return rctx.measureText(String.fromCodePoint(c)).width; });
+      measure: function (bold, px, texts) {
+        return texts.map(function (t) { rctx.font = font(bold, px, t); return rctx.measureText(t).width; });
       },
       raster: function (bold, px, cellH, cps, xs, ys, widths, view, stride) {
         // All glyphs side by side in one strip, read back once: getImageData is the slow part.
@@ -203,7 +212,7 @@
           rctx.beginPath();
           rctx.rect(x0, 0, widths[i], cellH);
           rctx.clip();
-          rctx.fillText(String.fromCodePoint(cps[i]), x0 + 1, cellH / 2);
+          rctx.fillText(cps[i], x0 + 1, cellH / 2);
           rctx.restore();
           x0 += widths[i];
         }
@@ -350,6 +359,12 @@
       mark('wasm-ready');
       app = new M.App(glue);
       mark('app-created');
+      // For tests: the lines a message text is broken into in a bubble, with the width and font used.
+      K.__lines = function (text) {
+        var r = JSON.parse(app.debugLines(String(text)));
+        r.font = font(false, r.fontPx, '');
+        return r;
+      };
       // Events from the page.
       var pt = function (e) {
         var r = canvas.getBoundingClientRect();

@@ -102,8 +102,9 @@ std::string ClusterTable::encode(std::string_view s) {
     while (pos < s.size()) {
         const std::size_t end = clusterEnd(s, pos);
         std::size_t p = pos;
-        decodeAt(s, p);
-        if (p < end && end - pos <= kMaxClusterBytes) {
+        const char32_t first = decodeAt(s, p);
+        // CR LF is a cluster too, but a line break, never a glyph.
+        if (p < end && end - pos <= kMaxClusterBytes && first >= 0x20) {
             const std::string c(s.substr(pos, end - pos));
             auto it = mKeys.find(c);
             if (it == mKeys.end() && mClusters.size() < kMaxKeys) {

@@ -169,9 +169,6 @@ Break between(const std::vector<Unit>& u, std::size_t i) {
     if (in(x, {CL, CP}) && b.cls == NS) return Break::None;          // LB16
     if (x == B2 && b.cls == B2) return Break::None;                  // LB17
     if (a.cls == SP) return Break::Allowed;                          // LB18
-    // URLs also break after / ? & = # (not inside "//"), where the rules below would keep them whole.
-    if (a.inUrl && b.inUrl && std::strchr("/?&=#", (int)a.cp) && a.cp != 0 && !std::strchr("/?&=#.", (int)b.cp))
-        return Break::Allowed;
     // LB19, LB19a: quotation marks glue to both sides, except an opening one between two East Asian
     // characters may start a line and a closing one between two may end it (说“你好”吧).
     if (b.cls == QU) {
@@ -193,9 +190,12 @@ Break between(const std::vector<Unit>& u, std::size_t i) {
     if (in(a.cls, {CL, CP, NU}) && in(b.cls, {PO, PR})) return Break::None;
     if (in(a.cls, {PO, PR}) && (b.cls == NU || (b.cls == OP && i + 1 < u.size() && u[i + 1].cls == NU)))
         return Break::None;
-    if (in(a.cls, {HY, IS, NU, SY, OP}) && b.cls == NU) return Break::None;
-    if (alpha(a.cls) && alpha(b.cls)) return Break::None;                // LB28
-    if (a.cls == IS && alpha(b.cls)) return Break::None;                 // LB29
+    // A hyphen keeps a number it starts (-5), not one after a word or number ("SPRING-2025", "9:00-18:00").
+    if (a.cls == HY && b.cls == NU && (i < 2 || !in(u[i - 2].cls, {AL, NU}))) return Break::None;
+    if (in(a.cls, {IS, NU, SY, OP}) && b.cls == NU) return Break::None;
+    if (a.cls == SY && alpha(b.cls)) return Break::None;  // as Chromium: "and/or", "https://x" stay whole
+    if (alpha(a.cls) && alpha(b.cls)) return Break::None; // LB28
+    if (a.cls == IS && alpha(b.cls)) return Break::None;  // LB29
     if (in(a.cls, {AL, NU}) && b.cls == OP && !b.ea) return Break::None; // LB30
     if (a.cls == CP && !a.ea && in(b.cls, {AL, NU})) return Break::None;
     return Break::Allowed; // LB31
@@ -218,9 +218,16 @@ std::vector<BreakPoint> breakOpportunities(std::string_view text,
     }
     std::vector<BreakPoint> out;
     out.reserve(units.size());
-    for (std::size_t i = 0; i < units.size(); ++i)
-        out.push_back({units[i].pos, i == 0 ? Break::None : between(units, i),
-                       in(units[i].cls, {CL, CP, EX, IS, NS, IN}), units[i].cls == OP});
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        BreakPoint b{units[i].pos, i == 0 ? Break::None : between(units, i), in(units[i].cls, {CL, CP, EX, IS, NS, IN}),
+                     units[i].cls == OP};
+        if (i > 0) {
+            const Unit& a = units[i - 1];
+            b.url = a.inUrl && units[i].inUrl && a.cp < 0x80 && std::strchr("/?&=#", (int)a.cp) && a.cp &&
+                    !std::strchr("/?&=#.", (int)units[i].cp) && !(a.cp == '/' && i >= 2 && units[i - 2].cp == '/');
+        }
+        out.push_back(b);
+    }
     return out;
 }
 
@@ -269,7 +276,14 @@ std::vector<Line> breakLines(std::string_view text, float maxWidth,
                 // The last opportunity on this line, or (a word wider than the line) right here, but never
                 // before a closing or after an opening punctuation mark when a cluster can move down with it.
                 stop = lastBreak > start ? lastBreak : i;
-                while (stop == i && stop > start + 1 && (bp[stop].closing || bp[stop - 1].opening)) --stop;
+                if (lastBreak <= start) {
+                    for (std::size_t j = i; j > start; --j) // a URL too long for the line: after / ? & = #
+                        if (bp[j].url) {
+                            stop = j;
+                            break;
+                        }
+                    while (stop == i && stop > start + 1 && (bp[stop].closing || bp[stop - 1].opening)) --stop;
+                }
                 break;
             }
             lineW += pendingSpaces + w[i];

@@ -1,7 +1,7 @@
 // Line breaking for chat bubbles, following UAX #14 closely enough for Chinese, English and mixed text:
 // breaks between CJK characters, none before closing punctuation (，。、！？）」 and ASCII ,.!?;:) or after
 // opening punctuation (（「《), Latin words and numbers kept whole, emoji clusters kept whole. Inside
-// links a long URL may also break after / ? & = #. A word wider than the line breaks where it overflows,
+// links a URL too long for a line breaks after / ? & = # rather than wherever it is full. A word wider than the line breaks where it overflows,
 // like CSS `overflow-wrap: break-word`. Spaces at a break hang at the end of the line, as in CSS
 // `white-space: pre-wrap`.
 #pragma once
@@ -23,6 +23,7 @@ struct BreakPoint {
     Break kind = Break::None;
     bool closing = false; // closing punctuation and the like: should not start a line
     bool opening = false; // opening punctuation: should not end a line
+    bool url = false;     // after / ? & = # inside a link: where a URL too long for a line breaks
 };
 // `urls`: byte ranges [begin, end) of links in `text` (see linkify.hpp), which get the URL breaks.
 std::vector<BreakPoint> breakOpportunities(std::string_view text,

@@ -1,11 +1,13 @@
 #include "ui/chat_panel.hpp"
 
+#include "ui/font_atlas.hpp"
 #include "ui/theme.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace kefu::ui {
@@ -51,6 +53,33 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
     for (const char* e : kEmoji) s += e;
     s += "×•!";
     return s;
+}
+
+const TextLayout& ChatPanel::layout(const std::string& text, float wrap) {
+    const std::size_t glyphs = mAtlas ? mAtlas->glyphCount() : 0;
+    // New glyphs (or new fonts) change advances: lay out again. So does a cache grown past what a
+    // conversation shows.
+    if (mLayoutFont != mBody || mLayoutFontSize != mBody->FontSize || mLayoutGlyphs != glyphs ||
+        mLayouts.size() > 2048) {
+        mLayouts.clear();
+        mLayoutFont = mBody;
+        mLayoutFontSize = mBody->FontSize;
+        mLayoutGlyphs = glyphs;
+    }
+    std::string key = std::to_string(wrap);
+    key += '\n';
+    key += text;
+    auto it = mLayouts.find(key);
+    if (it == mLayouts.end()) it = mLayouts.emplace(std::move(key), layoutText(mAtlas, mBody, text, wrap)).first;
+    return it->second;
+}
+
+std::vector<std::string> ChatPanel::bubbleLines(const std::string& text, float& widthCss) {
+    widthCss = mInner / mS;
+    std::vector<std::string> out;
+    if (!mBody) return out;
+    for (const TextLine& l : layout(text, mInner).lines) out.push_back(text.substr(l.begin, l.end - l.begin));
+    return out;
 }
 
 bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled, float padX) {
@@ -291,10 +320,13 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
             out.loadOlder = true;
     }
 
+    mInner = maxBubble - 24 * mS;
+    mLinkHits.clear();
     auto bubble = [&](const std::string& text, bool mine, bool system, bool dim) {
-        const float inner = maxBubble - 24 * mS;
-        const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, system ? mW - 4 * pad : inner);
-        const ImVec2 size(ts.x + (system ? 16 : 24) * mS, ts.y + (system ? 8 : 16) * mS);
+        // Measured and drawn from the same lines, so the text always fits its bubble.
+        const TextLayout& tl = layout(text, system ? mW - 4 * pad : mInner);
+        const ImVec2 size(std::ceil(tl.width) + (system ? 16 : 24) * mS,
+                          mBody->FontSize * (float)tl.lines.size() + (system ? 8 : 16) * mS);
         const float x = system ? (mW - size.x) / 2 : mine ? mW - pad - size.x : pad;
         ImGui::SetCursorPosX(x);
         const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -304,8 +336,9 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.6f) : bg,
                           system ? size.y / 2 : theme::kRadius * mS);
         const ImU32 fg = system ? theme::kMuted : mine ? theme::kVisitorText : theme::kAgentText;
-        dl->AddText(mBody, mBody->FontSize, ImVec2(p.x + (system ? 8 : 12) * mS, p.y + (system ? 4 : 8) * mS), fg,
-                    text.c_str(), nullptr, system ? 0.0f : inner + 1);
+        // Links: underlined, in the link colour on light bubbles and in the text colour on the visitor's own.
+        drawText(dl, mAtlas, mBody, tl, ImVec2(p.x + (system ? 8 : 12) * mS, p.y + (system ? 4 : 8) * mS), fg,
+                 mine ? fg : theme::kBrandDark, &mLinkHits);
     };
     auto meta = [&](const std::string& text, bool mine, ImU32 col) {
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
@@ -346,6 +379,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     }
     if (vm.agentTyping) meta(vm.typingText, false, theme::kBrand);
     ImGui::Dummy(ImVec2(1, pad));
+    links(out);
 
     if (mAnchorFrames > 0) {
         if (anchorY >= 0) ImGui::SetScrollY(win, anchorY - mAnchorOffset);
@@ -362,6 +396,25 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     mFirstY = firstY;
     mPrevScroll = win->Scroll.y;
     ImGui::EndChild();
+}
+
+void ChatPanel::links(Intents& out) {
+    // A link opens on a click (press and release on it without dragging), so scrolling by touch does not.
+    const ImGuiIO& io = ImGui::GetIO();
+    const LinkHit* over = nullptr;
+    if (ImGui::IsWindowHovered())
+        for (const LinkHit& h : mLinkHits)
+            if (ImGui::IsMouseHoveringRect(h.min, h.max, false)) over = &h;
+    if (over) {
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        if (ImGui::IsMouseClicked(0)) mPressedLink = over->href;
+    }
+    if (ImGui::IsMouseReleased(0)) {
+        const float slop = 6 * mS;
+        if (over && over->href == mPressedLink && io.MouseDragMaxDistanceSqr[0] <= slop * slop)
+            out.openLink = over->href;
+        mPressedLink.clear();
+    }
 }
 
 void ChatPanel::composer(const ViewModel& vm, Intents& out) {
@@ -424,9 +477,11 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
                                                           6 * mS);
                 ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
             }
-            const ImVec2 s = ImGui::CalcTextSize(kEmoji[i]);
-            ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + (cell - s.x) / 2, p.y + (cell - s.y) / 2),
-                                                theme::kAgentText, kEmoji[i]);
+            // Drawn by cluster: ❤️ is one glyph, not a heart and a variation selector.
+            const TextLayout& e = layout(kEmoji[i], 1e6f);
+            drawText(ImGui::GetWindowDrawList(), mAtlas, mBody, e,
+                     ImVec2(p.x + (cell - e.width) / 2, p.y + (cell - mBody->FontSize) / 2), theme::kAgentText,
+                     theme::kAgentText, nullptr);
             ImGui::PopID();
         }
         // The cell just pressed is the active item, which would hide the hover; the emoji button is outside this

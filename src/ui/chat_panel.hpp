@@ -4,29 +4,43 @@
 #pragma once
 
 #include "core/view_model.hpp"
+#include "ui/text_layout.hpp"
 
 #include <imgui.h>
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 struct ImFont;
 
 namespace kefu::ui {
 
+class FontAtlas;
+
 class ChatPanel {
   public:
+    // The atlas whose fonts are passed to draw(): message text is measured with its exact advances and
+    // emoji sequences drawn as its cluster glyphs. Without one, ImGui's glyphs are used as they are.
+    void setAtlas(FontAtlas* atlas) { mAtlas = atlas; }
     // Draws one frame. `w`, `h` in CSS px; `scale` = device pixel ratio.
     Intents draw(const ViewModel& vm, float w, float h, float scale, ImFont* body, ImFont* title);
     // Every text the next frame may draw, for the glyph atlas.
     static std::string glyphText(const ViewModel& vm);
     static const char* const* emojiList(int& count);
+    // The lines a message bubble breaks `text` into, and the text width they were broken at (CSS px), as of
+    // the last frame drawn: for tests comparing them with the browser's own line breaking.
+    std::vector<std::string> bubbleLines(const std::string& text, float& widthCss);
 
   private:
     void header(const ViewModel& vm, Intents& out);
     void callBar(const ViewModel& vm, Intents& out);
     void messages(const ViewModel& vm, Intents& out, float height);
     void composer(const ViewModel& vm, Intents& out);
+    void links(Intents& out); // hover and clicks on the links drawn this frame
     // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
+    // The layout of a bubble's text at `wrap` (texels), cached while fonts and glyphs stay the same.
+    const TextLayout& layout(const std::string& text, float wrap);
     bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true,
               float padX = -1);
 
@@ -42,6 +56,14 @@ class ChatPanel {
     float mAnchorOffset = 0; // its distance from the top of the visible list
     int mAnchorFrames = 0;
     bool mEmojiOpen = false;
+    FontAtlas* mAtlas = nullptr;
+    std::unordered_map<std::string, TextLayout> mLayouts; // by wrap width and text
+    const ImFont* mLayoutFont = nullptr;
+    float mLayoutFontSize = 0;
+    std::size_t mLayoutGlyphs = 0;
+    float mInner = 0;               // text width of a bubble in the last frame (texels)
+    std::vector<LinkHit> mLinkHits; // links drawn in the last frame
+    std::string mPressedLink;
 };
 
 } // namespace kefu::ui

@@ -30,6 +30,8 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
     mAtlas->Fonts.clear();
     mAtlas->Flags |= ImFontAtlasFlags_NoBakedLines | ImFontAtlasFlags_NoMouseCursors;
     mKnown.clear();
+    mExact[0].clear();
+    mExact[1].clear();
     mSize = kFirstSize;
     mPixels.assign((std::size_t)mSize * mSize * 4, 0);
     // A white block for solid fills (TexUvWhitePixel).
@@ -60,12 +62,26 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
 
 void FontAtlas::require(std::string_view utf8) {
     std::vector<char32_t> missing;
-    for (char32_t cp : kefu::decodeUtf8(utf8))
+    auto want = [&](char32_t cp) {
         // Line breaks and controls (C0, DEL, C1) are never drawn as glyphs.
         if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown.insert(cp).second) missing.push_back(cp);
+    };
+    // The code points for text ImGui draws itself, the cluster keys for text drawn by cluster.
+    for (char32_t cp : kefu::decodeUtf8(utf8))
+        if (!kefu::ClusterTable::isKey(cp)) want(cp);
+    for (char32_t cp : kefu::decodeUtf8(mClusters.encode(utf8)))
+        if (kefu::ClusterTable::isKey(cp)) want(cp);
     if (missing.empty()) return;
     addGlyphs(0, missing);
     addGlyphs(1, missing);
+}
+
+float FontAtlas::advance(const ImFont* font, char32_t cp) const {
+    const int i = font == mFonts[1] ? 1 : 0;
+    const auto it = mExact[i].find(cp);
+    if (it != mExact[i].end()) return it->second;
+    const ImFontGlyph* g = font ? font->FindGlyph((ImWchar)cp) : nullptr;
+    return g ? g->AdvanceX : 0.0f;
 }
 
 bool FontAtlas::place(int w, int h, int& x, int& y) {
@@ -108,7 +124,13 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     ImFont* font = mFonts[fontIndex];
     const FontStyle& style = mStyles[fontIndex];
     const int cellH = (int)font->FontSize;
-    std::vector<float> adv = mMeasure ? mMeasure(style, cps) : std::vector<float>(cps.size(), style.pixelSize);
+    std::vector<std::string> texts;
+    for (char32_t cp : cps) {
+        const std::string* c = mClusters.cluster(cp);
+        texts.emplace_back(c ? *c : std::string());
+        if (!c) kefu::appendUtf8(texts.back(), cp);
+    }
+    std::vector<float> adv = mMeasure ? mMeasure(style, texts) : std::vector<float>(cps.size(), style.pixelSize);
     if (adv.size() != cps.size()) adv.assign(cps.size(), style.pixelSize);
 
     RasterRequest req;
@@ -127,6 +149,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         }
         if (full) break; // this glyph and the rest fall back to '?'; the ones already placed are still drawn
         req.codepoints.push_back(cps[i]);
+        req.texts.push_back(texts[i]);
         req.originX.push_back(x);
         req.originY.push_back(y);
         widths.push_back(w);
@@ -148,6 +171,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         font->AddGlyph(nullptr, (ImWchar)req.codepoints[i], -1.0f, 0.0f, w - 1.0f, (float)cellH, x * inv, y * inv,
                        (x + w) * inv, (y + (float)cellH) * inv, std::round(advance));
         font->Glyphs.back().Colored = out[i].colored; // a monochrome fallback emoji is tinted like text
+        mExact[fontIndex][req.codepoints[i]] = advance;
     }
     font->BuildLookupTable();
 }

@@ -3,9 +3,13 @@
 // Dear ImGui 1.86 has no dynamic fonts; this fills ImFont/ImFontAtlas by hand instead of Build().
 #pragma once
 
+#include "core/grapheme.hpp"
+
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -26,20 +30,22 @@ struct FontStyle {
     bool bold = false;
 };
 
-// Rasterizes `codepoints` with `style`; writes each glyph's RGBA (straight alpha, white for plain text)
+// Rasterizes `texts` (one glyph each: a code point, or a whole grapheme cluster behind a key code point,
+// see kefu::ClusterTable) with `style`; writes each glyph's RGBA (straight alpha, white for plain text)
 // into `pixels` at the given origins with row stride `stride` (in pixels), and fills the metrics.
 // `lineHeight` and `ascent` describe the cell. Returns false when the host cannot rasterize.
 struct RasterRequest {
     FontStyle style;
-    std::vector<char32_t> codepoints;
+    std::vector<char32_t> codepoints;  // the glyphs' code points in the atlas (keys for clusters)
+    std::vector<std::string> texts;    // what each one draws (UTF-8)
     std::vector<int> originX, originY; // where each glyph's cell goes in the atlas
     std::vector<int> widths;           // cell widths (advance rounded up + 2 texels of overhang room)
     int cellHeight = 0;
 };
 using Rasterizer =
     std::function<bool(const RasterRequest&, std::uint8_t* atlasPixels, int stride, std::vector<GlyphBitmap>& out)>;
-// Measures the advance of each codepoint (texels) so cells can be packed before drawing.
-using Measurer = std::function<std::vector<float>(const FontStyle&, const std::vector<char32_t>&)>;
+// Measures the advance of each text (texels) so cells can be packed before drawing.
+using Measurer = std::function<std::vector<float>(const FontStyle&, const std::vector<std::string>&)>;
 
 struct TextureOps {
     std::function<unsigned(int w, int h, const std::uint8_t* rgba)> create;
@@ -57,8 +63,15 @@ class FontAtlas {
     ImFont* body() const { return mFonts[0]; }
     ImFont* title() const { return mFonts[1]; }
 
-    // Makes sure every codepoint of `utf8` has a glyph in both fonts. Call between frames.
+    // Makes sure every codepoint of `utf8`, and every grapheme cluster of it as one glyph, has a glyph in both
+    // fonts. Call between frames.
     void require(std::string_view utf8);
+    // `utf8` with each multi-code-point cluster replaced by its key: what text drawn cluster by cluster
+    // (see text_layout.hpp) hands to the fonts.
+    std::string encode(std::string_view utf8) { return mClusters.encode(utf8); }
+    // The exact advance of a glyph (texels, unrounded: what the browser measured), for line breaking
+    // that agrees with the browser's; ImGui's own glyphs keep rounded advances for crisp labels.
+    float advance(const ImFont* font, char32_t cp) const;
     // Uploads what changed; returns true if glyphs were added since the last call.
     bool flush();
     // The GPU texture is gone (WebGL context lost and restored): upload everything again on flush().
@@ -82,6 +95,8 @@ class FontAtlas {
     ImFont* mFonts[2] = {nullptr, nullptr};
     FontStyle mStyles[2];
     std::unordered_set<char32_t> mKnown;
+    kefu::ClusterTable mClusters; // outlives reset(): keys stay valid for text already encoded
+    std::unordered_map<char32_t, float> mExact[2];
     std::vector<std::uint8_t> mPixels;
     int mSize = 0;
     int mShelfX = 0, mShelfY = 0, mShelfH = 0;

@@ -1,5 +1,6 @@
 #include "web/app.hpp"
 
+#include "core/linkify.hpp"
 #include "ui/theme.hpp"
 #include "web/imgui_impl_webgl.hpp"
 
@@ -84,7 +85,7 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
                                    std::vector<ui::GlyphBitmap>& out) {
         val cps = val::array(), xs = val::array(), ys = val::array(), ws = val::array();
         for (std::size_t i = 0; i < r.codepoints.size(); ++i) {
-            cps.call<void>("push", (unsigned)r.codepoints[i]);
+            cps.call<void>("push", r.texts[i]);
             xs.call<void>("push", r.originX[i]);
             ys.call<void>("push", r.originY[i]);
             ws.call<void>("push", r.widths[i]);
@@ -101,13 +102,14 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
         }
         return true;
     };
-    ui::Measurer measure = [this](const ui::FontStyle& s, const std::vector<char32_t>& cps) {
+    ui::Measurer measure = [this](const ui::FontStyle& s, const std::vector<std::string>& texts) {
         val a = val::array();
-        for (char32_t c : cps) a.call<void>("push", (unsigned)c);
+        for (const std::string& t : texts) a.call<void>("push", t);
         return emscripten::vecFromJSArray<float>(mGlue.call<val>("measure", s.bold, s.pixelSize, a));
     };
     ui::TextureOps tex{ImGui_ImplWebGL_CreateTexture, ImGui_ImplWebGL_UpdateTexture, ImGui_ImplWebGL_DestroyTexture};
     mAtlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, raster, measure, tex);
+    mPanel.setAtlas(mAtlas.get());
 }
 
 App::~App() {
@@ -237,6 +239,8 @@ bool App::drawFrame() {
 
 void App::handle(const Intents& in) {
     if (!in.insertText.empty()) mGlue.call<void>("composerInsert", in.insertText);
+    // Still inside the click's pointerup handler: the browser lets it open a tab.
+    if (!in.openLink.empty() && isOpenableHref(in.openLink)) mGlue.call<void>("openLink", in.openLink);
     bool clear = false;
     const std::string text = in.send ? mGlue.call<std::string>("composerText") : std::string();
     mWidget->apply(in, text, clear);
@@ -399,6 +403,14 @@ std::string App::switchCall(bool video) {
 
 std::string App::messages() const {
     return mWidget ? mWidget->messagesJson() : "[]";
+}
+
+std::string App::debugLines(const std::string& text) {
+    if (!mWidget) return "{}";
+    mAtlas->require(text);
+    float width = 0;
+    const std::vector<std::string> lines = mPanel.bubbleLines(text, width);
+    return nlohmann::json{{"width", width}, {"fontPx", ui::theme::kBodyFont}, {"lines", lines}}.dump();
 }
 
 std::string App::state() const {

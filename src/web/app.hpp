@@ -48,6 +48,8 @@ class App {
     void hangup();
     std::string switchCall(bool video);
     std::string state() const;
+    // For tests: {width, fontPx, lines} of `text` in a message bubble (see ChatPanel::bubbleLines).
+    std::string debugLines(const std::string& text);
     std::string messages() const;
 
     // Replies from the browser.

@@ -30,6 +30,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("switchCall", &App::switchCall)
         .function("state", &App::state)
         .function("messages", &App::messages)
+        .function("debugLines", &App::debugLines)
         .function("onTimer", &App::onTimer)
         .function("onSocketOpen", &App::onSocketOpen)
         .function("onSocketMessage", &App::onSocketMessage)

@@ -90,11 +90,22 @@ TEST(LineBreak, TableOfChatTexts) {
 }
 
 TEST(LineBreak, LongUrlsBreakAfterSlashesAndQueryPunctuation) {
+    // Too long for a line: after / ? & = (never right after "//"), not wherever the line is full.
     EXPECT_EQ(wrap("https://shop.example.com/orders/QS20250412?from=app&utm=chat", 26, true),
-              "https://shop.example.com/|orders/QS20250412?from=|app&utm=chat");
-    // Outside a link, "and/or" still breaks after the slash, but a=b&c=d is one word.
-    EXPECT_EQ(wrap("a=b&c=d", 4, false), "a=b&|c=d");
-    EXPECT_EQ(wrap("aaa=b&c=d", 4, true), "aaa=|b&c=|d");
+              "https://shop.example.com/|orders/QS20250412?|from=app&utm=chat");
+    EXPECT_EQ(wrap("https://a.cn/x?id=123456&from=app", 20, true), "https://a.cn/x?|id=123456&from=app");
+    // A URL that fits a line moves down whole, as in Chromium; so does one after text.
+    EXPECT_EQ(wrap("下载地址：https://example.com/download，安装", 32, true),
+              "下载地址：|https://example.com/download，安|装");
+    // Outside links "and/or" and "a=b&c=d" are words; only the overflow breaks them.
+    EXPECT_EQ(wrap("and/or", 4), "and/|or");
+    EXPECT_EQ(wrap("a=b&c=d", 4), "a=b&|c=d");
+}
+
+TEST(LineBreak, HyphensBeforeNumbers) {
+    EXPECT_EQ(wrap("时间 9:00-18:00 休息", 12), "时间 9:00-|18:00 休息");
+    EXPECT_EQ(wrap("code SPRING-2025 ok", 12), "code SPRING-|2025 ok");
+    EXPECT_EQ(wrap("温度 -5 度", 5), "温度|-5 度");
 }
 
 TEST(LineBreak, NeverStartsWithClosingOrEndsWithOpeningPunctuation) {

@@ -110,6 +110,7 @@ class ChatPanelTest : public ::testing::Test {
         io.KeyMap[ImGuiKey_Enter] = 13;
         io.KeyMap[ImGuiKey_Tab] = 9;
         atlas = std::make_unique<ui::FontAtlas>(io.Fonts, host.rasterizer(), host.measurer(), host.textureOps());
+        panel.setAtlas(atlas.get());
         setSize(370, 560, 1);
     }
 

@@ -64,8 +64,8 @@ class FakeGlyphHost {
     }
 
     ui::Measurer measurer() {
-        return [](const ui::FontStyle& s, const std::vector<char32_t>& cps) {
-            return std::vector<float>(cps.size(), kAdvance * s.pixelSize);
+        return [](const ui::FontStyle& s, const std::vector<std::string>& texts) {
+            return std::vector<float>(texts.size(), kAdvance * s.pixelSize);
         };
     }
 

@@ -226,7 +226,7 @@ TEST_F(FontAtlasTest, WithoutMetricsFromTheHostGlyphsStillGetCellsAndAdvances) {
     // A failing rasterizer and a measurer returning the wrong count: the fonts stay usable.
     FontAtlas bare(
         &imAtlas, [](const ui::RasterRequest&, std::uint8_t*, int, std::vector<ui::GlyphBitmap>&) { return false; },
-        [](const ui::FontStyle&, const std::vector<char32_t>&) { return std::vector<float>{}; }, host.textureOps());
+        [](const ui::FontStyle&, const std::vector<std::string>&) { return std::vector<float>{}; }, host.textureOps());
     bare.reset(14, 16);
     ASSERT_NE(bare.body()->FindGlyphNoFallback('A'), nullptr);
     EXPECT_EQ(bare.body()->FindGlyph('A')->AdvanceX, 14); // falls back to the pixel size
