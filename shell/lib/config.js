@@ -165,6 +165,12 @@ function envSettings(env) {
   if (env.KEFU_RING_GROUP_DELAY_MS) out.ringGroupDelayMs = Number(env.KEFU_RING_GROUP_DELAY_MS);
   if (env.KEFU_SOCKETS_PER_ADDRESS) out.sockets = { perAddress: Number(env.KEFU_SOCKETS_PER_ADDRESS) };
   if (env.KEFU_CONNECTIONS_PER_ADDRESS) out.http = { connectionsPerAddress: Number(env.KEFU_CONNECTIONS_PER_ADDRESS) };
+  // The visitor message rate (announced in /api/config as limits.messagesPerWindow / rateWindowMs).
+  if (env.KEFU_RATE_MESSAGES || env.KEFU_RATE_WINDOW_MS) {
+    out.rate = {};
+    if (env.KEFU_RATE_MESSAGES) out.rate.messages = Number(env.KEFU_RATE_MESSAGES);
+    if (env.KEFU_RATE_WINDOW_MS) out.rate.messagesWindowMs = Number(env.KEFU_RATE_WINDOW_MS);
+  }
   if (env.KEFU_TRUST_PROXY !== undefined) out.trustProxy = env.KEFU_TRUST_PROXY;
   if (env.KEFU_ICE_SERVERS) {
     try {

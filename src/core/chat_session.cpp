@@ -676,12 +676,16 @@ void ChatSession::flushOutbox() {
     disarm(paceTimer_);
     if (!online_ || !socket_) return;
     const std::int64_t now = scheduler_.nowMs();
-    outbox_.flush(conn_, now, pacer_.budget(now), [this, now](const OutboxEntry& e) {
+    // Until the config says what the server allows (a page loaded offline has not seen it), one a second:
+    // the config's arrival writes the rest at the announced rate.
+    const int budget = configLoaded_ ? pacer_.budget(now) : std::min(pacer_.budget(now), 1);
+    outbox_.flush(conn_, now, budget, [this, now](const OutboxEntry& e) {
         pacer_.wrote(now);
         socket_->send(encodeMessage(e.id, e.text));
     });
     if (outbox_.unwrittenCount(conn_) > 0) {
-        const std::int64_t wait = std::clamp<std::int64_t>(pacer_.waitMs(now), 1, 3600000);
+        std::int64_t wait = std::clamp<std::int64_t>(pacer_.waitMs(now), 1, 3600000);
+        if (!configLoaded_) wait = std::max<std::int64_t>(wait, 1000);
         paceTimer_ = arm(static_cast<int>(wait), [this] {
             paceTimer_ = 0;
             flushOutbox();

@@ -283,7 +283,7 @@ void Widget::saveOutbox() {
     std::vector<SavedMessage> a;
     for (const OutboxEntry& e : mSession->outbox().entries()) {
         const Message* m = mSession->store().find(e.id);
-        SavedMessage saved{e.id, e.text, m ? m->timeMs : e.queuedMs};
+        SavedMessage saved{e.id, e.text, m ? m->timeMs : e.queuedMs, {}, {}};
         if (e.failed) {
             saved.failed = e.errorCode.empty() ? "send_failed" : e.errorCode;
             saved.error = e.errorMessage;

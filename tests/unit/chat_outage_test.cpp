@@ -159,6 +159,26 @@ TEST(ChatOutage, AReconnectDrainsTheOutboxAtTheAnnouncedRate) {
     EXPECT_TRUE(v.failures.empty());
 }
 
+TEST(ChatOutage, APageLoadedOfflineWritesOneASecondUntilTheConfigArrives) {
+    Visitor v;
+    v.sockets.onConnect = [](FakeConnection& conn) { conn.drop(1006); };
+    v.session->start();
+    v.http.reply("GET", "/api/config", 0, ""); // unreachable
+    std::vector<std::string> ids;
+    for (int i = 0; i < 8; ++i) ids.push_back(v.session->send("m" + std::to_string(i)).id);
+    FakeConnection& c = v.restore(); // hello before any config: the server's rate is unknown
+    EXPECT_EQ(messageIdsSent(c).size(), 1u);
+    v.clock.advance(1000);
+    EXPECT_EQ(messageIdsSent(c).size(), 2u);
+    // The config (asked for again after hello) allows 3 per window.
+    ASSERT_TRUE(v.http.reply("GET", "/api/config", 200, configBody(3, 10000)));
+    EXPECT_EQ(messageIdsSent(c).size(), 3u);
+    v.clock.advance(11300);
+    EXPECT_EQ(messageIdsSent(c).size(), 6u);
+    v.clock.advance(11300);
+    EXPECT_EQ(messageIdsSent(c), ids);
+}
+
 TEST(ChatOutage, ARateRefusalIsWrittenAgainAfterTheWindowAndKeepsTheOrder) {
     Visitor v;
     FakeConnection& c = v.online(20, 10000);

@@ -282,6 +282,7 @@ TEST(ChatSession, InvalidTextIsRefusedWithAVisibleReason) {
 TEST(ChatSession, OutboxIsExactlyOnceAndInOrderAcrossADrop) {
     Harness h(Harness::withToken());
     FakeConnection& first = h.online();
+    h.http.reply("GET", "/api/config", 200, kConfigBody); // the rate is known: no pacing for three messages
     const std::string a = h.s().send("a").id;
     first.drop(1006); // before the ack
     EXPECT_EQ(h.s().state(), ConnectionState::Reconnecting);
@@ -329,8 +330,7 @@ TEST(ChatSession, ServerRefusalFailsTheMessageWithItsReason) {
     Harness h(Harness::withToken());
     FakeConnection& c = h.online();
     const std::string id = h.s().send("spam").id;
-    c.receive(
-        json{{"type", "error"}, {"data", {{"code", "too_long"}, {"message", "too long"}, {"id", id}}}}.dump());
+    c.receive(json{{"type", "error"}, {"data", {{"code", "too_long"}, {"message", "too long"}, {"id", id}}}}.dump());
     ASSERT_EQ(h.failures.size(), 1u);
     EXPECT_EQ(h.failures[0], std::make_pair(id, std::string("too_long")));
     const Message* m = h.s().store().find(id);
