@@ -38,11 +38,11 @@ const char* const* ChatPanel::emojiList(int& count) {
 std::string ChatPanel::glyphText(const ViewModel& vm) {
     std::string s;
     for (const std::string* t :
-         {&vm.title,          &vm.subtitle,        &vm.welcome,           &vm.typingText,     &vm.notice,
-          &vm.loadOlderLabel, &vm.voiceLabel,      &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
-          &vm.muteLabel,      &vm.unmuteLabel,     &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
-          &vm.closeLabel,     &vm.emojiLabel,      &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
-          &vm.call.status,    &vm.call.unavailable})
+         {&vm.title,          &vm.subtitle,         &vm.welcome,           &vm.typingText,     &vm.notice,
+          &vm.loadOlderLabel, &vm.voiceLabel,       &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
+          &vm.muteLabel,      &vm.unmuteLabel,      &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
+          &vm.closeLabel,     &vm.emojiLabel,       &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
+          &vm.call.status,    &vm.call.unavailable, &vm.retryLabel,        &vm.discardLabel})
         s += *t;
     for (const MessageView& m : vm.messages) {
         s += m.text;
@@ -340,6 +340,23 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         drawText(dl, mAtlas, mBody, tl, ImVec2(p.x + (system ? 8 : 12) * mS, p.y + (system ? 4 : 8) * mS), fg,
                  mine ? fg : theme::kBrandDark, &mLinkHits);
     };
+    // Under a message that did not go out: the visitor sends it again or drops it (it waits for them until
+    // then, across reloads too).
+    auto failedActions = [&](const MessageView& m, bool mine, const ViewModel& v, Intents& o) {
+        if (v.retryLabel.empty() || v.discardLabel.empty()) return;
+        const float ph = 22 * mS, padX = 8 * mS, gap = 6 * mS;
+        ImGui::PushFont(mBody);
+        const float wRetry = ImGui::CalcTextSize(v.retryLabel.c_str()).x + 2 * padX;
+        const float wDiscard = ImGui::CalcTextSize(v.discardLabel.c_str()).x + 2 * padX;
+        ImGui::PopFont();
+        ImGui::SetCursorPosX(mine ? mW - pad - wRetry - gap - wDiscard : pad);
+        ImGui::PushID(m.id.c_str());
+        if (pill("retry", v.retryLabel.c_str(), theme::kBrand, theme::kWhite, ph, true, padX)) o.retryId = m.id;
+        ImGui::SameLine(0, gap);
+        if (pill("discard", v.discardLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, ph, true, padX))
+            o.discardId = m.id;
+        ImGui::PopID();
+    };
     auto meta = [&](const std::string& text, bool mine, ImU32 col) {
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         ImGui::SetCursorPosX(mine ? mW - pad - ts.x * 0.86f : pad);
@@ -372,9 +389,10 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         const bool mine = m.from == 0;
         bubble(m.text, mine, m.from == 2, m.pending);
         const bool lastOfGroup = i + 1 == vm.messages.size() || !vm.messages[i + 1].grouped;
-        if (m.failed)
+        if (m.failed) {
             meta("! " + m.error, mine, theme::kDanger);
-        else if (lastOfGroup && m.from != 2)
+            failedActions(m, mine, vm, out);
+        } else if (lastOfGroup && m.from != 2)
             meta(m.time, mine, theme::kMuted);
     }
     if (vm.agentTyping) meta(vm.typingText, false, theme::kBrand);

@@ -908,3 +908,39 @@ TEST_F(ChatPanelTest, VisitorTimeAlignsWithTheBubbleRightEdge) {
         EXPECT_NEAR(time.x1, bubble.x1, 2.5) << "dpr " << dpr;
     }
 }
+
+TEST_F(ChatPanelTest, AFailedMessageOffersRetryAndDeleteUnderIt) {
+    ViewModel vm = baseView();
+    vm.retryLabel = "重试";
+    vm.discardLabel = "删除";
+    vm.messages = messages(0, 2);
+    MessageView failed = message(9, 0);
+    failed.failed = true;
+    failed.error = "网络不佳，消息未能送达";
+    vm.messages.push_back(failed);
+    run(vm);
+    // Down a column near the right edge, where the visitor's own bubble and its actions end.
+    std::vector<float> rows;
+    for (float y = theme::kHeaderH + 2; y < composerTop(); y += 2)
+        if (click(vm, w - 16, y).discardId == "m9") rows.push_back(y);
+    moveAway();
+    ASSERT_FALSE(rows.empty()) << "no delete action under the failed message";
+    EXPECT_NEAR(rows.back() - rows.front(), 22, 3); // a 22 px pill
+    const float y = (rows.front() + rows.back()) / 2;
+    float retryX0 = w, retryX1 = 0, discardX0 = w;
+    for (float x = 1; x < w; x += 2) {
+        const Intents in = click(vm, x, y);
+        EXPECT_FALSE(!in.retryId.empty() && !in.discardId.empty());
+        if (in.retryId == "m9") retryX0 = std::min(retryX0, x), retryX1 = std::max(retryX1, x);
+        if (in.discardId == "m9") discardX0 = std::min(discardX0, x);
+    }
+    moveAway();
+    EXPECT_LT(retryX1, discardX0) << "retry sits left of delete";
+    EXPECT_GT(retryX0, w / 2) << "under the visitor's own (right-hand) bubble";
+    // A message that went out has no actions.
+    vm.messages.back().failed = false;
+    vm.messages.back().error.clear();
+    run(vm);
+    EXPECT_TRUE(click(vm, w - 16, y).discardId.empty());
+    EXPECT_EQ(fallbackQuads(), 0); // the labels' glyphs were asked for
+}
