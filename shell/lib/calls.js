@@ -190,6 +190,23 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     return { ok: true, callId: call.id, video: body.video };
   }
 
+  // The visitor takes its running call up from a new PeerJS registration (the old one died with the network,
+  // or the call moved to another page of the site): the call, the gate and the console follow the new id.
+  function rebind(visitor, body) {
+    if (!isPeerId(body.peer_id)) throw err('bad_request', 'peer_id must be a PeerJS id');
+    const call = visitorCall(visitor, body);
+    if (config.peer.auth === 'kefu' && peerCreds) {
+      const owner = peerCreds.owner(body.peer_id);
+      if (!owner || owner.visitorId !== visitor.id) throw err('forbidden', 'peer_id is not a PeerJS id issued to this visitor');
+    }
+    if (call.state !== 'active' || !db.setCallVisitorPeer({ id: call.id, peerId: body.peer_id })) {
+      throw err('conflict', 'The call is not in progress');
+    }
+    sockets.toAgents('call_peer', { visitorId: call.visitor_id, callId: call.id, peerId: body.peer_id });
+    log.info(`call ${call.id} rebound to a new visitor peer`);
+    return { ok: true, callId: call.id };
+  }
+
   // `address`: the client address key of the request (client-address.js).
   function visitorAction(visitor, body, address = 'unknown') {
     const action = body.action;
@@ -198,8 +215,9 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     }
     if (action === 'callpeer') return callpeer(visitor, body, address);
     if (action === 'switch') return switchMedia(visitor, body);
+    if (action === 'rebind') return rebind(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
-      throw err('bad_request', 'action must be callpeer, switch, cancel, hangup or end');
+      throw err('bad_request', 'action must be callpeer, switch, rebind, cancel, hangup or end');
     }
     const call = visitorCall(visitor, body);
     const duration = body.duration === undefined ? undefined : Number(body.duration);

@@ -204,6 +204,7 @@ function openDb(dataDir) {
     endCall: db.prepare(`UPDATE calls SET state = 'ended', outcome = @outcome, end_reason = @reason, ended = @ended,
       duration = @duration WHERE id = @id AND state != 'ended'`),
     setCallVideo: db.prepare(`UPDATE calls SET video = @video WHERE id = @id AND state = 'active'`),
+    setCallVisitorPeer: db.prepare(`UPDATE calls SET visitor_peer_id = @peerId WHERE id = @id AND state = 'active'`),
     setVisitorToken: db.prepare('UPDATE visitors SET token_hash = ? WHERE id = ?'),
     forgetMessages: db.prepare('DELETE FROM messages WHERE visitor_id = ?'),
     forgetReads: db.prepare('DELETE FROM reads WHERE visitor_id = ?'),
@@ -283,6 +284,7 @@ function openDb(dataDir) {
     answerCall: (c) => q.answerCall.run(c).changes === 1,
     endCall: (c) => q.endCall.run(c).changes === 1,
     setCallVideo: (c) => q.setCallVideo.run(c).changes === 1,
+    setCallVisitorPeer: (c) => q.setCallVisitorPeer.run(c).changes === 1,
     ...teamQueries(db),
     ...shiftQueries(db), // notes, the search index, canned replies (db-shift.js)
   };

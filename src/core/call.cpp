@@ -98,7 +98,8 @@ CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFa
 }
 
 CallController::~CallController() {
-    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_}) {
+    for (TimerId t :
+         {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_, recoverTimer_, recoverDeadline_}) {
         if (t) scheduler_.cancel(t);
     }
     signaling_.onStateChange(nullptr);
@@ -106,11 +107,13 @@ CallController::~CallController() {
         media_->onStateChange(nullptr);
         media_->onRemoteTrack(nullptr);
     }
-    if (next_) {
-        next_->onStateChange(nullptr);
-        next_->onRemoteTrack(nullptr);
+    for (auto* mc : {next_.get(), rec_.get()}) {
+        if (!mc) continue;
+        mc->onStateChange(nullptr);
+        mc->onRemoteTrack(nullptr);
     }
     next_.reset();
+    rec_.reset();
     warm_.reset();
     media_.reset(); // closes the peer connection before the signalling it is attached to goes away
     retired_.clear();
@@ -121,6 +124,9 @@ CallController::~CallController() {
 void CallController::setConfig(CallConfig config) {
     const bool moved = !samePeerServer(config_.peer, config.peer);
     const bool iceChanged = config.iceServersJson != config_.iceServersJson;
+    // Credentials mode registers with the visitor's token: one that arrives now starts a wanted registration.
+    const bool tokenArrived =
+        !config.peer.credentialsBearer.empty() && config.peer.credentialsBearer != config_.peer.credentialsBearer;
     config_ = std::move(config);
     if (iceChanged) {
         dropWarm(); // made with the old ICE servers
@@ -128,6 +134,7 @@ void CallController::setConfig(CallConfig config) {
     }
     signaling_.setOptions(config_.peer);
     if (moved && !isActive() && signaling_.state() != peerjs::Signaling::State::Idle) signaling_.close();
+    if (tokenArrived && warmWanted_ && !isActive()) ensureSignaling();
 }
 
 void CallController::setStandingPeer(const std::string& peer) {
@@ -162,6 +169,8 @@ void CallController::dropWarm() {
 void CallController::ensureSignaling() {
     using S = peerjs::Signaling::State;
     const S s = signaling_.state();
+    // Without the visitor's token the backend would refuse the credentials: setConfig() starts it later.
+    if (!config_.peer.credentialsUrl.empty() && config_.peer.credentialsBearer.empty()) return;
     if (s == S::Idle || s == S::Closed || s == S::Failed) signaling_.open();
 }
 
@@ -279,6 +288,7 @@ void CallController::postCallpeer() {
     body["visitor_id"] = config_.visitorId;
     body["video"] = video_;
     body["peer_id"] = signaling_.id();
+    boundPeer_ = signaling_.id();
     const unsigned gen = generation_;
     if (!http_) {
         finish(CallState::Failed, CallEndReason::ServerUnreachable);
@@ -423,6 +433,15 @@ std::unique_ptr<MC> CallController::newMedia(int stream, bool audio, bool video,
 
 void CallController::wireMedia() {
     media_->onStateChange(alive_.guard([this](MC::State s, MC::Reason r) { handleMediaState(s, r); }));
+    media_->onTransportChange(alive_.guard([this](bool up) {
+        if (state_ != CallState::InCall) return;
+        if (!up) {
+            beginRecovery();
+        } else if (recovering_) {
+            stopRecovery(); // the old path healed by itself before a new one was up
+            changed();
+        }
+    }));
     media_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
         if (!isActive()) return;
         remoteStream_ = handle;
@@ -481,6 +500,9 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
             if (connectTimer_) scheduler_.cancel(connectTimer_);
             connectTimer_ = 0;
             startMs_ = scheduler_.nowMs();
+            // From now on a lost path is recovered with a new connection to the same peer: a LEAVE
+            // from a failing one would close that one at the agent too.
+            if (media_) media_->setLeaveOnFailure(false);
             setState(CallState::InCall);
         } else {
             changed();
@@ -493,6 +515,14 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
             // answers): the new one decides whether the call goes on.
             oldGone_ = true;
             retire(std::move(media_), false);
+            break;
+        }
+        if (state_ == CallState::InCall && (recovering_ || s == MC::State::Failed) &&
+            !(s == MC::State::Closed && r == MC::Reason::RemoteLeave)) {
+            // The path is lost (or, while recovering, the console dropped the dead connection): the call
+            // goes on over a new connection. A LEAVE is the agent hanging up, recovering or not.
+            retire(std::move(media_), false);
+            if (!recovering_) beginRecovery();
             break;
         }
         if (early) {
@@ -576,6 +606,8 @@ void CallController::handleSignalingState(peerjs::Signaling::State s) {
         }
         break;
     case CallState::InCall:
+        if (recovering_ && s == S::Open && recoverWaitsSignal_) attemptRecovery();
+        break; // a registration lost otherwise is taken up again by the next recovery attempt
     case CallState::Idle:
     case CallState::Ended:
     case CallState::Failed: break; // between calls the registration is renewed lazily by start()/prepare()
@@ -697,6 +729,8 @@ void CallController::finish(CallState terminal, CallEndReason reason) {
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
     if (next_) retire(std::move(next_), true); // the LEAVE now ends both connections at the agent, as it should
+    if (rec_) retire(std::move(rec_), true);   // an offer still out: the console closes it
+    stopRecovery();
     if (nextStream_ >= 0) devices_.stopStream(nextStream_);
     nextStream_ = -1;
     switching_ = false;

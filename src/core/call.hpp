@@ -70,7 +70,20 @@ struct CallConfig {
     int ringTimeoutMs = 30000;
     int connectTimeoutMs = 20000; // from accept to ICE connected
     int disconnectGraceMs = 5000; // see MediaConnection::Config
+    int recoverTimeoutMs = 30000; // a lost call is re-dialled this long before it ends as connection-lost
 };
+
+// A running call as a page hands it to the next page of the same site (resume()).
+struct ResumeInfo {
+    std::string callId;
+    std::string agentPeer;
+    bool video = false;
+    std::int64_t startedMs = 0; // wall clock of the call's start
+};
+
+// The stored form of a running call (CallController::resumeRecord()). False for anything else:
+// the storage is the host page's and may hold anything. `nowMs` bounds its age.
+bool parseResumeRecord(const std::string& text, std::int64_t nowMs, ResumeInfo& out);
 
 class CallController {
   public:
@@ -121,6 +134,17 @@ class CallController {
     // or already of that kind. A switch that cannot happen leaves the call as it was, with switchError().
     bool switchMedia(bool video);
     bool switching() const { return switching_; }
+
+    // Recovery (call_recover.cpp, docs/PROTOCOL.md §6 "Recovery"): when the path of a running call goes
+    // `disconnected` or `failed`, the agent's peer is dialled again for the same call (metadata
+    // recover:true), with backoff, until a new connection is up or recoverTimeoutMs pass. The call's
+    // state stays InCall and its clock runs on; reconnecting() is true meanwhile.
+    bool reconnecting() const { return recovering_; }
+    // The running call for the next page (empty when none): see parseResumeRecord().
+    std::string resumeRecord() const;
+    // The page before this one had that call running: takes it up (the microphone, then a recovery
+    // offer from this page's registration). False when a call is active or `info` is not usable.
+    bool resume(const ResumeInfo& info);
     bool switchTarget() const { return switchTo_; }
     CallEndReason switchError() const { return switchError_; }
 
@@ -174,6 +198,14 @@ class CallController {
     void warmUp();
     void dropWarm();
     void handleSignalingState(peerjs::Signaling::State s);
+    bool beginRecovery();
+    void attemptRecovery();
+    void dialRecovery();
+    void scheduleAttempt(int delayMs);
+    void handleRecoveryState(peerjs::MediaConnection::State s);
+    void commitRecovery();
+    void stopRecovery();
+    void handleResumeMedia(unsigned generation, const MediaResult& r);
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
     void postCancel();
@@ -238,6 +270,18 @@ class CallController {
     bool oldGone_ = false; // the connection being replaced closed first
     TimerId switchTimer_ = 0;
     std::unique_ptr<peerjs::MediaConnection> next_;
+
+    // Recovery of a lost call (see reconnecting()).
+    bool recovering_ = false;
+    bool recoverWaitsSignal_ = false; // the next attempt waits for the registration to open
+    bool recoverUnanswered_ = false;  // the last attempt's offer got no ANSWER: maybe a dead socket
+    int recoverAttempt_ = 0;
+    int recRemote_ = -1;
+    bool recRemoteVideo_ = false;
+    TimerId recoverDeadline_ = 0;
+    TimerId recoverTimer_ = 0;
+    std::string boundPeer_; // the peer id the server has bound to the call (callpeer, rebind)
+    std::unique_ptr<peerjs::MediaConnection> rec_;
 
     std::unique_ptr<peerjs::MediaConnection> media_;
     std::vector<std::unique_ptr<peerjs::MediaConnection>> retired_; // freed outside their own callbacks

@@ -95,7 +95,7 @@ void CallController::commitSwitch() {
     if (media_) retire(std::move(media_), false);
     if (localStream_ >= 0) devices_.stopStream(localStream_); // the camera light follows the call's kind
     media_ = std::move(next_);
-    media_->setLeaveOnFailure(true);
+    media_->setLeaveOnFailure(false); // a lost path is recovered (call_recover.cpp)
     wireMedia();
     localStream_ = nextStream_;
     nextStream_ = -1;
@@ -115,7 +115,6 @@ void CallController::commitSwitch() {
 void CallController::abandonSwitch(CallEndReason why) {
     if (switchTimer_) scheduler_.cancel(switchTimer_);
     switchTimer_ = 0;
-    if (media_) media_->setLeaveOnFailure(true);
     if (next_) retire(std::move(next_), false);
     if (nextStream_ >= 0) devices_.stopStream(nextStream_);
     nextStream_ = -1;

@@ -197,20 +197,24 @@ TEST_F(CallFailureTest, InvalidAgentPeerIdIsUnreachable) {
     for (const auto& frame : h.peerServer().sent) EXPECT_EQ(frame.find("OFFER"), std::string::npos);
 }
 
-TEST_F(CallFailureTest, IceFailedInCallIsConnectionLost) {
+TEST_F(CallFailureTest, IceFailedInCallIsConnectionLostOnceRecoveryGivesUp) {
     h.toInCall(false);
     h.scheduler.advance(42'000);
     h.pc().pc->emitIceConnectionState("failed");
+    EXPECT_EQ(call.state(), CallState::InCall); // re-dialling (call_recover_test.cpp)
+    EXPECT_TRUE(call.reconnecting());
+    h.scheduler.advance(29'999);
+    EXPECT_EQ(call.state(), CallState::InCall);
+    h.scheduler.advance(1);
     expectFailed(CallEndReason::ConnectionLost);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed","duration":42})");
-    EXPECT_EQ(h.peerServer().sent.back(), R"({"type":"LEAVE","dst":"agent1"})");
-    EXPECT_EQ(call.elapsedSeconds(), 42);
+    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed","duration":72})");
+    EXPECT_EQ(call.elapsedSeconds(), 72);
 }
 
 TEST_F(CallFailureTest, DisconnectedTooLongIsConnectionLost) {
     h.toInCall(true);
     h.pc().pc->emitIceConnectionState("disconnected");
-    h.scheduler.advance(4'000);
+    h.scheduler.advance(29'000);
     EXPECT_EQ(call.state(), CallState::InCall);
     h.scheduler.advance(1'000);
     expectFailed(CallEndReason::ConnectionLost);
@@ -333,6 +337,7 @@ TEST_F(CallFailureTest, EveryTerminalPathLeavesNothingBehind) {
          [](CallHarness& x) {
              x.toInCall(true);
              x.pc().pc->emitIceConnectionState("failed");
+             x.scheduler.advance(30'000); // recovery gives up
          }},
         {"remote-leave",
          [](CallHarness& x) {

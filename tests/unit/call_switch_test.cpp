@@ -246,9 +246,10 @@ TEST_F(CallSwitchTest, AFailingNewConnectionSendsNoLeaveAndTheCallGoesOn) {
     h.pc().pc->emitIceConnectionState("disconnected"); // late events of the dropped one change nothing
     h.scheduler.advance(5'000);
     EXPECT_EQ(leaves(), 0u);
-    first.pc->emitIceConnectionState("failed"); // the call's own connection failing still ends it, with LEAVE
-    EXPECT_EQ(call.state(), CallState::Failed);
-    EXPECT_EQ(leaves(), 1u);
+    first.pc->emitIceConnectionState("failed"); // the call's own connection failing: recovery, no LEAVE
+    EXPECT_EQ(call.state(), CallState::InCall);
+    EXPECT_TRUE(call.reconnecting());
+    EXPECT_EQ(leaves(), 0u);
 }
 
 TEST_F(CallSwitchTest, ANewConnectionDisconnectedTooLongSendsNoLeave) {

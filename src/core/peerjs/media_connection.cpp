@@ -207,13 +207,28 @@ void MediaConnection::handleTransport(const std::string& state) {
     if (state == "connected" || state == "completed") {
         if (graceTimer_) scheduler_.cancel(graceTimer_);
         graceTimer_ = 0;
-        if (state_ == State::Answered) setState(State::Connected);
+        if (state_ == State::Answered) {
+            setState(State::Connected);
+        } else if (transportDown_) {
+            transportDown_ = false;
+            if (transportCb_) {
+                auto cb = transportCb_;
+                cb(true);
+            }
+        }
     } else if (state == "disconnected") {
         if (!graceTimer_ && (state_ == State::Answered || state_ == State::Connected)) {
             graceTimer_ = scheduler_.after(config_.disconnectGraceMs, alive_.guard([this] {
                 graceTimer_ = 0;
                 fail(Reason::ConnectionLost);
             }));
+            if (state_ == State::Connected && !transportDown_) {
+                transportDown_ = true;
+                if (transportCb_) {
+                    auto cb = transportCb_;
+                    cb(false);
+                }
+            }
         }
     } else if (state == "failed") {
         fail(Reason::ConnectionLost);

@@ -38,8 +38,8 @@ class MediaConnection {
 
     struct Config {
         // ICE policy: `disconnected` often heals by itself (Wi-Fi roaming, a brief loss), so it is tolerated
-        // this long; `failed` ends the call at once. No ICE restart: stock peerjs cannot renegotiate, so
-        // ending cleanly and letting the visitor call again is the robust choice.
+        // this long; `failed` ends the connection at once. No ICE restart: stock peerjs cannot renegotiate;
+        // the call controller moves the call to a new connection instead (onTransportChange).
         int disconnectGraceMs = 5000;
         // Label of the auxiliary data channel; stock peerjs accepts any label for it.
         std::string dataChannelLabel = "kefu";
@@ -92,6 +92,8 @@ class MediaConnection {
 
     void onStateChange(std::function<void(State, Reason)> cb) { stateCb_ = std::move(cb); }
     void onRemoteTrack(std::function<void(MediaKind, int remoteStreamHandle)> cb) { trackCb_ = std::move(cb); }
+    // A connected path went `disconnected` (false) or came back (true), before any grace runs out.
+    void onTransportChange(std::function<void(bool up)> cb) { transportCb_ = std::move(cb); }
 
   private:
     void handleMessage(const ServerMessage& m);
@@ -133,6 +135,8 @@ class MediaConnection {
 
     std::function<void(State, Reason)> stateCb_;
     std::function<void(MediaKind, int)> trackCb_;
+    std::function<void(bool)> transportCb_;
+    bool transportDown_ = false;
     AliveToken alive_;
 };
 

@@ -231,6 +231,18 @@ void Signaling::close() {
     if (state_ != State::Closed) setState(State::Closed);
 }
 
+void Signaling::reconnect() {
+    if (state_ == State::Open || state_ == State::Connecting) {
+        const bool keep = state_ == State::Open && !options_.credentialsUrl.empty();
+        stopTimers();
+        dropSocket();
+        ++attempt_;
+        reusable_ = keep;
+        setState(State::Closed);
+    }
+    open();
+}
+
 int Signaling::attach(const std::string& peer, const std::string& connectionId, Handler handler) {
     const int key = nextRoute_++;
     routes_[key] = Route{peer, connectionId, std::move(handler)};

@@ -43,6 +43,9 @@ class Signaling {
     void open();
     // Sends LEAVE (always with dst) to the peer of every attached connection, then closes. State becomes Closed.
     void close();
+    // Drops the socket without a LEAVE (connections with peers live on) and registers again: with the same
+    // credentials in credentials mode, like a lost registration. For a socket that may be dead unnoticed.
+    void reconnect();
 
     // Sends a frame when Open; false otherwise (the server would only drop it).
     bool send(const std::string& frame);
