@@ -1,6 +1,9 @@
 'use strict';
 // 客服工作台 Agent console: visitor list, conversations, replies and PeerJS voice/video calls.
-// Plain DOM, CSP-clean (no inline code), every chat text goes through textContent.
+// Plain DOM, CSP-clean (no inline code), every chat text goes through textContent. An ES module: the
+// shift tools (notifications, sound, drafts, notes, search, canned replies) come from shift.js.
+import { createShift } from './shift.js';
+
 (function () {
   const MAX_CHARS = 2000;
   const PAGE = 30;
@@ -55,6 +58,16 @@
     switchRequest: null, // { video } while the agent is asked to consent to a switch
   };
   window.__kefuAgent = hook;
+  const shift = createShift({
+    hook, http, node, fmtTime, select,
+    selected: () => state.selected,
+    visitor: (id) => state.visitors.get(id),
+    agent: () => state.agent,
+    addVisitor: (v) => {
+      if (v && v.id) state.visitors.set(v.id, v);
+      renderVisitors();
+    },
+  });
 
   // ---------------------------------------------------------------- helpers
   const chars = (s) => [...s].length;
@@ -180,6 +193,7 @@
     el.agentName.textContent = agent.name;
     el.loginView.hidden = true;
     el.console.hidden = false;
+    shift.start();
     if (!state.config) {
       try {
         state.config = await http('GET', '/api/config');
@@ -299,6 +313,7 @@
       case 'call_end': return onCallEnd(data);
       case 'call_media': return undefined; // the kind of our own call follows its media connection
       case 'pong': return onPong();
+      case 'note': return shift.note(data);
       case 'team': case 'presence': case 'agent_presence': case 'assigned':
         return teamUi ? teamUi.onFrame(type, data) : undefined;
       default: console.warn('unknown frame type', type);
@@ -437,7 +452,7 @@
     el.visitorCount.textContent = all.length ? `${online} 在线 online / ${all.length}` : '';
     if (teamUi) teamUi.renderTabs();
     const unread = all.reduce((n, v) => n + (v.unread || 0), 0);
-    document.title = `${unread ? `(${unread}) ` : ''}客服工作台 · Kefu agent console`;
+    shift.counts({ unread });
   }
 
   // A new order is laid out soon, but not under a moving pointer.
@@ -458,6 +473,7 @@
     const r = rows.get(id);
     if (!v || !r || r.li.parentNode !== el.visitorList) {
       if (!v || listed(v, filterText())) scheduleLayout();
+      else if (teamUi) teamUi.renderTabs(); // not in this list, but it counts in another one
       return;
     }
     fillRow(v);
@@ -520,12 +536,13 @@
     if (before) before.li.classList.remove('selected');
     state.selected = id;
     hook.selectedVisitorId = id;
-    el.reply.value = '';
+    el.reply.value = shift.draftFor(id);
     updateCounter();
     const row = rows.get(id);
     if (row) row.li.classList.add('selected');
     const c = conv(id);
     renderChat(true);
+    shift.opened(id);
     if (!c.loaded) await loadPage(id, false);
     markRead();
     el.reply.focus();
@@ -579,6 +596,7 @@
 
   function onMessage(m) {
     if (!m || !m.visitorId) return;
+    shift.message(m, !(state.visitors.get(m.visitorId) || {}).lastMessage);
     const c = state.convs.get(m.visitorId);
     if (c && c.loaded) {
       addMessages(c, [m]);
@@ -668,6 +686,8 @@
     div.dataset.from = m.from;
     if (m.seq) div.dataset.seq = String(m.seq);
     div.dataset.id = m.id;
+    div.dataset.time = String(m.time);
+    if (m.agent) div.dataset.agent = m.agent;
     if (m.kind) div.dataset.kind = m.kind;
     let text = m.text;
     if (m.kind === 'call') text = `${m.call && m.call.video ? '🎥' : '📞'} ${m.text}`;
@@ -723,6 +743,7 @@
       nodes.push(messageNode(m, c));
     }
     el.messageList.replaceChildren(...nodes);
+    shift.rendered(el.messageList);
     el.loadOlder.hidden = !(c.loaded && c.hasMore);
     el.historyStart.hidden = !(c.loaded && !c.hasMore && c.bySeq.size > 0);
     el.typing.hidden = !state.typingOf.has(id);
@@ -767,6 +788,7 @@
       return;
     }
     el.reply.value = '';
+    shift.sent(state.selected);
     updateCounter();
     sendMyTyping(false);
     sendText(text);
@@ -829,46 +851,10 @@
     if (r && v) fillPreview(r, v);
   }
 
-  // ---------------------------------------------------------------- ring tone
-  let audioCtx = null;
-  let ringTimer = 0;
-  function unlockAudio() {
-    try {
-      audioCtx = audioCtx || new (window.AudioContext || window.webkitAudioContext)();
-      if (audioCtx.state === 'suspended') audioCtx.resume();
-    } catch {
-      audioCtx = null;
-    }
-  }
-  function beep(at, freq) {
-    const osc = audioCtx.createOscillator();
-    const gain = audioCtx.createGain();
-    osc.frequency.value = freq;
-    gain.gain.setValueAtTime(0.0001, at);
-    gain.gain.exponentialRampToValueAtTime(0.08, at + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.35);
-    osc.connect(gain).connect(audioCtx.destination);
-    osc.start(at);
-    osc.stop(at + 0.4);
-  }
-  function startRingTone() {
-    if (ringTimer || !audioCtx) return;
-    const play = () => {
-      try {
-        const t = audioCtx.currentTime;
-        beep(t, 660);
-        beep(t + 0.45, 880);
-      } catch {
-        /* audio unavailable */
-      }
-    };
-    play();
-    ringTimer = setInterval(play, 2200);
-  }
-  function stopRingTone() {
-    clearInterval(ringTimer);
-    ringTimer = 0;
-  }
+  // ---------------------------------------------------------------- ring tone (sound.js)
+  const unlockAudio = () => shift.unlockAudio();
+  const startRingTone = () => shift.ringTone(true);
+  const stopRingTone = () => shift.ringTone(false);
 
   // ---------------------------------------------------------------- calls
   const rings = new Map(); // callId -> call frame, waiting for an answer
@@ -927,6 +913,7 @@
   function addRing(c) {
     const old = rings.get(c.callId);
     rings.set(c.callId, { ...c, at: old ? old.at : Date.now() });
+    if (!old) shift.ring(c);
   }
   const firstRing = () => rings.values().next().value || null;
 
@@ -940,7 +927,7 @@
   const endReasonText = {
     agent: '您已挂断 you hung up',
     hangup: '访客已挂断 the visitor hung up',
-    remote: '连接已关闭 the connection closed',
+    remote: '通话结束 Call ended', // the visitor's side closed the media: a normal hang-up
     cancelled: '访客已取消 the visitor cancelled',
     timeout: '无人接听 no answer',
     visitor_left: '访客已离开 the visitor left',
@@ -961,6 +948,7 @@
     el.callCard.classList.toggle('ringing', !activeCall && !!ring);
     if (!activeCall && ring) startRingTone();
     else stopRingTone();
+    shift.counts({ rings: rings.size });
     const s = activeCall ? activeCall.state : ring ? 'ringing' : endedCall ? 'ended' : hook.state;
     const [zh, en] = statusText[s] || statusText.idle;
     el.callStatus.replaceChildren(bilingual(zh, en));
