@@ -29,8 +29,25 @@ function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeout
     keepAliveTimeout: 5000,
   }, app);
   server.timeout = idleTimeoutMs; // a connection that moves no byte for this long is closed
+  // At the descriptor limit Node's own maxConnections would reset every newcomer, and the server would look
+  // down to everyone while idle connections hold it. Instead a newcomer displaces the oldest connection
+  // that has not sent a whole request head yet, else the oldest idle keep-alive one; only when every
+  // connection is busy (a request in progress, a WebSocket) is the newcomer turned away.
   const fds = openFilesLimit();
-  if (fds) server.maxConnections = Math.max(16, fds - RESERVED_FDS);
+  const maxOpen = fds ? Math.max(16, fds - RESERVED_FDS) : Infinity;
+  const all = new Set(); // open connections, oldest first
+  const busy = new Set(); // sockets with a request in progress
+  const upgraded = new WeakSet();
+  server.prependListener('request', (req, res) => {
+    busy.add(req.socket);
+    res.once('close', () => busy.delete(req.socket));
+  });
+  server.prependListener('upgrade', (req) => upgraded.add(req.socket));
+  const displaceFor = (newcomer) => {
+    for (const s of all) if (s !== newcomer && !started.has(s)) return s.destroy(), true;
+    for (const s of all) if (s !== newcomer && !upgraded.has(s) && !busy.has(s)) return s.destroy(), true;
+    return false;
+  };
 
   // Node's headersTimeout only starts with a connection's first byte: a connection that never sends
   // one would be held until the idle timeout. Its first request head must arrive as fast.
@@ -47,7 +64,7 @@ function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeout
   const open = new Map(); // client address -> open connections
   server.on('connection', (socket) => {
     // A trusted reverse proxy carries many clients on its connections; it keeps its own limits.
-    if (fromTrustedProxy(socket)) return;
+    if (socket.destroyed || fromTrustedProxy(socket)) return;
     const address = socketAddress(socket);
     const n = (open.get(address) || 0) + 1;
     if (n > connectionsPerAddress) {
@@ -60,6 +77,16 @@ function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeout
       if (left > 0) open.set(address, left);
       else open.delete(address);
     });
+  });
+  // After the per-address cap: an address at its cap cannot push other clients out.
+  server.on('connection', (socket) => {
+    if (socket.destroyed) return;
+    all.add(socket);
+    socket.once('close', () => {
+      all.delete(socket);
+      busy.delete(socket);
+    });
+    if (all.size > maxOpen && !displaceFor(socket)) socket.destroy();
   });
   return server;
 }
