@@ -256,6 +256,10 @@ async function main() {
     });
     await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 2000 });
     console.log(`visitor hang-up to console ended: ${Date.now() - tHang} ms`);
+    // A normal hang-up reads as one, not as a broken connection.
+    const endText = await agent.textContent('#call-status');
+    assert.match(endText, /通话结束 Call ended|访客已挂断/);
+    assert.doesNotMatch(endText, /连接已关闭|connection closed/);
     await vp2.close();
 
     // A rejected call.
