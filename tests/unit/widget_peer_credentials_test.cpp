@@ -31,11 +31,13 @@ struct Rig {
     kefu::calltest::FakeRtc rtc;
     std::unique_ptr<Widget> widget;
 
-    explicit Rig(WidgetSettings s) {
+    explicit Rig(WidgetSettings s, bool returning = true) {
         s.server = "https://chat.example.com";
         s.lang = "en";
-        s.token = "tok1";
-        s.visitorId = "v_1";
+        if (returning) {
+            s.token = "tok1";
+            s.visitorId = "v_1";
+        }
         widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
                                                                          rtc.factory(), kefu::test::sequenceRandom()});
     }
@@ -138,4 +140,18 @@ TEST(WidgetPeerCredentials, TheRingGoesOutWithTheIssuedIdBeforeTheRegistrationCo
         if (j.is_object() && j.value("type", "") == "OFFER" && j.value("dst", "") == "pagent1") offered = true;
     }
     EXPECT_TRUE(offered);
+}
+
+TEST(WidgetPeerCredentials, AFirstVisitRegistersAheadOnceItsTokenExists) {
+    Rig r{WidgetSettings{}, /*returning=*/false};
+    r.widget->start();
+    r.widget->setOpen(true); // first use: the config and a new visitor are asked for
+    ASSERT_TRUE(r.http.reply("GET", "/api/config", 200, config("kefu")));
+    r.widget->setOpen(false);
+    r.widget->setOpen(true); // registering ahead of the click is wanted now, but there is no token yet
+    EXPECT_EQ(r.http.find("POST", "/api/peer-credentials"), nullptr) << "never asked without a token";
+    ASSERT_TRUE(r.http.reply("POST", "/api/visitors", 201, R"({"visitorId":"v_9","token":"tok9"})"));
+    kefu::test::FakeRequest* req = r.http.find("POST", "/api/peer-credentials");
+    ASSERT_NE(req, nullptr) << "the registration ahead of the click starts with the new token";
+    EXPECT_EQ(req->bearer, "tok9");
 }
