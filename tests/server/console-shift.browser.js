@@ -192,6 +192,26 @@ async function main() {
     await fresh.click('#call-reject');
     await fresh.waitForFunction(() => !/来电/.test(document.title));
 
+    // Without a decision yet the console explains and asks once; "not now" is remembered over a reload.
+    const undecided = await browser.newContext();
+    const ask = await undecided.newPage();
+    await ask.goto(`${srv.url}/agent/`);
+    assert.equal(await ask.evaluate(() => Notification.permission), 'default');
+    {
+      await ask.fill('#login-user', 'kefu1');
+      await ask.fill('#login-pass', 'kefu123');
+      await ask.click('#login-submit');
+      await ask.waitForSelector('#notify-prompt:not([hidden])');
+      assert.match(await ask.textContent('#notify-prompt'), /桌面通知.*notifications/s);
+      await ask.click('#notify-dismiss');
+      assert.equal(await ask.isHidden('#notify-prompt'), true);
+      await ask.reload();
+      await ask.waitForFunction(() => window.__kefuAgent.wsState === 'online');
+      await sleep(200);
+      assert.equal(await ask.isHidden('#notify-prompt'), true, 'asked once');
+    }
+    await undecided.close();
+
     for (const t of [tabA, tabB, tabC]) t.close();
     console.log('console shift browser check passed');
   } finally {
