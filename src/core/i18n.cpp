@@ -78,6 +78,7 @@ constexpr Entry kStrings[] = {
     {Key::SwitchToVideo, "转视频", "Video"},
     {Key::SwitchToVoice, "转语音", "Voice"},
     {Key::CallSwitching, "正在切换…", "Switching…"},
+    {Key::CallReconnecting, "正在重新连接…", "Reconnecting…"},
     {Key::SwitchErrNoCamera, "未检测到摄像头，继续语音通话", "No camera found. The call stays voice only."},
     {Key::SwitchErrDenied, "未获得摄像头权限，继续语音通话", "Camera access was denied. The call stays voice only."},
     {Key::SwitchErrFailed, "切换失败，通话继续", "Couldn't switch. The call goes on."},

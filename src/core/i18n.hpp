@@ -83,6 +83,7 @@ enum class Key {
     SwitchToVideo,
     SwitchToVoice,
     CallSwitching,
+    CallReconnecting, // a lost path is being replaced (call recovery)
     SwitchErrNoCamera,
     SwitchErrDenied,
     SwitchErrFailed,

@@ -607,6 +607,7 @@ std::string Widget::callStatus() const {
     case CallState::Ringing: return tr(mLocale, Key::CallRinging);
     case CallState::Connecting: return tr(mLocale, Key::CallConnecting);
     case CallState::InCall:
+        if (mCall->reconnecting()) return tr(mLocale, Key::CallReconnecting);
         if (mCall->switching()) return tr(mLocale, Key::CallSwitching);
         return std::string(tr(mLocale, Key::CallInCall)) + " " + formatDuration(mCall->elapsedSeconds());
     case CallState::Ended:
@@ -699,9 +700,11 @@ void Widget::buildView() {
     c.muted = mCall->muted();
     c.cameraOff = !mCall->cameraEnabled();
     c.status = (c.active || mShowCallStatus) ? callStatus() : std::string();
-    c.statusShort = st == CallState::InCall && !mCall->switching() ? formatDuration(mCall->elapsedSeconds()) : c.status;
+    c.statusShort = st == CallState::InCall && !mCall->switching() && !mCall->reconnecting()
+                        ? formatDuration(mCall->elapsedSeconds())
+                        : c.status;
     c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
-    c.canSwitch = st == CallState::InCall && !mCall->switching();
+    c.canSwitch = st == CallState::InCall && !mCall->switching() && !mCall->reconnecting();
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
     c.unavailable = callUnsupportedText();
@@ -727,6 +730,7 @@ std::string Widget::stateJson() const {
               {"callReason", toString(mCall->reason())},
               {"callVideo", mCall->isVideo()},
               {"callSwitching", mCall->switching()},
+              {"callReconnecting", mCall->reconnecting()},
               {"callSupport", mCallUnsupported.empty() ? std::string("ok") : mCallUnsupported},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},

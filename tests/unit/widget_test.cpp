@@ -1317,3 +1317,19 @@ TEST(Widget, TheAnnouncedStandingPeerGetsTheOfferWithTheRing) {
     h.chat().receive(R"({"type":"status","data":{"online":true,"peer":null}})");
     EXPECT_EQ(h.w().call().state(), CallState::Requesting);
 }
+
+TEST(Widget, ALostCallPathShowsReconnectingAndTheCallGoesOn) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    h.advance(2000);
+    h.rtc.last().pc->emitIceConnectionState("disconnected");
+    EXPECT_EQ(h.w().view().call.status, "Reconnecting…");
+    EXPECT_EQ(h.w().view().call.statusShort, "Reconnecting…");
+    EXPECT_FALSE(h.w().view().call.canSwitch);
+    EXPECT_EQ(h.state()["callReconnecting"], true);
+    EXPECT_EQ(h.state()["call"], "in-call");
+    h.rtc.records[0]->pc->emitIceConnectionState("connected"); // the old path came back
+    EXPECT_EQ(h.w().view().call.status, "In call 00:02");
+    EXPECT_EQ(h.state()["callReconnecting"], false);
+}
