@@ -75,6 +75,7 @@ function createAdminApi({ db, auth, accounts, team, sockets, config }) {
     const a = accounts.need(req.params.id);
     if (a.id === req.agent.id) throw err('conflict', 'You cannot remove your own account');
     accounts.remove(a.username);
+    team.unassignOrphans();
     teamChanged();
     res.json({ ok: true });
   });

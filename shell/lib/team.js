@@ -152,6 +152,14 @@ function createTeam({ db, sockets, config, log }) {
     return { first, rest: ready.filter((id) => !first.includes(id)) };
   }
 
+  // Conversations of a removed account wait unassigned again.
+  function unassignOrphans() {
+    for (const visitorId of db.orphanedConversations()) {
+      save(visitorId, { ...db.conversation(visitorId), assignee: null });
+      announce(visitorId);
+    }
+  }
+
   // ---- changes made by another process ----
   let version = db.dataVersion();
   const poll = setInterval(() => {
@@ -159,11 +167,7 @@ function createTeam({ db, sockets, config, log }) {
       const now = db.dataVersion();
       if (now === version) return;
       version = now;
-      for (const visitorId of db.orphanedConversations()) {
-        const c = db.conversation(visitorId);
-        save(visitorId, { ...c, assignee: null });
-        announce(visitorId);
-      }
+      unassignOrphans();
       sockets.events.emit('accounts-changed');
       sockets.events.emit('availability');
     } catch (e) {
@@ -178,7 +182,7 @@ function createTeam({ db, sockets, config, log }) {
     },
     target, knownKefu, visitorGroup, groupAvailable, visitorAvailable, info, status, agentJson, agentsList, groupsList,
     afterVisitorMessage, afterAgentReply, transfer, closeConversation, setPresence, onAgentOnline, onAgentOffline, ringPlan,
-    presenceChanged,
+    presenceChanged, unassignOrphans,
     stop: () => clearInterval(poll),
   };
 }

@@ -13,7 +13,7 @@ async function team(options = {}) {
   srv.accounts.add({ username: 'wang', name: '小王', password: 'wang-pass-1' });
   return srv;
 }
-const login = (srv, user) => agentLogin(srv, user, { li: 'li-pass-123', wang: 'wang-pass-1', admin: ADMIN.pass, kefu1: 'kefu123' }[user]);
+const login = (srv, user) => agentLogin(srv, user, { li: 'li-pass-123', wang: 'wang-pass-1', zhao: 'zhao-pass-1', admin: ADMIN.pass, kefu1: 'kefu123' }[user]);
 async function online(srv, user) {
   const token = await login(srv, user);
   const ws = await agentSocket(srv, token);
@@ -61,6 +61,14 @@ test('an agent token is refused on every admin endpoint with 403; an admin token
   const s = await api(srv, 'PATCH', '/api/admin/settings', { token: admin, body: { ringGroupDelayMs: 2500 } });
   assert.deepEqual(s.json.settings, { ringGroupDelayMs: 2500 });
   assert.equal((await api(srv, 'PATCH', '/api/admin/settings', { token: admin, body: { nope: 1 } })).status, 400);
+  // A removed agent's conversation waits unassigned again.
+  const zhaoWs = await agentSocket(srv, await login(srv, 'zhao'));
+  const v = await newVisitor(srv);
+  await say(srv, v, 'z1');
+  assert.equal((await conv(srv, admin, v.visitorId)).assignee, 'zhao');
+  assert.equal((await api(srv, 'DELETE', '/api/admin/agents/zhao', { token: admin })).status, 200);
+  assert.equal((await zhaoWs.closed()).code, 4001);
+  assert.equal((await conv(srv, admin, v.visitorId)).assignee, null);
   // Promoted: li's own token now passes.
   await api(srv, 'PATCH', '/api/admin/agents/li', { token: admin, body: { role: 'admin' } });
   assert.equal((await api(srv, 'GET', '/api/admin/groups', { token: agent })).status, 200);
