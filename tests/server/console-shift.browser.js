@@ -112,6 +112,30 @@ async function main() {
     tabC.send('message', { id: 'c1', text: '第一次来' });
     await page.waitForFunction(() => window.__shown.some((s) => /新会话/.test(s.title) && /王五/.test(s.title)));
 
+    // A draft someone else wrote into storage (not text) is ignored, not shown or thrown over.
+    const me = await api(srv, 'GET', '/api/agent/me', { token: await page.evaluate(() => sessionStorage.getItem('kefu.agent.token')) });
+    await page.evaluate(([k]) => localStorage.setItem(k, '{"text":{"x":1},"at":"soon"}'), [`kefu.draft.${me.json.agent.id}.${c.visitorId}`]);
+    await page.click(`.visitor-item[data-visitor-id="${c.visitorId}"]`);
+    assert.equal(await page.inputValue('#reply'), '');
+    await page.click(itemB);
+
+    // Canned replies: `/` alone lists them all, ↓ moves the choice. The box just lost and got back the
+    // focus (as after a click in the list): the picker stays open all the same.
+    await page.click('#reply');
+    await page.evaluate(() => {
+      document.getElementById('reply').blur();
+      document.getElementById('reply').focus();
+    });
+    await page.keyboard.type('/');
+    await page.waitForSelector('#canned-picker:not([hidden]) .canned-item');
+    await sleep(250);
+    assert.equal(await page.isVisible('#canned-picker'), true, 'a blur before the typing does not close it');
+    assert.ok(await page.$$eval('#canned-picker .canned-item', (l) => l.length) >= 3);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.$eval('#canned-picker .canned-item[aria-selected="true"]', (li) => li.dataset.index), '1');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isHidden('#canned-picker'), true);
+    await page.fill('#reply', '');
     // Canned replies: `/发票` opens the picker narrowed to the invoice reply, Enter inserts it unsent.
     await page.click('#reply');
     await page.keyboard.type('/发票');
@@ -189,6 +213,10 @@ async function main() {
     await fresh.waitForFunction(() => window.__kefuAgent.soundUnlocked === true);
     await fresh.waitForFunction(() => window.__kefuAgent.beeps >= 2, null, { timeout: 5000 });
     assert.equal(await fresh.isHidden('#sound-prompt'), true);
+    // A message in another conversation chimes too.
+    const beeps = await fresh.evaluate(() => window.__kefuAgent.beeps);
+    tabC.send('message', { id: 'c2', text: '还在吗' });
+    await fresh.waitForFunction((n) => window.__kefuAgent.beeps >= n + 2, beeps + 0);
     await fresh.click('#call-reject');
     await fresh.waitForFunction(() => !/来电/.test(document.title));
 

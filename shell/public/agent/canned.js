@@ -8,6 +8,7 @@ export function createCanned({ http, node, reply, form, picker }) {
   let replies = [];
   let shown = [];
   let active = 0;
+  let blurTimer = 0;
 
   async function load() {
     try {
@@ -38,6 +39,7 @@ export function createCanned({ http, node, reply, form, picker }) {
   }
 
   function update() {
+    clearTimeout(blurTimer); // typing again: the box has the focus back, a pending close is stale
     const t = token();
     if (!t) return close();
     const q = t[2].toLowerCase();
@@ -61,7 +63,11 @@ export function createCanned({ http, node, reply, form, picker }) {
   }
 
   reply.addEventListener('input', update);
-  reply.addEventListener('blur', () => setTimeout(close, 150));
+  // Closed a moment after the box loses the focus, so a click on an item still lands.
+  reply.addEventListener('blur', () => {
+    clearTimeout(blurTimer);
+    blurTimer = setTimeout(close, 150);
+  });
   // Capture on the form: runs before the reply box's own Enter-sends handler.
   form.addEventListener('keydown', (e) => {
     if (picker.hidden || e.target !== reply) return;
