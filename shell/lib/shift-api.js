@@ -47,6 +47,8 @@ function createShiftApi({ db, auth, conversation, sockets }) {
     if (typeof raw !== 'string') throw err('bad_request', 'q is required');
     const text = v.wellFormed(raw).trim();
     if (!text) throw err('bad_request', 'q is empty');
+    // FTS5 reads a NUL as the end of the query string (a 500 before); a search box sends no control characters.
+    if (/[\u0000-\u001f\u007f]/.test(text)) throw err('bad_request', 'q contains control characters');
     if (v.codePoints(text) > MAX_QUERY_CHARS) throw err('too_long', `q is longer than ${MAX_QUERY_CHARS} characters`);
     const names = new Map();
     const nameOf = (id) => {

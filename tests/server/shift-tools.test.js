@@ -80,6 +80,11 @@ test('search finds 发票 (2 characters), an order number inside a message, and 
   assert.ok((await search('wang@')).visitors.some((x) => x.id === v.visitorId));
   assert.ok((await search('0013800')).visitors.some((x) => x.id === v.visitorId));
   assert.equal((await api(srv, 'GET', '/api/agent/search?q=%20', { token: agentToken })).status, 400);
+  // Query syntax of FTS5 is not interpreted; a NUL (the end of an SQLite string) is refused, not a 500.
+  for (const q of ['"', 'a"b"c', 'NEAR(', 'AND OR NOT', '***']) {
+    assert.equal((await api(srv, 'GET', `/api/agent/search?q=${encodeURIComponent(q)}`, { token: agentToken })).status, 200, q);
+  }
+  assert.equal((await api(srv, 'GET', '/api/agent/search?q=ab%00cd', { token: agentToken })).status, 400);
   assert.equal((await api(srv, 'GET', `/api/agent/search?q=${'长'.repeat(101)}`, { token: agentToken })).status, 400);
   assert.equal((await api(srv, 'GET', '/api/agent/search?q=发票', { token: v.token })).status, 401);
   tab.close();
