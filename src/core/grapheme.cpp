@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace kefu {
 namespace {
 
@@ -105,14 +107,14 @@ std::string ClusterTable::encode(std::string_view s) {
         const char32_t first = decodeAt(s, p);
         // CR LF is a cluster too, but a line break, never a glyph.
         if (p < end && end - pos <= kMaxClusterBytes && first >= 0x20) {
-            const std::string c(s.substr(pos, end - pos));
-            auto it = mKeys.find(c);
-            if (it == mKeys.end() && mClusters.size() < kMaxKeys) {
-                it = mKeys.emplace(c, kFirstKey + (char32_t)mClusters.size()).first;
-                mClusters.push_back(c);
+            const std::string_view c = s.substr(pos, end - pos);
+            auto it = std::find(mClusters.begin(), mClusters.end(), c);
+            if (it == mClusters.end() && mClusters.size() < kMaxKeys) {
+                mClusters.emplace_back(c);
+                it = mClusters.end() - 1;
             }
-            if (it != mKeys.end()) {
-                appendUtf8(out, it->second);
+            if (it != mClusters.end()) {
+                appendUtf8(out, kFirstKey + (char32_t)(it - mClusters.begin()));
                 pos = end;
                 continue;
             }

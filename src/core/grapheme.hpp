@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace kefu {
@@ -39,8 +38,7 @@ class ClusterTable {
     std::size_t size() const { return mClusters.size(); }
 
   private:
-    std::unordered_map<std::string, char32_t> mKeys;
-    std::vector<std::string> mClusters;
+    std::vector<std::string> mClusters; // the cluster of key kFirstKey + i (searched in order: few, and small)
 };
 
 } // namespace kefu

@@ -60,18 +60,23 @@ const TextLayout& ChatPanel::layout(const std::string& text, float wrap) {
     // New glyphs (or new fonts) change advances: lay out again. So does a cache grown past what a
     // conversation shows.
     if (mLayoutFont != mBody || mLayoutFontSize != mBody->FontSize || mLayoutGlyphs != glyphs ||
-        mLayouts.size() > 2048) {
+        mLayouts.size() > 4096) {
         mLayouts.clear();
         mLayoutFont = mBody;
         mLayoutFontSize = mBody->FontSize;
         mLayoutGlyphs = glyphs;
     }
-    std::string key = std::to_string(wrap);
-    key += '\n';
-    key += text;
-    auto it = mLayouts.find(key);
-    if (it == mLayouts.end()) it = mLayouts.emplace(std::move(key), layoutText(mAtlas, mBody, text, wrap)).first;
-    return it->second;
+    // A frame asks for the bubbles in the order of the previous one: start after the last hit.
+    for (std::size_t k = 0, n = mLayouts.size(); k < n; ++k) {
+        const std::size_t i = (mLayoutHint + 1 + k) % n;
+        if (mLayouts[i].wrap == wrap && mLayouts[i].text == text) {
+            mLayoutHint = i;
+            return mLayouts[i].layout;
+        }
+    }
+    mLayouts.push_back({wrap, text, layoutText(mAtlas, mBody, text, wrap)});
+    mLayoutHint = mLayouts.size() - 1;
+    return mLayouts.back().layout;
 }
 
 std::vector<std::string> ChatPanel::bubbleLines(const std::string& text, float& widthCss) {

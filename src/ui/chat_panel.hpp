@@ -9,7 +9,6 @@
 #include <imgui.h>
 
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 struct ImFont;
@@ -57,7 +56,13 @@ class ChatPanel {
     int mAnchorFrames = 0;
     bool mEmojiOpen = false;
     FontAtlas* mAtlas = nullptr;
-    std::unordered_map<std::string, TextLayout> mLayouts; // by wrap width and text
+    struct CachedLayout {
+        float wrap;
+        std::string text;
+        TextLayout layout;
+    };
+    std::vector<CachedLayout> mLayouts;
+    std::size_t mLayoutHint = 0; // where the last one was found
     const ImFont* mLayoutFont = nullptr;
     float mLayoutFontSize = 0;
     std::size_t mLayoutGlyphs = 0;

@@ -78,10 +78,10 @@ void FontAtlas::require(std::string_view utf8) {
 
 float FontAtlas::advance(const ImFont* font, char32_t cp) const {
     const int i = font == mFonts[1] ? 1 : 0;
-    const auto it = mExact[i].find(cp);
-    if (it != mExact[i].end()) return it->second;
     const ImFontGlyph* g = font ? font->FindGlyph((ImWchar)cp) : nullptr;
-    return g ? g->AdvanceX : 0.0f;
+    if (!g) return 0.0f;
+    const std::size_t at = (std::size_t)(g - font->Glyphs.Data);
+    return at < mExact[i].size() && mExact[i][at] > 0 ? mExact[i][at] : g->AdvanceX;
 }
 
 bool FontAtlas::place(int w, int h, int& x, int& y) {
@@ -171,7 +171,8 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         font->AddGlyph(nullptr, (ImWchar)req.codepoints[i], -1.0f, 0.0f, w - 1.0f, (float)cellH, x * inv, y * inv,
                        (x + w) * inv, (y + (float)cellH) * inv, std::round(advance));
         font->Glyphs.back().Colored = out[i].colored; // a monochrome fallback emoji is tinted like text
-        mExact[fontIndex][req.codepoints[i]] = advance;
+        mExact[fontIndex].resize((std::size_t)font->Glyphs.Size, 0.0f);
+        mExact[fontIndex].back() = advance;
     }
     font->BuildLookupTable();
 }

@@ -9,7 +9,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -96,7 +95,7 @@ class FontAtlas {
     FontStyle mStyles[2];
     std::unordered_set<char32_t> mKnown;
     kefu::ClusterTable mClusters; // outlives reset(): keys stay valid for text already encoded
-    std::unordered_map<char32_t, float> mExact[2];
+    std::vector<float> mExact[2]; // by index into the font's Glyphs; 0 for none
     std::vector<std::uint8_t> mPixels;
     int mSize = 0;
     int mShelfX = 0, mShelfY = 0, mShelfH = 0;
