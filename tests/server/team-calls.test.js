@@ -3,7 +3,7 @@
 // accept wins and the others stop ringing (call_end answered_elsewhere).
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, sleep } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, sleep, peerCredentials, peerSocket } = require('./helpers');
 
 const DELAY = 400;
 
@@ -72,5 +72,37 @@ test('without an assignee the whole group rings at once', async () => {
   const r = await callpeer(srv, v);
   assert.equal((await li.next('call', { timeout: 150 })).data.callId, r.json.callId);
   assert.equal((await wang.next('call', { timeout: 150 })).data.callId, r.json.callId);
+  await srv.close();
+});
+
+test('the PeerJS gate with two agents ringing: the accepting agent\'s peer gets the offer, the other\'s no longer does', async () => {
+  const srv = await setup();
+  async function consoleOf(user, pass) {
+    const token = await agentLogin(srv, user, pass);
+    const chat = await agentSocket(srv, token);
+    const cred = await peerCredentials(srv, token, { agent: true });
+    const peer = await peerSocket(srv, cred);
+    chat.send('peer', { peerId: cred.id });
+    chat.send('ping', {});
+    await chat.next('pong');
+    return { chat, cred, peer };
+  }
+  const li = await consoleOf('li', 'li-pass-123');
+  const wang = await consoleOf('wang', 'wang-pass-1');
+  const v = await newVisitor(srv);
+  const vcred = await peerCredentials(srv, v.token);
+  const vpeer = await peerSocket(srv, vcred);
+  const r = await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer', peer_id: vcred.id } });
+  assert.equal(r.status, 200, r.text);
+  await li.chat.next('call');
+  await wang.chat.next('call');
+  wang.chat.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: wang.cred.id });
+  await li.chat.next('call_end');
+  const offer = (dst) => ({ type: 'OFFER', dst, payload: { type: 'media', connectionId: 'mc_1', sdp: { type: 'offer', sdp: 'v=0' } } });
+  vpeer.peerSend(offer(wang.cred.id));
+  assert.equal((await wang.peer.next('OFFER')).src, vcred.id);
+  vpeer.peerSend(offer(li.cred.id));
+  assert.equal((await vpeer.next('EXPIRE')).src, li.cred.id);
+  assert.equal(await li.peer.none('OFFER', 300), true);
   await srv.close();
 });
