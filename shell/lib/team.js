@@ -19,14 +19,14 @@ function createTeam({ db, sockets, config, log }) {
   const defaultGroupId = () => (db.defaultGroup() || { id: 'default' }).id;
 
   function view() {
-    const counts = db.openCounts();
+    let counts = null; // counted once per view, and only when a rule compares loads
     return {
       members: (g) => db.groupMembers(g),
       groupExists: (g) => !!db.groupById(g),
       groupsOf: (a) => db.groupsOf(a),
       exists: (a) => !!db.agentById(a),
       status,
-      open: (a) => counts.get(a) || 0,
+      open: (a) => (counts || (counts = db.openCounts())).get(a) || 0,
       lastActive: (a) => lastActive.get(a) || 0,
     };
   }
