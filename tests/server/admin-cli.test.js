@@ -78,3 +78,33 @@ test('with the server running: a new password or a removed account ends its toke
   assert.equal((await api(srv, 'GET', '/api/admin/groups', { token: li2 })).status, 200);
   await srv.close();
 });
+
+// node shell/server.js on a fresh folder, until it prints its URL; resolves to { url, out, stop }.
+function serve(dataDir) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(__dirname, '../../shell/server.js'), '--port', '0', '--data', dataDir], { env: { ...process.env, KEFU_ADMIN_PASS: '' } });
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`no start: ${out}`)), 15000);
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m && /data {2,}/.test(out)) {
+        clearTimeout(t);
+        resolve({ url: m[1], out, stop: () => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) });
+      }
+    });
+  });
+}
+
+test('the first start prints a generated admin password once; it signs in; a restart prints none', async () => {
+  const dir = tempDir();
+  const first = await serve(dir);
+  const m = /Admin account created: admin \/ (\S+)/.exec(first.out);
+  assert.ok(m, first.out);
+  const r = await fetch(`${first.url}/api/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: m[1] }) });
+  assert.equal((await r.json()).agent.role, 'admin');
+  await first.stop();
+  const second = await serve(dir);
+  assert.doesNotMatch(second.out, /Admin account created/);
+  await second.stop();
+});
