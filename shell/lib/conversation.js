@@ -15,6 +15,10 @@ function messageJson(row) {
 function createConversations({ db, sockets, config, team = null }) {
   const visitorLimit = createRateLimit({ max: config.rate.messages, windowMs: config.rate.messagesWindowMs });
   const agentLimit = createRateLimit({ max: config.rate.messages * 3, windowMs: config.rate.messagesWindowMs });
+  // Order survives a refusal: once a visitor's message is refused for the rate, that visitor's other new
+  // messages are refused too until the refused one comes back (or two windows pass), so a message written
+  // after it can never be stored before it when the window frees up in between.
+  const heldBehind = new Map(); // visitorId -> { id, until }
 
   function profile(visitor) {
     return {
@@ -78,8 +82,15 @@ function createConversations({ db, sockets, config, team = null }) {
       return ackOf(existing);
     }
     const text = v.messageText(data.text);
-    if (!visitorLimit.hit(visitor.id)) throw err('rate_limited', 'Too many messages, please slow down');
     const now = Date.now();
+    const held = heldBehind.get(visitor.id);
+    if (held && (held.until <= now || held.id === id)) heldBehind.delete(visitor.id);
+    else if (held) throw err('rate_limited', 'Too many messages, please slow down');
+    if (!visitorLimit.hit(visitor.id)) {
+      if (heldBehind.size > 100000) heldBehind.clear(); // bounded: a lost hold only costs the ordering guarantee
+      heldBehind.set(visitor.id, { id, until: now + 2 * config.rate.messagesWindowMs });
+      throw err('rate_limited', 'Too many messages, please slow down');
+    }
     const { row, created } = db.insertMessage({ visitorId: visitor.id, clientId: id, sender: 'visitor', text, time: now });
     if (created) {
       db.touchVisitor(visitor.id, now);
