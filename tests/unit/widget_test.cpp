@@ -801,7 +801,7 @@ TEST(Widget, LocaleSwitchesTheLabels) {
     EXPECT_EQ(v.emojiLabel, "表情");
     EXPECT_EQ(v.title, "在线客服");
     EXPECT_EQ(v.subtitle, "连接中…");
-    EXPECT_EQ(v.welcome, "您好,有什么可以帮您?");
+    EXPECT_EQ(v.welcome, "您好，有什么可以帮您？");
 
     // Refusals come in the visitor's language too.
     EXPECT_EQ(h.w().send(" ").message, "不能发送空白消息");
