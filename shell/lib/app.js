@@ -48,7 +48,13 @@ async function start(options = {}) {
   auth.ensureAgent({ username: config.agentUser, password: config.agentPass, name: config.agentName });
   const accounts = createAccounts(db, auth, { events: sockets.events });
   // The first admin: its password is shown once here (or was given as KEFU_ADMIN_PASS).
-  const firstAdmin = accounts.ensureAdmin({ username: config.adminUser, password: config.adminPass });
+  let firstAdmin;
+  try {
+    firstAdmin = accounts.ensureAdmin({ username: config.adminUser, password: config.adminPass });
+  } catch (e) {
+    db.close();
+    throw new Error(`cannot make the first admin account (KEFU_ADMIN_USER / KEFU_ADMIN_PASS): ${e.message}`);
+  }
   if (firstAdmin && !config.quiet) {
     console.log(`Admin account created: ${firstAdmin.username} / ${firstAdmin.password}  (shown once; change it with node shell/admin.js passwd ${firstAdmin.username})`);
   }

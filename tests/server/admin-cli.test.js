@@ -108,3 +108,7 @@ test('the first start prints a generated admin password once; it signs in; a res
   assert.doesNotMatch(second.out, /Admin account created/);
   await second.stop();
 });
+
+test('a first admin password that is too short stops the start with a message naming KEFU_ADMIN_PASS', async () => {
+  await assert.rejects(startServer({ adminPass: 'short' }), /KEFU_ADMIN_PASS.*password must be 8/);
+});
