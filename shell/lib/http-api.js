@@ -100,9 +100,11 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     const body = v.body(req);
     const name = v.optionalField(body, 'name');
     const lang = v.optionalField(body, 'lang');
-    // The widget's `kefu` setting: routes the visitor's conversations to that agent or group.
-    const kefu = v.optionalField(body, 'kefu');
-    if (kefu && !team.knownKefu(kefu)) throw err('not_found', 'Unknown kefu: no such agent or group');
+    // The widget's `kefu` setting: routes the visitor's conversations to that agent or group. One that
+    // names nobody (a group removed since the page was written) means the default group: a stale page
+    // setting must not keep its visitors from chatting.
+    let kefu = v.optionalField(body, 'kefu');
+    if (kefu && (kefu.length > 64 || !team.knownKefu(kefu))) kefu = '';
     if (!createLimit.hit(clientAddress(req))) throw err('rate_limited', 'Too many new visitors from this address');
     const id = newId('v_');
     const token = newToken();

@@ -208,6 +208,10 @@ test('data-kefu names a group or an agent at visitor creation; /api/config?kefu=
   const toWang = (await api(srv, 'POST', '/api/visitors', { body: { kefu: 'wang' } })).json;
   await say(srv, toWang, 'k2');
   assert.equal((await conv(srv, li.token, toWang.visitorId)).assignee, 'wang');
-  assert.equal((await api(srv, 'POST', '/api/visitors', { body: { kefu: 'ghost' } })).status, 404);
+  // One naming nobody: the default group, the visitor can still chat.
+  const lost = await api(srv, 'POST', '/api/visitors', { body: { kefu: 'ghost' } });
+  assert.equal(lost.status, 201);
+  await say(srv, lost.json, 'k3');
+  assert.equal((await conv(srv, li.token, lost.json.visitorId)).group, 'default');
   await srv.close();
 });
