@@ -98,8 +98,8 @@ CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFa
 }
 
 CallController::~CallController() {
-    for (TimerId t :
-         {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_, recoverTimer_, recoverDeadline_}) {
+    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_, recoverTimer_, recoverDeadline_,
+                      answerTimer_}) {
         if (t) scheduler_.cancel(t);
     }
     signaling_.onStateChange(nullptr);

@@ -280,7 +280,8 @@ class CallController {
     bool recRemoteVideo_ = false;
     TimerId recoverDeadline_ = 0;
     TimerId recoverTimer_ = 0;
-    std::string boundPeer_; // the peer id the server has bound to the call (callpeer, rebind)
+    TimerId answerTimer_ = 0; // the console's ANSWER to the current attempt is due
+    std::string boundPeer_;   // the peer id the server has bound to the call (callpeer, rebind)
     std::unique_ptr<peerjs::MediaConnection> rec_;
 
     std::unique_ptr<peerjs::MediaConnection> media_;

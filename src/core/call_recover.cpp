@@ -23,7 +23,10 @@ int attemptWindowMs(int attempt) {
     return attempt <= 1 ? 2000 : attempt == 2 ? 3000 : 4000;
 }
 
-constexpr int kRetryAfterFailMs = 500;                  // an attempt that failed outright
+constexpr int kRetryAfterFailMs = 500;
+// The console answers an offer within a few hundred milliseconds; none by then means the signalling
+// socket is likely dead without knowing it (the address it was bound to is gone): a new one.
+constexpr int kAnswerMs = 1200;                         // an attempt that failed outright
 constexpr std::int64_t kResumeMaxAgeMs = 15000;         // a stored call older than this is over
 constexpr std::int64_t kCallMaxMs = 24LL * 3600 * 1000; // no call runs longer than a day
 constexpr std::size_t kRecordMaxBytes = 1024;
@@ -173,9 +176,9 @@ void CallController::attemptRecovery() {
         retire(std::move(rec_), false);
     }
     using S = peerjs::Signaling::State;
-    if (signaling_.isOpen() && recoverUnanswered_ && recoverAttempt_ >= 2) {
-        // Two offers went out without an ANSWER: the socket may be dead without knowing it (the
-        // address it was bound to is gone). A new one, with the same credentials where they are kept.
+    if (signaling_.isOpen() && recoverUnanswered_) {
+        // An offer went out without an ANSWER (see kAnswerMs): a new socket, with the same credentials
+        // where they are kept.
         recoverUnanswered_ = false;
         signaling_.reconnect();
     }
@@ -236,6 +239,14 @@ void CallController::dialRecovery() {
     meta["callId"] = callId_;
     meta["recover"] = true;
     rec_->dial(agentPeer_, dump(meta));
+    const unsigned gen = generation_;
+    MC* mine = rec_.get();
+    if (answerTimer_) scheduler_.cancel(answerTimer_);
+    answerTimer_ = scheduler_.after(kAnswerMs, alive_.guard([this, gen, mine] {
+        answerTimer_ = 0;
+        if (gen == generation_ && recovering_ && rec_.get() == mine && mine->state() == MC::State::Offering)
+            attemptRecovery(); // finds it unanswered
+    }));
 }
 
 void CallController::handleRecoveryState(MC::State s) {
@@ -262,7 +273,7 @@ void CallController::commitRecovery() {
 }
 
 void CallController::stopRecovery() {
-    for (TimerId* t : {&recoverTimer_, &recoverDeadline_}) {
+    for (TimerId* t : {&recoverTimer_, &recoverDeadline_, &answerTimer_}) {
         if (*t) scheduler_.cancel(*t);
         *t = 0;
     }

@@ -312,6 +312,7 @@ import { createShift } from './shift.js';
       case 'call': return onRing(data);
       case 'call_end': return onCallEnd(data);
       case 'call_media': return undefined; // the kind of our own call follows its media connection
+      case 'call_peer': return onCallPeer(data);
       case 'pong': return onPong();
       case 'note': return shift.note(data);
       case 'team': case 'presence': case 'agent_presence': case 'assigned':
@@ -877,6 +878,21 @@ import { createShift } from './shift.js';
     renderCallCard();
   }
 
+  // The visitor took its running call up from a new PeerJS registration (POST /2/callKefu rebind): only
+  // offers from that peer are answered from now on, and one that came first is answered now.
+  function onCallPeer(d) {
+    const call = activeCall;
+    if (!d || !call || d.callId !== call.callId || typeof d.peerId !== 'string') return;
+    call.remotePeerId = d.peerId;
+    const waiting = call.pendingRecover;
+    call.pendingRecover = null;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      if (waiting.mc.peer === d.peerId && stillOffered(waiting.mc)) onRecoverOffer(call, waiting.mc);
+      else closeMc(waiting.mc);
+    }
+  }
+
   function onCallEnd(d) {
     if (!d) return;
     if (activeCall && activeCall.callId === d.callId) {
@@ -1295,6 +1311,23 @@ import { createShift } from './shift.js';
 
   function onIncomingMedia(p, mc) {
     const call = activeCall;
+    const meta = mc.metadata || {};
+    if (call && meta.recover === true && call.peer === p && call.state === 'in-call' && meta.callId === call.callId) {
+      if (mc.peer === call.remotePeerId) return onRecoverOffer(call, mc);
+      // From a new registration of the visitor: answered only once the server names it (call_peer).
+      if (call.pendingRecover) {
+        clearTimeout(call.pendingRecover.timer);
+        closeMc(call.pendingRecover.mc);
+      }
+      const w = { mc };
+      w.timer = setTimeout(() => {
+        if (call.pendingRecover !== w) return;
+        call.pendingRecover = null;
+        closeMc(mc);
+      }, RECOVER_BIND_MS);
+      call.pendingRecover = w;
+      return undefined;
+    }
     // A second offer for a call in progress asks to switch it between voice and video. It may come to
     // a peer that was replaced meanwhile, as long as the call still runs on it.
     if (call && call.peer === p && call.state === 'in-call' && call.mediaCall && offerFor(mc, call.callId, call.remotePeerId)) {
@@ -1328,6 +1361,7 @@ import { createShift } from './shift.js';
       accepted: false, confirmed: false, confirmWs: null, confirmAt: 0,
       localStream: null, remoteStream: null, media: null, startedAt: 0, endedAt: 0, endReason: null, muted: false,
       switchReq: null, switching: null, replaced: null, // voice <-> video switch, see onSwitchOffer
+      lost: null, pendingRecover: null, // recovery, see onRecoverOffer
     };
     activeCall = call;
     hook.lastCall = call;
@@ -1466,6 +1500,7 @@ import { createShift } from './shift.js';
     const sw = call.switching;
     if (sw && sw.mc === mc) return abandonSwitch(call, sw);
     if (call.mediaCall !== mc) return undefined;
+    if (call.lost) return undefined; // already waiting for the visitor to come back
     if (sw && sw.answered) {
       // The visitor drops the old connection only once the new one is connected on its side.
       sw.oldGone = true;
@@ -1474,7 +1509,7 @@ import { createShift } from './shift.js';
     // The visitor gave up a switch we already moved to (its new connection never came up on its side)
     // and still talks over the connection it had: go back to that one.
     if (old && old.mc.open) return revertSwitch(call);
-    return endCall(reason, true);
+    return loseMedia(call, reason); // the visitor re-dials (recovery) or the server ends the call
   }
 
   function rejectCall(callId) {
@@ -1506,6 +1541,14 @@ import { createShift } from './shift.js';
       else report();
     }
     // A switch in progress has a second connection (and maybe a camera) of its own: both go.
+    if (call.lost) clearTimeout(call.lost.timer);
+    if (call.pendingRecover) {
+      clearTimeout(call.pendingRecover.timer);
+      closeMc(call.pendingRecover.mc);
+    }
+    call.lost = null;
+    call.pendingRecover = null;
+    hook.reconnecting = false;
     const { switchReq: req, switching: sw, replaced: old } = call;
     clearSwitchPrompt(call);
     for (const x of [req, sw, old]) if (x) clearTimeout(x.timer);
@@ -1549,6 +1592,40 @@ import { createShift } from './shift.js';
     if (!stream) return;
     const kept = new Set(keep ? keep.getTracks() : []);
     for (const t of stream.getTracks()) if (!kept.has(t)) t.stop();
+  }
+
+  // ---------------------------------------------------------------- recovery (PROTOCOL §6 "Recovery")
+  // The visitor's path was lost (network change, outage, another page of the site): it offers a new
+  // connection for the same call with metadata.recover, of the kind the call has. It takes over like a
+  // switch, without asking the agent. Meanwhile a lost connection does not end the call at once.
+  const RECOVER_MS = 30000; // the visitor gives up after as long (CallConfig::recoverTimeoutMs)
+  const RECOVER_CLOSED_MS = 10000; // a connection the visitor closed: it is back within the server's grace, or gone
+  const RECOVER_BIND_MS = 5000; // an offer from a new peer waits this long for the server's call_peer
+
+  function onRecoverOffer(call, mc) {
+    const meta = mc.metadata || {};
+    if (meta.video !== !!call.video) return closeMc(mc); // same kinds only: a change of kind is a switch
+    dropSwitch(call); // a newer attempt replaces one not connected yet
+    answerSwitch(call, mc, !!call.video, true);
+    return undefined;
+  }
+
+  function loseMedia(call, reason) {
+    if (call.lost) return;
+    const lost = { reason };
+    lost.timer = setTimeout(() => {
+      if (activeCall === call && call.lost === lost) endCall(reason, true);
+    }, reason === 'remote' ? RECOVER_CLOSED_MS : RECOVER_MS);
+    call.lost = lost;
+    hook.reconnecting = true;
+    renderCallCard();
+  }
+
+  function recovered(call) {
+    if (!call.lost) return;
+    clearTimeout(call.lost.timer);
+    call.lost = null;
+    hook.reconnecting = false;
   }
 
   function onSwitchOffer(call, mc) {
@@ -1630,7 +1707,7 @@ import { createShift } from './shift.js';
     return new MediaStream(cam ? [...mic, ...cam.getVideoTracks()] : mic);
   }
 
-  async function answerSwitch(call, mc, video) {
+  async function answerSwitch(call, mc, video, recover = false) {
     const sw = { mc, video, local: null, answered: false, remote: null, connected: false, oldGone: false, timer: 0 };
     call.switching = sw;
     mc.on('stream', (remote) => {
@@ -1651,7 +1728,9 @@ import { createShift } from './shift.js';
       console.warn('switch connection error', err && err.type);
       onMediaGone(call, mc, 'failed');
     });
-    const local = await switchMedia(call, video);
+    const live = call.localStream ? call.localStream.getTracks().filter((t) => t.readyState === 'live') : [];
+    // A recovery carries on with the tracks the call has (the camera stays as it is).
+    const local = recover && live.length ? new MediaStream(live) : await switchMedia(call, video);
     if (activeCall !== call || call.switching !== sw) {
       stopUnshared(local, activeCall === call ? call.localStream : null);
       return;
@@ -1680,6 +1759,7 @@ import { createShift } from './shift.js';
   function commitSwitch(call, sw) {
     clearTimeout(sw.timer);
     call.switching = null;
+    recovered(call);
     if (call.replaced) {
       // A connection from an earlier switch still lingers: it is of no use now.
       clearTimeout(call.replaced.timer);
@@ -1712,7 +1792,7 @@ import { createShift } from './shift.js';
     clearTimeout(sw.timer);
     closeMc(sw.mc);
     stopUnshared(sw.local, call.localStream);
-    if (sw.oldGone && activeCall === call) endCall('failed', true);
+    if (sw.oldGone && activeCall === call && !call.lost) endCall('failed', true);
   }
 
   // Back to the connection a switch replaced (see onMediaGone).
