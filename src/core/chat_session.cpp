@@ -166,8 +166,8 @@ void ChatSession::connect() {
 void ChatSession::createVisitor() {
     if (creating_) return;
     creating_ = true;
-    request("POST", "/api/visitors", encodeCreateVisitor(config_.locale, userName(userJson_)), false, true,
-            [this](const HttpResponse& r) {
+    request("POST", "/api/visitors", encodeCreateVisitor(config_.locale, userName(userJson_), config_.kefu), false,
+            true, [this](const HttpResponse& r) {
                 creating_ = false;
                 Parsed<VisitorCreated> created = parseVisitorCreated(r.body);
                 if (isSuccess(r.status) && created.ok) {

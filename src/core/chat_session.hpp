@@ -35,6 +35,7 @@ struct SessionConfig {
     std::string visitorId;    // saved with the token
     std::string locale;       // BCP 47 tag sent when the visitor is created ("zh-CN", "en-US")
     std::string userJson;     // optional profile {"name","email","phone","attrs":{}}
+    std::string kefu;         // the agent or group (data-kefu) sent when the visitor is created
     std::int64_t readSeq = 0; // read mark saved earlier (see onReadMark)
 
     int historyPageSize = 50;

@@ -371,10 +371,11 @@ Parsed<VisitorCreated> parseVisitorCreated(std::string_view body) {
     return r;
 }
 
-std::string encodeCreateVisitor(std::string_view lang, std::string_view name) {
+std::string encodeCreateVisitor(std::string_view lang, std::string_view name, std::string_view kefu) {
     json j = json::object();
     if (!lang.empty()) j["lang"] = safe(lang);
     if (!name.empty()) j["name"] = safe(name);
+    if (!kefu.empty()) j["kefu"] = safe(kefu);
     return dump(j);
 }
 

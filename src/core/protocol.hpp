@@ -130,7 +130,8 @@ struct VisitorCreated {
     std::string token;
 };
 Parsed<VisitorCreated> parseVisitorCreated(std::string_view body);
-std::string encodeCreateVisitor(std::string_view lang, std::string_view name);
+// `kefu`: the widget's `kefu` setting (an agent or group the conversation is routed to), empty for none.
+std::string encodeCreateVisitor(std::string_view lang, std::string_view name, std::string_view kefu = {});
 
 // GET /api/messages
 struct HistoryPage {

@@ -158,6 +158,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     sc.visitorId = mSettings.visitorId;
     sc.locale = localeTag(mLocale);
     sc.userJson = mSettings.userJson;
+    sc.kefu = mSettings.kefu;
     sc.readSeq = mSettings.readSeq;
     sc.sendTimeoutMs = mSettings.sendTimeoutS * 1000;
     mSession =

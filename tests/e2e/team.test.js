@@ -95,3 +95,20 @@ test('an away agent is not routed to; close and a new visitor message reopen and
   await waitCount(li, 'closed', 0);
   assert.deepEqual([...li.problems, ...wang.problems], []);
 });
+
+test('data-kefu names a group: the widget\'s visitor is routed there (nobody of it available: unassigned)', async () => {
+  const login = await (await fetch(`${server.url}/api/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-pass-1' }) })).json();
+  const made = await fetch(`${server.url}/api/admin/groups`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ id: 'after', name: '售后', members: ['li'] }),
+  });
+  assert.equal(made.status, 201);
+  const before = await count(wang, 'unassigned');
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const page = await openVisitor(browser, `${server.url}/try.html?kefu=after`, { context });
+  await page.locator('#kefu-root button').click();
+  await waitReady(page, 60000);
+  await page.evaluate(() => window.Kefu.send('售后问题'));
+  // li, the group's only member, is away: it waits unassigned in 售后 instead of going to wang.
+  await waitCount(wang, 'unassigned', before + 1);
+  assert.equal(await count(wang, 'mine'), 2);
+});

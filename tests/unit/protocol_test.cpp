@@ -278,6 +278,7 @@ TEST(ProtocolHttp, VisitorCreation) {
     EXPECT_FALSE(parseVisitorCreated("oops").ok);
     EXPECT_EQ(json::parse(encodeCreateVisitor("zh-CN", "张三")), json::parse(R"({"lang":"zh-CN","name":"张三"})"));
     EXPECT_EQ(json::parse(encodeCreateVisitor("", "")), json::object());
+    EXPECT_EQ(json::parse(encodeCreateVisitor("en", "", "after")), json::parse(R"({"lang":"en","kefu":"after"})"));
 }
 
 TEST(ProtocolHttp, HistoryPageSkipsBadEntries) {
