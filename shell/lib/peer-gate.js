@@ -65,11 +65,18 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
   const agentTokenLive = (hash) => !!(auth && auth.agentForTokenHash ? auth.agentForTokenHash(hash, { touch: false }) : db.agentByTokenHash(hash));
 
   function upgrade(req, socket, head, wss) {
-    let q;
+    let u;
     try {
-      q = new URL(req.url, 'http://x').searchParams;
+      u = new URL(req.url, 'http://x');
     } catch {
       return refuse(socket, 401, 'PeerJS credentials are required');
+    }
+    const q = u.searchParams;
+    // The stock server takes the *last* id/token/key of the query, this check the first: a repeated one
+    // would register the id of whoever the attacker names. Refused, and the stock server is handed
+    // exactly the values checked here.
+    if (['id', 'token', 'key'].some((k) => q.getAll(k).length !== 1)) {
+      return refuse(socket, 401, 'Register with exactly one id, token and key');
     }
     const cred = creds.check(q.get('id'), q.get('token'));
     if (!cred || q.get('key') !== key) {
@@ -80,6 +87,7 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
       creds.revoke(cred.role === 'visitor' ? { visitorId: cred.visitorId } : { agentId: cred.agentId, tokenHash: cred.tokenHash });
       return refuse(socket, 403, 'The session these credentials belong to has ended');
     }
+    req.url = `${u.pathname}?${new URLSearchParams({ key, id: cred.id, token: q.get('token') })}`;
     const address = clientAddress(req);
     const previous = [...(live.get(cred.id) || [])];
     // A re-registration of the same id replaces its socket: it does not count twice.
