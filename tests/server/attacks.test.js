@@ -75,3 +75,107 @@ test("duplicate id/token query parameters cannot register the console's id while
   await hangup(honest, r.json.callId);
   closeAll(back, cons.chat, honest.peer, evil.peer);
 });
+
+test('a forged src, prototype keys, huge numbers and non-string fields in PeerJS frames', async () => {
+  const cons = await consoleSide();
+  const a = await visitorSide();
+  const b = await visitorSide();
+  const r = await ring(a);
+  // Posing as another visitor: the stock server writes the sender's own id over src.
+  a.peer.ws.send(`{"type":"OFFER","dst":"${cons.cred.id}","src":"${b.cred.id}","payload":{"__proto__":{"polluted":1},`
+    + `"constructor":{"prototype":{"polluted":1}},"n":1e400,"big":123456789012345678901234567890,"metadata":{"callId":"${r.json.callId}"}}}`);
+  const got = await cons.peer.next('OFFER');
+  assert.equal(got.src, a.cred.id);
+  assert.equal(({}).polluted, undefined, 'no prototype was touched');
+  // Types named after Object.prototype members, and non-string types, dst and payloads close the sender.
+  const bad = [
+    { type: '__proto__', dst: cons.cred.id, payload: {} }, { type: 'constructor', dst: cons.cred.id, payload: {} },
+    { type: 'toString' }, { type: ['OFFER'], dst: cons.cred.id, payload: {} }, { type: 'OFFER', dst: [cons.cred.id], payload: {} },
+    { type: 'OFFER', dst: 12, payload: {} }, { type: 'OFFER', dst: cons.cred.id, payload: 'x' },
+    { type: 'OFFER', dst: '__proto__', payload: {} }, { type: 'LEAVE', dst: null },
+  ];
+  for (const f of bad) {
+    const s = await peerSocket(srv, await peerCredentials(srv, a.v.token));
+    s.peerSend(f);
+    assert.equal((await s.closed()).code, 1008, JSON.stringify(f));
+  }
+  for (const text of ['null', '[]', '"OFFER"', '1e999', '{"type":"OFFER"', '\u0000']) {
+    const s = await peerSocket(srv, await peerCredentials(srv, a.v.token));
+    s.ws.send(text);
+    assert.equal((await s.closed()).code, 1008, text);
+  }
+  // Nothing of that reached the console, which still takes a good frame.
+  assert.equal(cons.peer.ws.readyState, 1);
+  a.peer.peerSend(offer(cons.cred.id, 2));
+  assert.equal((await cons.peer.next('OFFER')).payload.connectionId, 'mc_2');
+  await hangup(a, r.json.callId);
+  closeAll(cons.peer, cons.chat, a.peer, b.peer);
+});
+
+test('a depth count fooled by brackets and quotes inside strings still stops a deep payload', async () => {
+  const cons = await consoleSide();
+  const a = await visitorSide();
+  const r = await ring(a);
+  // Closing brackets and escaped quotes inside strings must not lower the measured depth.
+  const fool = '"\\\\\\"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"';
+  const deep = `{"type":"OFFER","dst":"${cons.cred.id}","s":${fool},"payload":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}}`;
+  a.peer.ws.send(deep);
+  assert.equal((await a.peer.closed()).code, 1008);
+  assert.equal(await cons.peer.none('OFFER', 200), true);
+  assert.equal(cons.peer.ws.readyState, 1);
+  await hangup(a, r.json.callId);
+  closeAll(cons.peer, cons.chat);
+});
+
+test('after the call ends neither side reaches the other; a new call binds only its own peer', async () => {
+  const cons = await consoleSide();
+  const vs = await visitorSide();
+  const r = await ring(vs);
+  cons.chat.send('accept', { visitorId: vs.v.visitorId, peerId: cons.cred.id, callId: r.json.callId });
+  await vs.peer.next('x', { timeout: 100 }).catch(() => {});
+  cons.peer.peerSend(answer(vs.cred.id, 1));
+  assert.equal((await vs.peer.next('ANSWER')).src, cons.cred.id);
+  await hangup(vs, r.json.callId);
+  await sleep(50);
+  // A console that kept going (or a hijacked one) cannot open a new connection to the visitor.
+  cons.peer.peerSend(offer(vs.cred.id, 2, { callId: r.json.callId, video: true }));
+  cons.peer.peerSend(answer(vs.cred.id, 3));
+  assert.equal(await vs.peer.none('OFFER', 300), true, 'no offer after the end');
+  assert.equal(await vs.peer.none('ANSWER', 100), true, 'no answer after the end');
+  // A new call from a new peer: the old peer of the same visitor is no party to it.
+  const freshCred = await peerCredentials(srv, vs.v.token);
+  const fresh = await peerSocket(srv, freshCred);
+  const r2 = await ring({ v: vs.v, cred: freshCred });
+  assert.equal(r2.status, 200, r2.text);
+  vs.peer.peerSend(offer(cons.cred.id, 4));
+  cons.peer.peerSend(offer(vs.cred.id, 5));
+  assert.equal(await cons.peer.none('OFFER', 300), true);
+  assert.equal(await vs.peer.none('OFFER', 100), true);
+  await hangup(vs, r2.json.callId);
+  closeAll(cons.peer, cons.chat, vs.peer, fresh);
+});
+
+test("callpeer and rebind cannot bind a call to another visitor's peer, nor to one revoked meanwhile", async () => {
+  const cons = await consoleSide();
+  const victim = await visitorSide();
+  const evil = await visitorSide();
+  const steal = await api(srv, 'POST', '/2/callKefu', { token: evil.v.token, body: { action: 'callpeer', peer_id: victim.cred.id } });
+  assert.equal(steal.status, 403, steal.text);
+  const agentPeer = await api(srv, 'POST', '/2/callKefu', { token: evil.v.token, body: { action: 'callpeer', peer_id: cons.cred.id } });
+  assert.equal(agentPeer.status, 403, 'nor to the console peer');
+  const r = await ring(evil);
+  cons.chat.send('accept', { visitorId: evil.v.visitorId, peerId: cons.cred.id, callId: r.json.callId });
+  await sleep(100);
+  const rebind = await api(srv, 'POST', '/2/callKefu', { token: evil.v.token, body: { action: 'rebind', call_id: r.json.callId, peer_id: victim.cred.id } });
+  assert.equal(rebind.status, 403, rebind.text);
+  // The victim's peer is still nobody's counterpart: the console's frames to it are dropped.
+  cons.peer.peerSend(offer(victim.cred.id, 1));
+  assert.equal(await victim.peer.none('OFFER', 300), true);
+  // The bound peer's credential revoked (token rotation) mid-call: its socket goes and cannot come back.
+  const rot = await api(srv, 'POST', '/api/visitors/me/token', { token: evil.v.token });
+  assert.equal(rot.status, 200);
+  assert.equal((await evil.peer.closed()).code, 4001);
+  assert.equal(await upgradeStatus(srv, peerUrl(`key=peerjs&id=${evil.cred.id}&token=${evil.cred.token}`)), 401);
+  await hangup({ v: { token: rot.json.token } }, r.json.callId);
+  closeAll(cons.peer, cons.chat, victim.peer);
+});
