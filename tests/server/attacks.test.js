@@ -179,3 +179,62 @@ test("callpeer and rebind cannot bind a call to another visitor's peer, nor to o
   await hangup({ v: { token: rot.json.token } }, r.json.callId);
   closeAll(cons.peer, cons.chat, victim.peer);
 });
+
+test('HTTP bodies: deep nesting, prototype keys, huge numbers and wrong types get 4xx and change nothing', async () => {
+  const vs = await visitorSide();
+  const post = (body, raw) => api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body, raw });
+  const deep = `{"action":"callpeer","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+  for (const raw of [deep, `${'['.repeat(7000)}${']'.repeat(7000)}`, '{"action":"callpeer"', '"callpeer"', 'null', '1e999']) {
+    const r = await post(undefined, raw);
+    // 400/413, or 503 "no agent" for the deep one that parsed: never an internal error.
+    assert.ok([400, 413, 503].includes(r.status), `${raw.slice(0, 20)}: ${r.status} ${r.text}`);
+  }
+  for (const body of [
+    { action: '__proto__' }, { action: 'constructor' }, { action: 'toString' }, { action: ['callpeer'] },
+    { action: 'callpeer', peer_id: { id: vs.cred.id } }, { action: 'callpeer', peer_id: [vs.cred.id] },
+    { action: 'callpeer', peer_id: '__proto__' }, { action: 'callpeer', kefu_id: '__proto__' }, { action: 'callpeer', kefu_id: 'constructor' },
+    { action: 'hangup', call_id: { $ne: null } }, { action: 'switch', video: 'yes' }, { action: 'rebind', peer_id: 1e400 },
+  ]) {
+    const r = await post(body);
+    assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(body)}: ${r.status} ${r.text}`);
+  }
+  // A prototype key in a JSON body is an own key of that body, never the prototype of anything.
+  const proto = await post(undefined, `{"__proto__":{"action":"callpeer","peer_id":"${vs.cred.id}"}}`);
+  assert.equal(proto.status, 400, proto.text);
+  const attrs = await api(srv, 'PATCH', '/api/visitors/me', {
+    token: vs.v.token, raw: '{"attrs":{"__proto__":{"polluted":"yes"},"constructor":"c","plan":"gold"}}',
+  });
+  assert.ok(attrs.status === 200 || attrs.status === 400, attrs.text);
+  assert.equal(({}).polluted, undefined);
+  const me = await api(srv, 'GET', '/api/visitors/me', { token: vs.v.token });
+  assert.equal(me.status, 200);
+  assert.equal(Object.getPrototypeOf(me.json.attrs || {}), Object.prototype);
+  // Huge and odd durations cannot inflate a call's recorded length.
+  const cons = await consoleSide();
+  const r = await ring(vs);
+  const end = await post({ action: 'hangup', call_id: r.json.callId, duration: 1e308 });
+  assert.equal(end.status, 200, end.text);
+  const hist = await api(srv, 'GET', '/api/messages', { token: vs.v.token });
+  const line = hist.json.messages.find((m) => m.id === `call_${r.json.callId}`);
+  assert.ok(line && line.call.duration < 5, JSON.stringify(line));
+  // And the server still answers.
+  assert.equal((await api(srv, 'GET', '/api/config')).status, 200);
+  closeAll(vs.peer, cons.peer, cons.chat);
+});
+
+test('chat socket frames named after prototype members, deep or non-object, are ignored', async () => {
+  const vs = await visitorSide();
+  const chat = await visitorSocket(srv, vs.v.token);
+  for (const text of [
+    '{"type":"__proto__","data":{}}', '{"type":"constructor","data":{}}', '{"type":"hasOwnProperty","data":{}}',
+    '{"type":"toString"}', '{"type":"message","data":{"__proto__":{"text":"hi"}}}', `{"type":"message","data":${'['.repeat(6000)}${']'.repeat(6000)}}`,
+    '{"type":["message"]}', 'null', '[]',
+  ]) chat.sendRaw(text);
+  chat.send('ping', {});
+  await chat.next('pong');
+  assert.equal(chat.ws.readyState, WebSocket.OPEN);
+  assert.equal(({}).text, undefined);
+  const hist = await api(srv, 'GET', '/api/messages', { token: vs.v.token });
+  assert.equal(hist.json.messages.filter((m) => m.from === 'visitor').length, 0, 'nothing was stored');
+  closeAll(chat, vs.peer);
+});
