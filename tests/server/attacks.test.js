@@ -238,3 +238,61 @@ test('chat socket frames named after prototype members, deep or non-object, are 
   assert.equal(hist.json.messages.filter((m) => m.from === 'visitor').length, 0, 'nothing was stored');
   closeAll(chat, vs.peer);
 });
+
+// The HTTP status a refused upgrade got (0 if accepted; the socket is kept open to hold its slot).
+function upgradeWith(s, p, headers, keep) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(s.wsUrl + p, { headers });
+    ws.on('unexpected-response', (req, res) => {
+      resolve(res.statusCode);
+      req.destroy();
+    });
+    ws.on('open', () => {
+      keep.push(ws);
+      resolve(0);
+    });
+    ws.on('error', () => resolve(-1));
+  });
+}
+
+test('X-Forwarded-For from an untrusted peer buys no extra chat sockets or new visitors', async () => {
+  const local = await startServer({
+    trustProxy: 'none', sockets: { perAddress: 3 }, peerGate: { perAddress: 2 }, rate: { visitorCreates: 4 },
+  });
+  const keep = [];
+  try {
+    const xff = (i) => ({ 'x-forwarded-for': `203.0.113.${i}` });
+    const created = [];
+    for (let i = 0; i < 6; i++) created.push((await api(local, 'POST', '/api/visitors', { body: {}, headers: xff(i) })).status);
+    assert.deepEqual(created, [201, 201, 201, 201, 429, 429]);
+    const chat = [];
+    for (let i = 0; i < 5; i++) chat.push(await upgradeWith(local, '/ws/visitor', xff(i), keep));
+    assert.deepEqual(chat.slice(0, 3), [0, 0, 0]);
+    assert.ok(chat.slice(3).every((s) => s !== 0), `chat sockets beyond the cap: ${chat}`);
+    assert.equal((await api(local, 'POST', '/api/visitors', { body: {} })).status, 429, 'without the header too');
+  } finally {
+    for (const ws of keep) ws.terminate();
+    await local.close();
+  }
+});
+
+test('PeerJS registrations per address ignore a forged X-Forwarded-For, also behind a trusted proxy', async () => {
+  for (const trustProxy of ['none', 'loopback']) {
+    const local = await startServer({ trustProxy, peerGate: { perAddress: 2, perVisitor: 10 } });
+    const keep = [];
+    try {
+      const v = await newVisitor(local);
+      const got = [];
+      for (let i = 0; i < 4; i++) {
+        const c = await peerCredentials(local, v.token);
+        // Behind the proxy the client can only prepend: the proxy appends the address it saw.
+        const headers = { 'x-forwarded-for': trustProxy === 'none' ? `198.51.100.${i}` : `198.51.100.${i}, 192.0.2.7` };
+        got.push(await upgradeWith(local, peerUrl(`key=peerjs&id=${c.id}&token=${c.token}`), headers, keep));
+      }
+      assert.deepEqual(got, [0, 0, 429, 429], `${trustProxy}: ${got}`);
+    } finally {
+      for (const ws of keep) ws.terminate();
+      await local.close();
+    }
+  }
+});
