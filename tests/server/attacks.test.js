@@ -296,3 +296,45 @@ test('PeerJS registrations per address ignore a forged X-Forwarded-For, also beh
     }
   }
 });
+
+test('credentials die with their session: logout and forget-me', async () => {
+  // Agent: an unused credential fetched before logout, and the standing peer, are both dead after it.
+  const token = await agentLogin(srv);
+  const chat = await agentSocket(srv, token);
+  const spare = await peerCredentials(srv, token, { agent: true });
+  const peer = await peerSocket(srv, await peerCredentials(srv, token, { agent: true }));
+  assert.equal((await api(srv, 'POST', '/api/agent/logout', { token })).status, 200);
+  assert.equal((await peer.closed()).code, 4001);
+  assert.equal((await chat.closed()).code, 4001);
+  assert.equal(await upgradeStatus(srv, peerUrl(`key=peerjs&id=${spare.id}&token=${spare.token}`)), 401);
+  assert.equal((await api(srv, 'POST', '/api/agent/peer-credentials', { token })).status, 401);
+  // Visitor: forget-me ends the chat socket, the peer and every spare credential; the token is dead.
+  const vs = await visitorSide();
+  const vchat = await visitorSocket(srv, vs.v.token);
+  const vspare = await peerCredentials(srv, vs.v.token);
+  assert.equal((await api(srv, 'DELETE', '/api/visitors/me', { token: vs.v.token })).status, 200);
+  assert.equal((await vs.peer.closed()).code, 4001);
+  await vchat.closed();
+  assert.equal(await upgradeStatus(srv, peerUrl(`key=peerjs&id=${vspare.id}&token=${vspare.token}`)), 401);
+  assert.equal(await upgradeStatus(srv, peerUrl(`key=peerjs&id=${vs.cred.id}&token=${vs.cred.token}`)), 401);
+  assert.equal((await api(srv, 'POST', '/api/peer-credentials', { token: vs.v.token })).status, 401);
+  // A dead visitor's id can no longer be named by anybody's call.
+  const other = await visitorSide();
+  const r = await api(srv, 'POST', '/2/callKefu', { token: other.v.token, body: { action: 'callpeer', peer_id: vs.cred.id } });
+  assert.equal(r.status, 403, r.text);
+  other.peer.close();
+});
+
+test('a logout racing a re-registration does not leave the peer registered', async () => {
+  const token = await agentLogin(srv);
+  const cred = await peerCredentials(srv, token, { agent: true });
+  const first = await peerSocket(srv, cred);
+  // The same id registering again waits for its old socket to close: log out inside that wait.
+  const again = wsClient(srv, peerUrl(`key=peerjs&id=${cred.id}&token=${cred.token}`));
+  const out = api(srv, 'POST', '/api/agent/logout', { token });
+  await Promise.all([out, again.opened.catch(() => {})]);
+  await first.closed();
+  const info = await again.closed(3000).catch(() => null);
+  assert.ok(info, 'the re-registered socket was closed too');
+  assert.equal(again.frames.some((f) => f.type === 'OPEN') && again.ws.readyState === WebSocket.OPEN, false);
+});
