@@ -155,6 +155,10 @@ bool CallController::beginRecovery() {
         finish(CallState::Failed, CallEndReason::ConnectionLost);
     }));
     changed();
+    // A path that went away usually took the signalling socket with it, unnoticed (no close for a dead
+    // address): where the server keeps our credentials the id stays the same, so a new socket costs one
+    // handshake and saves waiting for an ANSWER that cannot come.
+    if (signaling_.isOpen() && !signaling_.options().credentialsUrl.empty()) signaling_.reconnect();
     attemptRecovery();
     return true;
 }
