@@ -338,3 +338,50 @@ test('a logout racing a re-registration does not leave the peer registered', asy
   assert.ok(info, 'the re-registered socket was closed too');
   assert.equal(again.frames.some((f) => f.type === 'OPEN') && again.ws.readyState === WebSocket.OPEN, false);
 });
+
+// Big candidate frames (under the frame limit): what a flood of them would cost in memory if kept.
+const bulky = (dst, i) => ({
+  type: 'CANDIDATE', dst, payload: { type: 'media', connectionId: 'mc_1', candidate: { candidate: `c${i} ${'x'.repeat(28 * 1024)}`, sdpMid: '0' } },
+});
+const bytesOf = (frames) => frames.reduce((n, f) => n + JSON.stringify(f).length, 0);
+// Resolves once the server has read every frame `vs` sent: an offer to a stranger is answered with
+// EXPIRE, in order.
+async function drained(vs, stranger) {
+  vs.peer.peerSend(offer(stranger.cred.id, 99));
+  for (let i = 0; i < 400 && !vs.peer.frames.some((f) => f.type === 'EXPIRE' && f.src === stranger.cred.id); i++) await sleep(50);
+}
+
+test("the early-frame hold keeps a ring's worth only, however many frames come before the ring", async () => {
+  const cons = await consoleSide();
+  const vs = await visitorSide();
+  const stranger = await visitorSide();
+  for (let i = 0; i < 800; i++) vs.peer.peerSend(bulky(cons.cred.id, i)); // ≈23 MB before any ring
+  await drained(vs, stranger);
+  const r = await ring(vs);
+  assert.equal(r.status, 200, r.text);
+  await sleep(400);
+  const got = cons.peer.frames.filter((f) => f.type === 'CANDIDATE');
+  assert.ok(got.length > 0 && got.length <= 32, `held frames relayed at the ring: ${got.length}`);
+  assert.ok(bytesOf(got) <= 140 * 1024, `held bytes: ${bytesOf(got)}`);
+  await hangup(vs, r.json.callId);
+  closeAll(cons.peer, cons.chat, vs.peer, stranger.peer);
+});
+
+test('the offline queue for an absent console is bounded in bytes and frames', async () => {
+  const cons = await consoleSide();
+  const vs = await visitorSide();
+  const r = await ring(vs);
+  cons.peer.close();
+  await cons.peer.closed();
+  await sleep(50);
+  const stranger = await visitorSide();
+  for (let i = 0; i < 800; i++) vs.peer.peerSend(bulky(cons.cred.id, i));
+  await drained(vs, stranger);
+  const back = await peerSocket(srv, cons.cred);
+  await sleep(300);
+  const got = back.frames.filter((f) => f.type === 'CANDIDATE');
+  assert.ok(got.length <= 32, `queued frames: ${got.length}`);
+  assert.ok(bytesOf(got) <= 260 * 1024, `queued bytes: ${bytesOf(got)}`);
+  await hangup(vs, r.json.callId);
+  closeAll(back, cons.chat, vs.peer, stranger.peer);
+});
