@@ -83,7 +83,7 @@ async function start(options = {}) {
   calls.recover();
 
   app.use(web.securityHeaders(config.peer));
-  const peerGate = createPeerGate({ db, auth, sockets, creds: peerCreds, settings: g, key: config.peer.key, log });
+  const peerGate = createPeerGate({ db, auth, sockets, calls, creds: peerCreds, settings: g, key: config.peer.key, log });
   const peer = mountPeerServer(app, server, { mountPath: '/peerjs', key: config.peer.key, maxFrameBytes: g.maxFrameBytes, gate: peerGate, log });
   app.use(web.compress);
   app.use(turn.router);

@@ -164,7 +164,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const out = { ok: true, callId: call.id };
     // With exactly one console peer listening the visitor can send its offer while the console rings;
     // with several it cannot know which one will answer, so it waits for `accept`.
-    const standing = sockets.agentPeerIds();
+    const standing = sockets.agentPeerIds(rung.get(call.id) || new Set());
     if (standing.length === 1) out.peer = standing[0];
     return out;
   }
@@ -362,6 +362,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   return {
     visitorAction, accept, reject, hangup, switchDecline, setAgentPeer, recover, openCallFrames, close,
     onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
+    // The agents a ringing call has rung so far: the PeerJS gate lets its visitor reach their consoles only.
+    rungAgents: (callId) => rung.get(callId) || new Set(),
     sweep: () => callLimit.sweep(),
   };
 }

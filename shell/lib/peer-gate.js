@@ -8,8 +8,8 @@
 //   frames that passed checkClientFrame() and the relay rules below;
 // - when registrations end: idle sockets, revoked identities.
 // Relay rules: a visitor's peer reaches only the agent side of that visitor's call, when that peer is
-// the one bound to the call (callpeer `peer_id`): while it rings, the consoles' standing peers; once
-// answered, the accepting agent's peer. Agents reach the visitor peer of a ringing or running call the
+// the one bound to the call (callpeer `peer_id`): while it rings, the standing peers of the agents it
+// has rung so far (no other group's); once answered, the accepting agent's peer. Agents reach the visitor peer of a ringing or running call the
 // same way. A visitor's frames that come before its ring (the widget sends its offer with it) wait a
 // few seconds for the call, then are relayed or dropped.
 const { EventEmitter } = require('events');
@@ -45,7 +45,7 @@ class GatedSocket extends EventEmitter {
   }
 }
 
-function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
+function createPeerGate({ db, auth, sockets, calls = null, creds, settings, key, log }) {
   const s = settings;
   const live = new Map(); // peer id -> Set<entry> of open sockets
   const perOwner = new Map(); // credential owner key -> open or opening sockets
@@ -178,8 +178,8 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
     entry.ws.send(JSON.stringify({ type: 'EXPIRE', src: check.dst, dst: entry.cred.id }));
   }
 
-  function standingIds() {
-    return sockets.agentPeerIds();
+  function standingIds(agentIds) {
+    return sockets.agentPeerIds(agentIds || undefined);
   }
 
   // 'relay' | 'hold' | 'drop' for a frame of `src` (a credential) to check.dst.
@@ -191,7 +191,9 @@ function createPeerGate({ db, auth, sockets, creds, settings, key, log }) {
     const call = db.openCallForVisitor(visitorPeer.visitorId);
     if (call && call.visitor_peer_id === visitorPeer.id) {
       if (call.state === 'active' && call.agent_peer_id === agentPeer.id) return 'relay';
-      if (call.state === 'ringing' && standingIds().includes(agentPeer.id)) return 'relay';
+      // Ringing: only the standing peers of the agents this call has rung (not another group's).
+      const rung = calls ? calls.rungAgents(call.id) : null;
+      if (call.state === 'ringing' && (!rung || rung.has(agentPeer.agentId)) && standingIds(rung).includes(agentPeer.id)) return 'relay';
     }
     if (check.type === 'LEAVE' && Date.now() - (pairs.get(`${visitorPeer.id}|${agentPeer.id}`) || 0) < LEAVE_GRACE_MS) {
       return 'relay';

@@ -64,8 +64,8 @@ function createSockets() {
     setAgentPeer(ws, peerId) {
       if (agents.has(ws)) ws.agentPeerId = peerId || null;
     },
-    // Distinct standing PeerJS ids advertised by the agent sockets online now.
-    agentPeerIds: () => [...new Set([...agents].map((s) => s.agentPeerId).filter(Boolean))],
+    // Distinct standing PeerJS ids advertised by the agent sockets online now (of these agents only).
+    agentPeerIds: (agentIds) => [...new Set([...agents].filter((s) => !agentIds || agentIds.has(s.agent.id)).map((s) => s.agentPeerId).filter(Boolean))],
     toVisitor(visitorId, type, data, except) {
       for (const ws of visitors.get(visitorId) || []) if (ws !== except) sendFrame(ws, type, data);
     },

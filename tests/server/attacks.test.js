@@ -385,3 +385,43 @@ test('the offline queue for an absent console is bounded in bytes and frames', a
   await hangup(vs, r.json.callId);
   closeAll(back, cons.chat, vs.peer, stranger.peer);
 });
+
+test("a ringing visitor reaches only the consoles its call rings, not another group's", async () => {
+  const local = await startServer({ adminPass: 'admin-pass-1', ringGroupDelayMs: 60000, rate: { calls: 100 } });
+  try {
+    local.accounts.add({ username: 'li', name: '小李', password: 'li-pass-123' });
+    const admin = await agentLogin(local, 'admin', 'admin-pass-1');
+    const g = await api(local, 'POST', '/api/admin/groups', { token: admin, body: { id: 'sales', name: '售前', members: ['li'] } });
+    assert.equal(g.status, 201, g.text);
+    const standing = async (user, pass) => {
+      const token = await agentLogin(local, user, pass);
+      const chat = await agentSocket(local, token);
+      const cred = await peerCredentials(local, token, { agent: true });
+      const peer = await peerSocket(local, cred);
+      chat.send('peer', { peerId: cred.id });
+      chat.send('ping', {});
+      await chat.next('pong');
+      return { chat, cred, peer };
+    };
+    const li = await standing('li', 'li-pass-123');
+    const kefu1 = await standing('kefu1', 'kefu123'); // in the default group only: never rung for sales
+    const made = await api(local, 'POST', '/api/visitors', { body: { kefu: 'sales' } });
+    const v = made.json;
+    const cred = await peerCredentials(local, v.token);
+    const peer = await peerSocket(local, cred);
+    const r = await api(local, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer', kefu_id: 'sales', peer_id: cred.id } });
+    assert.equal(r.status, 200, r.text);
+    await li.chat.next('call');
+    assert.equal(r.json.peer, li.cred.id, 'the one console this call rings is named for the early offer');
+    peer.peerSend(offer(kefu1.cred.id, 1));
+    peer.peerSend(offer(li.cred.id, 2));
+    assert.equal((await li.peer.next('OFFER')).payload.connectionId, 'mc_2');
+    assert.equal(await kefu1.peer.none('OFFER', 300), true, "another group's console gets nothing");
+    kefu1.peer.peerSend(offer(cred.id, 3));
+    assert.equal(await peer.none('OFFER', 300), true, "nor can it reach the ringing visitor");
+    await api(local, 'POST', '/2/callKefu', { token: v.token, body: { action: 'cancel', call_id: r.json.callId } });
+    closeAll(peer, li.peer, li.chat, kefu1.peer, kefu1.chat);
+  } finally {
+    await local.close();
+  }
+});
