@@ -425,3 +425,42 @@ test("a ringing visitor reaches only the consoles its call rings, not another gr
     await local.close();
   }
 });
+
+test('in a running call no other peer sends the visitor a switch or recovery offer, nor takes one', async () => {
+  const cons = await consoleSide();
+  const other = await consoleSide();
+  const vs = await visitorSide();
+  const r = await ring(vs);
+  cons.chat.send('accept', { visitorId: vs.v.visitorId, peerId: cons.cred.id, callId: r.json.callId });
+  await cons.chat.next('call_end', { timeout: 300 }).catch(() => {});
+  // Another console offers the visitor a "switch" (its answer would carry the visitor's camera).
+  other.peer.peerSend(offer(vs.cred.id, 1, { callId: r.json.callId, video: true }));
+  other.peer.peerSend(offer(vs.cred.id, 2, { callId: r.json.callId, recover: true, video: false }));
+  assert.equal(await vs.peer.none('OFFER', 300), true);
+  // A second peer of the same visitor (not rebound) cannot recover the call onto itself.
+  const spareCred = await peerCredentials(srv, vs.v.token);
+  const spare = await peerSocket(srv, spareCred);
+  spare.peerSend(offer(cons.cred.id, 3, { callId: r.json.callId, recover: true, video: false }));
+  cons.peer.peerSend(offer(spareCred.id, 4));
+  assert.equal(await cons.peer.none('OFFER', 300), true);
+  assert.equal(await spare.none('OFFER', 100), true);
+  // Once rebound, the old peer is out and the new one in.
+  const rb = await api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body: { action: 'rebind', call_id: r.json.callId, peer_id: spareCred.id } });
+  assert.equal(rb.status, 200, rb.text);
+  vs.peer.peerSend(offer(cons.cred.id, 5, { callId: r.json.callId, recover: true, video: false }));
+  spare.peerSend(offer(cons.cred.id, 6, { callId: r.json.callId, recover: true, video: false }));
+  assert.equal((await cons.peer.next('OFFER')).payload.connectionId, 'mc_6');
+  assert.equal(await cons.peer.none('OFFER', 200), true, 'the old peer is no party any more');
+  await hangup(vs, r.json.callId);
+  closeAll(cons.peer, cons.chat, other.peer, other.chat, vs.peer, spare);
+});
+
+test('a flood of registrations without credentials leaves room for every real client', async () => {
+  const tries = [];
+  for (let i = 0; i < 300; i++) tries.push(upgradeStatus(srv, peerUrl(`key=peerjs&id=flood${i}&token=t${i}`)));
+  const statuses = await Promise.all(tries);
+  assert.ok(statuses.every((s) => s === 401), `all refused: ${[...new Set(statuses)]}`);
+  const vs = await visitorSide(); // registers and gets OPEN
+  assert.equal(vs.peer.ws.readyState, WebSocket.OPEN);
+  vs.peer.close();
+});
