@@ -79,7 +79,12 @@ function createTurn({ auth, config, local = () => null }) {
   router.post('/api/ice-servers', headers, auth.requireVisitor, (req, res) => {
     res.json(iceServersFor(req, req.visitor.id));
   });
-  router.post('/api/agent/ice-servers', headers, auth.requireAgent, (req, res) => {
+  // The agent side serves the same-origin console only: no CORS headers, like every agent endpoint.
+  const agentHeaders = (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+  router.post('/api/agent/ice-servers', agentHeaders, auth.requireAgent, (req, res) => {
     res.json(iceServersFor(req, `agent-${req.agent.id}`));
   });
 

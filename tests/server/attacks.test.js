@@ -464,3 +464,17 @@ test('a flood of registrations without credentials leaves room for every real cl
   assert.equal(vs.peer.ws.readyState, WebSocket.OPEN);
   vs.peer.close();
 });
+
+test("another site's script cannot read the agent's TURN credentials", async () => {
+  const origin = { origin: 'https://evil.example' };
+  const r = await api(srv, 'POST', '/api/agent/ice-servers', { token: agentToken, headers: origin });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers.get('access-control-allow-origin'), null);
+  const pre = await api(srv, 'OPTIONS', '/api/agent/ice-servers', {
+    headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+  });
+  assert.equal(pre.headers.get('access-control-allow-origin'), null);
+  const v = await newVisitor(srv);
+  const vr = await api(srv, 'POST', '/api/ice-servers', { token: v.token, headers: origin });
+  assert.equal(vr.headers.get('access-control-allow-origin'), '*', 'the widget on any site still can');
+});
