@@ -338,6 +338,7 @@
     settings.token = glue.load(settings.server + ':token');
     settings.visitorId = glue.load(settings.server + ':visitor');
     settings.outbox = glue.load(settings.server + ':outbox');
+    settings.call = glue.load(settings.server + ':call'); // a call the page before handed over
     settings.readSeq = glue.load(settings.server + ':read');
     settings.secure = !!w.isSecureContext;
     settings.tzOffsetMin = -new Date().getTimezoneOffset();

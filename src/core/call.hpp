@@ -145,6 +145,9 @@ class CallController {
     // The page before this one had that call running: takes it up (the microphone, then a recovery
     // offer from this page's registration). False when a call is active or `info` is not usable.
     bool resume(const ResumeInfo& info);
+    // Page unload with the running call handed to the next page (resumeRecord()): the agent and the
+    // server are told nothing; connections close without LEAVE, devices are released. Otherwise shutdown().
+    void suspend();
     bool switchTarget() const { return switchTo_; }
     CallEndReason switchError() const { return switchError_; }
 

@@ -86,6 +86,28 @@ std::string CallController::resumeRecord() const {
     return dump(j);
 }
 
+void CallController::suspend() {
+    if (state_ != CallState::InCall) {
+        shutdown();
+        return;
+    }
+    ++generation_;
+    for (TimerId* t : {&ringTimer_, &connectTimer_, &switchTimer_}) {
+        if (*t) scheduler_.cancel(*t);
+        *t = 0;
+    }
+    stopRecovery();
+    for (auto* mc : {&next_, &media_})
+        if (*mc) retire(std::move(*mc), false);
+    for (int* s : {&localStream_, &nextStream_}) {
+        if (*s >= 0) devices_.stopStream(*s);
+        *s = -1;
+    }
+    switching_ = false;
+    state_ = CallState::Idle; // silently: the call goes on, on the next page
+    signaling_.close();       // nothing is attached any more: no LEAVE
+}
+
 bool CallController::resume(const ResumeInfo& info) {
     if (isActive() || !isCallId(info.callId) || !peerjs::isValidId(info.agentPeer) || info.startedMs <= 0) return false;
     const unsigned gen = ++generation_;

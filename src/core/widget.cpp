@@ -144,6 +144,8 @@ WidgetSettings parseWidgetSettings(const std::string& text) {
     }
     auto outbox = j.find("outbox");
     if (outbox != j.end() && outbox->is_string()) s.outboxJson = outbox->get<std::string>();
+    auto call = j.find("call");
+    if (call != j.end() && call->is_string()) s.callJson = call->get<std::string>();
     auto user = j.find("user");
     if (user != j.end() && user->is_object()) s.userJson = dumpJson(*user);
     return s;
@@ -209,6 +211,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     });
     mSession->onConfig([this](const ServerConfig&) {
         configureCall();
+        resumeCall();
         startPendingCall();
         if (mOpen && !mPrepared && mCallUnsupported.empty()) {
             mPrepared = true;
@@ -275,7 +278,29 @@ void Widget::ensureStarted() {
 }
 
 void Widget::shutdown() {
+    // A running call goes on on the next page of the site (within the server's grace for the visitor's
+    // sockets): it is stored, not hung up. A closed tab ends it there, as visitor_left.
+    const std::string running = mCall->resumeRecord();
+    if (!running.empty() && mStore) {
+        mStore(mSettings.server + ":call", running);
+        mCall->suspend();
+        return;
+    }
     mCall->shutdown();
+}
+
+void Widget::resumeCall() {
+    if (mSettings.callJson.empty()) return;
+    const std::string stored = std::move(mSettings.callJson);
+    mSettings.callJson.clear();
+    if (mStore) mStore(mSettings.server + ":call", ""); // once: another tab must not take it up too
+    ResumeInfo info;
+    // Checked strictly: the storage belongs to the host page's origin and may hold anything.
+    if (!mCallUnsupported.empty() || !parseResumeRecord(stored, mPlatform.scheduler.nowMs(), info)) return;
+    if (mCall->resume(info)) {
+        mPrepared = true; // the registration is under way
+        changed();
+    }
 }
 
 void Widget::saveOutbox() {

@@ -36,6 +36,7 @@ struct WidgetSettings {
     int sendTimeoutS = 60; // unacknowledged this long on a live connection: failed (data-send-timeout)
     std::string userJson;
     std::string outboxJson;            // messages an earlier page could not deliver (SavedMessage)
+    std::string callJson;              // the call the page before this one ran (CallController::resumeRecord)
     std::vector<std::string> warnings; // settings left out as unusable, reported once the widget starts
 };
 
@@ -116,6 +117,7 @@ class Widget {
     void updateMedia();
     void tickCall();
     void saveOutbox();
+    void resumeCall();
     void setNotice(const std::string& text);
     void readIfVisible();
     void publishUnread(); // an `unread` event when the count changed

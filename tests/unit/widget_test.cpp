@@ -1110,18 +1110,19 @@ TEST(Widget, VideoCallShowsBothVideos) {
     EXPECT_TRUE(h.w().view().call.cameraOff);
 }
 
+// A call not yet answered is not handed to the next page (APageLeftMidCallStoresTheCall...): it is cancelled.
 TEST(Widget, ShutdownEndsTheCallOnTheAgentsSideToo) {
     Harness h;
     h.online();
-    h.toInCall(false);
-    h.advance(3000);
+    h.toRinging(false);
     h.w().shutdown();
     EXPECT_EQ(h.w().call().state(), CallState::Ended);
-    bool hungUp = false;
+    bool cancelled = false;
     for (auto& r : h.http.requests)
-        if (r->url.find("/2/callKefu") != std::string::npos && json::parse(r->body).value("action", "") == "hangup")
-            hungUp = true;
-    EXPECT_TRUE(hungUp);
+        if (r->url.find("/2/callKefu") != std::string::npos && json::parse(r->body).value("action", "") == "cancel")
+            cancelled = true;
+    EXPECT_TRUE(cancelled);
+    EXPECT_TRUE(h.stored["https://chat.example.com:call"].empty());
     EXPECT_TRUE(h.peer()->closedByClient);
     EXPECT_TRUE(h.devices.live.empty());
 }
@@ -1332,4 +1333,20 @@ TEST(Widget, ALostCallPathShowsReconnectingAndTheCallGoesOn) {
     h.rtc.records[0]->pc->emitIceConnectionState("connected"); // the old path came back
     EXPECT_EQ(h.w().view().call.status, "In call 00:02");
     EXPECT_EQ(h.state()["callReconnecting"], false);
+}
+
+TEST(Widget, APageLeftMidCallStoresTheCallInsteadOfHangingUp) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    h.advance(3000);
+    const std::size_t posts = h.http.requests.size();
+    h.w().shutdown();
+    const std::string record = h.stored["https://chat.example.com:call"];
+    kefu::ResumeInfo info;
+    ASSERT_TRUE(kefu::parseResumeRecord(record, h.clock.nowMs(), info)) << record;
+    EXPECT_EQ(info.callId, "c_1");
+    EXPECT_EQ(h.http.requests.size(), posts); // no hang-up report: the next page goes on with the call
+    for (const auto& f : framesOf(*h.peer(), "LEAVE")) ADD_FAILURE() << f.dump();
+    EXPECT_TRUE(h.devices.live.empty()); // the microphone is released all the same
 }
