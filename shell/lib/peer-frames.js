@@ -43,8 +43,9 @@ function checkClientFrame(raw, isBinary, { maxBytes, maxDepth }) {
   const type = frame.type;
   if (typeof type !== 'string' || !CLIENT_TYPES.has(type)) return { ok: false, reason: 'unknown type' };
   if (type === 'HEARTBEAT') return { ok: true, type, dst: null, text };
-  // A LEAVE without dst makes the stock server drop the sender's own registration: harmless, pass it.
-  if (type === 'LEAVE' && frame.dst === undefined) return { ok: true, type, dst: null, text };
+  // A LEAVE without dst would make the stock server drop the sender's registration while our socket
+  // stays open, and frames for that id would then queue past the gate's limits. No client of ours sends
+  // one (peerjs and the widget always name dst): refuse it like any other malformed frame.
   if (typeof frame.dst !== 'string' || !ID_RE.test(frame.dst) || frame.dst.length > 100) return { ok: false, reason: 'bad dst' };
   if (type !== 'LEAVE' && (!frame.payload || typeof frame.payload !== 'object' || Array.isArray(frame.payload))) {
     return { ok: false, reason: 'bad payload' };

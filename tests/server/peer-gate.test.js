@@ -81,6 +81,10 @@ test('unknown types, binary and oversized frames close their sender only', async
   const vs3 = await visitorSide();
   vs3.peer.ws.send(JSON.stringify({ type: 'OFFER', dst: 'x1', payload: { sdp: 'x'.repeat(40 * 1024) } }));
   assert.equal((await vs3.peer.closed()).code, 1009);
+  // A LEAVE without dst would unregister the id behind the gate's back.
+  const vs4 = await visitorSide();
+  vs4.peer.peerSend({ type: 'LEAVE' });
+  assert.equal((await vs4.peer.closed()).code, 1008);
 });
 
 test('without a call a visitor reaches neither another visitor nor the console', async () => {
