@@ -1,7 +1,7 @@
 'use strict';
 // Recovery gap of a running call (docs/PROTOCOL.md §6 "Recovery"): runs tests/e2e/call-recover.test.js
 // with KEFU_RECOVER_ROUNDS=N (one call through coturn in network namespaces; N times a 3 s cut of the
-// visitor's path and a change of its address) and reports the medians of its figures. Needs root, iproute2,
+// visitor's path and a change of its address) and call-navigate.test.js N times, and reports the medians. Needs root, iproute2,
 // iptables and coturn, like the test. Writes bench/recovery.json. A report: always exits 0.
 //   node bench/recovery.js [--rounds=10]
 const fs = require('node:fs');
@@ -19,6 +19,15 @@ const run = spawnSync(process.execPath, ['--test', path.join(root, 'tests/e2e/ca
   timeout: 60000 + rounds * 30000,
 });
 const out = `${run.stdout || ''}${run.stderr || ''}`;
+// The navigation (loopback): tests/e2e/call-navigate.test.js, once per round.
+const nav = [];
+for (let i = 0; i < rounds; i++) {
+  const r = spawnSync(process.execPath, ['--test', path.join(root, 'tests/e2e/call-navigate.test.js')], {
+    cwd: root, env: { ...process.env, NODE_PATH: path.join(root, 'shell/node_modules') }, encoding: 'utf8', timeout: 120000,
+  });
+  const m = /second page (\d+) ms/.exec(`${r.stdout || ''}`);
+  if (m) nav.push(Number(m[1]));
+}
 const grab = (re) => [...out.matchAll(re)].map((m) => Number(m[1]));
 const cut = grab(/after the 3 s cut: audio both ways again (\d+) ms/g);
 const noticed = grab(/reconnecting after (\d+) ms/g);
@@ -34,6 +43,7 @@ const result = {
   cutMs: { median: median(cut), all: cut },
   moveNoticedMs: { median: median(noticed), all: noticed },
   moveMs: { median: median(move), all: move },
+  navigationMs: { median: null, all: nav },
   passed: run.status === 0,
 };
 if (/# skip|skipped 1/.test(out) && !cut.length) result.skipped = (out.match(/# SKIP (.*)/) || [])[1] || 'skipped (network namespaces unavailable)';
@@ -41,5 +51,7 @@ console.log('Recovery gap (audio both ways again), median of %d', result.complet
 console.log('  after a 3 s cut, from the path returning:   %s ms  %j', result.cutMs.median, cut);
 console.log('  after an address change, from the change:   %s ms  %j', result.moveMs.median, move);
 console.log('    of which until ICE said disconnected:    %s ms  %j', result.moveNoticedMs.median, noticed);
+result.navigationMs.median = median(nav);
+console.log('  after a navigation, from leaving the page:  %s ms  %j', result.navigationMs.median, nav);
 if (!result.passed) console.log(out.split('\n').filter((l) => /not ok|error|Error/.test(l)).slice(0, 10).join('\n'));
 fs.writeFileSync(path.join(__dirname, 'recovery.json'), `${JSON.stringify(result, null, 2)}\n`);
