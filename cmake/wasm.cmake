@@ -29,6 +29,7 @@ target_link_options(kefu-app PRIVATE
   -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
   -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMALLOC=emmalloc
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+  -sGL_TRACK_ERRORS=0 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0 -sSUPPORT_LONGJMP=0  # none used: glue code saved
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
   --extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js ${KEFU_WASM_EXTRA_LDFLAGS})
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js)
