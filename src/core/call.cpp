@@ -412,6 +412,9 @@ std::string CallController::metadata(bool video) const {
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
     if (!callId_.empty()) meta["callId"] = callId_; // an offer sent with the ring is matched by our peer id
+    // We re-dial a lost connection (PROTOCOL §6 "Recovery"): the console then waits for us instead of
+    // ending the call when this one closes, as it must at once for a stock-peerjs visitor.
+    meta["resumes"] = true;
     return dump(meta);
 }
 

@@ -69,7 +69,7 @@ TEST_F(CallFlowTest, VoiceHappyPath) {
     EXPECT_EQ(offer["type"], "OFFER");
     EXPECT_EQ(offer["dst"], "agent1");
     EXPECT_EQ(offer["payload"]["metadata"],
-              nlohmann::json::parse(R"({"video":false,"visitorId":"v_1","name":"Ann","callId":"c_1"})"));
+              nlohmann::json::parse(R"({"video":false,"visitorId":"v_1","name":"Ann","callId":"c_1","resumes":true})"));
     EXPECT_EQ(call.state(), CallState::Connecting); // answered is not yet connected
 
     h.pc().pc->emitRemoteTrack(MediaKind::Audio, 90);

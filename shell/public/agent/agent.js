@@ -1439,6 +1439,7 @@ import { createShift } from './shift.js';
   async function answerMedia(call, mc) {
     call.mediaCall = mc;
     call.remotePeerId = mc.peer;
+    call.resumes = !!(mc.metadata && mc.metadata.resumes === true);
     clearTimeout(call.connectTimer);
     const local = await call.media;
     if (activeCall !== call) return; // endCall closed the connection
@@ -1509,6 +1510,8 @@ import { createShift } from './shift.js';
     // The visitor gave up a switch we already moved to (its new connection never came up on its side)
     // and still talks over the connection it had: go back to that one.
     if (old && old.mc.open) return revertSwitch(call);
+    // A stock-peerjs visitor hangs up by closing the connection and never re-dials: end at once.
+    if (!call.resumes) return endCall(reason, true);
     return loseMedia(call, reason); // the visitor re-dials (recovery) or the server ends the call
   }
 
