@@ -7,6 +7,7 @@ const {
   WebSocket, startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, wsClient, peerCredentials, peerSocket,
   upgradeStatus, sleep,
 } = require('./helpers');
+const shared = require('./helpers');
 
 let srv;
 let agentToken;
@@ -28,22 +29,8 @@ const offer = (dst, n = 1, meta) => ({
 const answer = (dst, n = 1) => ({ type: 'ANSWER', dst, payload: { type: 'media', connectionId: `mc_${n}`, sdp: { type: 'answer', sdp: 'v=0' } } });
 const peerUrl = (q) => `/peerjs/peerjs?${q}&version=1.5.5`;
 
-async function consoleSide() {
-  const chat = await agentSocket(srv, agentToken);
-  const cred = await peerCredentials(srv, agentToken, { agent: true });
-  const peer = await peerSocket(srv, cred);
-  chat.send('peer', { peerId: cred.id });
-  chat.send('ping', {});
-  await chat.next('pong');
-  return { chat, cred, peer };
-}
-
-async function visitorSide() {
-  const v = await newVisitor(srv);
-  const cred = await peerCredentials(srv, v.token);
-  const peer = await peerSocket(srv, cred);
-  return { v, cred, peer };
-}
+const consoleSide = () => shared.consoleSide(srv, agentToken);
+const visitorSide = () => shared.visitorSide(srv);
 
 const ring = (vs, extra = {}) => api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body: { action: 'callpeer', peer_id: vs.cred.id, ...extra } });
 const hangup = (vs, callId) => api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body: { action: 'hangup', call_id: callId } });

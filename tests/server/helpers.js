@@ -197,7 +197,26 @@ function upgradeStatus(srv, p) {
   });
 }
 
+// An agent console as the PeerJS gate sees it: a chat socket advertising a standing peer that is registered.
+async function consoleSide(srv, agentToken) {
+  const chat = await agentSocket(srv, agentToken);
+  const cred = await peerCredentials(srv, agentToken, { agent: true });
+  const peer = await peerSocket(srv, cred);
+  chat.send('peer', { peerId: cred.id });
+  chat.send('ping', {});
+  await chat.next('pong');
+  return { chat, cred, peer };
+}
+
+// A new visitor with its own registered PeerJS peer.
+async function visitorSide(srv) {
+  const v = await newVisitor(srv);
+  const cred = await peerCredentials(srv, v.token);
+  const peer = await peerSocket(srv, cred);
+  return { v, cred, peer };
+}
+
 module.exports = {
   WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
-  peerCredentials, peerSocket, upgradeStatus,
+  peerCredentials, peerSocket, upgradeStatus, consoleSide, visitorSide,
 };

@@ -5,8 +5,9 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  startServer, api, newVisitor, agentLogin, agentSocket, peerCredentials, peerSocket, upgradeStatus, sleep,
+  startServer, api, newVisitor, agentLogin, peerCredentials, peerSocket, upgradeStatus, sleep,
 } = require('./helpers');
+const shared = require('./helpers');
 
 let srv;
 let agentToken;
@@ -25,23 +26,8 @@ after(async () => {
 const offer = (dst, n = 1) => ({ type: 'OFFER', dst, payload: { type: 'media', connectionId: `mc_${n}`, sdp: { type: 'offer', sdp: 'v=0' } } });
 const candidate = (dst, n) => ({ type: 'CANDIDATE', dst, payload: { type: 'media', connectionId: 'mc_1', candidate: { candidate: `candidate:${n}`, sdpMid: '0', sdpMLineIndex: 0 } } });
 
-// An agent console as the server sees it: a chat socket advertising a standing peer that is registered.
-async function consoleSide() {
-  const chat = await agentSocket(srv, agentToken);
-  const cred = await peerCredentials(srv, agentToken, { agent: true });
-  const peer = await peerSocket(srv, cred);
-  chat.send('peer', { peerId: cred.id });
-  chat.send('ping', {});
-  await chat.next('pong');
-  return { chat, cred, peer };
-}
-
-async function visitorSide() {
-  const v = await newVisitor(srv);
-  const cred = await peerCredentials(srv, v.token);
-  const peer = await peerSocket(srv, cred);
-  return { v, cred, peer };
-}
+const consoleSide = () => shared.consoleSide(srv, agentToken);
+const visitorSide = () => shared.visitorSide(srv);
 
 const ring = (vs) => api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body: { action: 'callpeer', peer_id: vs.cred.id } });
 const cancel = (vs, callId) => api(srv, 'POST', '/2/callKefu', { token: vs.v.token, body: { action: 'cancel', call_id: callId } });
