@@ -6,6 +6,7 @@ const { err } = require('./errors');
 const { newId } = require('./auth');
 const { createRateLimit } = require('./rate-limit');
 const { isPeerId } = require('./validate');
+const { createCallBack } = require('./call-back');
 
 const OUTCOMES = ['completed', 'missed', 'rejected', 'failed', 'cancelled'];
 
@@ -98,6 +99,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
     stopRinging(call.id);
+    back.ended(call.id);
     sockets.toAgents('call_end', { visitorId: call.visitor_id, callId: call.id, reason });
     if (visitorFrame) sockets.toVisitor(call.visitor_id, visitorFrame[0], visitorFrame[1]);
     conversation.postSystemMessage(call.visitor_id, `call_${call.id}`, callText(outcome, !!call.video, secs), {
@@ -112,9 +114,16 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   function ringTimeout(callId) {
     const call = db.callById(callId);
     if (call && call.state === 'ringing') {
-      finish(call, 'missed', 'timeout', { visitorFrame: ['hangup', { reason: 'timeout' }] });
+      finish(call, 'missed', 'timeout', { visitorFrame: back.ringEndFrame(call, 'timeout') || ['hangup', { reason: 'timeout' }] });
     }
   }
+  function armRing(callId) {
+    clearTimeout(ringTimers.get(callId));
+    const t = setTimeout(() => guarded(() => ringTimeout(callId)), config.ringTimeoutMs);
+    t.unref();
+    ringTimers.set(callId, t);
+  }
+  const back = createCallBack({ db, sockets, team, finish, ring, changed, armRing, limit: callLimit });
 
   // ---- visitor side: POST /2/callKefu ----
   function callpeer(visitor, body, address) {
@@ -134,6 +143,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
         throw err('forbidden', 'peer_id is not a PeerJS id issued to this visitor');
       }
     }
+    if (body.call_id !== undefined) return back.answer(visitor, body, peerId); // 接听 of a call-back
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
     const plan = team.ringPlan(visitor.id, body.kefu_id);
     if (!plan.first.length) throw err('offline', 'No agent of this group is available');
@@ -142,9 +152,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
     db.insertCall(call);
     ringFrom.set(call.id, address);
-    const t = setTimeout(() => guarded(() => ringTimeout(call.id)), config.ringTimeoutMs);
-    t.unref();
-    ringTimers.set(call.id, t);
+    armRing(call.id);
     const stored = db.callById(call.id);
     ring(stored, plan.first, visitor.name);
     if (plan.rest.length) {
@@ -216,8 +224,9 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     if (action === 'callpeer') return callpeer(visitor, body, address);
     if (action === 'switch') return switchMedia(visitor, body);
     if (action === 'rebind') return rebind(visitor, body);
+    if (action === 'decline') return back.decline(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
-      throw err('bad_request', 'action must be callpeer, switch, rebind, cancel, hangup or end');
+      throw err('bad_request', 'action must be callpeer, switch, rebind, decline, cancel, hangup or end');
     }
     const call = visitorCall(visitor, body);
     const duration = body.duration === undefined ? undefined : Number(body.duration);
@@ -249,6 +258,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const peerId = data.peerId;
     if (!isPeerId(peerId)) throw err('bad_request', 'peerId must be a PeerJS id');
     if (call.state !== 'ringing') throw err('conflict', 'The call was already answered');
+    back.checkAccept(agent, call);
     if (!db.answerCall({ id: call.id, answered: Date.now(), agentId: agent.id, agentPeerId: peerId })) {
       throw err('conflict', 'The call was already answered');
     }
@@ -267,6 +277,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   function reject(agent, data) {
     const call = openCallFor(data);
     if (call.state === 'active') return hangup(agent, data);
+    if (back.cancel(agent, call)) return { callId: call.id };
     finish(call, 'rejected', 'rejected', { visitorFrame: ['reject', { reason: 'rejected' }] });
     return { callId: call.id };
   }
@@ -313,6 +324,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   function onAgentOffline(agentId) {
     later(`a:${agentId}`, config.leftGraceMs, () => {
       if (sockets.isAgentOnline(agentId)) return;
+      back.agentLeft(agentId);
       for (const call of db.openCalls()) {
         if (call.state === 'active' && call.agent_id === agentId) {
           finish(call, 'completed', 'agent_left', { visitorFrame: ['hangup', { reason: 'agent_left' }] });
@@ -357,10 +369,11 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     ringTimers.clear();
     graceTimers.clear();
     ringFrom.clear();
+    back.close();
   }
 
   return {
-    visitorAction, accept, reject, hangup, switchDecline, setAgentPeer, recover, openCallFrames, close,
+    visitorAction, accept, reject, hangup, switchDecline, setAgentPeer, callBack: (agent, data, ws) => back.place(agent, data, ws), recover, openCallFrames, close,
     onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
     // The agents a ringing call has rung so far: the PeerJS gate lets its visitor reach their consoles only.
     rungAgents: (callId) => rung.get(callId) || new Set(),

@@ -205,6 +205,9 @@ function openDb(dataDir) {
       duration = @duration WHERE id = @id AND state != 'ended'`),
     setCallVideo: db.prepare(`UPDATE calls SET video = @video WHERE id = @id AND state = 'active'`),
     setCallVisitorPeer: db.prepare(`UPDATE calls SET visitor_peer_id = @peerId WHERE id = @id AND state = 'active'`),
+    // A call-back the visitor answers: bound to the visitor's peer once, while it rings.
+    bindRingingPeer: db.prepare(`UPDATE calls SET visitor_peer_id = @peerId
+      WHERE id = @id AND state = 'ringing' AND visitor_peer_id IS NULL`),
     setVisitorToken: db.prepare('UPDATE visitors SET token_hash = ? WHERE id = ?'),
     forgetMessages: db.prepare('DELETE FROM messages WHERE visitor_id = ?'),
     forgetReads: db.prepare('DELETE FROM reads WHERE visitor_id = ?'),
@@ -285,6 +288,7 @@ function openDb(dataDir) {
     endCall: (c) => q.endCall.run(c).changes === 1,
     setCallVideo: (c) => q.setCallVideo.run(c).changes === 1,
     setCallVisitorPeer: (c) => q.setCallVisitorPeer.run(c).changes === 1,
+    bindRingingPeer: (c) => q.bindRingingPeer.run(c).changes === 1,
     ...teamQueries(db),
     ...shiftQueries(db), // notes, the search index, canned replies (db-shift.js)
   };

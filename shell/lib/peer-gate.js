@@ -198,7 +198,9 @@ function createPeerGate({ db, auth, sockets, calls = null, creds, settings, key,
     if (check.type === 'LEAVE' && Date.now() - (pairs.get(`${visitorPeer.id}|${agentPeer.id}`) || 0) < LEAVE_GRACE_MS) {
       return 'relay';
     }
-    if (!call && src.role === 'visitor' && standingIds().includes(dst.id)) return 'hold';
+    // No ring yet, or a call-back the visitor is answering (its callpeer binds the peer): held.
+    const unbound = !call || (call.state === 'ringing' && !call.visitor_peer_id);
+    if (unbound && src.role === 'visitor' && standingIds().includes(dst.id)) return 'hold';
     return 'drop';
   }
 

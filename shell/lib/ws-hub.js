@@ -169,6 +169,9 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
     switch_decline(ws, data) {
       calls.switchDecline(ws.agent, data, ws);
     },
+    callback(ws, data) {
+      calls.callBack(ws.agent, data, ws);
+    },
     peer(ws, data) {
       calls.setAgentPeer(ws, data);
       statusChanged();
