@@ -46,6 +46,8 @@ function createConversations({ db, sockets, config, team = null }) {
       attrs: parseJson(visitor.attrs, {}),
       // { group, assignee, status: open | closed }, or null before the first message (team.js).
       conversation: team ? team.info(visitor.id) : null,
+      // *(added)* left an e-mail or phone number while nobody could answer (留言), not answered since.
+      contactLeft: visitor.contact_left ? { time: visitor.contact_left, reason: visitor.contact_reason } : null,
     };
     if (last) s.lastMessage = messageJson(last);
     return s;

@@ -5,6 +5,7 @@ const path = require('path');
 const Database = require('better-sqlite3');
 const { teamQueries } = require('./db-team');
 const { shiftQueries } = require('./db-shift');
+const { migrateAway, awayQueries } = require('./db-away');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS visitors (
@@ -143,6 +144,7 @@ function openDb(dataDir) {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   migrate(db);
+  migrateAway(db); // business hours, branding texts, contacts left (db-away.js)
 
   const q = {
     insertVisitor: db.prepare(`INSERT INTO visitors (id, token_hash, name, attrs, created, last_seen, kefu)
@@ -291,6 +293,7 @@ function openDb(dataDir) {
     bindRingingPeer: (c) => q.bindRingingPeer.run(c).changes === 1,
     ...teamQueries(db),
     ...shiftQueries(db), // notes, the search index, canned replies (db-shift.js)
+    ...awayQueries(db),
   };
   return api;
 }

@@ -11,6 +11,7 @@ const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
 const { createAdminApi } = require('./admin-api');
 const { createShiftApi } = require('./shift-api');
+const { createAwayApi } = require('./away-api');
 const { publicOrigin, fromLoopbackClient } = require('./trust-proxy');
 const DEV_PASSWORD = require('./config').DEFAULTS.agentPass;
 
@@ -71,9 +72,12 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
     // ?kefu= an agent or group (the widget's `kefu` setting): the availability of that one's group.
     const kefu = typeof req.query.kefu === 'string' && req.query.kefu.length <= 64 ? req.query.kefu : '';
     const group = team.target(kefu).group;
+    const why = team.unavailable(group);
+    const { welcome, ...branding } = team.away.branding(group); // away.js: the group's texts over the site's
     res.json({
-      kefu: { id: config.kefuId, name: config.agentName, online: team.groupAvailable(group), group },
-      welcome: config.welcome,
+      kefu: { id: config.kefuId, name: config.agentName, online: why === null, unavailable: why, group },
+      welcome,
+      branding,
       peer: peerSettings(req, config, listenPort),
       // Never a TURN password: those come from POST /api/ice-servers, to authenticated clients only.
       iceServers: publicIceServers(config.iceServers),
@@ -234,6 +238,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
 
   router.use(createAdminApi({ db, auth, accounts, team, sockets, config }));
   router.use(createShiftApi({ db, auth, conversation, sockets }));
+  router.use(createAwayApi({ db, auth, conversation, sockets, team }));
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {
     res.json({ visitors: conversation.summaries() });

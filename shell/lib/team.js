@@ -7,6 +7,7 @@ const { err } = require('./errors');
 const { newId } = require('./auth');
 const { parseJson } = require('./db');
 const rules = require('./routing');
+const { createAway } = require('./away');
 
 const PRESENCE = ['online', 'away'];
 
@@ -14,6 +15,7 @@ function createTeam({ db, sockets, config, log }) {
   const presence = new Map(); // agentId -> 'online' | 'away', while the agent has a socket
   const lastActive = new Map(); // agentId -> ms of the last assignment or reply
   let conversation = null; // conversation.js, attached after both exist
+  const away = createAway({ db, config }); // business hours and branding (away.js)
 
   const status = (id) => (sockets.isAgentOnline(id) ? presence.get(id) || 'online' : 'offline');
   const defaultGroupId = () => (db.defaultGroup() || { id: 'default' }).id;
@@ -50,7 +52,10 @@ function createTeam({ db, sockets, config, log }) {
     const v = db.visitorById(visitorId);
     return target(kefu !== undefined ? kefu : v ? v.kefu : '').group;
   }
-  const groupAvailable = (groupId) => rules.groupAvailable(view(), groupId);
+  // Available: inside the group's business hours and someone of it online and not away. Else why not:
+  // 'hours' (outside business hours) or 'nobody'.
+  const unavailable = (groupId) => (!away.inHours(groupId) ? 'hours' : rules.groupAvailable(view(), groupId) ? null : 'nobody');
+  const groupAvailable = (groupId) => unavailable(groupId) === null;
   const visitorAvailable = (visitorId) => groupAvailable(visitorGroup(visitorId));
 
   function info(visitorId) {
@@ -74,12 +79,17 @@ function createTeam({ db, sockets, config, log }) {
   function afterVisitorMessage(visitorId) {
     const conv = db.conversation(visitorId);
     const v = db.visitorById(visitorId);
-    const r = rules.onVisitorMessage(view(), conv, target(v ? v.kefu : ''));
+    const t = target(v ? v.kefu : '');
+    const vw = view();
+    // Outside business hours a new conversation waits for the team, unassigned.
+    if (!away.inHours(conv ? conv.group : t.group)) vw.status = () => 'offline';
+    const r = rules.onVisitorMessage(vw, conv, t);
     if (r.routed) save(visitorId, r.conv, { notify: true, reason: conv ? 'reopened' : 'new' });
   }
 
   function afterAgentReply(agent, visitorId) {
     lastActive.set(agent.id, Date.now());
+    db.clearContactMark(visitorId); // answered: no longer waiting for a call-back
     const conv = db.conversation(visitorId);
     const r = rules.onAgentReply(conv, agent.id, visitorGroup(visitorId));
     if (r.changed) save(visitorId, r.conv);
@@ -162,8 +172,14 @@ function createTeam({ db, sockets, config, log }) {
 
   // ---- changes made by another process ----
   let version = db.dataVersion();
+  let openGroups = null;
   const poll = setInterval(() => {
     try {
+      const open = db.listGroups().filter((g) => away.inHours(g.id)).map((g) => g.id).join(',');
+      if (open !== openGroups) {
+        if (openGroups !== null) sockets.events.emit('availability'); // business hours opened or closed
+        openGroups = open;
+      }
       const now = db.dataVersion();
       if (now === version) return;
       version = now;
@@ -180,7 +196,7 @@ function createTeam({ db, sockets, config, log }) {
     attach: (c) => {
       conversation = c;
     },
-    target, knownKefu, visitorGroup, groupAvailable, visitorAvailable, info, status, agentJson, agentsList, groupsList,
+    away, unavailable, target, knownKefu, visitorGroup, groupAvailable, visitorAvailable, info, status, agentJson, agentsList, groupsList,
     afterVisitorMessage, afterAgentReply, transfer, closeConversation, setPresence, onAgentOnline, onAgentOffline, ringPlan,
     presenceChanged, unassignOrphans,
     stop: () => clearInterval(poll),

@@ -23,7 +23,11 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
   };
 
   // `online`: someone of the visitor's group is online and not away (team.js).
-  const statusOf = (visitorId) => ({ online: team.visitorAvailable(visitorId), peer: standingPeer() });
+  // `unavailable` *(added)*: why not online, 'hours' or 'nobody' (null when online).
+  const statusOf = (visitorId) => {
+    const why = team.unavailable(team.visitorGroup(visitorId));
+    return { online: why === null, unavailable: why, peer: standingPeer() };
+  };
   function kefuStatus(visitorId) {
     return { id: config.kefuId, name: config.agentName, ...statusOf(visitorId), group: team.visitorGroup(visitorId) };
   }
@@ -227,7 +231,7 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
       const reads = db.reads(visitor.id);
       sockets.addVisitor(visitor.id, ws);
       const kefu = kefuStatus(visitor.id);
-      lastStatus.set(visitor.id, JSON.stringify({ online: kefu.online, peer: kefu.peer }));
+      lastStatus.set(visitor.id, JSON.stringify({ online: kefu.online, unavailable: kefu.unavailable, peer: kefu.peer }));
       sendFrame(ws, 'hello', {
         visitorId: visitor.id,
         kefu,

@@ -151,10 +151,10 @@ test('visitors learn the standing peer from hello and status, and only while exa
 
   const second = await agentSocket(srv, agentToken);
   second.send('peer', { peerId: 'standing2' });
-  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, peer: null });
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, unavailable: null, peer: null });
   await closeAll(second);
-  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === 'standing1' })).data, { online: true, peer: 'standing1' });
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === 'standing1' })).data, { online: true, unavailable: null, peer: 'standing1' });
   agent.send('peer', { peerId: null });
-  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, peer: null });
+  assert.deepEqual((await tab.next('status', { where: (d) => d.peer === null })).data, { online: true, unavailable: null, peer: null });
   await closeAll(tab, agent);
 });

@@ -48,7 +48,7 @@ test('visitor hello carries identity, agent presence and the last seq', async ()
   const r = await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: 'h1', text: 'before socket' } });
   const c = await visitorSocket(srv, v.token);
   assert.equal(c.hello.visitorId, v.visitorId);
-  assert.deepEqual(c.hello.kefu, { id: 'kefu1', name: '小美', online: false, peer: null, group: 'default' });
+  assert.deepEqual(c.hello.kefu, { id: 'kefu1', name: '小美', online: false, unavailable: 'nobody', peer: null, group: 'default' });
   assert.equal(c.hello.lastSeq, r.json.seq);
   c.close();
 });
@@ -180,8 +180,8 @@ test('presence: agents see visitors come and go, visitors see the agent come and
   const agent = await agentSocket(srv, agentToken);
   assert.ok(agent.hello.visitors.some((s) => s.id === v.visitorId && s.online));
   assert.deepEqual(agent.hello.agent, { id: 'kefu1', name: '小美', role: 'agent' });
-  assert.deepEqual((await tab2.next('status')).data, { online: true, peer: null });
+  assert.deepEqual((await tab2.next('status')).data, { online: true, unavailable: null, peer: null });
   agent.close();
-  assert.deepEqual((await tab2.next('status')).data, { online: false, peer: null });
+  assert.deepEqual((await tab2.next('status')).data, { online: false, unavailable: 'nobody', peer: null });
   tab2.close();
 });
