@@ -59,8 +59,13 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   const callFrame = (call, name) => {
     const f = { visitorId: call.visitor_id, name, video: !!call.video, callId: call.id, state: call.state };
     if (call.visitor_peer_id) f.peerId = call.visitor_peer_id;
+    if (mutedCalls.has(call.id)) f.muted = true;
     return f;
   };
+  // Calls whose visitor turned its microphone off (action `mute`): kept in memory, like the call's peers,
+  // and shown to the console. Each toggle is counted: a toggling script cannot flood the agents.
+  const mutedCalls = new Set();
+  const muteLimit = createRateLimit({ max: 60, windowMs: 60000 });
 
   function guarded(fn) {
     try {
@@ -96,6 +101,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     }
     if (!db.endCall({ id: call.id, outcome, reason, ended: now, duration: secs })) return false;
     ringFrom.delete(call.id);
+    mutedCalls.delete(call.id);
+    muteLimit.reset(call.id);
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
     stopRinging(call.id);
@@ -211,8 +218,23 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
       throw err('conflict', 'The call is not in progress');
     }
     sockets.toAgents('call_peer', { visitorId: call.visitor_id, callId: call.id, peerId: body.peer_id });
+    // The new registration starts unmuted (a new page); a widget still muted says so again after this.
+    if (mutedCalls.delete(call.id)) sockets.toAgents('call_mute', { visitorId: call.visitor_id, callId: call.id, muted: false });
     log.info(`call ${call.id} rebound to a new visitor peer`);
     return { ok: true, callId: call.id };
+  }
+
+  // The visitor turned its microphone off or on: the console shows it. Only a change is relayed.
+  function mute(visitor, body) {
+    if (typeof body.muted !== 'boolean') throw err('bad_request', 'muted must be a boolean');
+    const call = visitorCall(visitor, body);
+    if (call.state === 'ended') throw err('conflict', 'The call has ended');
+    if (mutedCalls.has(call.id) === body.muted) return { ok: true, callId: call.id, muted: body.muted };
+    if (!muteLimit.hit(call.id)) throw err('rate_limited', 'Too many mute changes');
+    if (body.muted) mutedCalls.add(call.id);
+    else mutedCalls.delete(call.id);
+    sockets.toAgents('call_mute', { visitorId: call.visitor_id, callId: call.id, muted: body.muted });
+    return { ok: true, callId: call.id, muted: body.muted };
   }
 
   // `address`: the client address key of the request (client-address.js).
@@ -224,9 +246,10 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     if (action === 'callpeer') return callpeer(visitor, body, address);
     if (action === 'switch') return switchMedia(visitor, body);
     if (action === 'rebind') return rebind(visitor, body);
+    if (action === 'mute') return mute(visitor, body);
     if (action === 'decline') return back.decline(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
-      throw err('bad_request', 'action must be callpeer, switch, rebind, decline, cancel, hangup or end');
+      throw err('bad_request', 'action must be callpeer, switch, rebind, mute, decline, cancel, hangup or end');
     }
     const call = visitorCall(visitor, body);
     const duration = body.duration === undefined ? undefined : Number(body.duration);
@@ -338,7 +361,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     later('agents', config.leftGraceMs, () => {
       if (sockets.agentsOnline()) return;
       for (const call of db.openCalls()) {
-        if (call.state === 'ringing') finish(call, 'missed', 'offline', { visitorFrame: ['reject', { reason: 'offline' }] });
+        if (call.state === 'ringing') finish(call, 'missed', 'offline', { visitorFrame: back.ringEndFrame(call, 'offline') || ['reject', { reason: 'offline' }] });
       }
     });
   }
