@@ -9,6 +9,7 @@
   var mark = function (n) { if (w.performance && performance.mark) performance.mark('kefu:' + n); };
   mark('script');
   K.__attach(function boot(cfg, L) {
+    var callx = null; // call_extras.js: call quality, ringback, full screen
     var app = null, frameQueued = false, frames = 0, frameMs = 0, titleTimer = 0;
     var el = function (tag, cls, parent) {
       var e = d.createElement(tag);
@@ -125,6 +126,7 @@
         composer.disabled = !!l.composerDisabled;
         box(remoteVideo, l.remoteVideo);
         box(localVideo, l.localVideo);
+        if (callx) callx.layout(l); // the full-screen control follows the remote video (call_extras.js)
         panel.setAttribute('aria-label', l.title || '');
         L.launcher.setAttribute('aria-expanded', l.open ? 'true' : 'false');
         if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
@@ -359,6 +361,7 @@
     }).then(function (M) {
       mark('wasm-ready');
       app = new M.App(glue);
+      callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
       mark('app-created');
       // For tests: the lines a message text is broken into in a bubble, with the width and font used.
       K.__lines = function (text) {
@@ -455,7 +458,11 @@
           });
         },
         messages: function () { return JSON.parse(app.messages()); },
-        state: function () { var s = JSON.parse(app.state()); s.frames = frames; s.frameMs = Math.round(frameMs * 10) / 10; return s; }
+        state: function () {
+          var s = JSON.parse(app.state()); s.frames = frames; s.frameMs = Math.round(frameMs * 10) / 10;
+          if (callx) callx.state(s);
+          return s;
+        }
       };
       L.ready(impl);
       L.emit('ready', impl.state());

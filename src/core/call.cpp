@@ -304,6 +304,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         // The console answered the offer that went with the ring before this response came back.
         if (r.status == 200) {
             callId_ = callId;
+            if (muted_) setMuted(true);
         } else {
             finish(CallState::Failed, r.status == 409 ? CallEndReason::Busy : CallEndReason::ServerUnreachable);
         }
@@ -321,6 +322,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
     }
     if (r.status == 200) {
         callId_ = callId;
+        if (muted_) setMuted(true); // muted before the server named the call: tell the console now
         ringTimer_ = scheduler_.after(config_.ringTimeoutMs, alive_.guard([this, gen] {
             ringTimer_ = 0;
             if (gen != generation_ || state_ != CallState::Ringing) return;
@@ -665,6 +667,9 @@ bool CallController::setMuted(bool muted) {
     muted_ = muted;
     if (localStream_ >= 0) devices_.setTrackEnabled(localStream_, MediaKind::Audio, !muted);
     if (nextStream_ >= 0) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, !muted); // a switch's new one
+    // The console shows the agent that the visitor is muted (§5 `mute`); before the server named the call
+    // there is nothing to tell it yet.
+    if (!callId_.empty()) postAction(dump(withCallId(OrderedJson{{"action", "mute"}, {"muted", muted}}, callId_)));
     changed();
     return true;
 }

@@ -235,6 +235,7 @@ void CallController::attemptRecovery() {
               if (gen != generation_ || !recovering_) return;
               if (r.status == 200) {
                   boundPeer_ = id;
+                  if (muted_) setMuted(true); // the server forgot the mute with the old peer (§5 `rebind`)
                   if (signaling_.isOpen() && signaling_.id() == id) dialRecovery();
               } else if (r.status == 404 || r.status == 409 || r.status == 403) {
                   // The call is over at the server (ended meanwhile, or not ours).

@@ -79,6 +79,7 @@ constexpr Entry kStrings[] = {
     {Key::SwitchToVoice, "转语音", "Voice"},
     {Key::CallSwitching, "正在切换…", "Switching…"},
     {Key::CallReconnecting, "正在重新连接…", "Reconnecting…"},
+    {Key::CallPoorConnection, "网络较差，通话可能不清晰", "Poor connection: the call may break up."},
     {Key::SwitchErrNoCamera, "未检测到摄像头，继续语音通话", "No camera found. The call stays voice only."},
     {Key::SwitchErrDenied, "未获得摄像头权限，继续语音通话", "Camera access was denied. The call stays voice only."},
     {Key::SwitchErrFailed, "切换失败，通话继续", "Couldn't switch. The call goes on."},

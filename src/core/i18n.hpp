@@ -83,7 +83,8 @@ enum class Key {
     SwitchToVideo,
     SwitchToVoice,
     CallSwitching,
-    CallReconnecting, // a lost path is being replaced (call recovery)
+    CallReconnecting,   // a lost path is being replaced (call recovery)
+    CallPoorConnection, // the call's quality level is poor (call_quality.hpp)
     SwitchErrNoCamera,
     SwitchErrDenied,
     SwitchErrFailed,

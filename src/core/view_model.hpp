@@ -40,6 +40,7 @@ struct CallView {
     bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
     bool canSwitch = false;  // in a call and not switching: offer voice <-> video
     bool showRemoteVideo = false, showLocalVideo = false;
+    int quality = 0;         // a running call's connection: 0 not known, 1 good, 2 fair, 3 poor (call_quality.hpp)
     std::string unavailable; // non-empty: this browser cannot make calls, and why (语音/视频 dimmed, this as tip)
 };
 

@@ -557,8 +557,11 @@ void Widget::callStateChanged(CallState s, CallEndReason r) {
     Scheduler& sch = mPlatform.scheduler;
     sch.cancel(mTickTimer);
     mTickTimer = 0;
-    if (s == CallState::InCall) {
-        // The elapsed time in the call bar: one redraw a second, only during a call.
+    mQuality = CallQuality::Unknown; // each state's connection is measured anew
+    mBetterRun = 0;
+    if (s == CallState::Ringing) mRingStartMs = sch.nowMs();
+    if (s == CallState::InCall || s == CallState::Ringing) {
+        // The elapsed (or ringing) time in the call bar: one redraw a second, only then.
         tickCall();
     }
     mShowCallStatus = true;
@@ -611,8 +614,18 @@ void Widget::tickCall() {
     mTickTimer = mPlatform.scheduler.after(1000, [this] {
         mTickTimer = 0;
         changed();
-        if (mCall->state() == CallState::InCall) tickCall();
+        if (mCall->state() == CallState::InCall || mCall->state() == CallState::Ringing) tickCall();
     });
+}
+
+CallQuality Widget::callStats(const CallStats& s) {
+    if (mCall->state() != CallState::InCall) return CallQuality::Unknown;
+    const CallQuality q = steadyCallQuality(mQuality, classifyCallQuality(s), mBetterRun);
+    if (q != mQuality) {
+        mQuality = q;
+        changed();
+    }
+    return q;
 }
 
 void Widget::updateMedia() {
@@ -630,7 +643,9 @@ std::string Widget::callStatus() const {
     switch (s) {
     case CallState::Idle: return {};
     case CallState::Requesting: return tr(mLocale, Key::CallRequestingDevices);
-    case CallState::Ringing: return tr(mLocale, Key::CallRinging);
+    case CallState::Ringing:
+        return std::string(tr(mLocale, Key::CallRinging)) + " " +
+               formatDuration(static_cast<int>((mPlatform.scheduler.nowMs() - mRingStartMs) / 1000));
     case CallState::Connecting: return tr(mLocale, Key::CallConnecting);
     case CallState::InCall:
         if (mCall->reconnecting()) return tr(mLocale, Key::CallReconnecting);
@@ -734,6 +749,8 @@ void Widget::buildView() {
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
     c.unavailable = callUnsupportedText();
+    c.quality = st == CallState::InCall ? static_cast<int>(mQuality) : 0;
+    if (c.quality == static_cast<int>(CallQuality::Poor) && v.notice.empty()) v.notice = tr(L, Key::CallPoorConnection);
 }
 
 std::string Widget::messagesJson() const {
@@ -757,6 +774,8 @@ std::string Widget::stateJson() const {
               {"callVideo", mCall->isVideo()},
               {"callSwitching", mCall->switching()},
               {"callReconnecting", mCall->reconnecting()},
+              {"callStatus", (mCall->isActive() || mShowCallStatus) ? callStatus() : std::string()},
+              {"callQuality", toString(mCall->state() == CallState::InCall ? mQuality : CallQuality::Unknown)},
               {"callSupport", mCallUnsupported.empty() ? std::string("ok") : mCallUnsupported},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/call.hpp"
+#include "core/call_quality.hpp"
 #include "core/chat_session.hpp"
 #include "core/i18n.hpp"
 #include "core/ice_servers.hpp"
@@ -86,6 +87,9 @@ class Widget {
     // Voice <-> video in a call in progress. False (with "not-in-call" or "busy") when it cannot start;
     // the outcome arrives as a `callswitch` event {ok, video, reason}.
     bool switchCall(bool video, std::string& errorCode);
+    // The figures of the running call's connection (from getStats, negative when not known): returns the
+    // level shown, which redraws the panel only when it changes.
+    CallQuality callStats(const CallStats& s);
     void setUser(const std::string& json);
     void setLocale(const std::string& lang);
 
@@ -143,6 +147,9 @@ class Widget {
     TimerId mPendingCallTimer = 0;
     std::string mNotice;
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
+    CallQuality mQuality = CallQuality::Unknown;
+    int mBetterRun = 0;
+    std::int64_t mRingStartMs = 0; // the ringing time shown next to 正在呼叫…
     std::uint64_t mRevision = 1, mBuilt = 0;
     int mLastUnread = 0;
     std::string mSavedOutbox;

@@ -265,14 +265,28 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     };
     float pad = 12 * mS;
     const char* status = c.status.c_str();
-    const float room = mW - margin - left - 8 * mS;
+    const float room = mW - margin - left - 8 * mS - (c.quality > 0 ? 21 * mS : 0); // 21: the quality bars
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 7 * mS;
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty())
         status = c.statusShort.c_str();
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
     const float statusRight = std::max(left, mW - margin - buttonsWidth(pad));
+    float textX = left;
+    if (c.quality > 0) {
+        // The connection's quality as three rising bars: all green (good), two amber (fair), one red (poor).
+        static constexpr ImU32 kLevel[] = {IM_COL32(82, 196, 26, 255), IM_COL32(250, 173, 20, 255), theme::kDanger};
+        const ImU32 on = kLevel[std::min(c.quality, 3) - 1];
+        const float bw = 3 * mS, base = y + bh / 2 + 7 * mS;
+        for (int i = 0; i < 3; ++i) {
+            const float x0 = left + i * (bw + 2 * mS);
+            dl->AddRectFilled(ImVec2(x0, base - (6 + 4 * i) * mS), ImVec2(x0 + bw, base),
+                              i < 4 - c.quality ? on : theme::kOffline, mS);
+        }
+        textX += 3 * (bw + 2 * mS) + 6 * mS;
+    }
     dl->PushClipRect(ImVec2(0, y), ImVec2(statusRight, y + bh), true);
-    dl->AddText(ImVec2(left, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark, status);
+    dl->AddText(ImVec2(textX, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark,
+                status);
     dl->PopClipRect();
     float x = mW - margin;
     for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {

@@ -48,6 +48,10 @@ class App {
     void hangup();
     std::string switchCall(bool video);
     std::string state() const;
+    // The running call's connection figures from getStats (web/glue.js); returns the level shown.
+    std::string callStats(double rttMs, double lossPct, double jitterMs) {
+        return toString(mWidget ? mWidget->callStats(CallStats{rttMs, lossPct, jitterMs}) : CallQuality::Unknown);
+    }
     // For tests: {width, fontPx, lines} of `text` in a message bubble (see ChatPanel::bubbleLines).
     std::string debugLines(const std::string& text);
     std::string messages() const;

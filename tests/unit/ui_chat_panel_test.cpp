@@ -944,3 +944,28 @@ TEST_F(ChatPanelTest, AFailedMessageOffersRetryAndDeleteUnderIt) {
     EXPECT_TRUE(click(vm, w - 16, y).discardId.empty());
     EXPECT_EQ(fallbackQuads(), 0); // the labels' glyphs were asked for
 }
+
+TEST_F(ChatPanelTest, TheCallBarShowsTheConnectionQualityAsBarsBeforeTheStatus) {
+    const float y0 = theme::kHeaderH, y1 = theme::kHeaderH + theme::kCallBarH;
+    const ImU32 green = IM_COL32(82, 196, 26, 255), amber = IM_COL32(250, 173, 20, 255);
+    ViewModel vm = baseView();
+    inCall(vm, false);
+    run(vm);
+    EXPECT_TRUE(boxOfColour(theme::kOffline, y0, y1).empty()) << "no level known: no bars";
+    const float width[] = {0, 13, 8, 3}; // three bars of 3 px, 2 px apart: all, two or one lit
+    for (int q = 1; q <= 3; ++q) {
+        vm.call.quality = q;
+        run(vm);
+        const Box lit = boxOfColour(q == 1 ? green : q == 2 ? amber : theme::kDanger, y0, y1);
+        ASSERT_FALSE(lit.empty()) << q;
+        EXPECT_LT(lit.x0, 20.f) << "at the start of the bar, before the status";
+        if (q < 3) EXPECT_NEAR(lit.x1 - lit.x0, width[q], 1.1f) << q; // the red hang-up pill shares red
+        const Box dim = boxOfColour(theme::kOffline, y0, y1);
+        if (q == 1) {
+            EXPECT_TRUE(dim.empty());
+        } else {
+            ASSERT_FALSE(dim.empty());
+            EXPECT_NEAR(dim.x1 - dim.x0, width[4 - q + 1], 1.1f) << q; // rounded corners: up to 1 px less
+        }
+    }
+}

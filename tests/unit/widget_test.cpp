@@ -896,7 +896,7 @@ TEST(Widget, CallReachesTheAgentAndTheAcceptFrameConnectsIt) {
     EXPECT_EQ(body["visitor_id"], "v_1");
     EXPECT_EQ(body["video"], false);
     EXPECT_EQ(h.w().view().call.state, "ringing");
-    EXPECT_EQ(h.w().view().call.status, "Calling support…");
+    EXPECT_EQ(h.w().view().call.status, "Calling support… 00:00");
     EXPECT_TRUE(h.w().view().call.active);
 
     h.chat().receive(serverFrame("accept", kAgentPeer));
@@ -926,6 +926,59 @@ TEST(Widget, SecondCallWhileOneIsActiveIsBusy) {
     EXPECT_EQ(err, "busy");
     EXPECT_EQ(h.devices.requests.size(), 1u);
     EXPECT_FALSE(h.w().call().isVideo());
+}
+
+TEST(Widget, RingingShowsHowLongItHasRung) {
+    Harness h;
+    h.online();
+    h.toRinging(false);
+    h.advance(7000);
+    EXPECT_EQ(h.w().view().call.status, "Calling support… 00:07");
+    EXPECT_EQ(h.state()["callStatus"], "Calling support… 00:07");
+}
+
+TEST(Widget, CallQualityShowsTheLevelAndAPoorConnectionNotice) {
+    Harness h;
+    h.online();
+    EXPECT_EQ(h.w().callStats(CallStats{900, 30, 90}), CallQuality::Unknown); // no call: nothing to measure
+    h.toInCall(false);
+    EXPECT_EQ(h.state()["callQuality"], "unknown");
+    EXPECT_EQ(h.w().view().call.quality, 0);
+    std::uint64_t rev = h.w().revision();
+    EXPECT_EQ(h.w().callStats(CallStats{20, 0, 3}), CallQuality::Good);
+    EXPECT_GT(h.w().revision(), rev);
+    rev = h.w().revision();
+    EXPECT_EQ(h.w().callStats(CallStats{22, 0, 4}), CallQuality::Good);
+    EXPECT_EQ(h.w().revision(), rev) << "the same level draws nothing";
+    EXPECT_EQ(h.w().view().call.quality, 1);
+    EXPECT_EQ(h.w().view().notice, "");
+    EXPECT_EQ(h.w().callStats(CallStats{700, 12, 10}), CallQuality::Poor);
+    EXPECT_EQ(h.w().view().call.quality, 3);
+    EXPECT_EQ(h.w().view().notice, "Poor connection: the call may break up.");
+    EXPECT_EQ(h.state()["callQuality"], "poor");
+    h.w().hangup();
+    EXPECT_EQ(h.state()["callQuality"], "unknown");
+    EXPECT_EQ(h.w().view().notice, "");
+}
+
+TEST(Widget, MutingTellsTheServerForTheConsole) {
+    Harness h;
+    h.online();
+    h.toInCall(false);
+    auto mutes = [&] {
+        std::vector<json> out;
+        for (auto& r : h.http.requests) {
+            const json b = json::parse(r->body, nullptr, false);
+            if (b.is_object() && b.value("action", "") == "mute") out.push_back(b);
+        }
+        return out;
+    };
+    h.w().call().setMuted(true);
+    h.w().call().setMuted(false);
+    const auto sent = mutes();
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[0], json::parse(R"({"action":"mute","call_id":"c_1","muted":true})"));
+    EXPECT_EQ(sent[1]["muted"], false);
 }
 
 TEST(Widget, InCallTheElapsedTimeTicksAndStopsAfterTheEnd) {

@@ -28,6 +28,7 @@ import { onRing, onCallEnd, onCallPeer, syncRings, endCall, confirmAccept, onCal
 import { standing } from './standing-peer.js';
 
 // Feature modules: each registers itself when loaded.
+import './quality.js'; // call quality and the visitor's mute on the call card
 
 function onHello(data) {
   state.retry = 0;

@@ -1,0 +1,154 @@
+'use strict';
+// What a caller expects around a call (issue #8 §4): a ringback tone and the ringing time while it rings,
+// the connection's quality on both sides during the call (level and figures), the console seeing the
+// visitor's mute, the remote video enlarged and the self-view mirrored. Real widget, real console, real
+// peer server, Chromium's fake devices.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, openVisitor, waitReady, agentLogin, until, artifact } = require('./harness');
+
+let server, browser, agent;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  agent = await agentLogin(browser, server.url);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+const vstate = (page) => page.evaluate(() => window.Kefu.state());
+const agentHook = () => agent.evaluate(() => {
+  const h = window.__kefuAgent;
+  return { state: h.state, quality: h.callQuality, muted: h.visitorMuted };
+});
+
+async function visitor() {
+  const page = await openVisitor(browser, server.url + '/');
+  await page.evaluate(() => window.Kefu.open());
+  await waitReady(page);
+  return page;
+}
+
+// Clicks a pill of the widget's call bar (drawn on the canvas): pills sit right-aligned, `labels` from the
+// rightmost, each 12 px of padding either side and 6 px apart (src/ui/chat_panel.cpp).
+async function clickCallBar(page, labels, index) {
+  const pos = await page.evaluate(([ls, i]) => {
+    const root = document.querySelector('#kefu-root').shadowRoot;
+    const r = root.querySelector('canvas').getBoundingClientRect();
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = '14px system-ui,sans-serif';
+    let x = r.right - 10;
+    let center = 0;
+    ls.forEach((t, k) => {
+      const w = ctx.measureText(t).width + 24;
+      if (k === i) center = x - w / 2;
+      x -= w + 6;
+    });
+    return { x: center, y: r.top + 60 + 24 };
+  }, [labels, index]);
+  await page.mouse.click(pos.x, pos.y);
+}
+
+test('ringing: a ringback tone plays and the ringing time counts; it stops when the agent answers', async () => {
+  const page = await visitor();
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentHook()).state === 'ringing', { what: 'agent console rings' });
+  const tone = await until(async () => {
+    const t = await page.evaluate(() => window.Kefu.__ringback && window.Kefu.__ringback());
+    return t && t.level > 100 ? t : null;
+  }, { what: 'the ringback sounds', timeout: 8000 });
+  assert.equal(tone.state, 'running');
+  assert.ok(tone.hz > 420 && tone.hz < 500, `a 440-480 Hz tone, got ${tone.hz} Hz`);
+  assert.equal((await vstate(page)).ringback, true);
+  await until(async () => /0:0[2-9]$/.test((await vstate(page)).callStatus), { what: 'ringing time 0:02 or more' });
+  assert.match((await vstate(page)).callStatus, /^(Calling support…|正在呼叫客服…) 00:0\d$/);
+
+  await agent.click('#call-accept');
+  assert.equal((await result).state, 'in-call');
+  const s = await vstate(page);
+  assert.equal(s.ringback, false, 'no ringback once answered');
+  assert.equal(await page.evaluate(() => window.Kefu.__ringback()), null);
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
+  await page.context().close();
+});
+
+test('in a call: both sides show the connection quality with its figures; the console sees the visitor mute', async () => {
+  const page = await visitor();
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentHook()).state === 'ringing', { what: 'agent console rings' });
+  await agent.click('#call-accept');
+  assert.equal((await result).state, 'in-call');
+
+  const s = await until(async () => {
+    const st = await vstate(page);
+    return st.callStats && st.callStats.rttMs !== null && st.callStats.kbpsIn !== null ? st : null;
+  }, { what: 'the widget measures the call', timeout: 10000 });
+  assert.equal(s.callQuality, 'good', `loopback is a good connection: ${JSON.stringify(s.callStats)}`);
+  assert.ok(s.callStats.rttMs >= 0 && s.callStats.rttMs < 100, `rtt ${s.callStats.rttMs}`);
+  assert.ok(s.callStats.lossPct === null || s.callStats.lossPct < 2, `loss ${s.callStats.lossPct}`);
+  assert.ok(s.callStats.kbpsIn > 5, `audio arrives: ${s.callStats.kbpsIn} kbit/s`);
+  assert.ok(s.callStats.kbpsOut > 5, `audio leaves: ${s.callStats.kbpsOut} kbit/s`);
+
+  const a = await until(async () => {
+    const h = await agentHook();
+    return h.quality && h.quality.rttMs !== null && h.quality.kbpsIn !== null ? h : null;
+  }, { what: 'the console measures the call', timeout: 10000 });
+  assert.equal(a.quality.level, 'good');
+  assert.equal(await agent.locator('.call-quality').getAttribute('data-level'), 'good');
+  assert.match(await agent.locator('.call-quality').textContent(), /通话质量良好/);
+  assert.equal(await agent.locator('.call-muted').isVisible(), false);
+
+  // The visitor mutes in the call bar (in call: 静音/Mute, 转视频/Video, 挂断/Hang up from left to right).
+  const zh = /^zh/i.test(await page.evaluate(() => navigator.language));
+  const bar = (mute) => (zh ? ['挂断', '转视频', mute ? '静音' : '取消静音'] : ['Hang up', 'Video', mute ? 'Mute' : 'Unmute']);
+  await clickCallBar(page, bar(true), 2);
+  try {
+    await until(async () => (await agentHook()).muted === true, { what: 'the console shows the mute', timeout: 5000 });
+  } catch (e) {
+    await page.screenshot({ path: artifact('call-extras-mute.png') });
+    throw e;
+  }
+  assert.match(await agent.locator('.call-muted').textContent(), /访客已静音/);
+  assert.equal(await agent.locator('.call-muted').isVisible(), true);
+  await clickCallBar(page, bar(false), 2);
+  await until(async () => (await agentHook()).muted === false, { what: 'the console clears the mute', timeout: 5000 });
+  assert.equal(await agent.locator('.call-muted').isVisible(), false);
+
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
+  assert.equal((await agentHook()).quality, null, 'no figures after the call');
+  assert.equal((await vstate(page)).callStats, null);
+  await page.context().close();
+});
+
+test('a video call: the remote video goes full screen from its control, and the self-view is mirrored', async () => {
+  const page = await visitor();
+  const result = page.evaluate(() => window.Kefu.call({ video: true }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentHook()).state === 'ringing', { what: 'agent console rings' });
+  await agent.click('#call-accept');
+  assert.equal((await result).state, 'in-call');
+  const zoom = page.locator('#kefu-root button.z');
+  await zoom.waitFor({ state: 'visible', timeout: 10000 });
+  assert.match(await zoom.getAttribute('aria-label'), /全屏|full screen/);
+  const mirror = await page.evaluate(() => getComputedStyle(document.querySelector('#kefu-root').shadowRoot.querySelector('video.kefu-local')).transform);
+  assert.equal(mirror, 'matrix(-1, 0, 0, 1, 0, 0)', 'the self-view is mirrored');
+  const remoteMirror = await page.evaluate(() => getComputedStyle(document.querySelector('#kefu-root').shadowRoot.querySelector('video.kefu-remote')).transform);
+  assert.equal(remoteMirror, 'none', 'the agent is shown as the camera sees them');
+
+  await zoom.click();
+  const full = await until(async () => page.evaluate(() => {
+    const root = document.querySelector('#kefu-root').shadowRoot;
+    const f = root.fullscreenElement || document.pictureInPictureElement;
+    return f ? f.className : null;
+  }), { what: 'the remote video is enlarged', timeout: 5000 });
+  assert.match(full, /kefu-remote/);
+  await page.evaluate(() => document.exitFullscreen());
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
+  await page.context().close();
+});

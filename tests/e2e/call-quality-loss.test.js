@@ -1,0 +1,111 @@
+'use strict';
+// Call quality under a bad network: in the namespaces of tests/e2e/netns.js (the call relayed by coturn),
+// a call starts good on both sides; then a quarter of the visitor's UDP datagrams are dropped both ways
+// (iptables `statistic`: this kernel has no netem) and both the widget and the console must show a poor
+// connection, with the loss in the figures; once the loss stops, both come back to good.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync, spawn } = require('node:child_process');
+const { ROOT, launch, openVisitor, waitReady, until } = require('./harness');
+const netns = require('./netns');
+
+const why = netns.unavailable();
+const missing = ['turnserver', 'iptables'].filter((b) => !netns.have(b));
+const PORT = 8080;
+const PASS = `quality-test-${process.pid}`;
+
+let net, server, serverLog = '', visitorBrowser, agentBrowser, agent, origin, dataDir;
+
+const inNs = (ns, ...args) => execFileSync('ip', ['netns', 'exec', ns, ...args], { stdio: 'pipe' });
+
+async function launchIn(ns) {
+  const prev = process.env.KEFU_CHROMIUM;
+  process.env.KEFU_CHROMIUM = net.chromiumIn(ns);
+  try {
+    return await launch([`--unsafely-treat-insecure-origin-as-secure=${origin}`]);
+  } finally {
+    if (prev === undefined) delete process.env.KEFU_CHROMIUM;
+    else process.env.KEFU_CHROMIUM = prev;
+  }
+}
+
+before(async () => {
+  if (why || missing.length) return;
+  net = netns.createTopology();
+  origin = `http://${netns.SERVER_IP}:${PORT}`;
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-quality-'));
+  server = spawn('ip', ['netns', 'exec', net.ns.server, process.execPath, path.join(ROOT, 'shell/server.js'),
+    '--host', netns.SERVER_IP, '--port', String(PORT), '--data', dataDir], {
+    env: { ...process.env, KEFU_AGENT_PASS: PASS, KEFU_TURN: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  await until(() => server.exitCode !== null || /Kefu server listening/.test(serverLog), { timeout: 15000, what: 'the server' });
+  visitorBrowser = await launchIn(net.ns.visitor);
+  agentBrowser = await launchIn(net.ns.agent);
+  agent = await (await agentBrowser.newContext()).newPage();
+  await agent.goto(`${origin}/agent/`);
+  await agent.fill('#login-user', 'kefu1');
+  await agent.fill('#login-pass', PASS);
+  await agent.click('#login-submit');
+  await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
+});
+
+after(async () => {
+  for (const b of [visitorBrowser, agentBrowser]) if (b) await b.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  }
+  if (net) net.destroy();
+});
+
+const levels = async (page) => ({
+  widget: await page.evaluate(() => window.Kefu.state().callQuality),
+  console: await agent.evaluate(() => (window.__kefuAgent.callQuality || {}).level),
+});
+
+test('a lossy path shows a poor connection on both sides, and good again once it clears', { skip: why || false }, async (t) => {
+  assert.deepEqual(missing, [], `install ${missing.join(', ')} (bash shell/setup.sh --tests)`);
+  const page = await openVisitor(visitorBrowser, `${origin}/`, { context: await visitorBrowser.newContext() });
+  await page.evaluate(() => window.Kefu.open());
+  await waitReady(page);
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'the console rings' });
+  await agent.click('#call-accept');
+  assert.equal((await result).state, 'in-call');
+  await until(async () => {
+    const l = await levels(page);
+    return l.widget === 'good' && l.console === 'good';
+  }, { timeout: 15000, what: 'a good connection on both sides first' });
+
+  const dev = `cv${net.ns.visitor.slice(3)}`;
+  const rule = (op) => {
+    inNs(net.ns.visitor, 'iptables', '-w', op, 'OUTPUT', '-o', dev, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP');
+    inNs(net.ns.visitor, 'iptables', '-w', op, 'INPUT', '-i', dev, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP');
+  };
+  rule('-I');
+  try {
+    await until(async () => {
+      const l = await levels(page);
+      return l.widget === 'poor' && l.console === 'poor';
+    }, { timeout: 15000, interval: 200, what: 'a poor connection on both sides' });
+    const s = await page.evaluate(() => window.Kefu.state().callStats);
+    t.diagnostic(`widget figures under 25 % loss: ${JSON.stringify(s)}`);
+    assert.ok(s.lossPct >= 8, `the loss is in the figures: ${s.lossPct} %`);
+    assert.equal(await agent.locator('.call-quality').getAttribute('data-level'), 'poor');
+    assert.match(await agent.locator('.call-quality').textContent(), /网络较差/);
+  } finally {
+    rule('-D');
+  }
+  await until(async () => {
+    const l = await levels(page);
+    return l.widget === 'good' && l.console === 'good';
+  }, { timeout: 20000, interval: 200, what: 'good again on both sides' });
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(() => agent.evaluate(() => window.__kefuAgent.state !== 'in-call'), { what: 'the console ends' });
+});
