@@ -155,6 +155,7 @@ function createTeam({ db, sockets, config, log }) {
   // ---- calls: the assignee first, then the rest of the group ----
   function ringPlan(visitorId, kefu) {
     const groupId = visitorGroup(visitorId, db.conversation(visitorId) ? undefined : kefu);
+    if (!away.inHours(groupId)) return { first: [], rest: [] }; // closed: nobody rings (503 offline)
     const v = view();
     const ready = v.members(groupId).filter((id) => v.status(id) === 'online');
     const c = db.conversation(visitorId);

@@ -100,6 +100,9 @@ test('outside business hours the group is unavailable with an agent online: conf
   assert.equal(st.data.unavailable, 'hours');
   const cfg = (await api(srv, 'GET', '/api/config')).json;
   assert.deepEqual([cfg.kefu.online, cfg.kefu.unavailable], [false, 'hours']);
+  // A call outside hours is refused as offline, although li is online.
+  const ring = await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer' } });
+  assert.deepEqual([ring.status, ring.json.error.code], [503, 'offline']);
   // A message outside hours waits unassigned, although li is online.
   await api(srv, 'POST', '/api/messages', { token: v.token, body: { id: 'm1', text: '在吗？' } });
   const s = (await api(srv, 'GET', `/api/agent/visitors/${v.visitorId}`, { token: srv.agent })).json;
