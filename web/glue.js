@@ -73,6 +73,21 @@
       app.viewport(vv ? vv.width : w.innerWidth, vv ? vv.height : w.innerHeight, w.devicePixelRatio || 1);
     }
 
+    // Page views for the agent's visitor panel (README "What the widget sends").
+    var page = { ws: null, sent: '' };
+    var here = function () { return w.location.href.split('#')[0] + '\n' + d.title.slice(0, 300); };
+    function sendPage() {
+      var ws = page.ws, tz = '', r = d.referrer, v;
+      if (!ws || ws.readyState !== 1 || !/^https?:$/.test(w.location.protocol)) return;
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* unknown */ }
+      v = (page.sent = here()).split('\n');
+      ws.send(JSON.stringify({ type: 'page', data: { url: v[0], title: v[1], referrer: /^https?:/.test(r) ? r.slice(0, 2048) : '', lang: navigator.language || '', tz: tz || '', tzOffset: new Date().getTimezoneOffset() } }));
+    }
+    function pageHello(e) {
+      if (typeof e.data === 'string' && e.data.lastIndexOf('{"type":"hello"', 0) === 0) { page.ws = e.target; sendPage(); }
+    }
+    setInterval(function () { if (page.ws && here() !== page.sent) sendPage(); }, 2000);
+
     // --- handle tables -------------------------------------------------------------------------------------
     var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1, unloading = false;
     // Permission states, kept current: a visitor who already allowed the microphone gets no prompt, so the
@@ -183,6 +198,7 @@
         ws.onopen = function () { app.onSocketOpen(id); };
         ws.onmessage = function (e) { if (typeof e.data === 'string') app.onSocketMessage(id, e.data); };
         ws.onclose = function (e) { if (sockets[id] === ws) { delete sockets[id]; app.onSocketClose(id, e.code); } };
+        if (/\/ws\/visitor$/.test(url)) ws.addEventListener('message', pageHello);
       },
       wsSend: function (id, text) { var ws = sockets[id]; if (ws && ws.readyState === 1) ws.send(text); },
       wsClose: function (id) { var ws = sockets[id]; delete sockets[id]; if (ws) try { ws.close(); } catch (e) { /* closing */ } },

@@ -5,6 +5,7 @@ const path = require('path');
 const Database = require('better-sqlite3');
 const { teamQueries } = require('./db-team');
 const { shiftQueries } = require('./db-shift');
+const { pageQueries } = require('./db-pages');
 const { migrateAway, awayQueries } = require('./db-away');
 
 const SCHEMA = `
@@ -293,6 +294,7 @@ function openDb(dataDir) {
     bindRingingPeer: (c) => q.bindRingingPeer.run(c).changes === 1,
     ...teamQueries(db),
     ...shiftQueries(db), // notes, the search index, canned replies (db-shift.js)
+    ...pageQueries(db), // the visitor's page views and browser (db-pages.js)
     ...awayQueries(db),
   };
   return api;

@@ -11,6 +11,7 @@ const { publicIceServers } = require('./turn');
 const { clientAddress } = require('./client-address');
 const { createAdminApi } = require('./admin-api');
 const { createShiftApi } = require('./shift-api');
+const { createVisitorInfoApi } = require('./visitor-info-api');
 const { createAwayApi } = require('./away-api');
 const { publicOrigin, fromLoopbackClient } = require('./trust-proxy');
 const DEV_PASSWORD = require('./config').DEFAULTS.agentPass;
@@ -238,6 +239,7 @@ function createApi({ db, auth, conversation, calls, sockets, config, turn, peerC
 
   router.use(createAdminApi({ db, auth, accounts, team, sockets, config }));
   router.use(createShiftApi({ db, auth, conversation, sockets }));
+  router.use(createVisitorInfoApi({ db, auth, sockets }));
   router.use(createAwayApi({ db, auth, conversation, sockets, team }));
 
   router.get('/api/agent/visitors', auth.requireAgent, (req, res) => {

@@ -7,6 +7,7 @@ const { createTypingGate } = require('./typing-gate');
 const { clientAddress } = require('./client-address');
 const { hashToken } = require('./auth');
 const { wellFormed } = require('./validate');
+const { createPageViews } = require('./page-views');
 
 const MAX_FRAME = 16 * 1024;
 const CLOSE_AUTH = 4001;
@@ -14,6 +15,7 @@ const CLOSE_TOO_MANY = 4029; // the visitor or agent already has its maximum of 
 
 function createHub({ db, auth, sockets, conversation, calls, team, config, log }) {
   const wss = new WebSocket.Server({ noServer: true, maxPayload: MAX_FRAME, clientTracking: true });
+  const pages = createPageViews({ db, sockets });
 
   // The console's standing PeerJS id when exactly one is listening: a visitor can then send its offer
   // together with the ring (the console holds it until the agent accepts; docs/PROTOCOL.md §6).
@@ -140,6 +142,9 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
     },
     read(ws, data) {
       conversation.markVisitorRead(ws.visitor, data.seq, ws);
+    },
+    page(ws, data) {
+      pages.report(ws, data);
     },
     ping(ws) {
       sendFrame(ws, 'pong', {});
@@ -337,6 +342,7 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.address = address;
+        ws.userAgent = String(req.headers['user-agent'] || '').slice(0, 512);
         perAddress.set(address, (perAddress.get(address) || 0) + 1);
         onConnection(ws, role);
       });
@@ -344,6 +350,7 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
     close() {
       closing = true;
       clearInterval(pinger);
+      pages.close();
       visitorTyping.close();
       agentTyping.close();
       for (const ws of wss.clients) ws.terminate();

@@ -28,6 +28,8 @@ import { onRing, onCallEnd, onCallPeer, syncRings, endCall, confirmAccept, onCal
 import { standing } from './standing-peer.js';
 
 // Feature modules: each registers itself when loaded.
+import './keys.js'; // keyboard shortcuts and their help
+import './visitor-panel.js'; // who the visitor is, the page they are on
 import './quality.js'; // call quality and the visitor's mute on the call card
 
 function onHello(data) {

@@ -33,6 +33,7 @@ export function addMessages(c, list) {
 
 export async function select(id) {
   if (!id) return;
+  const focused = document.activeElement;
   if (state.selected && state.selected !== id) sendMyTyping(false);
   const before = rows.get(state.selected);
   if (before) before.li.classList.remove('selected');
@@ -48,7 +49,9 @@ export async function select(id) {
   emit('select', { id });
   if (!c.loaded) await loadPage(id, false);
   markRead();
-  el.reply.focus();
+  // Into the reply box, unless the agent moved on meanwhile (another row, the search, …).
+  const now = document.activeElement;
+  if (state.selected === id && (now === focused || now === document.body || !now)) el.reply.focus();
 }
 
 export async function loadPage(id, older) {

@@ -45,7 +45,7 @@ export function previewOf(m) {
 // that row alone. Rows are put in order again only when the order must change, and not while the
 // pointer moves over the list (a row could slide under a click): once it has rested or left.
 export const rows = new Map(); // visitorId -> { li, dot, name, time, preview, badge }
-const list = { hover: false, pointerAt: 0, timer: 0 };
+const list = { hover: false, pointerAt: 0, keyAt: 0, timer: 0 };
 const HOLD_MS = 1500;
 // Most recent activity first; the id settles ties, so equal rows never swap.
 const byActivity = (a, b) => activity(b) - activity(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -96,7 +96,11 @@ export function renderVisitors() {
   }
   const want = all.filter((v) => listed(v, q)).map((v) => fillRow(v).li);
   const have = el.visitorList.children;
-  if (want.length !== have.length || want.some((li, i) => have[i] !== li)) el.visitorList.replaceChildren(...want);
+  if (want.length !== have.length || want.some((li, i) => have[i] !== li)) {
+    const focused = document.activeElement;
+    el.visitorList.replaceChildren(...want);
+    if (focused && focused.parentNode === el.visitorList) focused.focus(); // a keyboard user keeps their row
+  }
   renderListSummary(all);
 }
 
@@ -110,14 +114,18 @@ export function renderListSummary(all = [...state.visitors.values()]) {
 }
 
 // A new order is laid out soon, but not under a moving pointer.
+// The list is held while the pointer moves over it and for a moment after each keyboard move.
+const heldUntil = () => Math.max(list.hover ? list.pointerAt + HOLD_MS : 0, list.keyAt + HOLD_MS);
 export function scheduleLayout() {
   if (list.timer) return;
-  const wait = list.hover ? Math.max(0, list.pointerAt + HOLD_MS - Date.now()) : 0;
   list.timer = setTimeout(() => {
     list.timer = 0;
-    if (list.hover && Date.now() - list.pointerAt < HOLD_MS) scheduleLayout();
+    if (Date.now() < heldUntil()) scheduleLayout();
     else renderVisitors();
-  }, wait);
+  }, Math.max(0, heldUntil() - Date.now()));
+}
+export function holdLayout() {
+  list.keyAt = Date.now();
 }
 
 // One visitor changed: its row is rewritten in place; the list is laid out again only if the row
@@ -153,7 +161,7 @@ el.visitorList.addEventListener('pointerleave', () => {
   if (list.timer) {
     clearTimeout(list.timer);
     list.timer = 0;
-    renderVisitors();
+    scheduleLayout(); // at once, unless a keyboard move holds it
   }
 });
 el.filter.addEventListener('input', renderVisitors);
