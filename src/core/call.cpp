@@ -10,7 +10,7 @@ namespace kefu {
 using call_detail::dump;
 using call_detail::fire;
 using call_detail::mediaError;
-using call_detail::OrderedJson;
+using call_detail::Json;
 using call_detail::withCallId;
 
 namespace {
@@ -282,7 +282,7 @@ void CallController::proceed() {
 
 void CallController::postCallpeer() {
     callpeerSent_ = true;
-    OrderedJson body;
+    Json body;
     body["action"] = "callpeer";
     body["kefu_id"] = config_.kefuId;
     body["visitor_id"] = config_.visitorId;
@@ -314,8 +314,8 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         // Given up while the request was in flight: the agents are ringing now, stop them.
         // Or ended before its id was known: the report waits for it (see report()).
         if (gen == cancelGeneration_ && !callId.empty()) {
-            const auto late = lateReport_.empty() ? OrderedJson{{"action", "cancel"}}
-                                                  : OrderedJson::parse(lateReport_, nullptr, false);
+            const auto late = lateReport_.empty() ? Json{{"action", "cancel"}}
+                                                  : Json::parse(lateReport_, nullptr, false);
             if (late.is_object()) postAction(dump(withCallId(late, callId)));
         }
         return;
@@ -409,7 +409,7 @@ void CallController::dialEarly() {
 }
 
 std::string CallController::metadata(bool video) const {
-    OrderedJson meta;
+    Json meta;
     meta["video"] = video;
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
@@ -669,7 +669,7 @@ bool CallController::setMuted(bool muted) {
     if (nextStream_ >= 0) devices_.setTrackEnabled(nextStream_, MediaKind::Audio, !muted); // a switch's new one
     // The console shows the agent that the visitor is muted (§5 `mute`); before the server named the call
     // there is nothing to tell it yet.
-    if (!callId_.empty()) postAction(dump(withCallId(OrderedJson{{"action", "mute"}, {"muted", muted}}, callId_)));
+    if (!callId_.empty()) postAction(dump(withCallId(Json{{"action", "mute"}, {"muted", muted}}, callId_)));
     changed();
     return true;
 }
@@ -698,7 +698,7 @@ void CallController::postAction(const std::string& bodyJson) {
     http_("POST", config_.apiBase + "/2/callKefu", bodyJson, config_.visitorToken, [](HttpResponse) {});
 }
 
-void CallController::report(const OrderedJson& body) {
+void CallController::report(const Json& body) {
     if (!callId_.empty()) {
         postAction(dump(withCallId(body, callId_)));
     } else if (callpeerSent_) {
@@ -710,18 +710,18 @@ void CallController::report(const OrderedJson& body) {
 }
 
 void CallController::reportHangup() {
-    OrderedJson body;
+    Json body;
     body["action"] = "hangup";
     body["duration"] = durationSeconds();
     report(body);
 }
 
 void CallController::postCancel() {
-    report(OrderedJson{{"action", "cancel"}});
+    report(Json{{"action", "cancel"}});
 }
 
 void CallController::postEnd(const char* outcome) {
-    OrderedJson body;
+    Json body;
     body["action"] = "end";
     body["outcome"] = outcome;
     if (startMs_ != 0) body["duration"] = durationSeconds();

@@ -213,7 +213,7 @@ class CallController {
     void postAction(const std::string& bodyJson);
     void postCancel();
     void reportHangup();                             // `hangup` with the duration so far
-    void report(const nlohmann::ordered_json& body); // {"action",…} without call_id
+    void report(const nlohmann::json& body); // {"action",…} without call_id
     void postEnd(const char* outcome);
     void finish(CallState terminal, CallEndReason reason);
     void teardownMedia();

@@ -10,9 +10,9 @@
 
 namespace kefu::call_detail {
 
-using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
 
-inline std::string dump(const OrderedJson& j) {
+inline std::string dump(const Json& j) {
     try {
         return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } catch (const std::exception&) {
@@ -32,8 +32,8 @@ inline CallEndReason mediaError(const std::string& name, bool video) {
 }
 
 // `body` ({"action",…}) with "call_id" right after "action", as the backend's examples have it.
-inline OrderedJson withCallId(const OrderedJson& body, const std::string& callId) {
-    OrderedJson out;
+inline Json withCallId(const Json& body, const std::string& callId) {
+    Json out;
     out["action"] = body.value("action", "");
     out["call_id"] = callId;
     for (auto it = body.begin(); it != body.end(); ++it)

@@ -12,7 +12,7 @@ namespace kefu {
 using call_detail::dump;
 using call_detail::fire;
 using call_detail::mediaError;
-using call_detail::OrderedJson;
+using call_detail::Json;
 using MC = peerjs::MediaConnection;
 
 namespace {
@@ -76,7 +76,7 @@ bool parseResumeRecord(const std::string& text, std::int64_t nowMs, ResumeInfo& 
 
 std::string CallController::resumeRecord() const {
     if (state_ != CallState::InCall || callId_.empty() || !peerjs::isValidId(agentPeer_) || startMs_ <= 0) return {};
-    OrderedJson j;
+    Json j;
     j["v"] = 1;
     j["callId"] = callId_;
     j["agentPeer"] = agentPeer_;
@@ -226,7 +226,7 @@ void CallController::attemptRecovery() {
     const std::string id = signaling_.id();
     scheduleAttempt(attemptWindowMs(++recoverAttempt_));
     if (!http_) return;
-    OrderedJson body;
+    Json body;
     body["action"] = "rebind";
     body["call_id"] = callId_;
     body["peer_id"] = id;
@@ -259,7 +259,7 @@ void CallController::dialRecovery() {
         recRemote_ = handle;
         if (kind == MediaKind::Video) recRemoteVideo_ = true;
     }));
-    OrderedJson meta;
+    Json meta;
     meta["video"] = video_;
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;

@@ -7,7 +7,7 @@ namespace kefu {
 
 using call_detail::fire;
 using call_detail::mediaError;
-using call_detail::OrderedJson;
+using call_detail::Json;
 using MC = peerjs::MediaConnection;
 
 void CallController::onSwitchDeclined() {
@@ -106,7 +106,7 @@ void CallController::commitSwitch() {
     remoteHasVideo_ = nextRemoteVideo_;
     switching_ = false;
     oldGone_ = false;
-    report(OrderedJson{{"action", "switch"}, {"video", video_}});
+    report(Json{{"action", "switch"}, {"video", video_}});
     fire(remoteCb_, remoteStream_, remoteHasVideo_);
     fire(switchCb_, true, CallEndReason::None);
     changed();

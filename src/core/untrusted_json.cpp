@@ -42,11 +42,6 @@ JsonInput parseUntrusted(std::string_view text, int maxDepth) {
     return in;
 }
 
-nlohmann::ordered_json parseUntrustedOrdered(std::string_view text, int maxDepth) {
-    bool tooDeep = false;
-    return parseLimited<nlohmann::ordered_json>(text, maxDepth, tooDeep);
-}
-
 JsonInput parseUntrustedPruned(std::string_view text, std::size_t& pruned, int maxDepth) {
     using Json = nlohmann::json;
     using E = Json::parse_event_t;

@@ -21,8 +21,6 @@ struct JsonInput {
 
 // Never throws. The value is discarded when `text` is not JSON or nests more than `maxDepth` containers.
 JsonInput parseUntrusted(std::string_view text, int maxDepth = kMaxJsonDepth);
-// The same, keeping object keys in document order (PeerJS frames are built byte-for-byte like peerjs's).
-nlohmann::ordered_json parseUntrustedOrdered(std::string_view text, int maxDepth = kMaxJsonDepth);
 
 // For a document whose top-level members are independent (the loader's settings, the saved outbox): a
 // member (object key or array element) nesting too deep is left out whole, counted in `pruned`, and the

@@ -1,6 +1,9 @@
 #include "call_fakes.hpp"
 
 #include <gtest/gtest.h>
+#include "json_eq.hpp"
+
+using kefu::test::J;
 
 using namespace kefu;
 using namespace kefu::calltest;
@@ -150,7 +153,7 @@ TEST_F(CallFailureTest, NoAnswerAfterThirtySeconds) {
     EXPECT_EQ(call.state(), CallState::Ringing);
     h.scheduler.advance(1);
     expectFailed(CallEndReason::NoAnswer);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"missed"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"end","call_id":"c_1","outcome":"missed"})"));
 }
 
 TEST_F(CallFailureTest, ServerRingTimeoutFrame) {
@@ -184,7 +187,7 @@ TEST_F(CallFailureTest, AgentUnreachableThroughExpire) {
     h.scheduler.advance(5000);
     h.peerServer().receive(R"({"type":"EXPIRE","src":"agent1","dst":"me"})");
     expectFailed(CallEndReason::AgentUnreachable);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"end","call_id":"c_1","outcome":"failed"})"));
 }
 
 TEST_F(CallFailureTest, InvalidAgentPeerIdIsUnreachable) {
@@ -207,7 +210,7 @@ TEST_F(CallFailureTest, IceFailedInCallIsConnectionLostOnceRecoveryGivesUp) {
     EXPECT_EQ(call.state(), CallState::InCall);
     h.scheduler.advance(1);
     expectFailed(CallEndReason::ConnectionLost);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed","duration":72})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"end","call_id":"c_1","outcome":"failed","duration":72})"));
     EXPECT_EQ(call.elapsedSeconds(), 72);
 }
 
@@ -228,7 +231,7 @@ TEST_F(CallFailureTest, NeverConnectingTimesOut) {
     EXPECT_EQ(call.state(), CallState::Connecting);
     h.scheduler.advance(1);
     expectFailed(CallEndReason::ConnectionLost);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"end","call_id":"c_1","outcome":"failed"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"end","call_id":"c_1","outcome":"failed"})"));
 }
 
 TEST_F(CallFailureTest, NoWebRtcInTheBrowser) {
@@ -262,7 +265,7 @@ TEST_F(CallFailureTest, RemoteCloseIsReportedToTheServer) {
     h.pc().pc->emitDataChannelOpen();
     h.pc().pc->emitDataChannelClose();
     EXPECT_EQ(call.reason(), CallEndReason::HungUpRemote);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":5})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"hangup","call_id":"c_1","duration":5})"));
 }
 
 TEST_F(CallFailureTest, RemoteLeaveIsReportedToTheServer) {
@@ -278,7 +281,7 @@ TEST_F(CallFailureTest, RemoteHangupThroughChatFrame) {
     EXPECT_EQ(call.state(), CallState::Ended);
     EXPECT_EQ(call.reason(), CallEndReason::HungUpRemote);
     EXPECT_TRUE(h.released());
-    EXPECT_EQ(h.peerServer().sent.back(), R"({"type":"LEAVE","dst":"agent1"})");
+    EXPECT_EQ(J(h.peerServer().sent.back()), J(R"({"type":"LEAVE","dst":"agent1"})"));
 }
 
 TEST_F(CallFailureTest, SignalingLostBeforeTheAnswer) {

@@ -6,6 +6,7 @@
 #include "core/media.hpp"
 #include "core/platform.hpp"
 #include "core/rtc.hpp"
+#include "json_eq.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -83,7 +84,7 @@ struct SocketRecord {
     void serverClose(int code = 1006) {
         if (usable() && cbs.onClose) cbs.onClose(code);
     }
-    std::size_t count(const std::string& frame) const { return std::count(sent.begin(), sent.end(), frame); }
+    std::size_t count(const std::string& frame) const { return test::countJson(sent, frame); }
 };
 
 class FakeSockets {

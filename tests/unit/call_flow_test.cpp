@@ -1,6 +1,9 @@
 #include "call_fakes.hpp"
 
 #include <gtest/gtest.h>
+#include "json_eq.hpp"
+
+using kefu::test::J;
 
 using namespace kefu;
 using namespace kefu::calltest;
@@ -51,8 +54,8 @@ TEST_F(CallFlowTest, VoiceHappyPath) {
     EXPECT_EQ(req.method, "POST");
     EXPECT_EQ(req.url, "https://kefu.test/2/callKefu");
     EXPECT_EQ(req.bearer, "vtok");
-    EXPECT_EQ(req.body, R"({"action":"callpeer","kefu_id":"kefu1","visitor_id":"v_1","video":false,"peer_id":")" +
-                            call.signaling().id() + R"("})");
+    EXPECT_EQ(J(req.body), J(R"({"action":"callpeer","kefu_id":"kefu1","visitor_id":"v_1","video":false,"peer_id":")" +
+                             call.signaling().id() + R"("})"));
 
     h.answerCallpeer();
     EXPECT_EQ(call.state(), CallState::Ringing);
@@ -85,8 +88,8 @@ TEST_F(CallFlowTest, VoiceHappyPath) {
     EXPECT_EQ(call.state(), CallState::Ended);
     EXPECT_EQ(call.reason(), CallEndReason::HungUpLocal);
     EXPECT_EQ(h.states, (Strings{"requesting", "ringing", "connecting", "in-call", "ended"}));
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":65})");
-    EXPECT_EQ(h.peerServer().sent.back(), R"({"type":"LEAVE","dst":"agent1"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"hangup","call_id":"c_1","duration":65})"));
+    EXPECT_EQ(J(h.peerServer().sent.back()), J(R"({"type":"LEAVE","dst":"agent1"})"));
     EXPECT_EQ(h.devices.stopped, std::vector<int>{local});
     EXPECT_TRUE(h.released());
     EXPECT_EQ(call.localStream(), -1);
@@ -248,7 +251,7 @@ TEST_F(CallFlowTest, CancelWhileRinging) {
     call.hangup();
     EXPECT_EQ(call.state(), CallState::Ended);
     EXPECT_EQ(call.reason(), CallEndReason::Cancelled);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"cancel","call_id":"c_1"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"cancel","call_id":"c_1"})"));
     EXPECT_TRUE(h.released());
     ASSERT_EQ(h.rtc.size(), 1u); // prepared while ringing, closed with the call
     EXPECT_TRUE(h.pc().closed);
@@ -264,7 +267,7 @@ TEST_F(CallFlowTest, CancelWhileCallpeerIsInFlightCancelsOnTheServerToo) {
     EXPECT_EQ(call.reason(), CallEndReason::Cancelled);
     EXPECT_EQ(h.postedBodies().size(), 1u);
     h.answerCallpeer(); // the agents are ringing now
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"cancel","call_id":"c_1"})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"cancel","call_id":"c_1"})"));
     EXPECT_EQ(call.state(), CallState::Ended);
 }
 
@@ -274,8 +277,8 @@ TEST_F(CallFlowTest, HangupWhileConnecting) {
     call.hangup();
     EXPECT_EQ(call.state(), CallState::Ended);
     EXPECT_EQ(call.reason(), CallEndReason::HungUpLocal);
-    EXPECT_EQ(h.peerServer().sent.back(), R"({"type":"LEAVE","dst":"agent1"})");
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":0})");
+    EXPECT_EQ(J(h.peerServer().sent.back()), J(R"({"type":"LEAVE","dst":"agent1"})"));
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"hangup","call_id":"c_1","duration":0})"));
     EXPECT_TRUE(h.released());
 }
 
@@ -284,7 +287,7 @@ TEST_F(CallFlowTest, ShutdownEndsTheCallEverywhere) {
     h.scheduler.advance(3000);
     call.shutdown();
     EXPECT_EQ(call.state(), CallState::Ended);
-    EXPECT_EQ(h.postedBodies().back(), R"({"action":"hangup","call_id":"c_1","duration":3})");
+    EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"hangup","call_id":"c_1","duration":3})"));
     EXPECT_EQ(h.countSent(R"({"type":"LEAVE","dst":"agent1"})"), 1u); // once, from the hang-up
     EXPECT_EQ(call.signaling().state(), peerjs::Signaling::State::Closed);
     EXPECT_TRUE(h.peerServer().closedByClient);

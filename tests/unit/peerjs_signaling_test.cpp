@@ -3,6 +3,9 @@
 #include "core/peerjs/socket.hpp"
 
 #include <gtest/gtest.h>
+#include "json_eq.hpp"
+
+using kefu::test::J;
 
 using namespace kefu;
 using namespace kefu::calltest;
@@ -286,8 +289,8 @@ TEST_F(PeerjsSignalingTest, CloseSendsLeaveWithDstToEveryAttachedPeer) {
     signaling.detach(k); // finished: no goodbye needed
     auto rec = sockets.records.back();
     signaling.close();
-    EXPECT_EQ(rec->sent,
-              (std::vector<std::string>{R"({"type":"LEAVE","dst":"agent1"})", R"({"type":"LEAVE","dst":"agent2"})"}));
+    EXPECT_EQ(J(rec->sent),
+              J(std::vector<std::string>{R"({"type":"LEAVE","dst":"agent1"})", R"({"type":"LEAVE","dst":"agent2"})"}));
     for (const auto& f : rec->sent) EXPECT_NE(f.find("\"dst\":\""), std::string::npos);
 }
 

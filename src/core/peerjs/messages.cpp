@@ -9,20 +9,12 @@ namespace kefu::peerjs {
 namespace {
 
 using Json = nlohmann::json;
-// Key order as JSON.stringify in peerjs produces it, so the frames are byte-identical to a stock client's.
-using OrderedJson = nlohmann::ordered_json;
-
-std::string dump(const OrderedJson& j) {
-    try {
-        // replace: a bad UTF-8 sequence in an SDP must not throw out of the codec.
-        return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-    } catch (const std::exception&) {
-        return {};
-    }
-}
+// One JSON type for the whole widget (a second, key-ordered one cost 26 KB of wasm): peers parse frames,
+// none compares their bytes, so key order does not matter.
 
 std::string dump(const Json& j) {
     try {
+        // replace: a bad UTF-8 sequence in an SDP must not throw out of the codec.
         return j.dump(-1, ' ', false, Json::error_handler_t::replace);
     } catch (const std::exception&) {
         return {};
@@ -143,15 +135,15 @@ std::string encodeHeartbeat() {
 
 std::string encodeOffer(const std::string& dst, const std::string& connectionId, const std::string& sdp,
                         const std::string& metadataJson) {
-    OrderedJson payload;
-    payload["sdp"] = OrderedJson{{"type", "offer"}, {"sdp", sdp}};
+    Json payload;
+    payload["sdp"] = Json{{"type", "offer"}, {"sdp", sdp}};
     payload["type"] = "media";
     payload["connectionId"] = connectionId;
     if (!metadataJson.empty()) {
-        OrderedJson meta = parseUntrustedOrdered(metadataJson);
+        Json meta = parseUntrusted(metadataJson).value;
         if (!meta.is_discarded()) payload["metadata"] = std::move(meta);
     }
-    OrderedJson frame;
+    Json frame;
     frame["type"] = "OFFER";
     frame["payload"] = std::move(payload);
     frame["dst"] = dst;
@@ -159,7 +151,7 @@ std::string encodeOffer(const std::string& dst, const std::string& connectionId,
 }
 
 std::string encodeCandidate(const std::string& dst, const std::string& connectionId, const std::string& candidateJson) {
-    const OrderedJson in = parseUntrustedOrdered(candidateJson);
+    const Json in = parseUntrusted(candidateJson).value;
     if (!in.is_object()) return {};
     auto cand = in.find("candidate");
     if (cand == in.end() || !cand->is_string() || cand->get<std::string>().empty()) return {};
@@ -170,21 +162,21 @@ std::string encodeCandidate(const std::string& dst, const std::string& connectio
     if (!hasMid && !hasIndex) return {};
 
     // RTCIceCandidate.toJSON() order; other keys are dropped, missing ones stay missing.
-    OrderedJson c;
+    Json c;
     c["candidate"] = *cand;
     for (const char* key : {"sdpMid", "sdpMLineIndex", "usernameFragment"}) {
         if (auto it = in.find(key); it != in.end()) c[key] = *it;
     }
-    OrderedJson frame;
+    Json frame;
     frame["type"] = "CANDIDATE";
-    frame["payload"] = OrderedJson{{"candidate", std::move(c)}, {"type", "media"}, {"connectionId", connectionId}};
+    frame["payload"] = Json{{"candidate", std::move(c)}, {"type", "media"}, {"connectionId", connectionId}};
     frame["dst"] = dst;
     return dump(frame);
 }
 
 std::string encodeLeave(const std::string& dst) {
     if (dst.empty()) return {};
-    OrderedJson frame;
+    Json frame;
     frame["type"] = "LEAVE";
     frame["dst"] = dst;
     return dump(frame);
