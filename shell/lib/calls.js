@@ -269,6 +269,14 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   }
 
   // ---- agent side: socket frames ----
+  // On the mounted PeerJS server an agent may name only a PeerJS id issued to it (POST
+  // /api/agent/peer-credentials): otherwise one agent could have a visitor call another's peer.
+  function checkAgentPeer(agent, peerId) {
+    if (config.peer.auth !== 'kefu' || !peerCreds) return;
+    const owner = peerCreds.owner(peerId);
+    if (!owner || owner.agentId !== agent.id) throw err('forbidden', 'peerId is not a PeerJS id issued to this agent');
+  }
+
   function openCallFor(data) {
     if (!data || typeof data.visitorId !== 'string') throw err('bad_request', 'visitorId is required');
     const call = db.openCallForVisitor(data.visitorId);
@@ -280,6 +288,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const call = openCallFor(data);
     const peerId = data.peerId;
     if (!isPeerId(peerId)) throw err('bad_request', 'peerId must be a PeerJS id');
+    checkAgentPeer(agent, peerId);
     if (call.state !== 'ringing') throw err('conflict', 'The call was already answered');
     back.checkAccept(agent, call);
     if (!db.answerCall({ id: call.id, answered: Date.now(), agentId: agent.id, agentPeerId: peerId })) {
@@ -330,6 +339,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   function setAgentPeer(ws, data) {
     const peerId = data.peerId;
     if (peerId !== null && !isPeerId(peerId)) throw err('bad_request', 'peerId must be a PeerJS id or null');
+    if (peerId !== null) checkAgentPeer(ws.agent, peerId);
     sockets.setAgentPeer(ws, peerId);
   }
 

@@ -266,15 +266,16 @@ test('nobody answers: the call gives up after the ring timeout', async () => {
 });
 
 test('the agent peer is unreachable: the call fails with a clear reason', async () => {
-  // An agent that accepts with a peer id nobody registered (its browser went away).
+  // An agent that accepts with a PeerJS id issued to it but never registered (its browser went away).
   const login = await fetch(`${server.url}/api/agent/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'kefu1', password: 'kefu123' }) }).then((r) => r.json());
+  const ghost = await fetch(`${server.url}/api/agent/peer-credentials`, { method: 'POST', headers: { Authorization: `Bearer ${login.token}` } }).then((r) => r.json());
   const WebSocket = require('ws');
   const ws = new WebSocket(server.url.replace('http', 'ws') + '/ws/agent');
   await new Promise((r) => ws.once('open', r));
   ws.send(JSON.stringify({ type: 'auth', data: { token: login.token } }));
   ws.on('message', (buf) => {
     const f = JSON.parse(buf);
-    if (f.type === 'call') ws.send(JSON.stringify({ type: 'accept', data: { visitorId: f.data.visitorId, peerId: 'ghost' + Date.now(), callId: f.data.callId } }));
+    if (f.type === 'call') ws.send(JSON.stringify({ type: 'accept', data: { visitorId: f.data.visitorId, peerId: ghost.id, callId: f.data.callId } }));
   });
   await agent.close(); // only the fake agent answers this time
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));

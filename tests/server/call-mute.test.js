@@ -4,7 +4,7 @@
 // moves to a new peer (a new page starts unmuted) and when it ends.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, agentSocket, peerCredentials } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, agentSocket, peerCredentials, agentPeers } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -30,6 +30,7 @@ async function runningCall() {
 }
 
 test('mute: the console hears each change of the visitor\'s microphone, and a reconnecting console sees it', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer1']);
   const { chat, v, callId } = await runningCall();
   const ringing = await callKefu(v, { action: 'mute', call_id: callId, muted: true });
   assert.equal(ringing.status, 200, 'muting while it rings counts too');
@@ -38,7 +39,7 @@ test('mute: the console hears each change of the visitor\'s microphone, and a re
   assert.equal((await callKefu(v, { action: 'mute', call_id: callId, muted: true })).status, 200);
   assert.equal(await chat.none('call_mute', 200), true, 'a repeat is no change and reaches nobody');
 
-  chat.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer1', callId });
+  chat.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer1'], callId });
   const late = await agentSocket(srv, agentToken);
   assert.equal(late.hello.calls.find((c) => c.callId === callId).muted, true, 'a reloaded console shows the mute');
   late.close();

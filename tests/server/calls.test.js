@@ -1,7 +1,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, peerCredentials } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, peerCredentials, agentPeers } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -50,6 +50,7 @@ test('forged visitor_id is 403, unknown action 400, unknown kefu 404', async () 
 });
 
 test('callpeer rings the agent; accept sends the visitor the agent peer id as a bare string', async () => {
+  const P = await agentPeers(srv, agentToken, ['agent-peer-42']);
   const { v, tab, agent, done } = await setup('来电访客');
   const { id: visitorPeer } = await peerCredentials(srv, v.token); // the call is bound to a peer issued to v
   const r = await callpeer(v, { video: true, peer_id: visitorPeer });
@@ -70,11 +71,11 @@ test('callpeer rings the agent; accept sends the visitor the agent peer id as a 
 
   const rawFrames = [];
   tab.ws.on('message', (m) => rawFrames.push(m.toString()));
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agent-peer-42' });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agent-peer-42'] });
   const accept = await tab.next('accept');
-  assert.deepEqual(accept, { type: 'accept', data: 'agent-peer-42' });
+  assert.deepEqual(accept, { type: 'accept', data: P['agent-peer-42'] });
   // Exactly the seed's wire shape.
-  assert.ok(rawFrames.includes('{"type":"accept","data":"agent-peer-42"}'), rawFrames.join('\n'));
+  assert.ok(rawFrames.includes(`{"type":"accept","data":"${P['agent-peer-42']}"}`), rawFrames.join('\n'));
 
   // Still a conflict while the call runs.
   assert.equal((await callpeer(v)).status, 409);
@@ -120,10 +121,11 @@ test('agent reject: visitor gets reject, history says 已拒绝', async () => {
 });
 
 test('agent hangup after accept: visitor gets hangup reason agent, one completed record', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer7']);
   const { v, tab, agent, done } = await setup();
   await callpeer(v);
   await agent.next('call');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer7' });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer7'] });
   await tab.next('accept');
   agent.send('hangup', { visitorId: v.visitorId });
   assert.deepEqual((await tab.next('hangup')).data, { reason: 'agent' });
@@ -135,10 +137,11 @@ test('agent hangup after accept: visitor gets hangup reason agent, one completed
 });
 
 test('a late second hang-up for an ended call does not disturb the next call', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer8', 'agentpeer9']);
   const { v, tab, agent, done } = await setup();
   const first = await callpeer(v);
   await agent.next('call');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer8', callId: first.json.callId });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer8'], callId: first.json.callId });
   await tab.next('accept');
   await callKefu(v, { action: 'hangup', call_id: first.json.callId, duration: 1 });
   const second = await callpeer(v);
@@ -146,8 +149,8 @@ test('a late second hang-up for an ended call does not disturb the next call', a
   await agent.next('call', { where: (d) => d.callId === second.json.callId });
   // The console's backup report for the first call arrives now.
   agent.send('hangup', { visitorId: v.visitorId, callId: first.json.callId });
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer9', callId: second.json.callId });
-  assert.equal((await tab.next('accept')).data, 'agentpeer9');
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer9'], callId: second.json.callId });
+  assert.equal((await tab.next('accept')).data, P['agentpeer9']);
   await callKefu(v, { action: 'hangup', call_id: second.json.callId, duration: 0 });
   done();
 });
@@ -189,10 +192,11 @@ test('ring timeout: missed, agents get call_end, visitor gets hangup timeout', a
 });
 
 test('visitor end with outcome failed is recorded', async () => {
+  const P = await agentPeers(srv, agentToken, ['p1']);
   const { v, tab, agent, done } = await setup();
   const r = await callpeer(v, { video: true });
   await agent.next('call');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'p1' });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['p1'] });
   await tab.next('accept');
   const e = await callKefu(v, { action: 'end', call_id: r.json.callId, outcome: 'failed' });
   assert.equal(e.json.outcome, 'failed');
@@ -204,10 +208,11 @@ test('visitor end with outcome failed is recorded', async () => {
 });
 
 test('visitor sockets all gone during a call: agents get call_end visitor_left after the grace', async () => {
+  const P = await agentPeers(srv, agentToken, ['p2']);
   const { v, tab, agent, done } = await setup();
   await callpeer(v);
   await agent.next('call');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'p2' });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['p2'] });
   await tab.next('accept');
   tab.close();
   const end = (await agent.next('call_end', { timeout: 2000 })).data;
@@ -218,6 +223,7 @@ test('visitor sockets all gone during a call: agents get call_end visitor_left a
 });
 
 test('a second agent tab stops ringing when the call is answered elsewhere; accept needs a valid peer id', async () => {
+  const P = await agentPeers(srv, agentToken, ['goodpeer', 'otherpeer']);
   const { v, tab, agent, done } = await setup();
   const second = await agentSocket(srv, agentToken);
   await callpeer(v);
@@ -225,10 +231,10 @@ test('a second agent tab stops ringing when the call is answered elsewhere; acce
   await second.next('call');
   agent.send('accept', { visitorId: v.visitorId, peerId: 'bad id!' });
   assert.equal((await agent.next('error')).data.code, 'bad_request');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'goodpeer' });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['goodpeer'] });
   await tab.next('accept');
   assert.equal((await second.next('call_end')).data.reason, 'answered_elsewhere');
-  second.send('accept', { visitorId: v.visitorId, peerId: 'otherpeer' });
+  second.send('accept', { visitorId: v.visitorId, peerId: P['otherpeer'] });
   assert.equal((await second.next('error')).data.code, 'conflict');
   agent.send('hangup', { visitorId: v.visitorId });
   await tab.next('hangup');
@@ -248,6 +254,7 @@ test('an agent console that reconnects sees calls still ringing in hello', async
 });
 
 test('switch: only the caller\'s own running call, video must be boolean; agents get call_media; the history line names the final kind', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer10']);
   const { v, tab, agent, done } = await setup();
   const other = await newVisitor(srv);
   const r = await callpeer(v, { video: false });
@@ -259,7 +266,7 @@ test('switch: only the caller\'s own running call, video must be boolean; agents
   assert.equal(ringing.status, 409);
   assert.equal(ringing.json.error.code, 'conflict');
 
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer10', callId });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer10'], callId });
   await tab.next('accept');
 
   for (const video of [undefined, 'true', 1, null]) {
@@ -296,11 +303,12 @@ test('switch: only the caller\'s own running call, video must be boolean; agents
 });
 
 test('switch back to voice: the history line says 语音通话 for a call that began as video', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer11']);
   const { v, tab, agent, done } = await setup();
   const r = await callpeer(v, { video: true });
   const callId = r.json.callId;
   await agent.next('call');
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer11', callId });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer11'], callId });
   await tab.next('accept');
   assert.deepEqual((await callKefu(v, { action: 'switch', call_id: callId, video: false })).json, { ok: true, callId, video: false });
   assert.equal((await agent.next('call_media')).data.video, false);
@@ -316,6 +324,7 @@ test('switch back to voice: the history line says 语音通话 for a call that b
 });
 
 test('switch_decline: the visitor of the running call gets switch {accepted:false}; the call goes on', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer12']);
   const { v, tab, agent, done } = await setup();
   const other = await newVisitor(srv);
   const otherTab = await visitorSocket(srv, other.token);
@@ -326,7 +335,7 @@ test('switch_decline: the visitor of the running call gets switch {accepted:fals
   agent.send('switch_decline', { visitorId: v.visitorId, callId });
   assert.equal((await agent.next('error')).data.code, 'conflict', 'a ringing call has no switch to decline');
 
-  agent.send('accept', { visitorId: v.visitorId, peerId: 'agentpeer12', callId });
+  agent.send('accept', { visitorId: v.visitorId, peerId: P['agentpeer12'], callId });
   await tab.next('accept');
 
   agent.send('switch_decline', { visitorId: v.visitorId, callId: 'c_other' });

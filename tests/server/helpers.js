@@ -172,6 +172,14 @@ async function peerCredentials(srv, token, { agent = false } = {}) {
   return r.json;
 }
 
+// Real PeerJS ids issued to an agent, one per label ({label: id}): an agent may name only its own ids
+// in `peer` and `accept` frames.
+async function agentPeers(srv, token, labels) {
+  const out = {};
+  for (const l of labels) out[l] = (await peerCredentials(srv, token, { agent: true })).id;
+  return out;
+}
+
 // A raw PeerJS client socket registered with `cred`, once the server said OPEN.
 async function peerSocket(srv, cred, key = 'peerjs') {
   const c = wsClient(srv, `/peerjs/peerjs?key=${key}&id=${encodeURIComponent(cred.id)}&token=${encodeURIComponent(cred.token)}&version=1.5.5`);
@@ -217,6 +225,7 @@ async function visitorSide(srv) {
 }
 
 module.exports = {
+  agentPeers,
   WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
   peerCredentials, peerSocket, upgradeStatus, consoleSide, visitorSide,
 };

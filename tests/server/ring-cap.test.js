@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const { startServer, api, newVisitor, agentLogin, agentSocket, sleep } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, agentSocket, sleep, agentPeers } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -70,12 +70,13 @@ test('a fourth ringing call from one address is 429 rate_limited; other addresse
 });
 
 test('an answered call no longer counts as ringing', async () => {
+  const P = await agentPeers(srv, agentToken, ['agentpeer1']);
   const agent = await agentSocket(srv, agentToken);
   const vs = [];
   for (let i = 0; i < 4; i++) vs.push(await newVisitor(srv));
   const ids = [];
   for (const v of vs.slice(0, 3)) ids.push((await ring('127.0.0.3', v)).json.callId);
-  agent.send('accept', { visitorId: vs[0].visitorId, callId: ids[0], peerId: 'agentpeer1' });
+  agent.send('accept', { visitorId: vs[0].visitorId, callId: ids[0], peerId: P['agentpeer1'] });
   agent.send('ping', {});
   await agent.next('pong');
   const r = await ring('127.0.0.3', vs[3]);

@@ -13,7 +13,13 @@ async function setup() {
   srv.accounts.add({ username: 'wang', name: '小王', password: 'wang-pass-1' });
   return srv;
 }
-const online = async (srv, user, pass) => agentSocket(srv, await agentLogin(srv, user, pass));
+// An agent's console socket, with a PeerJS id issued to that agent (`peerId`) for its accepts.
+const online = async (srv, user, pass) => {
+  const token = await agentLogin(srv, user, pass);
+  const ws = await agentSocket(srv, token);
+  ws.peerId = (await peerCredentials(srv, token, { agent: true })).id;
+  return ws;
+};
 const callpeer = (srv, v) => api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId } });
 
 test('the assignee rings first, the group after the delay; the first accept wins, the others stop ringing', async () => {
@@ -33,10 +39,10 @@ test('the assignee rings first, the group after the delay; the first accept wins
   const late = await wang.next('call', { timeout: 2000 });
   assert.ok(Date.now() - started >= DELAY - 20, 'rang the group too early');
   assert.equal(late.data.callId, r.json.callId);
-  wang.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-wang-1' });
-  assert.equal((await vs.next('accept')).data, 'agentpeer-wang-1');
+  wang.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: wang.peerId });
+  assert.equal((await vs.next('accept')).data, wang.peerId);
   assert.deepEqual((await li.next('call_end')).data, { visitorId: v.visitorId, callId: r.json.callId, reason: 'answered_elsewhere' });
-  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-li-1' });
+  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: li.peerId });
   assert.equal((await li.next('error')).data.code, 'conflict');
   await srv.close();
 });
@@ -49,7 +55,7 @@ test('a call answered before the delay never rings the rest of the group; nobody
   const wang = await online(srv, 'wang', 'wang-pass-1');
   const r = await callpeer(srv, v);
   await li.next('call');
-  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: 'agentpeer-li-2' });
+  li.send('accept', { visitorId: v.visitorId, callId: r.json.callId, peerId: li.peerId });
   await sleep(DELAY + 200);
   assert.equal(await wang.none('call', 50), true);
   await api(srv, 'POST', '/2/callKefu', { token: v.token, body: { action: 'hangup', call_id: r.json.callId } });
