@@ -13,6 +13,8 @@ const { ROOT, startServer, launch, agentLogin, until } = require('../tests/e2e/h
 const BENCH = __dirname;
 const DIST = path.join(ROOT, 'web/dist');
 const RUNS = Number((process.argv.find((a) => a.startsWith('--runs=')) || '').split('=')[1]) || 10;
+// --calls=relay,rtt40: only these call settings (and no open/idle figures).
+const ONLY = ((process.argv.find((a) => a.startsWith('--calls=')) || '').split('=')[1] || '').split(',').filter(Boolean);
 const VIEWPORT = { width: 1280, height: 800 };
 const CONTEXT = { viewport: VIEWPORT, locale: 'zh-CN' }; // a Chinese visitor: the widget speaks Chinese
 const KB = 1024;
@@ -269,7 +271,10 @@ async function idleCost(page) {
 // A tiny static server for the baseline page on its own loopback origin (the Kefu server's pages carry a
 // strict CSP and serve only the product's files). The Kefu API answers cross-origin requests.
 function startStatic() {
-  const files = { '/seed-visitor.html': 'text/html; charset=utf-8', '/seed-visitor.js': 'text/javascript; charset=utf-8' };
+  const files = {
+    '/seed-visitor.html': 'text/html; charset=utf-8', '/seed-visitor.js': 'text/javascript; charset=utf-8',
+    '/floor.html': 'text/html; charset=utf-8', '/floor.js': 'text/javascript; charset=utf-8',
+  };
   const srv = http.createServer((req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     if (!files[p]) { res.writeHead(404).end('not found'); return; }
@@ -362,9 +367,10 @@ const agentQuiet = () => sleep(Math.max(0, agentQuietAt - Date.now()));
 // so there is no prompt; otherwise the prompt is there and the fake UI accepts it at once.
 // Without it, the Permissions API is made to say "prompt" as for a first-time visitor (Chromium's fake
 // media UI would otherwise report "granted").
-async function callContext(browser, allowed) {
-  if (allowed) return browser.newContext({ ...CONTEXT, permissions: ['microphone', 'camera'] });
-  const ctx = await browser.newContext(CONTEXT);
+async function callContext(browser, allowed, relay) {
+  const ctx = await browser.newContext(allowed ? { ...CONTEXT, permissions: ['microphone', 'camera'] } : CONTEXT);
+  if (relay) await ctx.addInitScript(relayOnly);
+  if (allowed) return ctx;
   await ctx.addInitScript(() => {
     const query = navigator.permissions.query.bind(navigator.permissions);
     navigator.permissions.query = (d) => (d && (d.name === 'microphone' || d.name === 'camera')
@@ -373,8 +379,17 @@ async function callContext(browser, allowed) {
   return ctx;
 }
 
-async function kefuCall(browser, server, agent, allowed) {
-  const ctx = await callContext(browser, allowed);
+// The relay setting: every RTCPeerConnection of a page (widget, seed page, console) gathers and uses
+// relay candidates only, so media goes through the local TURN server although a direct path exists.
+function relayOnly() {
+  const PC = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends PC {
+    constructor(config, ...rest) { super({ ...(config || {}), iceTransportPolicy: 'relay' }, ...rest); }
+  };
+}
+
+async function kefuCall(browser, server, agent, allowed, relay) {
+  const ctx = await callContext(browser, allowed, relay);
   try {
     const page = await ctx.newPage();
     await page.addInitScript(callProbe);
@@ -404,12 +419,12 @@ async function kefuCall(browser, server, agent, allowed) {
   }
 }
 
-async function baselineCall(browser, server, stat, agent, allowed) {
-  const ctx = await callContext(browser, allowed);
+async function baselineCall(browser, server, stat, agent, allowed, relay) {
+  const ctx = await callContext(browser, allowed, relay);
   try {
     const page = await ctx.newPage();
     await page.addInitScript(callProbe);
-    await page.goto(`${stat.url}/seed-visitor.html?server=${encodeURIComponent(server.url)}`);
+    await page.goto(`${stat.url}/seed-visitor.html?server=${encodeURIComponent(server.url)}${relay ? '&turn=1' : ''}`);
     await until(() => page.evaluate(() => window.__seed.ready || window.__seed.error), { timeout: 20000, what: 'baseline ready' });
     const err = await page.evaluate(() => window.__seed.error);
     if (err) throw new Error(`baseline page: ${err}`);
@@ -430,6 +445,33 @@ async function baselineCall(browser, server, stat, agent, allowed) {
     await page.evaluate(() => window.__seed.hangup());
     await agentEnded(agent);
     return { ms: r.t1 - r.t0, state, phases, blocked };
+  } finally {
+    await ctx.close();
+  }
+}
+
+// The floor: both ends of the call in one page, connected directly (bench/floor.html). `ice`: the ICE
+// servers for the relay setting (TURN credentials minted by the benchmark), with relay candidates only.
+async function floorCall(browser, stat, allowed, ice) {
+  const ctx = await callContext(browser, allowed, false);
+  try {
+    const page = await ctx.newPage();
+    await page.addInitScript(callProbe);
+    const q = ice ? `?relay=1&ice=${encodeURIComponent(JSON.stringify(ice))}` : '';
+    await page.goto(`${stat.url}/floor.html${q}`);
+    await until(() => page.evaluate(() => window.__seed.ready || window.__seed.error), { timeout: 20000, what: 'floor ready' });
+    const box = await page.locator('#voice').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForTimeout(100);
+    await page.evaluate(() => window.__callBench.arm('baseline'));
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const r = await until(() => page.evaluate(() => { const x = window.__callBench.run; return (x.t1 !== null || window.__seed.error) && x; }),
+      { timeout: 20000, interval: 20, what: 'floor remote audio playing' });
+    const err = await page.evaluate(() => window.__seed.error);
+    if (err) throw new Error(`floor page: ${err}`);
+    const phases = await page.evaluate(() => window.__callBench.phases);
+    await page.evaluate(() => window.__seed.hangup());
+    return { ms: r.t1 - r.t0, phases };
   } finally {
     await ctx.close();
   }
@@ -462,25 +504,32 @@ function startLatencyProxy(targetUrl, oneWayMs) {
   })));
 }
 
-async function calls(browser, server, allowed, pressMs) {
+async function calls(browser, server, allowed, pressMs, relay) {
   const stat = await startStatic();
-  const agent = await agentLogin(browser, server.url);
+  const agent = await agentLogin(browser, server.url, { init: relay ? relayOnly : undefined });
+  const ice = relay ? server.mintIce() : null;
   agent.consoleLines = [];
   agent.on('console', (m) => { if (m.type() !== 'debug') agent.consoleLines.push(`${m.type()}: ${m.text()}`); });
   await autoAccept(agent, pressMs);
-  const kefu = [], baseline = [], problems = [], phases = { kefu: [], baseline: [] }, blocked = { kefu: [], baseline: [] }, frames = [];
+  const kefu = [], baseline = [], floor = [], problems = [], frames = [];
+  const phases = { kefu: [], baseline: [], floor: [] }, blocked = { kefu: [], baseline: [] };
   try {
     // One unmeasured call each first: the fake devices and codecs start up on the first call.
     log('  warm-up calls');
-    await kefuCall(browser, server, agent, allowed);
-    await baselineCall(browser, server, stat, agent, allowed);
+    await kefuCall(browser, server, agent, allowed, relay);
+    await baselineCall(browser, server, stat, agent, allowed, relay);
+    await floorCall(browser, stat, allowed, ice);
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, run, out] of [['kefu', () => kefuCall(browser, server, agent, allowed), kefu], ['baseline', () => baselineCall(browser, server, stat, agent, allowed), baseline]]) {
+      for (const [name, run, out] of [
+        ['kefu', () => kefuCall(browser, server, agent, allowed, relay), kefu],
+        ['baseline', () => baselineCall(browser, server, stat, agent, allowed, relay), baseline],
+        ['floor', () => floorCall(browser, stat, allowed, ice), floor],
+      ]) {
         try {
           const r = await run();
           out.push(r.ms);
           phases[name].push(r.phases);
-          blocked[name].push(r.blocked);
+          if (blocked[name]) blocked[name].push(r.blocked);
           if (r.frames !== undefined) frames.push(r.frames);
           if (name === 'kefu' && r.state !== 'in-call') problems.push(`kefu run ${i + 1}: state ${r.state}`);
           if (name === 'kefu' && !r.pillFound) problems.push(`kefu run ${i + 1}: 语音 pill located by geometry`);
@@ -488,7 +537,7 @@ async function calls(browser, server, allowed, pressMs) {
         } catch (e) {
           problems.push(`${name} run ${i + 1}: ${e.message}`);
           log(`  call run ${i + 1}/${RUNS} ${name}: FAILED ${e.message}`);
-          await agentEnded(agent).catch(() => {});
+          if (name !== 'floor') await agentEnded(agent).catch(() => {});
         }
       }
     }
@@ -496,7 +545,7 @@ async function calls(browser, server, allowed, pressMs) {
     stat.close();
     await agent.context().close();
   }
-  return { kefu, baseline, problems, phases, blocked, frames };
+  return { kefu, baseline, floor, problems, phases, blocked, frames };
 }
 
 // ------------------------------------------------------------------------------------------- report
@@ -523,6 +572,29 @@ function printTable(rows) {
 // Terminal columns: CJK characters take two.
 function width(s) { return [...String(s)].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0); }
 
+// A second server for the relay setting, running Debian's coturn on a non-loopback address of this
+// machine (coturn never relays to loopback peers). Rejects with the reason when it cannot run here.
+async function relayServer() {
+  const os = require('node:os');
+  if (!['/usr/bin/turnserver', '/usr/sbin/turnserver'].some((p) => fs.existsSync(p))) throw new Error('coturn is not installed (bash shell/setup.sh --turn)');
+  const ip = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+  if (!ip) throw new Error('no non-loopback IPv4 address for the TURN server');
+  const crypto = require('node:crypto');
+  const secret = crypto.randomBytes(24).toString('hex');
+  const turnPort = await new Promise((r) => { const t = net.createServer(); t.listen(0, ip.address, () => { const p = t.address().port; t.close(() => r(p)); }); });
+  const srv = await startServer({ env: {
+    KEFU_TURN: '1', KEFU_TURN_SECRET: secret, KEFU_TURN_LISTEN: ip.address, KEFU_TURN_HOST: ip.address,
+    KEFU_TURN_PORT: String(turnPort), KEFU_TURN_PORTS: '49160-49400',
+  } });
+  // Credentials for the floor page, minted the way the backend mints them (TURN REST API scheme).
+  srv.mintIce = () => {
+    const username = `${Math.floor(Date.now() / 1000) + 3600}:bench-floor`;
+    const credential = crypto.createHmac('sha1', secret).update(username).digest('base64');
+    return [{ urls: [`turn:${ip.address}:${turnPort}?transport=udp`], username, credential }];
+  };
+  return srv;
+}
+
 async function main() {
   const t0 = Date.now();
   const results = { date: new Date().toISOString(), runs: RUNS };
@@ -545,7 +617,7 @@ async function main() {
   results.chromium = browser.version();
   try {
     log('open latency and idle cost');
-    try {
+    if (!ONLY.length) try {
       const o = await openLatency(browser, server);
       const cold = median(o.cold), warm = median(o.warm);
       results.open = {
@@ -576,22 +648,35 @@ async function main() {
     results.call = {};
     const RTT = 40;
     const PRESS = 100;
-    for (const [mode, allowed, rtt, press, title] of [
+    const modes = [
       ['allowed', true, 0, 0, 'loopback, microphone allowed on an earlier visit (no prompt)'],
       ['prompt', false, 0, 0, 'loopback, first call: the permission prompt, accepted at once by the fake UI'],
       ['press', false, 0, PRESS, `loopback, first call, the agent's click a ${PRESS} ms press as a person's`],
       ['rtt40', false, RTT, 0, `${RTT} ms round trip to the server, first call (prompt)`],
-    ]) {
+      ['relay', false, 0, 0, 'through the local TURN server (relay candidates only on every side), first call (prompt)'],
+    ].filter(([m]) => !ONLY || ONLY.includes(m));
+    for (const [mode, allowed, rtt, press, title] of modes) {
     log(`call set-up, ${mode}`);
+    const relay = mode === 'relay';
+    let target = server;
+    if (relay) {
+      const why = await relayServer().then((r) => { target = r; return null; }, (e) => e.message);
+      if (why) {
+        errors.push(`relay setting skipped: ${why}`);
+        continue;
+      }
+    }
     const proxy = rtt ? await startLatencyProxy(server.url, rtt / 2) : null;
     try {
-      const c = await calls(browser, proxy || server, allowed, press);
-      const k = median(c.kefu), b = median(c.baseline);
+      const c = await calls(browser, proxy || target, allowed, press, relay);
+      const k = median(c.kefu), b = median(c.baseline), f = median(c.floor);
       results.call[mode] = {
         kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },
         baseline: { samplesMs: c.baseline.map((x) => round(x)), medianMs: round(b) },
+        floor: { samplesMs: c.floor.map((x) => round(x)), medianMs: round(f) },
         ratio: round(k / b, 2),
-        stepsMedianMs: { kefu: phaseMedians(c.phases.kefu), baseline: phaseMedians(c.phases.baseline) },
+        floorRatio: round(k / f, 2),
+        stepsMedianMs: { kefu: phaseMedians(c.phases.kefu), baseline: phaseMedians(c.phases.baseline), floor: phaseMedians(c.phases.floor) },
         longTasksMedianMs: { kefu: round(median(c.blocked.kefu)), baseline: round(median(c.blocked.baseline)) },
         kefuFramesMedian: median(c.frames),
         problems: c.problems,
@@ -602,20 +687,24 @@ async function main() {
       rows.push(row('  range', `${round(Math.min(...c.kefu))}–${round(Math.max(...c.kefu))} ms (${c.kefu.length} runs)`));
       rows.push(row('baseline: seed-style page, stock peerjs', `${round(b)} ms`));
       rows.push(row('  range', `${round(Math.min(...c.baseline))}–${round(Math.max(...c.baseline))} ms (${c.baseline.length} runs)`));
-      rows.push(row('ratio Kefu / baseline', `${round(k / b, 2)}`));
+      rows.push(row('floor: two connections in one page, no server', `${round(f)} ms`));
+      rows.push(row('  range', `${round(Math.min(...c.floor))}–${round(Math.max(...c.floor))} ms (${c.floor.length} runs)`));
+      rows.push(row('ratio Kefu / baseline', `${round(k / b, 2)}`, mode === 'rtt40' ? '≤ 0.4' : '', mode === 'rtt40' ? k / b <= 0.4 : undefined));
+      rows.push(row('ratio Kefu / floor', `${round(k / f, 2)}`, mode === 'allowed' ? '≤ 1.5' : '', mode === 'allowed' ? k / f <= 1.5 : undefined));
       rows.push(row('main-thread long tasks during set-up, Kefu', `${rc.longTasksMedianMs.kefu} ms`));
       rows.push(row('main-thread long tasks during set-up, baseline', `${rc.longTasksMedianMs.baseline} ms`));
       rows.push(row('panel frames drawn during set-up, Kefu', `${rc.kefuFramesMedian}`));
-      for (const side of ['kefu', 'baseline']) {
-        rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : 'baseline'}, ${mode} (median ms)` });
+      for (const side of ['kefu', 'baseline', 'floor']) {
+        rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : side}, ${mode} (median ms)` });
         for (const [n, v] of Object.entries(rc.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
-        rows.push(row('  remote audio playing', `+${round(side === 'kefu' ? k : b)} ms`));
+        rows.push(row('  remote audio playing', `+${round({ kefu: k, baseline: b, floor: f }[side])} ms`));
       }
       for (const p of c.problems) errors.push(`call (${mode}): ${p}`);
     } catch (e) {
       errors.push(`calls (${mode}): ${e.stack || e}`);
     } finally {
       if (proxy) proxy.close();
+      if (relay) await target.stop().catch(() => {});
     }
     }
   } finally {

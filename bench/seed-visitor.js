@@ -2,7 +2,8 @@
 // stock peerjs client. Before the click: a visitor token and the chat socket (the chat is open). On the
 // click on 语音: getUserMedia → new Peer → on open POST /2/callKefu callpeer → wait for the agent's
 // `accept` frame on the chat socket → peer.call(agentPeerId, stream) → play the remote stream.
-// Query: ?server=<Kefu server URL>&ice=<JSON array of ICE servers, default []>.
+// Query: ?server=<Kefu server URL>&ice=<JSON array of ICE servers, default []>&turn=1 (after the click, also
+// ask the backend for TURN credentials, POST /api/ice-servers, as a page with a relay must).
 (function () {
   'use strict';
   var q = new URLSearchParams(location.search);
@@ -70,7 +71,8 @@
     navigator.mediaDevices.getUserMedia({ audio: { noiseSuppression: true, echoCancellation: true } }).then(function (s) {
       stream = s;
       // The backend's PeerJS server registers only an id and token it issued to this visitor.
-      return api('/api/peer-credentials').then(function (cred) { openPeer(cred); });
+      var ice = q.get('turn') ? api('/api/ice-servers').then(function (r) { iceServers = r.iceServers; }) : null;
+      return Promise.all([api('/api/peer-credentials'), ice]).then(function (r) { openPeer(r[0]); });
     }).catch(fail);
   }
 

@@ -84,8 +84,10 @@ async function waitReady(page, timeout = 20000) {
   await page.waitForFunction(() => window.Kefu && window.Kefu.state().ready && window.Kefu.state().connected, null, { timeout });
 }
 
-async function agentLogin(browser, url) {
+// `init`: a script for every page of the console's context (before the console's own scripts).
+async function agentLogin(browser, url, { init } = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (init) await ctx.addInitScript(init);
   const page = await ctx.newPage();
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(String(e)));
