@@ -179,8 +179,9 @@ bool CallController::isActive() const {
            state_ == CallState::InCall;
 }
 
-bool CallController::start(bool video) {
+bool CallController::start(bool video, std::string answering) {
     if (isActive()) return false;
+    answering_ = std::move(answering);
     const unsigned gen = ++generation_;
     video_ = video;
     canFallback_ = false;
@@ -288,6 +289,7 @@ void CallController::postCallpeer() {
     body["visitor_id"] = config_.visitorId;
     body["video"] = video_;
     body["peer_id"] = signaling_.id();
+    if (!answering_.empty()) body["call_id"] = answering_;
     boundPeer_ = signaling_.id();
     const unsigned gen = generation_;
     if (!http_) {

@@ -105,8 +105,9 @@ class CallController {
     // voice connection with its offer made (no network activity) ready for the next call.
     void prepare();
 
-    // Starts a call. False (and nothing happens) while another call is active.
-    bool start(bool video);
+    // Starts a call. False (and nothing happens) while another call is active. `answering`: the id of an
+    // agent's call-back this call answers (its callpeer names it; the rest is an ordinary call).
+    bool start(bool video, std::string answering = {});
     // Cancels (before the agent accepted) or hangs up (after). No-op when no call is active.
     void hangup();
     // Page unload: ends any call, telling the agent (LEAVE) and the backend, and leaves the PeerJS server.
@@ -251,6 +252,7 @@ class CallController {
     std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response
     std::string standingPeer_;     // the console's standing peer this call's early offer goes to
     std::string announcedPeer_;    // the standing peer the chat socket announced
+    std::string answering_;        // the call-back this call answers (start())
     std::string lateReport_;       // cancel/hangup/end made before the call id was known (report())
     std::int64_t startMs_ = 0;
     std::int64_t endMs_ = 0;

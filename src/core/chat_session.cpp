@@ -266,6 +266,8 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
         if (onCallFrame_) onCallFrame_(CallFrame(*hup));
     } else if (auto* sw = std::get_if<frame::SwitchReply>(&r)) {
         if (onCallFrame_) onCallFrame_(CallFrame(*sw));
+    } else if (auto* rg = std::get_if<frame::Ring>(&r)) {
+        if (onCallFrame_) onCallFrame_(CallFrame(*rg));
     } else if (auto* e = std::get_if<frame::Error>(&r)) {
         handleError(*e);
     } else if (std::holds_alternative<frame::Pong>(r)) {

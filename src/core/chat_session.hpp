@@ -27,7 +27,7 @@ enum class ConnectionState { Idle, Connecting, Online, Reconnecting, Offline };
 const char* toString(ConnectionState state);
 
 // The call frames the chat socket carries for the call module.
-using CallFrame = std::variant<frame::Accept, frame::Reject, frame::Hangup, frame::SwitchReply>;
+using CallFrame = std::variant<frame::Accept, frame::Reject, frame::Hangup, frame::SwitchReply, frame::Ring>;
 
 struct SessionConfig {
     std::string serverUrl;    // absolute http(s) base URL, e.g. "https://chat.example.com" (no trailing "/")

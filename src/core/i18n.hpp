@@ -96,6 +96,11 @@ enum class Key {
     CameraOff,
     HangUp,
     Cancel,
+    // An agent's call-back ringing
+    Answer,
+    Decline,
+    CallIncomingVoice,
+    CallIncomingVideo,
     // Call history lines ("%s" is the duration)
     CallLineVoice,
     CallLineVideo,

@@ -225,6 +225,17 @@ DecodeResult decodeFrame(const json& root) {
         if (!isObject || !reqBool(data, "accepted", s.accepted)) return malformed("switch needs a boolean accepted");
         return s;
     }
+    if (type == "ring" || type == "ring_end") {
+        // The call id goes back to the server in a request body: the form the server issues, nothing else.
+        frame::Ring g;
+        g.end = type == "ring_end";
+        const bool idOk =
+            isObject && reqString(data, "callId", g.callId) && !g.callId.empty() && g.callId.size() <= 100 &&
+            g.callId.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+                std::string::npos;
+        if (!idOk || !optBool(data, "video", g.video)) return malformed(type + " needs a call id");
+        return g;
+    }
     if (type == "error") {
         frame::Error e;
         if (!isObject || !reqString(data, "code", e.code) || !optString(data, "message", e.message) ||

@@ -57,6 +57,11 @@ struct Hangup {
 struct SwitchReply {
     bool accepted = false; // false: the agent declined a voice -> video switch; the call goes on
 };
+struct Ring {
+    std::string callId; // an agent's call-back rings (`ring`) or stops ringing (`ring_end`)
+    bool video = false;
+    bool end = false;
+};
 struct Error {
     std::string code;
     std::string message;
@@ -73,7 +78,7 @@ struct Malformed {
 
 using DecodeResult = std::variant<frame::Hello, frame::Ack, frame::MessageFrame, frame::Read, frame::Typing,
                                   frame::Status, frame::Accept, frame::Reject, frame::Hangup, frame::SwitchReply,
-                                  frame::Error, frame::Pong, frame::Unknown, frame::Malformed>;
+                                  frame::Ring, frame::Error, frame::Pong, frame::Unknown, frame::Malformed>;
 
 DecodeResult decodeServerFrame(std::string_view text);
 

@@ -38,6 +38,7 @@ struct CallView {
     std::string status;      // localized status line ("正在呼叫…", "通话中 01:02", a failure reason)
     std::string statusShort; // what the status line shrinks to when the bar is crowded ("01:02")
     bool offerVoice = false; // failed for lack of a camera: offer a voice call instead
+    bool incoming = false;   // an agent's call-back rings: 接听 / 拒绝
     bool canSwitch = false;  // in a call and not switching: offer voice <-> video
     bool showRemoteVideo = false, showLocalVideo = false;
     int quality = 0;         // a running call's connection: 0 not known, 1 good, 2 fair, 3 poor (call_quality.hpp)
@@ -62,6 +63,8 @@ struct ViewModel {
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
         sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
     std::string retryLabel, discardLabel; // the actions under a failed message
+    // 接听 / 拒绝 an agent's call-back
+    std::string answerLabel, declineLabel;
     bool composerEmpty = true;
     bool fullscreen = false;
     CallView call;
@@ -73,6 +76,7 @@ struct Intents {
     bool loadOlder = false;
     bool startVoice = false, startVideo = false;
     bool hangup = false;
+    bool answer = false, decline = false; // 接听 / 拒绝 an agent's call-back
     bool toggleMute = false, toggleCamera = false;
     bool switchKind = false; // voice <-> video
     bool focusComposer = false;

@@ -227,6 +227,8 @@ Widget::Widget(WidgetSettings settings, Platform platform)
             mCall->onReject(r->reason);
         else if (auto h = std::get_if<frame::Hangup>(&f))
             mCall->onRemoteHangup(h->reason);
+        else if (auto g = std::get_if<frame::Ring>(&f))
+            ring(*g);
         else if (auto s = std::get_if<frame::SwitchReply>(&f)) {
             if (!s->accepted) mCall->onSwitchDeclined();
         }
@@ -470,6 +472,8 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
     if (in.toggleMute) mCall->setMuted(!mCall->muted());
     if (in.toggleCamera) mCall->setCameraEnabled(!mCall->cameraEnabled());
     if (in.switchKind) switchCall(!mCall->isVideo(), err);
+    if (in.answer) answerIncoming();
+    if (in.decline) declineIncoming();
     if (in.scrolledToBottom) readIfVisible();
 }
 
@@ -488,6 +492,10 @@ bool Widget::startCall(bool video, std::string& errorCode) {
         errorCode = mCallUnsupported;
         setNotice(callUnsupportedText());
         return false;
+    }
+    if (!mIncoming.empty()) {
+        answerIncoming(); // 语音 / 视频 while the agent's call-back rings answers it
+        return true;
     }
     if (mCall->isActive()) {
         errorCode = "busy";
@@ -530,7 +538,51 @@ void Widget::startPendingCall() {
     if (!mCall->start(video)) emitCall("failed", CallEndReason::ServerUnreachable);
 }
 
+void Widget::ring(const frame::Ring& r) {
+    if (r.end) {
+        if (r.callId == mIncoming) endIncoming(CallEndReason::Cancelled);
+        return;
+    }
+    if (mCall->isActive() || mPendingCall >= 0 || !mIncoming.empty()) return; // the server checked: a stale ring
+    if (!mCallUnsupported.empty()) {
+        mIncoming = r.callId; // no call possible in this browser: refused at once rather than left to ring
+        declineIncoming();
+        return;
+    }
+    mIncoming = r.callId;
+    mIncomingVideo = r.video;
+    setOpen(true);
+    emitCall("incoming", CallEndReason::None);
+    changed();
+}
+
+void Widget::endIncoming(CallEndReason why) {
+    mIncoming.clear();
+    emitCall("ended", why);
+    changed();
+}
+
+void Widget::answerIncoming() {
+    if (mIncoming.empty()) return;
+    const std::string id = std::move(mIncoming);
+    mIncoming.clear();
+    configureCall();
+    if (!mCall->start(mIncomingVideo, id)) emitCall("failed", CallEndReason::ServerUnreachable);
+    changed();
+}
+
+void Widget::declineIncoming() {
+    if (mIncoming.empty()) return;
+    // The id has the server's form (protocol.cpp): no escaping needed.
+    if (mPlatform.http)
+        mPlatform.http("POST", mSettings.server + "/2/callKefu",
+                       "{\"action\":\"decline\",\"call_id\":\"" + mIncoming + "\"}", mSession->token(),
+                       [](HttpResponse) {});
+    endIncoming(CallEndReason::Rejected);
+}
+
 void Widget::hangup() {
+    declineIncoming();
     if (mPendingCall >= 0) {
         mPendingCall = -1;
         mPlatform.scheduler.cancel(mPendingCallTimer);
@@ -730,6 +782,8 @@ void Widget::buildView() {
     v.toVoiceLabel = tr(L, Key::SwitchToVoice);
     v.retryLabel = tr(L, Key::Retry);
     v.discardLabel = tr(L, Key::Discard);
+    v.answerLabel = tr(L, Key::Answer);
+    v.declineLabel = tr(L, Key::Decline);
     v.composerEmpty = mComposerEmpty;
     v.fullscreen = mLayout.fullscreen;
 
@@ -745,6 +799,8 @@ void Widget::buildView() {
                         ? formatDuration(mCall->elapsedSeconds())
                         : c.status;
     c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
+    c.incoming = !mIncoming.empty();
+    if (c.incoming) c.status = tr(L, mIncomingVideo ? Key::CallIncomingVideo : Key::CallIncomingVoice);
     c.canSwitch = st == CallState::InCall && !mCall->switching() && !mCall->reconnecting();
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
@@ -769,7 +825,9 @@ std::string Widget::stateJson() const {
               {"agentTyping", mSession->agentTyping()},
               {"unread", unread()},
               {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
-              {"call", mPendingCall >= 0 ? "requesting" : toString(mCall->state())},
+              {"call", !mIncoming.empty()  ? "incoming"
+                       : mPendingCall >= 0 ? "requesting"
+                                           : toString(mCall->state())},
               {"callReason", toString(mCall->reason())},
               {"callVideo", mCall->isVideo()},
               {"callSwitching", mCall->switching()},

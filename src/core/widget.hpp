@@ -87,6 +87,10 @@ class Widget {
     // Voice <-> video in a call in progress. False (with "not-in-call" or "busy") when it cannot start;
     // the outcome arrives as a `callswitch` event {ok, video, reason}.
     bool switchCall(bool video, std::string& errorCode);
+    // An agent's call-back ringing (chat `ring`, which opens the panel): 接听 starts an ordinary call that
+    // answers it (the devices start only now), 拒绝 declines it. No-ops when nothing rings.
+    void answerIncoming();
+    void declineIncoming();
     // The figures of the running call's connection (from getStats, negative when not known): returns the
     // level shown, which redraws the panel only when it changes.
     CallQuality callStats(const CallStats& s);
@@ -126,6 +130,8 @@ class Widget {
     void readIfVisible();
     void publishUnread(); // an `unread` event when the count changed
     void emitCall(const char* state, CallEndReason reason);
+    void ring(const frame::Ring& r);
+    void endIncoming(CallEndReason why); // the call-back stopped ringing here
     void buildView();
     std::string callStatus() const;
 
@@ -144,6 +150,8 @@ class Widget {
     bool mPrepared = false;
     bool mStarted = false;
     int mPendingCall = -1; // -1 none, 0 voice, 1 video: waiting for config and token
+    std::string mIncoming; // the call id of an agent's call-back ringing here
+    bool mIncomingVideo = false;
     TimerId mPendingCallTimer = 0;
     std::string mNotice;
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;

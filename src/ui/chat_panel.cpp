@@ -50,6 +50,7 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
         s += m.separator;
         s += m.error;
     }
+    s += vm.answerLabel + vm.declineLabel;
     for (const char* e : kEmoji) s += e;
     s += "×•!";
     return s;
@@ -252,6 +253,9 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         if (c.canSwitch) buttons.push_back({c.video ? vm.toVoiceLabel.c_str() : vm.toVideoLabel.c_str(), 5});
         buttons.push_back(
             {c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str() : vm.cancelLabel.c_str(), 3});
+    } else if (c.incoming) {
+        buttons.push_back({vm.answerLabel.c_str(), 6});
+        buttons.push_back({vm.declineLabel.c_str(), 7});
     } else if (c.offerVoice) {
         buttons.push_back({vm.voiceInsteadLabel.c_str(), 4});
     }
@@ -292,7 +296,7 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {
         x -= ImGui::CalcTextSize(it->first).x + 2 * pad;
         ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
-        const bool danger = it->second == 3;
+        const bool danger = it->second == 3 || it->second == 7;
         if (pill(it->first, it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
                  danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
             if (it->second == 1) out.toggleMute = true;
@@ -300,6 +304,8 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
             if (it->second == 3) out.hangup = true;
             if (it->second == 4) out.startVoice = true;
             if (it->second == 5) out.switchKind = true;
+            if (it->second == 6) out.answer = true;
+            if (it->second == 7) out.decline = true;
         }
         x -= gap;
     }

@@ -31,6 +31,7 @@ import { standing } from './standing-peer.js';
 import './keys.js'; // keyboard shortcuts and their help
 import './visitor-panel.js'; // who the visitor is, the page they are on
 import './quality.js'; // call quality and the visitor's mute on the call card
+import './callback.js'; // 回拨: the agent calls the visitor back
 
 function onHello(data) {
   state.retry = 0;

@@ -1,0 +1,147 @@
+// An agent's call-back (docs/PROTOCOL.md §5 "Call-backs") as the widget sees it: the chat `ring` opens the
+// panel with 接听 / 拒绝 and starts no device; 接听 runs the ordinary call naming the call-back; 拒绝 posts
+// `decline`; `ring_end` stops the ringing; hostile rings are ignored.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "call_fakes.hpp"
+#include "core/widget.hpp"
+#include "fakes.hpp"
+
+using namespace kefu;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kConfig = R"({"kefu":{"id":"kefu1","name":"小美"},"welcome":{"zh-CN":"您好"},
+    "peer":{"host":"peer.example.com","port":9000,"path":"/peerjs","key":"peerjs","secure":false},"iceServers":[]})";
+const std::string kHello = R"({"type":"hello","data":{"visitorId":"v_1","kefu":{"id":"kefu1","name":"小美","online":true},
+    "lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})";
+
+struct Harness {
+    kefu::test::FakeScheduler clock;
+    kefu::test::FakeSocketHub sockets;
+    kefu::test::FakeHttp http;
+    kefu::calltest::FakeMediaDevices devices;
+    kefu::calltest::FakeRtc rtc;
+    std::unique_ptr<Widget> widget;
+    std::vector<std::string> callEvents;
+
+    explicit Harness(bool hasRtc = true) {
+        WidgetSettings s;
+        s.server = "https://chat.example.com";
+        s.lang = "zh-CN";
+        s.token = "tok1";
+        s.visitorId = "v_1";
+        s.hasRtc = hasRtc;
+        widget = std::make_unique<Widget>(s, Widget::Platform{clock, sockets.factory(), http.fn(), devices,
+                                                              rtc.factory(), kefu::test::sequenceRandom()});
+        widget->onEvent([this](const std::string& name, const std::string& j) {
+            if (name == "call") callEvents.push_back(json::parse(j)["state"].get<std::string>());
+        });
+        widget->start();
+        EXPECT_TRUE(http.reply("GET", "/api/config", 200, kConfig));
+        chat().accept();
+        chat().receive(kHello);
+    }
+    kefu::test::FakeConnection& chat() { return *sockets.connections.front(); }
+    void ring(const std::string& callId, bool video) {
+        chat().receive(json{{"type", "ring"}, {"data", {{"callId", callId}, {"video", video}, {"name", "小美"}}}}.dump());
+    }
+    std::string callState() const { return json::parse(widget->stateJson())["call"].get<std::string>(); }
+    void press(bool answer) {
+        Intents in;
+        in.answer = answer;
+        in.decline = !answer;
+        bool clear = false;
+        widget->apply(in, "", clear);
+    }
+    json lastCallKefu() {
+        json last;
+        for (const auto& r : http.requests)
+            if (r->url.find("/2/callKefu") != std::string::npos) last = json::parse(r->body);
+        return last;
+    }
+};
+
+} // namespace
+
+TEST(WidgetCallBack, RingOpensThePanelWithAnswerAndDeclineAndStartsNoDevice) {
+    Harness h;
+    ASSERT_FALSE(h.widget->isOpen());
+    h.ring("c_0123abcd", true);
+    EXPECT_TRUE(h.widget->isOpen());
+    EXPECT_EQ(h.callState(), "incoming");
+    EXPECT_EQ(h.callEvents, std::vector<std::string>{"incoming"});
+    const ViewModel& v = h.widget->view();
+    EXPECT_TRUE(v.call.incoming);
+    EXPECT_EQ(v.call.status, "客服来电（视频）");
+    EXPECT_EQ(v.answerLabel, "接听");
+    EXPECT_EQ(v.declineLabel, "拒绝");
+    EXPECT_TRUE(h.devices.requests.empty()) << "no camera or microphone before 接听";
+    EXPECT_EQ(h.http.countOf("POST", "/2/callKefu"), 0u);
+}
+
+TEST(WidgetCallBack, AnswerRunsTheOrdinaryCallNamingTheCallBack) {
+    Harness h;
+    h.ring("c_77", false);
+    h.press(true);
+    ASSERT_EQ(h.devices.requests.size(), 1u);
+    EXPECT_FALSE(h.devices.requests[0].video) << "the kind the agent chose";
+    EXPECT_NE(h.callState(), "incoming");
+    EXPECT_FALSE(h.widget->view().call.incoming);
+    h.devices.grant(true, false);
+    for (const auto& c : h.sockets.connections)
+        if (c->url.find("/peerjs?") != std::string::npos) {
+            c->accept();
+            c->receive(R"({"type":"OPEN"})");
+        }
+    const json body = h.lastCallKefu();
+    EXPECT_EQ(body["action"], "callpeer");
+    EXPECT_EQ(body["call_id"], "c_77");
+    EXPECT_TRUE(body["peer_id"].is_string());
+}
+
+TEST(WidgetCallBack, DeclinePostsDeclineAndStartsNothing) {
+    Harness h;
+    h.ring("c_5", true);
+    h.press(false);
+    EXPECT_EQ(h.lastCallKefu(), (json{{"action", "decline"}, {"call_id", "c_5"}}));
+    EXPECT_EQ(h.callState(), "idle");
+    EXPECT_FALSE(h.widget->view().call.incoming);
+    EXPECT_TRUE(h.devices.requests.empty());
+    EXPECT_EQ(h.callEvents, (std::vector<std::string>{"incoming", "ended"}));
+}
+
+TEST(WidgetCallBack, RingEndStopsOnlyItsOwnRing) {
+    Harness h;
+    h.ring("c_1", false);
+    h.chat().receive(R"({"type":"ring_end","data":{"callId":"c_other","reason":"timeout"}})");
+    EXPECT_EQ(h.callState(), "incoming");
+    h.chat().receive(R"({"type":"ring_end","data":{"callId":"c_1","reason":"timeout"}})");
+    EXPECT_EQ(h.callState(), "idle");
+    EXPECT_EQ(h.http.countOf("POST", "/2/callKefu"), 0u) << "nothing to decline once it stopped";
+}
+
+TEST(WidgetCallBack, HostileRingsAreIgnored) {
+    Harness h;
+    for (const char* frame : {R"({"type":"ring","data":{"callId":"c_1\",\"action\":\"callpeer"}})",
+                              R"({"type":"ring","data":{"callId":42}})", R"({"type":"ring","data":{"callId":""}})",
+                              R"({"type":"ring","data":{"callId":"c_1","video":"yes"}})", R"({"type":"ring","data":[]})"})
+        h.chat().receive(frame);
+    h.chat().receive(json{{"type", "ring"}, {"data", {{"callId", std::string(101, 'a')}}}}.dump());
+    EXPECT_EQ(h.callState(), "idle");
+    EXPECT_FALSE(h.widget->isOpen());
+}
+
+TEST(WidgetCallBack, ABrowserWithoutCallsDeclinesAtOnce) {
+    Harness h(false);
+    h.ring("c_9", false);
+    EXPECT_EQ(h.lastCallKefu(), (json{{"action", "decline"}, {"call_id", "c_9"}}));
+    EXPECT_EQ(h.callState(), "idle");
+}
