@@ -10,7 +10,7 @@
   K.__callx = function (o) {
     var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null, video = null;
     var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain;border-radius:0}' +
-      '.p .z{position:absolute;display:none;width:32px;height:32px;padding:6px;border:0;border-radius:8px;' +
+      '.p .z{position:absolute;width:32px;height:32px;padding:6px;border:0;border-radius:8px;' +
       'background:rgba(0,0,0,.55);color:#fff;cursor:pointer}.p .z svg{width:20px;height:20px;fill:currentColor}' +
       '.p .z:focus-visible{outline:3px solid #91caff}';
     // A constructed sheet, as the glue's own: a strict CSP page refuses a <style> element.
@@ -34,8 +34,7 @@
     svg.setAttribute('aria-hidden', 'true');
     path.setAttribute('d', 'M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z');
     svg.appendChild(path);
-    zoom.appendChild(svg);
-    o.panel.appendChild(zoom);
+    zoom.appendChild(svg); // in the panel only while a remote video shows
     var v = o.remoteVideo;
     zoom.addEventListener('click', function () {
       var fsNow = root.fullscreenElement || d.fullscreenElement;
@@ -141,8 +140,9 @@
         var r = l.remoteVideo;
         if (!r === !video && (!r || (r.x === video.x && r.y === video.y && r.w === video.w))) return;
         video = r;
-        zoom.style.display = r ? 'block' : 'none';
-        if (r) { zoom.style.left = (r.x + r.w - 40) + 'px'; zoom.style.top = (r.y + 8) + 'px'; }
+        if (!r) { zoom.remove(); return; }
+        zoom.style.left = (r.x + r.w - 40) + 'px'; zoom.style.top = (r.y + 8) + 'px';
+        o.panel.appendChild(zoom);
       },
       state: function (s) { s.callStats = stats; s.ringback = !!ring; }
     };

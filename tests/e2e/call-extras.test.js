@@ -150,5 +150,6 @@ test('a video call: the remote video goes full screen from its control, and the 
   await page.evaluate(() => document.exitFullscreen());
   await page.evaluate(() => window.Kefu.hangup());
   await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
+  await until(async () => (await zoom.count()) === 0, { what: 'the control goes with the video' });
   await page.context().close();
 });
