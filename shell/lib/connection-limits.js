@@ -20,13 +20,13 @@ function openFilesLimit() {
 // Descriptors kept for the database, the files served and the listening socket.
 const RESERVED_FDS = 64;
 
-function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs, connectionsPerAddress }) {
+function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs, keepAliveMs = 65000, connectionsPerAddress }) {
   const server = http.createServer({
     headersTimeout: headersTimeoutMs,
     requestTimeout: requestTimeoutMs,
     // How often the two timeouts above are checked (Node's default, 30 s, would let them run late).
     connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeoutMs / 2)),
-    keepAliveTimeout: 5000,
+    keepAliveTimeout: keepAliveMs,
   }, app);
   server.timeout = idleTimeoutMs; // a connection that moves no byte for this long is closed
   // At the descriptor limit Node's own maxConnections would reset every newcomer, and the server would look
