@@ -259,7 +259,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
         if (!OUTCOMES.includes(outcome)) throw err('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`);
         finish(call, outcome, outcome, { duration });
       } else if (call.state === 'ringing') {
-        finish(call, 'cancelled', 'cancelled');
+        finish(call, 'cancelled', 'cancelled', { visitorFrame: back.ringEndFrame(call, 'cancelled') });
       } else {
         finish(call, 'completed', 'hangup', { duration });
       }

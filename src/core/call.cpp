@@ -708,6 +708,8 @@ void CallController::report(const Json& body) {
         // report goes out with the call id when the server's reply arrives (handleCallpeer).
         cancelGeneration_ = generation_;
         lateReport_ = dump(body);
+    } else if (!answering_.empty()) {
+        postAction(dump(withCallId(body, answering_))); // a call-back's answer that failed before its callpeer
     }
 }
 

@@ -161,12 +161,17 @@ test('拒绝 ends the call-back as declined; the agent\'s cancel and no answer e
     assert.equal((await li.next('call_end', { where: (d) => d.callId === third, timeout: 3000 })).data.reason, 'timeout');
     assert.ok(Date.now() - t0 >= 500);
     assert.equal((await chat.next('ring_end')).data.reason, 'timeout');
+    // The widget's answer failed before its callpeer (the visitor refused the microphone): it cancels.
+    li.send('callback', { visitorId: v.visitorId });
+    const fourth = (await li.next('callback')).data.callId;
+    assert.equal((await callKefu(srv, v, { action: 'cancel', call_id: fourth })).json.outcome, 'cancelled');
+    assert.equal((await chat.next('ring_end')).data.reason, 'cancelled');
     // A visitor's own call cannot be "declined".
     const own = await callKefu(srv, v, { action: 'callpeer', kefu_id: 'sales' });
     assert.equal((await callKefu(srv, v, { action: 'decline', call_id: own.json.callId })).status, 409);
     await callKefu(srv, v, { action: 'cancel', call_id: own.json.callId });
     const outcomes = (await history(srv, v)).map((m) => m.call.outcome);
-    assert.deepEqual(outcomes, ['rejected', 'cancelled', 'missed', 'cancelled']);
+    assert.deepEqual(outcomes, ['rejected', 'cancelled', 'missed', 'cancelled', 'cancelled']);
   } finally {
     await srv.close();
   }

@@ -145,3 +145,14 @@ TEST(WidgetCallBack, ABrowserWithoutCallsDeclinesAtOnce) {
     EXPECT_EQ(h.lastCallKefu(), (json{{"action", "decline"}, {"call_id", "c_9"}}));
     EXPECT_EQ(h.callState(), "idle");
 }
+
+TEST(WidgetCallBack, AnswerRefusedByThePermissionPromptCancelsTheCallBack) {
+    Harness h;
+    h.ring("c_42", false);
+    h.press(true);
+    ASSERT_EQ(h.devices.requests.size(), 1u);
+    h.devices.deny("NotAllowedError");
+    EXPECT_EQ(h.callState(), "failed");
+    EXPECT_EQ(json::parse(h.widget->stateJson())["callReason"], "permission-denied");
+    EXPECT_EQ(h.lastCallKefu(), (json{{"action", "cancel"}, {"call_id", "c_42"}})) << "the agent is not left ringing";
+}

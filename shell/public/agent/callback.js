@@ -28,6 +28,8 @@ const status = node('span', 'callback-status');
 status.id = 'callback-status';
 status.setAttribute('role', 'status');
 bar.append(voice, video, cancel, status);
+Object.assign(bar.style, { display: 'flex', gap: '6px', alignItems: 'center', marginTop: '6px' }); // CSSOM: CSP-clean
+status.style.margin = '0';
 const head = document.querySelector('#chat-pane .chat-head');
 if (head) head.appendChild(bar);
 
@@ -67,7 +69,7 @@ function place(wantVideo) {
   mine = { reqId: rid(), visitorId, video: wantVideo, callId: null, state: 'asking' };
   if (!wsSend('callback', { visitorId, video: wantVideo, id: mine.reqId })) {
     mine = null;
-    show('未连接', 'not connected', 'error');
+    show('未连接', 'not connected', 'form-error');
   } else {
     show('正在呼叫访客…', 'calling the visitor…');
   }
@@ -77,7 +79,7 @@ function place(wantVideo) {
 function finish(reason, text) {
   mine = null;
   hook.callback = { state: 'ended', reason, callId: hook.callback && hook.callback.callId };
-  show(text[0], text[1], reason === 'declined' || reason === 'error' ? 'error' : '');
+  show(text[0], text[1], reason === 'declined' || reason === 'error' ? 'form-error' : '');
   render();
 }
 
