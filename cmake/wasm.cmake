@@ -31,8 +31,10 @@ target_link_options(kefu-app PRIVATE
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
   -sGL_TRACK_ERRORS=0 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0 -sSUPPORT_LONGJMP=0  # none used: glue code saved
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
+  "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/away.js"  # branding and the 留言 card, called by glue.js
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js"  # SHELL: the repeated flag is not deduplicated
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/call_extras.js" ${KEFU_WASM_EXTRA_LDFLAGS})
+set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js
                                                           ${CMAKE_SOURCE_DIR}/web/call_extras.js)
 

@@ -130,6 +130,7 @@
       warn: function (msg) { console.warn('[kefu] ' + msg); },
       layout: function (json) {
         var l = JSON.parse(json);
+        if (ext) ext.layout(l);
         panel.className = 'p' + (l.open ? ' o' : '') + (l.fullscreen ? ' f' : '');
         box(panel, l.panel, true);
         var dpr = w.devicePixelRatio || 1;
@@ -196,7 +197,7 @@
         try { ws = new WebSocket(url); } catch (e) { setTimeout(function () { app.onSocketClose(id, 1006); }); return; }
         sockets[id] = ws;
         ws.onopen = function () { app.onSocketOpen(id); };
-        ws.onmessage = function (e) { if (typeof e.data === 'string') app.onSocketMessage(id, e.data); };
+        ws.onmessage = function (e) { if (typeof e.data === 'string') { if (ext) ext.frame(e.data); app.onSocketMessage(id, e.data); } };
         ws.onclose = function (e) { if (sockets[id] === ws) { delete sockets[id]; app.onSocketClose(id, e.code); } };
         if (/\/ws\/visitor$/.test(url)) ws.addEventListener('message', pageHello);
       },
@@ -204,11 +205,12 @@
       wsClose: function (id) { var ws = sockets[id]; delete sockets[id]; if (ws) try { ws.close(); } catch (e) { /* closing */ } },
       http: function (id, method, url, body, bearer, keepalive) {
         var h = { 'Content-Type': 'application/json' };
+        if (ext) url = ext.url(url);
         if (bearer) h.Authorization = 'Bearer ' + bearer;
         // keepalive only while the page unloads (the hang-up must still reach the server): it costs a few
         // milliseconds per request, which a ring cannot spare.
         fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || unloading, credentials: 'omit' })
-          .then(function (r) { return r.text().then(function (t) { app.onHttp(id, r.status, t); }); })
+          .then(function (r) { return r.text().then(function (t) { if (ext) ext.http(url, r.status, t); app.onHttp(id, r.status, t); }); })
           .catch(function () { app.onHttp(id, 0, ''); });
       },
       // glyphs
@@ -367,6 +369,11 @@
       for (var i = 0; i < 14; i++) { g.gain.setTargetAtTime(0.06, t + 3 * i, 0.02); g.gain.setTargetAtTime(0, t + 3 * i + 1, 0.02); }
     });
 
+    // Branding and the 留言 card (web/away.js).
+    var ext = K.__away ? K.__away({ cfg: cfg, root: L.root, panel: panel, launcher: L.launcher, emit: L.emit,
+      app: function () { return app; }, token: function () { return glue.load(cfg.server + ':token'); },
+      store: function (k, v) { glue.store(cfg.server + ':' + k, v); } }) : null;
+
     var settings = {};
     for (var k in cfg) settings[k] = cfg[k];
     settings.token = glue.load(settings.server + ':token');
@@ -393,6 +400,7 @@
     }).then(function (M) {
       mark('wasm-ready');
       app = new M.App(glue);
+      if (ext) ext.ready();
       callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
       mark('app-created');
       // For tests: the lines a message text is broken into in a bubble, with the width and font used.

@@ -7,7 +7,7 @@
   var ds = (me && me.dataset) || {};
   var src = me ? me.src : location.href;
   var cfg = {};
-  ['server', 'kefu', 'lang', 'position', 'peerHost', 'peerPort', 'peerPath', 'peerKey', 'peerSecure', 'iceServers', 'ringTimeout', 'sendTimeout']
+  ['server', 'kefu', 'lang', 'position', 'color', 'peerHost', 'peerPort', 'peerPath', 'peerKey', 'peerSecure', 'iceServers', 'ringTimeout', 'sendTimeout']
     .forEach(function (k) { if (ds[k] != null) cfg[k] = ds[k]; });
   var ks = w.KefuSettings || {};
   for (var k in ks) cfg[k] = ks[k];
@@ -39,6 +39,15 @@
   btn.className = 'l';
   btn.type = 'button';
   var label = zh ? '在线客服' : 'Chat with us';
+  // The site's branding as the last page learnt it (web/away.js stores it, checked): no flash of the default.
+  var br = {};
+  try { br = JSON.parse(localStorage.getItem('kefu:' + cfg.server + ':brand')) || {}; } catch (e) { /* none yet */ }
+  if (/^#[0-9a-f]{6}$/i.test(br.c)) btn.style.background = br.c;
+  if (typeof br.l === 'string' && br.l && br.l.length <= 20) label = br.l;
+  [['x', cfg.position === 'left' ? 'left' : 'right'], ['y', 'bottom']].forEach(function (o) {
+    var v = br[o[0]];
+    if (typeof v === 'number' && v >= 0 && v <= 400) btn.style[o[1]] = v + 'px';
+  });
   btn.setAttribute('aria-label', label);
   btn.title = label;
   var NS = 'http://www.w3.org/2000/svg', svg = d.createElementNS(NS, 'svg'), path = d.createElementNS(NS, 'path');

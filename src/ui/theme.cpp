@@ -33,4 +33,10 @@ void apply(float scale) {
     ImGui::GetStyle() = style;
 }
 
+void setBrand(unsigned rgb) {
+    const unsigned r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, b = rgb & 255;
+    kBrand = IM_COL32(r, g, b, 255);
+    kBrandDark = IM_COL32(r * 3 / 4, g * 3 / 4, b * 3 / 4, 255); // darker still: more contrast on white
+}
+
 } // namespace kefu::ui::theme

@@ -5,8 +5,10 @@
 
 namespace kefu::ui::theme {
 
-constexpr ImU32 kBrand = IM_COL32(22, 119, 255, 255);
-constexpr ImU32 kBrandDark = IM_COL32(9, 88, 217, 255);
+// The site's primary colour (branding.primary of /api/config, set through setBrand) and a darker one for
+// text on white; these defaults until a site sets its own.
+inline ImU32 kBrand = IM_COL32(22, 119, 255, 255);
+inline ImU32 kBrandDark = IM_COL32(9, 88, 217, 255);
 constexpr ImU32 kBackground = IM_COL32(245, 246, 248, 255);
 constexpr ImU32 kAgentBubble = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kAgentText = IM_COL32(31, 31, 31, 255);
@@ -26,5 +28,7 @@ constexpr float kTitleFont = 16;
 constexpr float kRadius = 12;
 
 void apply(float scale);
+// rgb = 0xRRGGBB; the server has checked its contrast with white text.
+void setBrand(unsigned rgb);
 
 } // namespace kefu::ui::theme

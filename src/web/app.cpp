@@ -342,6 +342,11 @@ void App::shutdown() {
     if (mWidget) mWidget->shutdown();
 }
 
+void App::setBrand(int rgb) {
+    ui::theme::setBrand(static_cast<unsigned>(rgb) & 0xffffffu);
+    requestFrames(kSettleFrames);
+}
+
 void App::setOpen(bool open) {
     if (!mWidget) return;
     mWidget->setOpen(open);

@@ -48,6 +48,7 @@ class App {
     void hangup();
     std::string switchCall(bool video);
     std::string state() const;
+    void setBrand(int rgb); // branding.primary, checked by web/away.js
     // The running call's connection figures from getStats (web/glue.js); returns the level shown.
     std::string callStats(double rttMs, double lossPct, double jitterMs) {
         return toString(mWidget ? mWidget->callStats(CallStats{rttMs, lossPct, jitterMs}) : CallQuality::Unknown);

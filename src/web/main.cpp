@@ -29,6 +29,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("hangup", &App::hangup)
         .function("switchCall", &App::switchCall)
         .function("state", &App::state)
+        .function("setBrand", &App::setBrand)
         .function("callStats", &App::callStats)
         .function("messages", &App::messages)
         .function("debugLines", &App::debugLines)

@@ -16,7 +16,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-const launcher = (page) => page.locator('#kefu-root button');
+const launcher = (page) => page.locator('#kefu-root button.l');
 const agentMessages = (page) => page.$$eval('#messages .msg', (els) => els.map((e) => ({ from: e.dataset.from, text: e.textContent })));
 
 test('the demo page loads, the launcher appears at once and the widget opens', async () => {

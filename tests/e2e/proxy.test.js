@@ -106,7 +106,7 @@ test('failed logins from one client through nginx do not lock the real agent out
 
 test('the README inline KefuSettings example is blocked by its own strict policy', async () => {
   const page = await openVisitor(browser, `${shopOrigin}/inline.html`);
-  await page.locator('#kefu-root button').waitFor({ state: 'visible', timeout: 10000 });
+  await page.locator('#kefu-root button.l').waitFor({ state: 'visible', timeout: 10000 });
   const seen = await page.evaluate(() => ({ settings: window.KefuSettings, violations: window.__cspViolations }));
   assert.equal(seen.settings, undefined, 'the inline script did not run');
   assert.ok(seen.violations.some((v) => /^script-src/.test(v)), JSON.stringify(seen.violations));
@@ -116,7 +116,7 @@ test('the README inline KefuSettings example is blocked by its own strict policy
 let visitor;
 test('the shop page on another origin chats through nginx under the strict policy', async () => {
   visitor = await openVisitor(browser, `${shopOrigin}/`);
-  const launcher = visitor.locator('#kefu-root button');
+  const launcher = visitor.locator('#kefu-root button.l');
   await launcher.waitFor({ state: 'visible', timeout: 10000 });
   // Settings from the shop's own settings file took effect: English, on the left.
   assert.equal(await launcher.getAttribute('aria-label'), 'Chat with us');

@@ -57,7 +57,7 @@ test('two agents: the less busy one gets the next conversation, the group sees b
   // A Chinese browser: the widget's visitor speaks zh-CN, so the server's lines are in Chinese.
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   visitor = await openVisitor(browser, `${server.url}/`, { context });
-  await visitor.locator('#kefu-root button').click();
+  await visitor.locator('#kefu-root button.l').click();
   await waitReady(visitor, 60000);
   await visitor.evaluate(() => window.Kefu.send('我想问一下售后'));
   await waitCount(wang, 'mine', 1);
@@ -105,7 +105,7 @@ test('data-kefu names a group: the widget\'s visitor is routed there (nobody of 
   const before = await count(wang, 'unassigned');
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   const page = await openVisitor(browser, `${server.url}/try.html?kefu=after`, { context });
-  await page.locator('#kefu-root button').click();
+  await page.locator('#kefu-root button.l').click();
   await waitReady(page, 60000);
   await page.evaluate(() => window.Kefu.send('售后问题'));
   // li, the group's only member, is away: it waits unassigned in 售后 instead of going to wang.

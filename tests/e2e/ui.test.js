@@ -85,7 +85,7 @@ test('the canvas answers clicks: 语音 starts a call, × closes the panel, Esca
   await until(async () => !(await page.evaluate(() => window.Kefu.state().open)), { what: 'closed by Escape' });
   // The launcher is a real, focusable button.
   await page.keyboard.press('Tab');
-  await page.locator('#kefu-root button').focus();
+  await page.locator('#kefu-root button.l').focus();
   await page.keyboard.press('Enter');
   await until(() => page.evaluate(() => window.Kefu.state().open), { what: 'opened from the keyboard' });
   await page.context().close();
@@ -95,7 +95,7 @@ test('below 640 px the panel fills the screen and works with touch', async () =>
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
   const page = await ctx.newPage();
   await page.goto(server.url + '/');
-  await page.locator('#kefu-root button').tap();
+  await page.locator('#kefu-root button.l').tap();
   await waitReady(page);
   await until(() => page.evaluate(() => window.Kefu.state().open), { what: 'open' });
   const box = await page.locator('#kefu-root canvas').boundingBox();
@@ -118,11 +118,11 @@ test('if the app cannot load, the page stays usable and the launcher says so', a
   await page.route('**/kefu-app.wasm', (r) => r.abort());
   await page.goto(server.url + '/');
   const failed = page.evaluate(() => new Promise((res) => window.Kefu.on('error', res)));
-  await page.locator('#kefu-root button').click();
+  await page.locator('#kefu-root button.l').click();
   const err = await failed;
   assert.equal(err.code, 'load_failed');
   assert.equal(await page.locator('#kefu-root .b').textContent(), '!');
-  assert.match(await page.locator('#kefu-root button').getAttribute('title'), /无法加载|could not load/);
+  assert.match(await page.locator('#kefu-root button.l').getAttribute('title'), /无法加载|could not load/);
   const rejected = await page.evaluate(() => window.Kefu.send('hi').then(() => 'sent', (e) => e.message));
   assert.match(rejected, /kefu/);
   // The page itself still works: its own buttons take clicks.

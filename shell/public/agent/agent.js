@@ -28,6 +28,7 @@ import { onRing, onCallEnd, onCallPeer, syncRings, endCall, confirmAccept, onCal
 import { standing } from './standing-peer.js';
 
 // Feature modules: each registers itself when loaded.
+import './console-admin.js'; // the admin page link, 留言 marks in the list
 import './keys.js'; // keyboard shortcuts and their help
 import './visitor-panel.js'; // who the visitor is, the page they are on
 import './quality.js'; // call quality and the visitor's mute on the call card
