@@ -24,7 +24,18 @@
       'color:#1f1f1f;font:15px/1.4 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;' +
       'padding:8px 10px;margin:0;overflow-y:auto;touch-action:auto}.p.f textarea{font-size:16px}' +
       '.p video{position:absolute;display:none;background:#000;object-fit:cover;border-radius:8px}.p .v{display:block}' +
-      '.p .s{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
+      // The text layer (see mirror below): transparent text over the drawn glyphs, so the browser selects,
+      // copies and finds it; only the text itself takes the pointer, the canvas keeps everything else.
+      '.p .x{position:absolute;overflow:hidden auto;scrollbar-width:none;pointer-events:none;outline:none}' +
+      '.p .x::-webkit-scrollbar{display:none}.p .h{position:absolute;width:1px;left:0;top:0}' +
+      '.p .m{position:absolute;margin:0;white-space:pre-wrap;overflow-wrap:break-word;color:transparent;' +
+      'font-kerning:none;font-variant-ligatures:none;cursor:text;pointer-events:auto}' +
+      '.p .m a{color:transparent;text-decoration:none;cursor:pointer}' +
+      '.p .m::before{content:attr(data-who);position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}' +
+      '.p ::selection{background:rgba(9,88,217,.32)}.p .v ::selection{background:rgba(255,255,255,.5)}' +
+      // Twins of the drawn controls: no pixels of their own but the focus ring, white inside dark blue.
+      '.p .t{position:absolute;margin:0;padding:0;border:0;background:none;pointer-events:none;border-radius:8px}' +
+      '.p .t:focus-visible,.p .m a:focus-visible{outline:2px solid transparent;box-shadow:0 0 0 2px #fff,0 0 0 4px #003eb3}';
     if (L.root.adoptedStyleSheets && w.CSSStyleSheet) {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
@@ -36,18 +47,24 @@
     panel.className = 'p';
     panel.setAttribute('role', 'dialog');
     L.root.appendChild(panel);
+    panel.tabIndex = -1;
     var canvas = el('canvas');
-    canvas.tabIndex = 0;
+    canvas.tabIndex = -1; // Tab goes through the controls' twins instead
+    canvas.setAttribute('aria-hidden', 'true');
     var remoteVideo = el('video'), localVideo = el('video'), audio = el('audio');
+    // DOM order is the visual order: header and call bar, the conversation, emoji, composer, send.
+    var zones = [el('div'), el('div', 'x'), el('div')];
     remoteVideo.className = 'kefu-remote'; localVideo.className = 'kefu-local';
     [remoteVideo, localVideo].forEach(function (v) { v.autoplay = true; v.playsInline = true; v.setAttribute('playsinline', ''); });
     localVideo.muted = true;
     audio.autoplay = true;
     var composer = el('textarea');
     composer.rows = 1;
-    var log = el('ol', 's');
+    zones.push(el('div'));
+    var log = zones[1], sizer = el('div', 'h', log), zh = function () { return /^zh/i.test(cfg.lang); };
     log.setAttribute('role', 'log');
-    log.setAttribute('aria-live', 'polite');
+    log.setAttribute('aria-live', 'off'); // until the first conversation is in: history is not news
+    log.tabIndex = 0; // a keyboard reaches and scrolls the conversation
 
     // Places an element; `keepDisplay` leaves showing/hiding to its class (the panel: open or not).
     function box(e, r, keepDisplay) {
@@ -119,6 +136,108 @@
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
     };
 
+    function openable(href) {
+      var u;
+      try { u = new URL(href); } catch (e) { return ''; }
+      return /^(https?|mailto|tel):$/.test(u.protocol) ? u.href : '';
+    }
+    var place = function (e, r) {
+      e.style.left = r[0] + 'px'; e.style.top = r[1] + 'px'; e.style.width = r[2] + 'px';
+      if (r[3] != null) e.style.height = r[3] + 'px';
+    };
+    // Keeps `parent`'s keyed children as `items` say, reusing nodes: a kept node keeps the selection in it,
+    // its focus and its place in the screen reader's log (so a message is announced once).
+    function sync(parent, items, make, update, from) {
+      var old = parent.k || {}, now = {}, at = from ? from.nextSibling : parent.firstChild, fresh = 0, prepended = false;
+      items.forEach(function (it) {
+        var n = old[it.k];
+        if (!n) { n = make(it); fresh++; } else if (fresh) prepended = true;
+        now[it.k] = n;
+        update(n, it);
+        if (n !== at) parent.insertBefore(n, at); else at = at.nextSibling;
+      });
+      for (var k in old) {
+        if (now[k]) continue;
+        if (old[k].contains(L.root.activeElement)) (composer.disabled ? log : composer).focus({ preventScroll: true });
+        old[k].remove();
+      }
+      parent.k = now;
+      return prepended;
+    }
+    function twin(c) {
+      var b = d.createElement('button');
+      b.type = 'button'; b.className = 't';
+      b.addEventListener('click', function () { app && app.activate(c.k); });
+      return b;
+    }
+    function twinUpdate(b, c) {
+      if (b.getAttribute('aria-label') !== c.l) b.setAttribute('aria-label', c.l);
+      b.setAttribute('aria-disabled', c.e ? 'false' : 'true');
+      place(b, c.r);
+    }
+    function run(r) {
+      var m = d.createElement('div'), sp = d.createElement('span');
+      m.className = 'm' + (r.f === 0 ? ' v' : '');
+      m.appendChild(sp);
+      r.p.forEach(function (t, i) {
+        var href = i % 2 ? openable(r.h[(i - 1) / 2]) : '';
+        if (!href) { sp.appendChild(d.createTextNode(t)); return; }
+        var a = d.createElement('a');
+        a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer';
+        a.textContent = t;
+        sp.appendChild(a);
+      });
+      return m;
+    }
+    var who = [['You', 'Agent', 'Notice'], ['我', '客服', '系统']];
+    function runUpdate(m, r) {
+      m.setAttribute('data-who', who[zh() ? 1 : 0][r.f] + (zh() ? '：' : ': '));
+      place(m, r.r.slice(0, 3));
+    }
+    var layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
+    // The drawn text and controls as the C++ side laid them out (once per layout change, not per frame).
+    function mirror(json) {
+      var j = JSON.parse(json), f = font(false, 14, '').replace(/px /, 'px/' + j.lh + 'px ');
+      place(log, j.list);
+      sizer.style.height = j.h + 'px';
+      log.setAttribute('aria-label', zh() ? '对话记录' : 'Conversation');
+      var items = [], byZone = [[], [], [], []];
+      j.c.forEach(function (c) { c.y = c.r[1]; byZone[c.z].push(c); });
+      j.runs.forEach(function (r) { r.k = 'm:' + r.i + ':' + r.p.join(''); r.y = r.r[1]; items.push(r); });
+      items = items.concat(byZone[1]).sort(function (a, b) { return a.y - b.y; });
+      // Header and call bar in reading order: row by row, left to right (the call bar draws right to left).
+      byZone[0].sort(function (a, b) { return Math.round(a.y + a.r[3] / 2) - Math.round(b.y + b.r[3] / 2) || a.r[0] - b.r[0]; });
+      [0, 2, 3].forEach(function (z) { sync(zones[z], byZone[z], twin, twinUpdate); });
+      var prepended = sync(log, items, function (it) { return it.p ? run(it) : twin(it); },
+        function (n, it) { if (it.p) { n.style.font = f; runUpdate(n, it); } else twinUpdate(n, it); }, sizer);
+      // Older history coming in above is not news either; new messages at the end are, once each.
+      if (prepended || !liveTimer) {
+        log.setAttribute('aria-live', 'off');
+        clearTimeout(liveTimer);
+        liveTimer = setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 500);
+      }
+    }
+    // On a phone the panel fills the screen: nothing behind it is reachable, and closing returns to the launcher.
+    function modal(l) {
+      var on = !!(l.open && l.fullscreen), host = L.root.host || L.root;
+      if (on !== modalOn) {
+        modalOn = on;
+        if (on) {
+          [].forEach.call(d.body.children, function (c) { if (c !== host && !c.inert) { c.inert = true; inerted.push(c); } });
+        } else {
+          inerted.splice(0).forEach(function (c) { c.inert = false; });
+        }
+        L.launcher.inert = on;
+        if (on) panel.setAttribute('aria-modal', 'true'); else panel.removeAttribute('aria-modal');
+      }
+      if (l.open && !wasOpen && l.fullscreen) setTimeout(function () { panel.focus({ preventScroll: true }); });
+      if (!l.open && wasOpen) {
+        var a = L.root.activeElement;
+        if (!a || panel.contains(a) || d.activeElement === d.body) L.launcher.focus({ preventScroll: true });
+      }
+      wasOpen = !!l.open;
+    }
+
     var glue = {
       requestFrame: requestFrame,
       emit: function (name, json) { L.emit(name, json ? JSON.parse(json) : undefined); },
@@ -130,6 +249,7 @@
       warn: function (msg) { console.warn('[kefu] ' + msg); },
       layout: function (json) {
         var l = JSON.parse(json);
+        modal(l);
         if (ext) ext.layout(l);
         panel.className = 'p' + (l.open ? ' o' : '') + (l.fullscreen ? ' f' : '');
         box(panel, l.panel, true);
@@ -147,6 +267,12 @@
         L.launcher.setAttribute('aria-expanded', l.open ? 'true' : 'false');
         if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
       },
+      mirror: mirror,
+      layerScroll: function (y) {
+        if (performance.now() - userScrollAt < 250) return; // the visitor is scrolling the layer: it leads
+        log.scrollTop = y;
+        layerSet = log.scrollTop;
+      },
       composerText: function () { return composer.value; },
       composerSet: function (t) { composer.value = t; },
       composerInsert: function (t) {
@@ -155,24 +281,10 @@
         composer.focus();
         app.composerInput(composer.value);
       },
-      logAppend: function (who, text) {
-        // The text in a <bdi>: bidi controls a visitor or agent put in it stay inside it.
-        var li = d.createElement('li'), bdi = d.createElement('bdi');
-        bdi.textContent = text;
-        li.appendChild(d.createTextNode(who + ': '));
-        li.appendChild(bdi);
-        log.appendChild(li);
-        while (log.childNodes.length > 50) log.removeChild(log.firstChild);
-      },
       setCursor: function (c) { canvas.style.cursor = c; },
       // A link in a message was clicked. Only http(s), mailto and tel ever open, in a new tab that cannot
       // reach back to this page; the core checked it too.
-      openLink: function (href) {
-        var u;
-        try { u = new URL(href); } catch (e) { return; }
-        if (!/^(https?|mailto|tel):$/.test(u.protocol)) return;
-        w.open(u.href, '_blank', 'noopener,noreferrer');
-      },
+      openLink: function (href) { var u = openable(href); if (u) w.open(u, '_blank', 'noopener,noreferrer'); },
       attention: function (n) {
         // Blink the page title while agent messages wait unseen; stops once the visitor looks.
         if (titleTimer || n <= 0) return;
@@ -353,6 +465,11 @@
       }
     };
 
+    // Branding and the 留言 card (web/away.js).
+    var ext = K.__away ? K.__away({ cfg: cfg, root: L.root, panel: panel, launcher: L.launcher, emit: L.emit,
+      app: function () { return app; }, token: function () { return glue.load(cfg.server + ':token'); },
+      store: function (k, v) { glue.store(cfg.server + ':' + k, v); } }) : null;
+
     // An agent's call-back rings (`call` event "incoming"): a soft 440+480 Hz ring, 1 s on, 2 s off,
     // synthesized with WebAudio (no asset), and only on a page the visitor has already used (a click or a
     // key), never as the first thing a page does. Any other call state stops it.
@@ -368,11 +485,6 @@
       [440, 480].forEach(function (f) { var o = ac.createOscillator(); o.frequency.value = f; o.connect(g); o.start(); });
       for (var i = 0; i < 14; i++) { g.gain.setTargetAtTime(0.06, t + 3 * i, 0.02); g.gain.setTargetAtTime(0, t + 3 * i + 1, 0.02); }
     });
-
-    // Branding and the 留言 card (web/away.js).
-    var ext = K.__away ? K.__away({ cfg: cfg, root: L.root, panel: panel, launcher: L.launcher, emit: L.emit,
-      app: function () { return app; }, token: function () { return glue.load(cfg.server + ':token'); },
-      store: function (k, v) { glue.store(cfg.server + ':' + k, v); } }) : null;
 
     var settings = {};
     for (var k in cfg) settings[k] = cfg[k];
@@ -425,16 +537,72 @@
       // A tap that closes the panel must not click whatever lies under it once it is gone.
       canvas.addEventListener('touchend', function (e) { e.preventDefault(); }, { passive: false });
       canvas.addEventListener('pointerleave', function (e) { if (e.pointerType !== 'touch') app.pointer(-1e6, -1e6, false); });
-      canvas.addEventListener('wheel', function (e) {
+      var wheel = function (e) {
         e.preventDefault();
         var k = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
         app.wheel(e.deltaX * k, e.deltaY * k);
-      }, { passive: false });
+      };
+      canvas.addEventListener('wheel', wheel, { passive: false });
+      // The text layer: the wheel scrolls the list as over the canvas; a finger on text scrolls it too (a
+      // long press still selects); its own scrolling (find-in-page, focus, keys) moves the list.
+      log.addEventListener('wheel', wheel, { passive: false });
+      ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'].forEach(function (n) {
+        log.addEventListener(n, function (e) {
+          if (e.pointerType !== 'touch') return;
+          pt(e);
+          if (n !== 'pointermove') app.button(0, n === 'pointerdown');
+        });
+      });
+      // A match found in the conversation (window.find, a screen reader's cursor) is scrolled into view; the
+      // browser's own find bar scrolls the layer itself. Not while the mouse is selecting: that autoscrolls.
+      var dragging = false;
+      log.addEventListener('pointerdown', function () { dragging = true; });
+      w.addEventListener('pointerup', function () { dragging = false; }, true);
+      d.addEventListener('selectionchange', function () {
+        var s = L.root.getSelection ? L.root.getSelection() : d.getSelection(), m = s && s.focusNode;
+        if (dragging || !m || !log.contains(m)) return;
+        while (m && m.parentNode !== log) m = m.parentNode;
+        if (!m || m === sizer) return;
+        if (m.offsetTop < log.scrollTop || m.offsetTop + m.offsetHeight > log.scrollTop + log.clientHeight)
+          log.scrollTop = Math.max(0, m.offsetTop - log.clientHeight / 3);
+      });
+      log.addEventListener('scroll', function () {
+        if (Math.abs(log.scrollTop - layerSet) < 1) return;
+        userScrollAt = performance.now();
+        layerSet = log.scrollTop;
+        app.scrollTo(log.scrollTop);
+      });
+      // Copying across bubbles puts each message on a line of its own (absolutely placed boxes have no line
+      // breaks between them in the browser's own serialization).
+      panel.addEventListener('copy', function (e) {
+        var s = L.root.getSelection ? L.root.getSelection() : d.getSelection();
+        if (!s || !s.rangeCount || !e.clipboardData) return;
+        var r = s.getRangeAt(0), parts = [];
+        if (!log.contains(r.commonAncestorContainer)) return;
+        [].forEach.call(log.children, function (m) {
+          if (!m.classList.contains('m') || !r.intersectsNode(m)) return;
+          var mr = d.createRange();
+          mr.selectNodeContents(m);
+          if (r.compareBoundaryPoints(Range.START_TO_START, mr) > 0) mr.setStart(r.startContainer, r.startOffset);
+          if (r.compareBoundaryPoints(Range.END_TO_END, mr) < 0) mr.setEnd(r.endContainer, r.endOffset);
+          parts.push(mr.toString());
+        });
+        e.clipboardData.setData('text/plain', parts.join('\n'));
+        e.preventDefault();
+      });
+      panel.addEventListener('keydown', function (e) {
+        // (The canvas passes its keys to the app itself.)
+        if (e.key === 'Escape' && e.target !== canvas) { app.key('Escape', true, false, false); app.key('Escape', false, false, false); }
+        // Select all inside the panel selects the conversation, not the page.
+        if ((e.ctrlKey || e.metaKey) && (e.key === 'a' || e.key === 'A') && e.target !== composer) {
+          e.preventDefault();
+          (L.root.getSelection ? L.root.getSelection() : d.getSelection()).selectAllChildren(log);
+        }
+      });
       canvas.addEventListener('keydown', function (e) { if (app.key(e.key, true, e.ctrlKey || e.metaKey, e.shiftKey)) e.preventDefault(); });
       canvas.addEventListener('keyup', function (e) { app.key(e.key, false, e.ctrlKey || e.metaKey, e.shiftKey); });
       composer.addEventListener('input', function () { app.composerInput(composer.value); });
       composer.addEventListener('keydown', function (e) {
-        if (e.key === 'Escape') { app.key('Escape', true, false, false); app.key('Escape', false, false, false); return; }
         if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
         e.preventDefault();
         app.composerEnter(composer.value);
@@ -472,7 +640,7 @@
           });
         },
         setUser: function (u) { app.setUser(JSON.stringify(u || {})); return Promise.resolve(); },
-        setLocale: function (l) { app.setLocale(String(l)); return Promise.resolve(); },
+        setLocale: function (l) { cfg.lang = String(l); app.setLocale(String(l)); return Promise.resolve(); },
         call: function (opts) {
           return new Promise(function (res, rej) {
             var r = JSON.parse(app.call(!!(opts && opts.video)));

@@ -95,7 +95,8 @@ bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, floa
     const ImVec2 size(ts.x + 2 * pad, height);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushID(id);
-    const bool clicked = ImGui::InvisibleButton("##pill", size) && enabled;
+    const bool pressed = ImGui::InvisibleButton("##pill", size);
+    const bool clicked = (twin(id, label, enabled) || pressed) && enabled;
     const bool hovered = ImGui::IsItemHovered() && enabled;
     ImGui::PopID();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -111,8 +112,26 @@ bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, floa
     return clicked;
 }
 
+bool ChatPanel::twin(const std::string& key, const std::string& label, bool enabled) {
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    if (mZone == kZoneList) { // list content coordinates: the DOM layer scrolls like the list
+        const ImGuiWindow* w = ImGui::GetCurrentWindow();
+        const ImVec2 d(-w->Pos.x, w->Scroll.y - w->Pos.y);
+        a = ImVec2(a.x + d.x, a.y + d.y);
+        b = ImVec2(b.x + d.x, b.y + d.y);
+    }
+    mDom.controls.push_back({key, label, mZone, enabled, Rect{a.x / mS, a.y / mS, (b.x - a.x) / mS, (b.y - a.y) / mS}});
+    if (!enabled || mActivate != key) return false;
+    mActivate.clear();
+    return true;
+}
+
 Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFont* body, ImFont* title) {
     Intents out;
+    mDom.runs.clear();
+    mDom.controls.clear();
+    mDom.lineH = body->FontSize / scale;
+    mZone = kZoneTop;
     mS = scale;
     mW = w * scale;
     mH = h * scale;
@@ -179,7 +198,7 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
     ImGui::PushFont(mTitle);
     dl->AddText(ImVec2(tx, hh / 2 - ImGui::GetFontSize() + 2 * mS), theme::kWhite, vm.title.c_str());
     ImGui::PopFont();
-    dl->AddText(ImVec2(tx, hh / 2 + 3 * mS), IM_COL32(255, 255, 255, 210), vm.subtitle.c_str());
+    dl->AddText(ImVec2(tx, hh / 2 + 3 * mS), theme::kWhite, vm.subtitle.c_str());
     dl->PopClipRect();
     if (ImGui::IsMouseHoveringRect(ImVec2(tx, 0), ImVec2(x - 8 * mS, hh)) &&
         ImGui::CalcTextSize(vm.subtitle.c_str()).x > x - 8 * mS - tx)
@@ -195,15 +214,13 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
         if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) intent = true;
     };
     ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
-    if (pill("voice", vm.voiceLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
-        out.startVoice = true;
+    if (pill("voice", vm.voiceLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall)) out.startVoice = true;
     whyNot(out.startVoice);
     ImGui::SetCursorPos(ImVec2(x + voiceW + 6 * mS, (hh - bh) / 2));
-    if (pill("video", vm.videoLabel.c_str(), IM_COL32(255, 255, 255, 48), theme::kWhite, bh, canCall))
-        out.startVideo = true;
+    if (pill("video", vm.videoLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall)) out.startVideo = true;
     whyNot(out.startVideo);
     ImGui::SetCursorPos(ImVec2(mW - 10 * mS - closeW, (hh - closeW) / 2));
-    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW))) out.close = true;
+    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW)) | twin("close", vm.closeLabel)) out.close = true;
     const ImVec2 cp = ImGui::GetItemRectMin();
     const bool hov = ImGui::IsItemHovered();
     if (hov) {
@@ -297,7 +314,8 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         x -= ImGui::CalcTextSize(it->first).x + 2 * pad;
         ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
         const bool danger = it->second == 3 || it->second == 7;
-        if (pill(it->first, it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
+        const std::string key = "call" + std::to_string(it->second);
+        if (pill(key.c_str(), it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
                  danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
             if (it->second == 1) out.toggleMute = true;
             if (it->second == 2) out.toggleCamera = true;
@@ -316,6 +334,17 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     ImGui::BeginChild("##log", ImVec2(mW, height), false, ImGuiWindowFlags_NoScrollWithMouse);
     // ImGui's own wheel handling is off for the root window; let the list take the wheel.
     ImGuiWindow* win = ImGui::GetCurrentWindow();
+    mZone = kZoneList;
+    mDom.list = Rect{win->Pos.x / mS, win->Pos.y / mS, win->Size.x / mS, win->Size.y / mS};
+    mDom.contentH = (win->ScrollMax.y + win->Size.y) / mS;
+    bool leftBottom = false;
+    if (mScrollReq >= 0) { // the DOM layer moved (find-in-page, focus): follow it, and stop following new messages
+        const float y = ImClamp(mScrollReq * mS, 0.0f, win->ScrollMax.y);
+        ImGui::SetScrollY(win, y);
+        mScrollReq = -1;
+        mAnchorFrames = 0;
+        leftBottom = y < win->ScrollMax.y - 4 * mS;
+    }
     const float wheel = ImGui::IsWindowHovered() ? ImGui::GetIO().MouseWheel : 0.0f;
     if (wheel != 0)
         ImGui::SetScrollY(win, ImClamp(win->Scroll.y - wheel * 5 * ImGui::GetFontSize(), 0.0f, win->ScrollMax.y));
@@ -347,18 +376,23 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
 
     mInner = maxBubble - 24 * mS;
     mLinkHits.clear();
-    auto bubble = [&](const std::string& text, bool mine, bool system, bool dim) {
+    auto bubble = [&](const std::string& id, const std::string& text, int from, bool dim) {
+        const bool mine = from == 0, system = from == 2;
         // Measured and drawn from the same lines, so the text always fits its bubble.
-        const TextLayout& tl = layout(text, system ? mW - 4 * pad : mInner);
+        const float wrap = system ? mW - 4 * pad : mInner;
+        const TextLayout& tl = layout(text, wrap);
         const ImVec2 size(std::ceil(tl.width) + (system ? 16 : 24) * mS,
                           mBody->FontSize * (float)tl.lines.size() + (system ? 8 : 16) * mS);
         const float x = system ? (mW - size.x) / 2 : mine ? mW - pad - size.x : pad;
         ImGui::SetCursorPosX(x);
+        mDom.runs.push_back({id, text, from, (x + (system ? 8 : 12) * mS) / mS,
+                             (ImGui::GetCursorPosY() + (system ? 4 : 8) * mS) / mS, wrap / mS, (int)tl.lines.size(),
+                             tl.links});
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::Dummy(size);
         if (!ImGui::IsItemVisible()) return; // off-screen: only its size matters
         const ImU32 bg = system ? IM_COL32(0, 0, 0, 12) : mine ? theme::kBrand : theme::kAgentBubble;
-        dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.6f) : bg,
+        dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.9f) : bg,
                           system ? size.y / 2 : theme::kRadius * mS);
         const ImU32 fg = system ? theme::kMuted : mine ? theme::kVisitorText : theme::kAgentText;
         // Links: underlined, in the link colour on light bubbles and in the text colour on the visitor's own.
@@ -369,18 +403,17 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     // then, across reloads too).
     auto failedActions = [&](const MessageView& m, bool mine, const ViewModel& v, Intents& o) {
         if (v.retryLabel.empty() || v.discardLabel.empty()) return;
-        const float ph = 22 * mS, padX = 8 * mS, gap = 6 * mS;
+        const float ph = 24 * mS, padX = 8 * mS, gap = 6 * mS; // 24 px: the smallest target WCAG allows
         ImGui::PushFont(mBody);
         const float wRetry = ImGui::CalcTextSize(v.retryLabel.c_str()).x + 2 * padX;
         const float wDiscard = ImGui::CalcTextSize(v.discardLabel.c_str()).x + 2 * padX;
         ImGui::PopFont();
         ImGui::SetCursorPosX(mine ? mW - pad - wRetry - gap - wDiscard : pad);
-        ImGui::PushID(m.id.c_str());
-        if (pill("retry", v.retryLabel.c_str(), theme::kBrand, theme::kWhite, ph, true, padX)) o.retryId = m.id;
+        const std::string retry = "retry:" + m.id, discard = "discard:" + m.id;
+        if (pill(retry.c_str(), v.retryLabel.c_str(), theme::kBrand, theme::kWhite, ph, true, padX)) o.retryId = m.id;
         ImGui::SameLine(0, gap);
-        if (pill("discard", v.discardLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, ph, true, padX))
+        if (pill(discard.c_str(), v.discardLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, ph, true, padX))
             o.discardId = m.id;
-        ImGui::PopID();
     };
     auto meta = [&](const std::string& text, bool mine, ImU32 col) {
         const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
@@ -392,7 +425,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         ImGui::PopStyleColor();
     };
 
-    if (!vm.welcome.empty()) bubble(vm.welcome, false, false, false);
+    if (!vm.welcome.empty()) bubble("welcome", vm.welcome, 1, false);
 
     float firstY = 0, anchorY = -1;
     for (std::size_t i = 0; i < vm.messages.size(); ++i) {
@@ -412,7 +445,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
             ImGui::Dummy(ImVec2(1, 4 * mS));
         }
         const bool mine = m.from == 0;
-        bubble(m.text, mine, m.from == 2, m.pending);
+        bubble(m.id, m.text, m.from, m.pending);
         const bool lastOfGroup = i + 1 == vm.messages.size() || !vm.messages[i + 1].grouped;
         if (m.failed) {
             meta("! " + m.error, mine, theme::kDanger);
@@ -431,13 +464,14 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     // Follow the newest message until the visitor scrolls away, every frame: ImGui rounds item positions
     // differently above and below the visible area, so the bottom measured from another scroll position can be
     // off by a pixel per message.
-    mStick = !scrolledUp && (atBottom || mStick);
+    mStick = !scrolledUp && !leftBottom && (atBottom || mStick);
     if (mStick) ImGui::SetScrollHereY(1.0f);
     out.scrolledToBottom = atBottom;
     mLastCount = vm.messages.size();
     mFirstId = firstId;
     mFirstY = firstY;
     mPrevScroll = win->Scroll.y;
+    mScroll = win->Scroll.y;
     ImGui::EndChild();
 }
 
@@ -468,8 +502,9 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
 
     // Toolbar: emoji.
     const float tb = 30 * mS;
+    mZone = kZoneComposer;
     ImGui::SetCursorPos(ImVec2(8 * mS, y + 4 * mS));
-    if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb))) mEmojiOpen = !mEmojiOpen;
+    if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb)) | twin("emoji", vm.emojiLabel)) mEmojiOpen = !mEmojiOpen;
     const ImVec2 ep = ImGui::GetItemRectMin();
     if (ImGui::IsItemHovered()) {
         dl->AddRectFilled(ep, ImVec2(ep.x + tb, ep.y + tb), IM_COL32(0, 0, 0, 14), 6 * mS);
@@ -486,7 +521,9 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     const float areaH = mH - areaY - 8 * mS;
     out.composer = Rect{8.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS}; // CSS px
     ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
+    mZone = kZoneSend;
     if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty)) out.send = true;
+    mZone = kZoneComposer; // the picker's cells come after the emoji button
 
     if (mEmojiOpen) {
         const int cols = 8;
@@ -511,7 +548,7 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
             if (i % cols) ImGui::SameLine(0, 0);
             ImGui::PushID(i);
             const ImVec2 p = ImGui::GetCursorScreenPos();
-            if (ImGui::InvisibleButton("##e", ImVec2(cell, cell))) {
+            if (ImGui::InvisibleButton("##e", ImVec2(cell, cell)) | twin("e" + std::to_string(i), kEmoji[i])) {
                 out.insertText = kEmoji[i];
                 mEmojiOpen = false;
             }

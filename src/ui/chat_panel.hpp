@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/view_model.hpp"
+#include "ui/dom_mirror.hpp"
 #include "ui/text_layout.hpp"
 
 #include <imgui.h>
@@ -30,6 +31,13 @@ class ChatPanel {
     // The lines a message bubble breaks `text` into, and the text width they were broken at (CSS px), as of
     // the last frame drawn: for tests comparing them with the browser's own line breaking.
     std::vector<std::string> bubbleLines(const std::string& text, float& widthCss);
+    // The DOM layer's view of the last frame (see dom_mirror.hpp), and where the list was scrolled (CSS px).
+    const DomMirror& mirror() const { return mDom; }
+    float scrollCss() const { return mScroll / mS; }
+    // A DOM twin was activated (Enter, Space, a screen reader): the next frame clicks the control `key`.
+    void activate(const std::string& key) { mActivate = key; }
+    // The DOM layer was scrolled (find-in-page, focus, keys): the list follows.
+    void scrollTo(float cssY) { mScrollReq = cssY; }
 
   private:
     void header(const ViewModel& vm, Intents& out);
@@ -42,6 +50,8 @@ class ChatPanel {
     const TextLayout& layout(const std::string& text, float wrap);
     bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true,
               float padX = -1);
+    // Records the item just drawn as a DOM twin; true when that twin was activated.
+    bool twin(const std::string& key, const std::string& label, bool enabled = true);
 
     float mS = 1, mW = 0, mH = 0;
     ImFont* mBody = nullptr;
@@ -69,6 +79,10 @@ class ChatPanel {
     float mInner = 0;               // text width of a bubble in the last frame (texels)
     std::vector<LinkHit> mLinkHits; // links drawn in the last frame
     std::string mPressedLink;
+    DomMirror mDom;
+    int mZone = kZoneTop;
+    std::string mActivate;
+    float mScrollReq = -1, mScroll = 0;
 };
 
 } // namespace kefu::ui

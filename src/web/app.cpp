@@ -126,11 +126,6 @@ void App::start(const std::string& settingsJson) {
     mWidget = std::make_unique<Widget>(s, p);
     mWidget->onEvent([this](const std::string& name, const std::string& j) {
         if (name == "unread") mGlue.call<void>("setUnread", mWidget->unread());
-        if (name == "message") {
-            const auto m = nlohmann::json::parse(j, nullptr, false);
-            if (m.is_object())
-                mGlue.call<void>("logAppend", m.value("from", std::string()), m.value("text", std::string()));
-        }
         mGlue.call<void>("emit", name, j);
     });
     mWidget->onStore([this](const std::string& k, const std::string& v) { mGlue.call<void>("store", k, v); });
@@ -233,6 +228,7 @@ bool App::drawFrame() {
     }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
     pushLayout(in);
+    pushMirror();
     if (mInput.pending()) mFramesWanted = std::max(mFramesWanted, 2);
     return --mFramesWanted > 0;
 }
@@ -272,6 +268,50 @@ void App::pushLayout(const Intents& in) {
     mFocusComposer = false;
     mPresented = 0; // a resized canvas starts blank: draw the next frame whatever it holds
     mGlue.call<void>("layout", s);
+}
+
+void App::pushMirror() {
+    const ui::DomMirror& m = mPanel.mirror();
+    if (!m.sameAs(mMirror)) {
+        mMirror = m;
+        auto rect = [](const Rect& r) { return nlohmann::json{r.x, r.y, r.w, r.h}; };
+        nlohmann::json runs = nlohmann::json::array(), controls = nlohmann::json::array();
+        for (const ui::DomRun& r : m.runs) {
+            // The text cut at its links: plain, link, plain, …, plain; hrefs alongside.
+            nlohmann::json parts = nlohmann::json::array(), hrefs = nlohmann::json::array();
+            std::size_t at = 0;
+            for (const Link& l : r.links) {
+                parts.push_back(r.text.substr(at, l.begin - at));
+                parts.push_back(r.text.substr(l.begin, l.end - l.begin));
+                hrefs.push_back(l.href);
+                at = l.end;
+            }
+            parts.push_back(r.text.substr(at));
+            runs.push_back(
+                {{"i", r.id}, {"f", r.from}, {"r", {r.x, r.y, r.wrap, r.lines}}, {"p", parts}, {"h", hrefs}});
+        }
+        for (const ui::DomControl& c : m.controls)
+            controls.push_back({{"k", c.key}, {"l", c.label}, {"z", c.zone}, {"e", c.enabled}, {"r", rect(c.r)}});
+        mGlue.call<void>(
+            "mirror",
+            nlohmann::json{{"list", rect(m.list)}, {"h", m.contentH}, {"lh", m.lineH}, {"runs", runs}, {"c", controls}}
+                .dump());
+    }
+    if (std::fabs(mPanel.scrollCss() - mMirrorScroll) > 0.25f) {
+        mMirrorScroll = mPanel.scrollCss();
+        mGlue.call<void>("layerScroll", mMirrorScroll);
+    }
+}
+
+void App::activate(const std::string& key) {
+    mPanel.activate(key);
+    if (!mInFrame && mWidget && mWidget->isOpen()) frame(0); // within the key's event, like a click
+    requestFrames(kSettleFrames);
+}
+
+void App::scrollTo(float y) {
+    mPanel.scrollTo(y);
+    requestFrames(kSettleFrames);
 }
 
 void App::viewport(float w, float h, float dpr) {

@@ -28,6 +28,8 @@ class App {
     // Page events.
     void viewport(float w, float h, float dpr);
     void pointer(float x, float y, bool touch);
+    void activate(const std::string& key); // a DOM twin of a control (see ui/dom_mirror.hpp)
+    void scrollTo(float y);                // the DOM text layer scrolled (CSS px)
     void button(int b, bool down);
     void wheel(float dx, float dy);
     bool key(const std::string& k, bool down, bool ctrl, bool shift);
@@ -74,6 +76,7 @@ class App {
     void deferFrame();
     bool drawFrame();
     void pushLayout(const Intents& in);
+    void pushMirror();
     void resetFonts();
     void handle(const Intents& in);
 
@@ -89,6 +92,8 @@ class App {
     int mFramesWanted = 0;
     std::uint64_t mGlyphRevision = ~0ull;
     std::string mLastLayout;
+    ui::DomMirror mMirror;
+    float mMirrorScroll = -1;
     bool mComposerFocused = false;
     bool mFocusComposer = false;
     bool mInFrame = false;

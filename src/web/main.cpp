@@ -11,6 +11,8 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("frame", &App::frame)
         .function("viewport", &App::viewport)
         .function("pointer", &App::pointer)
+        .function("activate", &App::activate)
+        .function("scrollTo", &App::scrollTo)
         .function("button", &App::button)
         .function("wheel", &App::wheel)
         .function("key", &App::key)
