@@ -1,15 +1,10 @@
-/* Kefu branding and 留言 (leave a contact). Put before the module script (--extern-pre-js); web/glue.js
-   calls Kefu.__away(ctx) once and hands it the config answer, the socket frames and each layout:
-   - branding from GET /api/config: primary colour (panel and launcher), launcher label, offsets;
-   - while nobody of the visitor's group can answer (status/hello `unavailable`: "hours" or "nobody"), a card
-     under the header says so in full and asks for an e-mail or phone number (POST /api/visitors/me/contact).
-   Everything read from the server or the page is checked here before it is used. */
+/* Kefu branding and 留言 (--extern-pre-js; glue.js calls Kefu.__away): colours, label and offsets from
+   /api/config; while the group is unavailable a card asks for an e-mail or phone. Everything is checked. */
 (function (w, d) {
   'use strict';
   var K = w.Kefu;
   if (!K) return;
   var HEX = /^#[0-9a-fA-F]{6}$/;
-  // WCAG contrast of white text on `hex`; the server refuses under 4.5, a page's data-color is checked here.
   function contrast(hex) {
     var l = [1, 3, 5].map(function (i) {
       var c = parseInt(hex.substr(i, 2), 16) / 255;
@@ -19,7 +14,6 @@
   }
   var str = function (x, max) { return typeof x === 'string' && x.length <= max ? x : ''; };
   var num = function (x) { return typeof x === 'number' && x >= 0 && x <= 400 ? Math.round(x) : 20; };
-  // The text of `map` (language → text) for `lang`: the same tag, the same language, Chinese or English.
   function pick(map, lang) {
     if (!map || typeof map !== 'object') return '';
     var keys = Object.keys(map), base = lang.split('-')[0].toLowerCase(), i;
@@ -50,16 +44,13 @@
     [label, send, later, note].forEach(function (e) { form.appendChild(e); });
     card.appendChild(text); card.appendChild(form);
     x.panel.appendChild(card);
-    var css = '.p .aw{position:absolute;left:12px;right:12px;top:72px;display:none;box-sizing:border-box;max-height:60%;overflow:auto;' +
-      'background:#fff;border-radius:10px;box-shadow:0 2px 12px rgba(0,0,0,.15);padding:12px 14px;color:#1f1f1f;' +
-      'font:14px/1.5 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;z-index:1}' +
-      '.p .aw.on{display:block}.p .awt{margin:0 0 8px;white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict}' +
-      '.p .aw label{display:block;font-size:13px;color:#595959}.p .aw input{display:block;width:100%;box-sizing:border-box;' +
-      'margin:4px 0 8px;padding:7px 9px;border:1px solid #bfbfbf;border-radius:6px;font:inherit;color:inherit}' +
-      '.p .aw button{font:inherit;border:0;border-radius:6px;padding:6px 14px;cursor:pointer;background:var(--kb,#0958d9);color:#fff}' +
-      '.p .aw .awn{background:transparent;color:#595959}.p .aw button:focus-visible,.p .aw input:focus-visible{outline:2px solid var(--kb,#0958d9);outline-offset:2px}' +
-      '.p .awe{margin:6px 0 0;color:#cf1322;font-size:13px}.p .awe:empty{display:none}';
-    // A constructed sheet, as glue.js does: pages with a strict style-src refuse <style> elements.
+    var css = '.aw{position:absolute;left:12px;right:12px;top:72px;display:none;box-sizing:border-box;max-height:60%;overflow:auto;' +
+      'background:#fff;border-radius:10px;box-shadow:0 2px 12px #0003;padding:12px 14px;color:#1f1f1f;font:14px/1.5 system-ui,sans-serif;z-index:1}' +
+      '.aw.on{display:block}.awt{margin:0 0 8px;white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict}' +
+      '.aw label{display:block;font-size:13px;color:#595959}.aw input{display:block;width:100%;box-sizing:border-box;' +
+      'margin:4px 0 8px;padding:7px;border:1px solid #bfbfbf;border-radius:6px;font:inherit}' +
+      '.aw button{font:inherit;border:0;border-radius:6px;padding:6px 14px;background:var(--kb,#0958d9);color:#fff}' +
+      '.aw .awn{background:none;color:#595959}.awe{margin:6px 0 0;color:#cf1322}.awe:empty{display:none}';
     if (x.root.adoptedStyleSheets && w.CSSStyleSheet) {
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(css);
@@ -112,7 +103,6 @@
     }
     return {
       ready: function () { if (rgb !== null) x.app().setBrand(rgb); },
-      // GET /api/config names the widget's agent or group, so the answer carries its texts.
       url: function (u) {
         return /\/api\/config$/.test(u) && typeof cfg.kefu === 'string' && cfg.kefu ? u + '?kefu=' + encodeURIComponent(cfg.kefu.slice(0, 64)) : u;
       },
@@ -141,7 +131,6 @@
         if (f.type === 'status') status(f.data);
         else if (f.type === 'hello' && f.data && typeof f.data === 'object') status(f.data.kefu);
       },
-      // The panel follows the launcher's offsets (not when it fills the screen); no card during a call.
       layout: function (l) {
         inCall = !!l.remoteVideo || !!l.localVideo;
         if (!l.fullscreen && l.panel) {
