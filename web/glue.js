@@ -176,7 +176,8 @@
       place(b, c.r);
     }
     function run(r) {
-      var m = d.createElement('div'), sp = d.createElement('span');
+      // The text in a <bdi>: bidi controls a visitor or agent put in it stay inside it.
+      var m = d.createElement('div'), sp = d.createElement('bdi');
       m.className = 'm' + (r.f === 0 ? ' v' : '');
       m.appendChild(sp);
       r.p.forEach(function (t, i) {

@@ -1,7 +1,7 @@
 'use strict';
 // Bidi controls (U+202E and friends) in what a visitor or the agent writes must not reorder the widget
-// around them: the screen-reader transcript isolates each message in a <bdi>, the canvas draws the text
-// without them, and the page API still gets exactly what was written.
+// around them: the transcript (the text layer over the canvas) isolates each message in a <bdi> and, like
+// the canvas, shows the text without them, and the page API still gets exactly what was written.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
@@ -19,10 +19,11 @@ after(async () => {
   if (server) await server.stop();
 });
 
+const strip = (t) => t.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 const transcript = (page) => page.evaluate(() =>
-  [...document.getElementById('kefu-root').shadowRoot.querySelectorAll('ol[role=log] li')].map((li) => ({
-    prefix: li.firstChild && li.firstChild.nodeType === 3 ? li.firstChild.textContent : null,
-    isolated: li.querySelector('bdi') ? li.querySelector('bdi').textContent : null,
+  [...document.getElementById('kefu-root').shadowRoot.querySelectorAll('[role=log] .m')].map((m) => ({
+    prefix: m.dataset.who,
+    isolated: m.querySelector('bdi') ? m.querySelector('bdi').textContent : null,
   })));
 
 test('a message with a right-to-left override stays inside its own transcript line', async () => {
@@ -41,8 +42,9 @@ test('a message with a right-to-left override stays inside its own transcript li
     return t.length >= 2 ? t : null;
   }, { what: 'both messages in the transcript' });
   assert.deepEqual(lines.slice(-2), [
-    { prefix: 'visitor: ', isolated: mine },
-    { prefix: 'agent: ', isolated: reply },
+    // The text layer holds the text as the canvas draws it: without the controls, and isolated anyway.
+    { prefix: 'You: ', isolated: strip(mine) },
+    { prefix: 'Agent: ', isolated: strip(reply) },
   ]);
   // The API reports the text as written.
   const texts = await page.evaluate(() => window.Kefu.messages().map((m) => m.text));

@@ -48,7 +48,7 @@ test('the layer holds each message once, where the canvas draws it, with speaker
 
 test('a drag selects across two bubbles and Ctrl+C copies exactly that text', async (t) => {
   const a = await message(A), b = await message(B);
-  const frames0 = (await page.evaluate(() => window.Kefu.state())).frames;
+  const s0 = await page.evaluate(() => window.Kefu.state());
   const t0 = Date.now();
   await page.mouse.move(a.x + 1, a.y + 8);
   await page.mouse.down();
@@ -57,7 +57,8 @@ test('a drag selects across two bubbles and Ctrl+C copies exactly that text', as
   await page.mouse.up();
   const s = await page.evaluate(() => window.Kefu.state());
   // For the bench figures: canvas frames drawn while selecting (the selection itself needs none).
-  t.diagnostic(`selecting: ${s.frames - frames0} canvas frames in ${Date.now() - t0} ms, ${s.frameMs} ms in frames so far`);
+  const n = s.frames - s0.frames;
+  t.diagnostic(`selecting: ${n} canvas frames in ${Date.now() - t0} ms, ${((s.frameMs - s0.frameMs) / Math.max(n, 1)).toFixed(2)} ms each`);
   assert.equal((await selectionText(page)).replace(/\n/g, ''), A + B);
   await page.keyboard.press('Control+C');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${A}\n${B}`);
