@@ -141,3 +141,15 @@ test('拒绝 ends the call-back: the console shows it declined, the devices neve
   assert.equal(await agent.locator('#callback-voice').isDisabled(), false);
   await page.context().close();
 });
+
+test('a busy visitor is refused clearly: the console says why', async () => {
+  const { page } = await visitorWithClosedPanel();
+  await page.evaluate(() => { window.Kefu.call({ video: false }).catch(() => {}); }); // the visitor rings us itself
+  await until(async () => (await agent.evaluate(() => window.__kefuAgent.state)) === 'ringing', { what: 'the visitor\'s own call rings' });
+  await agent.click('#callback-voice');
+  await until(async () => /无法回拨.*busy/.test(await agent.locator('#callback-status').textContent()), { what: 'refusal shown' });
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.callback.reason), 'error');
+  assert.equal(await agent.locator('#callback-voice').isDisabled(), false, 'the console can try again later');
+  await agent.click('#call-reject');
+  await page.context().close();
+});
