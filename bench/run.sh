@@ -4,6 +4,7 @@
 #   bash bench/run.sh            (10 runs per figure, about 2 minutes)
 #   bash bench/run.sh --runs=3   (quicker, rougher)
 #   bash bench/run.sh console-typing [--clicks=N]   (the agent console under a typing flood, bench/console-typing.js)
+#   bash bench/run.sh console-shift [--minutes=N]   (the console over a shift: 500 visitors, 50 chatting, bench/console-shift.js)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,6 +14,11 @@ fi
 if [ "${1:-}" = console-typing ]; then
   shift
   NODE_PATH="$root/shell/node_modules" node bench/console-typing.js "$@"
+  exit 0
+fi
+if [ "${1:-}" = console-shift ]; then
+  shift
+  NODE_PATH="$root/shell/node_modules" node bench/console-shift.js "$@"
   exit 0
 fi
 if [ ! -f web/dist/kefu.js ] || [ ! -f web/dist/kefu-app.js ] || [ ! -f web/dist/kefu-app.wasm ]; then

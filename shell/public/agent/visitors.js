@@ -97,9 +97,12 @@ export function renderVisitors() {
   const want = all.filter((v) => listed(v, q)).map((v) => fillRow(v).li);
   const have = el.visitorList.children;
   if (want.length !== have.length || want.some((li, i) => have[i] !== li)) {
+    // Only the rows out of place move (one visitor writing moves one row), so a long list is not
+    // styled and laid out again as a whole.
     const focused = document.activeElement;
-    el.visitorList.replaceChildren(...want);
-    if (focused && focused.parentNode === el.visitorList) focused.focus(); // a keyboard user keeps their row
+    for (let i = 0; i < want.length; i++) if (have[i] !== want[i]) el.visitorList.insertBefore(want[i], have[i] || null);
+    while (have.length > want.length) have[want.length].remove(); // filtered out
+    if (focused && focused.parentNode === el.visitorList && document.activeElement !== focused) focused.focus(); // a keyboard user keeps their row
   }
   renderListSummary(all);
 }
