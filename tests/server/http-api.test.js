@@ -219,7 +219,7 @@ test('pages carry a strict CSP and nosniff; the console and demo pages have no i
     assert.ok(!/\son[a-z]+=/i.test(r.text), `${p} has an inline event handler`);
   }
   const demo = await api(srv, 'GET', '/');
-  assert.match(demo.text, /<script src="\/kefu\.js" data-server="" async><\/script>/);
+  assert.match(demo.text, /<script src="\/kefu\.js" data-server="" data-color="#2f7d4f" async><\/script>/);
 });
 
 test('the peerjs client is served for the console', async () => {
