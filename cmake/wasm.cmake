@@ -47,6 +47,13 @@ if(KEFU_WASM_OPT)
             --enable-mutable-globals ${KEFU_DIST}/kefu-app.wasm -o ${KEFU_DIST}/kefu-app.wasm)
 endif()
 
+# The app script, glue included, minified (cmake/minify-js.js; skipped without node or terser).
+find_program(KEFU_NODE NAMES node nodejs)
+if(KEFU_NODE)
+  add_custom_command(TARGET kefu-app POST_BUILD
+    COMMAND ${KEFU_NODE} ${CMAKE_SOURCE_DIR}/cmake/minify-js.js ${KEFU_DIST}/kefu-app.js)
+endif()
+
 # The loader ships as written (it is small by hand).
 add_custom_command(TARGET kefu-app POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/kefu.js ${KEFU_DIST}/kefu.js)
