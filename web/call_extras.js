@@ -11,7 +11,8 @@
     var v = o.remoteVideo, root = o.panel.getRootNode();
     var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain}.p .z{position:absolute;' +
       'width:32px;height:32px;padding:6px;border:0;border-radius:8px;background:rgba(0,0,0,.55);color:#fff}' +
-      '.p .z svg{fill:currentColor}.p .z:focus-visible{outline:3px solid #91caff}';
+      '.p .z svg{fill:currentColor}.p .z:focus-visible{outline:3px solid #91caff}' +
+      '.p .kt{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
     // A constructed sheet, as the glue's own: a strict CSP page refuses a <style> element.
     if (root.adoptedStyleSheets && w.CSSStyleSheet) {
       var sheet = new CSSStyleSheet();
@@ -38,6 +39,19 @@
       else if (v.requestFullscreen) v.requestFullscreen().catch(pip);
       else pip();
     };
+
+    // The call bar's status line and quality as text (the canvas is not read out): a timer, so the seconds
+    // ticking are there when asked for but not announced each second.
+    var line = d.createElement('p'), tick = 0, clear = 0;
+    var Q = zh ? { good: '网络良好', fair: '网络一般', poor: '网络较差' } : { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection' };
+    line.className = 'kt';
+    line.setAttribute('role', 'timer');
+    o.panel.appendChild(line);
+    function status() {
+      var s = JSON.parse(o.app.state()), t = s.callStatus || '';
+      if (Q[s.callQuality]) t += ' · ' + Q[s.callQuality];
+      if (line.textContent !== t) line.textContent = t;
+    }
 
     // The ringback: China's 450 Hz 1 s on 4 s off, elsewhere 440+480 Hz 2 s on 4 s off.
     function ringOn() {
@@ -106,7 +120,12 @@
     }
 
     K.on('call', function (ev) {
+      var over = ev.state === 'ended' || ev.state === 'failed' || ev.state === 'idle';
       if (ev.state === 'ringing') ringOn(); else ringOff();
+      clearTimeout(clear);
+      if (over) { clearInterval(tick); tick = 0; clear = setTimeout(status, 8100); } // the bar's end line goes then
+      else if (!tick) tick = setInterval(status, 1000);
+      status();
       if (ev.state !== 'in-call') { clearInterval(poll); poll = 0; stats = prev = null; }
       else if (!poll) { poll = setInterval(sample, 1500); sample(); }
     });

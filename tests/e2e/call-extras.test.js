@@ -66,6 +66,9 @@ test('ringing: a ringback tone plays and the ringing time counts; it stops when 
   assert.equal((await vstate(page)).ringback, true);
   await until(async () => /0:0[2-9]$/.test((await vstate(page)).callStatus), { what: 'ringing time 0:02 or more' });
   assert.match((await vstate(page)).callStatus, /^(Calling support…|正在呼叫客服…) 00:0\d$/);
+  // The same line for screen readers (the canvas is not read out).
+  const timer = page.locator('#kefu-root [role=timer]');
+  await until(async () => /^(Calling support…|正在呼叫客服…) 00:0[2-9]$/.test(await timer.textContent()), { what: 'the ringing time as text' });
 
   await agent.click('#call-accept');
   assert.equal((await result).state, 'in-call');
@@ -99,6 +102,7 @@ test('in a call: both sides show the connection quality with its figures; the co
     return h.quality && h.quality.rttMs !== null && h.quality.kbpsIn !== null ? h : null;
   }, { what: 'the console measures the call', timeout: 10000 });
   assert.equal(a.quality.level, 'good');
+  assert.match(await page.locator('#kefu-root [role=timer]').textContent(), /^(In call|通话中) 00:\d\d · (Good connection|网络良好)$/);
   assert.equal(await agent.locator('.call-quality').getAttribute('data-level'), 'good');
   assert.match(await agent.locator('.call-quality').textContent(), /通话质量良好/);
   assert.equal(await agent.locator('.call-muted').isVisible(), false);
