@@ -198,9 +198,9 @@
     var layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
     // The drawn text and controls as the C++ side laid them out (once per layout change, not per frame).
     function mirror(json) {
-      var j = JSON.parse(json), f = font(false, 14, '').replace(/px /, 'px/' + j.lh + 'px ');
+      var j = JSON.parse(json), f = font(false, 14, '').replace(/px /, 'px/' + j.hl[1] + 'px ');
       place(log, j.list);
-      sizer.style.height = j.h + 'px';
+      sizer.style.height = j.hl[0] + 'px';
       log.setAttribute('aria-label', zh() ? '对话记录' : 'Conversation');
       var items = [], byZone = [[], [], [], []];
       j.c.forEach(function (c) { c.y = c.r[1]; byZone[c.z].push(c); });

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 using emscripten::val;
@@ -270,32 +271,69 @@ void App::pushLayout(const Intents& in) {
     mGlue.call<void>("layout", s);
 }
 
+// JSON by hand for the DOM layer: a few appends cost far less code than building nlohmann values.
+static void jsonString(std::string& o, const std::string& s) {
+    o += nlohmann::json(s).dump();
+}
+static void jsonNumbers(std::string& o, std::initializer_list<float> v) {
+    char b[24];
+    o += '[';
+    for (float x : v) {
+        std::snprintf(b, sizeof b, "%.2f,", x);
+        o += b;
+    }
+    o.back() = ']';
+}
+
 void App::pushMirror() {
     const ui::DomMirror& m = mPanel.mirror();
     if (!m.sameAs(mMirror)) {
         mMirror = m;
-        auto rect = [](const Rect& r) { return nlohmann::json{r.x, r.y, r.w, r.h}; };
-        nlohmann::json runs = nlohmann::json::array(), controls = nlohmann::json::array();
+        std::string o = "{\"list\":";
+        jsonNumbers(o, {m.list.x, m.list.y, m.list.w, m.list.h});
+        o += ",\"hl\":";
+        jsonNumbers(o, {m.contentH, m.lineH});
+        o += ",\"runs\":[";
         for (const ui::DomRun& r : m.runs) {
+            o += "{\"i\":";
+            jsonString(o, r.id);
+            o += ",\"f\":";
+            o += (char)('0' + r.from);
+            o += ",\"r\":";
+            jsonNumbers(o, {r.x, r.y, r.wrap});
             // The text cut at its links: plain, link, plain, …, plain; hrefs alongside.
-            nlohmann::json parts = nlohmann::json::array(), hrefs = nlohmann::json::array();
+            o += ",\"p\":[";
+            std::string hrefs;
             std::size_t at = 0;
             for (const Link& l : r.links) {
-                parts.push_back(r.text.substr(at, l.begin - at));
-                parts.push_back(r.text.substr(l.begin, l.end - l.begin));
-                hrefs.push_back(l.href);
+                jsonString(o, r.text.substr(at, l.begin - at));
+                o += ',';
+                jsonString(o, r.text.substr(l.begin, l.end - l.begin));
+                o += ',';
+                jsonString(hrefs, l.href);
+                hrefs += ',';
                 at = l.end;
             }
-            parts.push_back(r.text.substr(at));
-            runs.push_back(
-                {{"i", r.id}, {"f", r.from}, {"r", {r.x, r.y, r.wrap, r.lines}}, {"p", parts}, {"h", hrefs}});
+            jsonString(o, r.text.substr(at));
+            if (!hrefs.empty()) hrefs.pop_back();
+            o += "],\"h\":[" + hrefs + "]},";
         }
-        for (const ui::DomControl& c : m.controls)
-            controls.push_back({{"k", c.key}, {"l", c.label}, {"z", c.zone}, {"e", c.enabled}, {"r", rect(c.r)}});
-        mGlue.call<void>(
-            "mirror",
-            nlohmann::json{{"list", rect(m.list)}, {"h", m.contentH}, {"lh", m.lineH}, {"runs", runs}, {"c", controls}}
-                .dump());
+        if (o.back() == ',') o.pop_back();
+        o += "],\"c\":[";
+        for (const ui::DomControl& c : m.controls) {
+            o += "{\"k\":";
+            jsonString(o, c.key);
+            o += ",\"l\":";
+            jsonString(o, c.label);
+            o += ",\"z\":";
+            o += (char)('0' + c.zone);
+            o += c.enabled ? ",\"e\":1,\"r\":" : ",\"e\":0,\"r\":";
+            jsonNumbers(o, {c.r.x, c.r.y, c.r.w, c.r.h});
+            o += "},";
+        }
+        if (o.back() == ',') o.pop_back();
+        o += "]}";
+        mGlue.call<void>("mirror", o);
     }
     if (std::fabs(mPanel.scrollCss() - mMirrorScroll) > 0.25f) {
         mMirrorScroll = mPanel.scrollCss();
