@@ -67,20 +67,7 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     mInput.init();
 
-    EmscriptenWebGLContextAttributes attrs;
-    emscripten_webgl_init_context_attributes(&attrs);
-    attrs.majorVersion = 2;
-    attrs.alpha = true;
-    attrs.premultipliedAlpha = true;
-    attrs.antialias = false;
-    attrs.depth = false;
-    attrs.stencil = false;
-    attrs.preserveDrawingBuffer = true; // frames are rare: the last one must stay on screen
-    mContext = emscripten_webgl_create_context("#canvas", &attrs);
-    if (mContext > 0) {
-        emscripten_webgl_make_context_current(mContext);
-        ImGui_ImplWebGL_Init();
-    }
+    mContext = ImGui_ImplWebGL_CreateContext("#canvas", &mGlVersion);
 
     ui::Rasterizer raster = [this](const ui::RasterRequest& r, std::uint8_t* pixels, int stride,
                                    std::vector<ui::GlyphBitmap>& out) {
@@ -497,7 +484,9 @@ std::string App::debugLines(const std::string& text) {
 }
 
 std::string App::state() const {
-    return mWidget ? mWidget->stateJson() : "{\"ready\":false}";
+    static const char* const kRenderer[] = {"none", "webgl1", "webgl2"};
+    std::string s = mWidget ? mWidget->stateJson() : "{\"ready\":false}";
+    return s.insert(1, std::string("\"renderer\":\"") + kRenderer[mGlVersion] + "\",");
 }
 
 } // namespace kefu::web

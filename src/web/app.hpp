@@ -88,6 +88,7 @@ class App {
     ui::ChatPanel mPanel;
     std::unique_ptr<ui::FontAtlas> mAtlas;
     int mContext = 0;
+    int mGlVersion = 0; // 2, 1, or 0: no WebGL, nothing can be drawn
     float mViewW = 0, mViewH = 0, mDpr = 1;
     int mFramesWanted = 0;
     std::uint64_t mGlyphRevision = ~0ull;

@@ -1,22 +1,24 @@
-// WebGL2 renderer backend: see imgui_impl_webgl.hpp for what it implements.
+// WebGL renderer backend: see imgui_impl_webgl.hpp for what it implements.
 #include "web/imgui_impl_webgl.hpp"
 
 #include <GLES3/gl3.h>
+#include <emscripten/html5.h>
 #include <imgui.h>
 
 namespace {
 
-GLuint gProgram = 0, gVao = 0, gVbo = 0, gEbo = 0;
+GLuint gProgram = 0, gVbo = 0, gEbo = 0;
 GLint gLocTex = -1, gLocProj = -1;
+int gVersion = 0;
 
-const char* kVertex = R"(#version 300 es
-precision highp float;
-layout (location = 0) in vec2 Position;
-layout (location = 1) in vec2 UV;
-layout (location = 2) in vec4 Color;
+// GLSL ES 1.00 runs on WebGL1 and WebGL2 alike, so one pair of shaders serves both.
+const char* kVertex = R"(precision highp float;
+attribute vec2 Position;
+attribute vec2 UV;
+attribute vec4 Color;
 uniform mat4 ProjMtx;
-out vec2 Frag_UV;
-out vec4 Frag_Color;
+varying vec2 Frag_UV;
+varying vec4 Frag_Color;
 void main() {
     Frag_UV = UV;
     Frag_Color = Color;
@@ -25,15 +27,13 @@ void main() {
 
 // Glyphs come from the browser's canvas as straight (non-premultiplied) RGBA; the page composites
 // our canvas as premultiplied, so the fragment premultiplies.
-const char* kFragment = R"(#version 300 es
-precision mediump float;
+const char* kFragment = R"(precision mediump float;
 uniform sampler2D Texture;
-in vec2 Frag_UV;
-in vec4 Frag_Color;
-layout (location = 0) out vec4 Out_Color;
+varying vec2 Frag_UV;
+varying vec4 Frag_Color;
 void main() {
-    vec4 c = Frag_Color * texture(Texture, Frag_UV.st);
-    Out_Color = vec4(c.rgb * c.a, c.a);
+    vec4 c = Frag_Color * texture2D(Texture, Frag_UV.st);
+    gl_FragColor = vec4(c.rgb * c.a, c.a);
 })";
 
 GLuint compile(GLenum type, const char* src) {
@@ -45,16 +45,48 @@ GLuint compile(GLenum type, const char* src) {
 
 } // namespace
 
+int ImGui_ImplWebGL_CreateContext(const char* target, int* version) {
+    EmscriptenWebGLContextAttributes attrs;
+    emscripten_webgl_init_context_attributes(&attrs);
+    attrs.alpha = true;
+    attrs.premultipliedAlpha = true;
+    attrs.antialias = false;
+    attrs.depth = false;
+    attrs.stencil = false;
+    attrs.preserveDrawingBuffer = true; // frames are rare: the last one must stay on screen
+    for (int v = 2; v >= 1; --v) {
+        attrs.majorVersion = v;
+        const int ctx = emscripten_webgl_create_context(target, &attrs);
+        if (ctx <= 0) continue;
+        emscripten_webgl_make_context_current(ctx);
+        gVersion = v;
+        // WebGL1 draws 32-bit indices (ImDrawIdx) only with this extension; nearly every WebGL1 has it.
+        if (ImGui_ImplWebGL_Init()) {
+            *version = v;
+            return ctx;
+        }
+        emscripten_webgl_destroy_context(ctx);
+    }
+    *version = 0;
+    return 0;
+}
+
 bool ImGui_ImplWebGL_Init() {
     ImGuiIO& io = ImGui::GetIO();
-    io.BackendRendererName = "kefu_webgl2";
-    // ImDrawIdx is 32-bit (ui/imconfig_kefu.h): no vertex offsets needed, WebGL2 has no base-vertex draws.
+    io.BackendRendererName = "kefu_webgl";
+    // ImDrawIdx is 32-bit (ui/imconfig_kefu.h): no vertex offsets needed, WebGL has no base-vertex draws.
+    if (gVersion == 1 &&
+        !emscripten_webgl_enable_extension(emscripten_webgl_get_current_context(), "OES_element_index_uint"))
+        return false;
 
     GLuint vs = compile(GL_VERTEX_SHADER, kVertex);
     GLuint fs = compile(GL_FRAGMENT_SHADER, kFragment);
     gProgram = glCreateProgram();
     glAttachShader(gProgram, vs);
     glAttachShader(gProgram, fs);
+    glBindAttribLocation(gProgram, 0, "Position");
+    glBindAttribLocation(gProgram, 1, "UV");
+    glBindAttribLocation(gProgram, 2, "Color");
     glLinkProgram(gProgram);
     glDeleteShader(vs);
     glDeleteShader(fs);
@@ -64,28 +96,16 @@ bool ImGui_ImplWebGL_Init() {
     gLocTex = glGetUniformLocation(gProgram, "Texture");
     gLocProj = glGetUniformLocation(gProgram, "ProjMtx");
 
-    glGenVertexArrays(1, &gVao);
     glGenBuffers(1, &gVbo);
     glGenBuffers(1, &gEbo);
-    glBindVertexArray(gVao);
-    glBindBuffer(GL_ARRAY_BUFFER, gVbo);
-    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, gEbo);
-    glEnableVertexAttribArray(0);
-    glEnableVertexAttribArray(1);
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, pos));
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, uv));
-    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, col));
-    glBindVertexArray(0);
     return true;
 }
 
 void ImGui_ImplWebGL_Shutdown() {
     if (gVbo) glDeleteBuffers(1, &gVbo);
     if (gEbo) glDeleteBuffers(1, &gEbo);
-    if (gVao) glDeleteVertexArrays(1, &gVao);
     if (gProgram) glDeleteProgram(gProgram);
-    gVbo = gEbo = gVao = gProgram = 0;
+    gVbo = gEbo = gProgram = 0;
 }
 
 unsigned ImGui_ImplWebGL_CreateTexture(int w, int h, const std::uint8_t* rgba) {
@@ -104,9 +124,15 @@ unsigned ImGui_ImplWebGL_CreateTexture(int w, int h, const std::uint8_t* rgba) {
 void ImGui_ImplWebGL_UpdateTexture(unsigned tex, int x, int y, int w, int h, int stride, const std::uint8_t* rgba) {
     glBindTexture(GL_TEXTURE_2D, tex);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, stride);
+    // WebGL1 has no UNPACK_ROW_LENGTH: there, whole rows go up (the atlas updates whole rows anyway).
+    if (gVersion == 1) {
+        x = 0;
+        w = stride;
+    } else {
+        glPixelStorei(GL_UNPACK_ROW_LENGTH, stride);
+    }
     glTexSubImage2D(GL_TEXTURE_2D, 0, x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba + (y * stride + x) * 4);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    if (gVersion != 1) glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
 }
 
 void ImGui_ImplWebGL_DestroyTexture(unsigned tex) {
@@ -140,9 +166,15 @@ void ImGui_ImplWebGL_RenderDrawData(ImDrawData* dd, int fbW, int fbH) {
     glUniform1i(gLocTex, 0);
     glUniformMatrix4fv(gLocProj, 1, GL_FALSE, &proj[0][0]);
     glActiveTexture(GL_TEXTURE0);
-    glBindVertexArray(gVao);
+    // No vertex array object (WebGL2 only): the default one's attributes are set here, every frame.
     glBindBuffer(GL_ARRAY_BUFFER, gVbo);
     glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, gEbo);
+    glEnableVertexAttribArray(0);
+    glEnableVertexAttribArray(1);
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, pos));
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, uv));
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)IM_OFFSETOF(ImDrawVert, col));
 
     const float sx = dd->FramebufferScale.x, sy = dd->FramebufferScale.y;
     for (int n = 0; n < dd->CmdListsCount; n++) {
@@ -163,6 +195,5 @@ void ImGui_ImplWebGL_RenderDrawData(ImDrawData* dd, int fbW, int fbH) {
                            (void*)(intptr_t)(cmd.IdxOffset * sizeof(ImDrawIdx)));
         }
     }
-    glBindVertexArray(0);
     glDisable(GL_SCISSOR_TEST);
 }
