@@ -31,6 +31,8 @@
       '.p .m{position:absolute;margin:0;white-space:pre-wrap;overflow-wrap:break-word;color:transparent;' +
       'font-kerning:none;font-variant-ligatures:none;cursor:text;pointer-events:auto}' +
       '.p .m a{color:transparent;text-decoration:none;cursor:pointer}' +
+      '.p[data-nogl] .m,.p[data-nogl] .m a{color:#1f1f1f}.p .n{position:absolute;left:0;right:0;top:0;margin:0;' +
+      'padding:12px 16px;background:#1f6f43;color:#fff;font:14px/1.4 system-ui,sans-serif}' +
       '.p .m::before{content:attr(data-who);position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}' +
       '.p ::selection{background:rgba(9,88,217,.32)}.p .v ::selection{background:rgba(255,255,255,.5)}' +
       // Twins of the drawn controls: no pixels of their own but the focus ring, white inside dark blue.
@@ -621,6 +623,13 @@
       w.addEventListener('pagehide', function () { unloading = true; app.shutdown(); });
       viewport();
       app.start(JSON.stringify(settings));
+      // No WebGL (app.cpp emits `error` no_webgl): nothing is drawn, so the text layer's words are shown
+      // and a line says why; the composer and the controls still work.
+      if (JSON.parse(app.state()).renderer === 'none') {
+        panel.setAttribute('data-nogl', '');
+        el('p', 'n').textContent = zh() ? '此浏览器不支持 WebGL，聊天窗口只能以文字显示。'
+          : 'This browser has no WebGL: the chat is shown as plain text.';
+      }
       // A rejected API promise: an Error whose `code` says why.
       function apiError(code, message) { var e = new Error(message); e.code = code; return e; }
       var impl = {

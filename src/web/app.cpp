@@ -96,6 +96,9 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
         return emscripten::vecFromJSArray<float>(mGlue.call<val>("measure", s.bold, s.pixelSize, a));
     };
     ui::TextureOps tex{ImGui_ImplWebGL_CreateTexture, ImGui_ImplWebGL_UpdateTexture, ImGui_ImplWebGL_DestroyTexture};
+    if (mContext <= 0) // no WebGL: the panel's frames still run for the DOM text layer, drawing nothing
+        tex = {[](int, int, const std::uint8_t*) { return 1u; },
+               [](unsigned, int, int, int, int, int, const std::uint8_t*) {}, [](unsigned) {}};
     mAtlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, raster, measure, tex);
     mPanel.setAtlas(mAtlas.get());
 }
@@ -125,6 +128,12 @@ void App::start(const std::string& settingsJson) {
     mWidget->start();
     resetFonts();
     requestFrames(kSettleFrames);
+    // Without WebGL nothing can be drawn: say so instead of showing an empty panel (the DOM text layer,
+    // composer and cards still work).
+    if (mContext <= 0)
+        mGlue.call<void>("emit", std::string("error"),
+                         std::string("{\"code\":\"no_webgl\",\"message\":\"This browser has no WebGL: the chat "
+                                     "panel cannot be drawn\"}"));
 }
 
 void App::resetFonts() {
@@ -168,7 +177,7 @@ void App::requestFrames(int n) {
 }
 
 bool App::frame(double) {
-    if (!mWidget || mContext <= 0 || mInFrame) return false;
+    if (!mWidget || mInFrame) return false;
     mInFrame = true;
     const bool more = drawFrame();
     mInFrame = false;
@@ -208,7 +217,7 @@ bool App::drawFrame() {
     const bool differs = hash != mPresented || atlasChanged;
     if (differs && callSetup() && emscripten_get_now() - mLastPresentMs < kSetupRedrawMs) {
         deferFrame(); // during call set-up, at most one present per kSetupRedrawMs (see widgetChanged())
-    } else if (differs) {
+    } else if (differs && mContext > 0) {
         mLastPresentMs = emscripten_get_now();
         emscripten_webgl_make_context_current(mContext);
         ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
