@@ -654,7 +654,7 @@ async function main() {
       ['press', false, 0, PRESS, `loopback, first call, the agent's click a ${PRESS} ms press as a person's`],
       ['rtt40', false, RTT, 0, `${RTT} ms round trip to the server, first call (prompt)`],
       ['relay', false, 0, 0, 'through the local TURN server (relay candidates only on every side), first call (prompt)'],
-    ].filter(([m]) => !ONLY || ONLY.includes(m));
+    ].filter(([m]) => !ONLY.length || ONLY.includes(m));
     for (const [mode, allowed, rtt, press, title] of modes) {
     log(`call set-up, ${mode}`);
     const relay = mode === 'relay';
