@@ -3,6 +3,9 @@
 // browsers without any WebGL (--disable-webgl, headless Firefox) say so: an `error` event and state.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { startServer, launch, openVisitor, agentLogin, canvasStats, artifact, until } = require('./harness');
 const { layerMessages } = require('./text-layer');
 
@@ -102,5 +105,40 @@ test('without any WebGL the widget reports an error and its state, instead of an
     assert.deepEqual(visitor.problems, []);
   } finally {
     await browser.close();
+  }
+});
+
+// Headless Firefox is such a browser (no WebGL at all), the one where the empty panel was first seen.
+const FIREFOX = process.env.KEFU_FIREFOX || '/usr/bin/firefox-esr';
+test('headless Firefox (no WebGL) gets the error, the state and the notice', { skip: !fs.existsSync(FIREFOX) && 'no firefox-esr' }, async () => {
+  const puppeteer = require('puppeteer-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-firefox-'));
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile,
+    env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } });
+  try {
+    const page = await browser.newPage();
+    await page.evaluateOnNewDocument(() => {
+      window.__errors = [];
+      Object.defineProperty(window, 'Kefu', {
+        configurable: true,
+        set(api) {
+          Object.defineProperty(window, 'Kefu', { value: api, writable: true, configurable: true });
+          api.on('error', (e) => window.__errors.push(e));
+        },
+      });
+    });
+    await page.goto(server.url + '/');
+    await page.evaluate(() => window.Kefu.open());
+    await until(() => page.evaluate(() => window.Kefu.state().ready), { timeout: 20000, what: 'ready' });
+    const got = await until(() => page.evaluate(() => window.__errors.length && {
+      renderer: window.Kefu.state().renderer, codes: window.__errors.map((e) => e.code),
+      notice: (document.getElementById('kefu-root').shadowRoot.querySelector('.p .n') || {}).textContent,
+    }), { what: 'an error event' });
+    assert.deepEqual(got.codes, ['no_webgl']);
+    assert.equal(got.renderer, 'none');
+    assert.match(got.notice, /WebGL/);
+  } finally {
+    await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   }
 });
