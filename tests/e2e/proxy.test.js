@@ -20,11 +20,13 @@ const readmePolicy = (origin) => `default-src 'self'; script-src 'self' 'wasm-un
 
 function shopPages(origin) {
   const tag = `<script src="${origin}/kefu.js" data-server="${origin}" async></script>`;
-  const head = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tea shop</title>';
+  // A site has its icon: without one the browser asks for /favicon.ico and logs the 404 as an error.
+  const head = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tea shop</title><link rel="icon" href="/icon.svg">';
   return {
     // Settings from a file of the shop's own origin: allowed by script-src 'self'.
     'index.html': `${head}<script src="/kefu-settings.js"></script></head><body><h1>Tea shop</h1>${tag}</body></html>`,
     'kefu-settings.js': "window.KefuSettings = { lang: 'en', position: 'left' };\n",
+    'icon.svg': '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1" fill="#2f7d4f"/></svg>\n',
     // The README's inline example, which that same policy blocks.
     'inline.html': `${head}<script>window.KefuSettings = {lang: 'en', position: 'left'}</script></head><body>${tag}</body></html>`,
   };
