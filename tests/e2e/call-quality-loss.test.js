@@ -47,11 +47,7 @@ before(async () => {
   visitorBrowser = await launchIn(net.ns.visitor);
   agentBrowser = await launchIn(net.ns.agent);
   agent = await (await agentBrowser.newContext()).newPage();
-  await agent.goto(`${origin}/agent/`);
-  await agent.fill('#login-user', 'kefu1');
-  await agent.fill('#login-pass', PASS);
-  await agent.click('#login-submit');
-  await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
+  await netns.consoleLogin(agent, origin, 'kefu1', PASS, until);
 });
 
 after(async () => {

@@ -134,6 +134,29 @@ function createTopology() {
   };
 }
 
+// Signs the console in at `origin` (inside a namespace just made). Its first load there can lose a
+// module request to a link still coming up, leaving the page without its login form: then the page's
+// errors are printed and it is loaded once more. Resolves once the standing peer is registered.
+async function consoleLogin(page, origin, user, pass, until) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
+  for (let attempt = 0; ; attempt++) {
+    await page.goto(`${origin}/agent/`);
+    try {
+      await page.waitForSelector('#login-user', { state: 'visible', timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt) throw new Error(`the console shows no login form: ${errors.join('; ') || 'no page error'}`);
+      console.log(`# the console's first load showed no login form (${errors.join('; ') || 'no page error'}); loading it again`);
+    }
+  }
+  await page.fill('#login-user', user);
+  await page.fill('#login-pass', pass);
+  await page.click('#login-submit');
+  await until(() => page.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
+}
+
 const have = (bin) => ['/usr/bin', '/usr/sbin', '/sbin', '/bin'].some((d) => fs.existsSync(path.join(d, bin)));
 
-module.exports = { unavailable, createTopology, have, SERVER_IP };
+module.exports = { unavailable, createTopology, have, consoleLogin, SERVER_IP };
