@@ -23,7 +23,9 @@ before(async () => {
     };
   });
   await agent.reload();
-  await agent.waitForSelector('#reply', { state: 'attached' });
+  // The reloaded console is back once it is signed in again and its standing peer is registered
+  // (#reply is in the page from the start: it says nothing about that).
+  await until(() => agent.evaluate(() => !!(window.__kefuAgent && window.__kefuAgent.peerId)), { timeout: 15000, what: 'the reloaded console' });
 });
 
 after(async () => {

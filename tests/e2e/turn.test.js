@@ -84,12 +84,7 @@ async function agentLoginIn(browser) {
   const ctx = await browser.newContext();
   await ctx.addInitScript(recordConnections);
   const page = await ctx.newPage();
-  await page.goto(`${origin}/agent/`);
-  await page.fill('#login-user', 'kefu1');
-  await page.fill('#login-pass', PASS);
-  await page.click('#login-submit');
-  await page.waitForSelector('#reply', { state: 'attached' });
-  await until(() => page.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
+  await netns.consoleLogin(page, origin, 'kefu1', PASS, until);
   return page;
 }
 
