@@ -37,9 +37,10 @@ test('a message with a right-to-left override stays inside its own transcript li
   const reply = '\u202D\u05E9\u05DC\u05D5\u05DD ok';
   await agent.fill('#reply', reply);
   await agent.click('#send');
+  // The welcome line may come first: wait until the reply is the last line, not just for two lines.
   const lines = await until(async () => {
     const t = await transcript(page);
-    return t.length >= 2 ? t : null;
+    return t.length >= 2 && t[t.length - 1].isolated === strip(reply) ? t : null;
   }, { what: 'both messages in the transcript' });
   assert.deepEqual(lines.slice(-2), [
     // The text layer holds the text as the canvas draws it: without the controls, and isolated anyway.
