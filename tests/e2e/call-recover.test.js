@@ -24,16 +24,7 @@ let net, server, serverLog = '', visitorBrowser, agentBrowser, agent, origin, da
 
 const inNs = (ns, ...args) => execFileSync('ip', ['netns', 'exec', ns, ...args], { stdio: 'pipe' });
 
-async function launchIn(ns) {
-  const prev = process.env.KEFU_CHROMIUM;
-  process.env.KEFU_CHROMIUM = net.chromiumIn(ns);
-  try {
-    return await launch([`--unsafely-treat-insecure-origin-as-secure=${origin}`]);
-  } finally {
-    if (prev === undefined) delete process.env.KEFU_CHROMIUM;
-    else process.env.KEFU_CHROMIUM = prev;
-  }
-}
+const launchIn = (ns) => netns.launchIn(net, ns, launch, origin);
 
 function recordConnections() {
   const Native = window.RTCPeerConnection;

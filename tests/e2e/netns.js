@@ -134,6 +134,20 @@ function createTopology() {
   };
 }
 
+// Headless Chromium inside namespace `ns` of topology `net`, started with the harness's `launch`. Plain
+// http on an address that is not loopback is no secure context: no getUserMedia without the flag.
+// One at a time: it swaps KEFU_CHROMIUM while the browser starts.
+async function launchIn(net, ns, launch, origin) {
+  const prev = process.env.KEFU_CHROMIUM;
+  process.env.KEFU_CHROMIUM = net.chromiumIn(ns);
+  try {
+    return await launch([`--unsafely-treat-insecure-origin-as-secure=${origin}`]);
+  } finally {
+    if (prev === undefined) delete process.env.KEFU_CHROMIUM;
+    else process.env.KEFU_CHROMIUM = prev;
+  }
+}
+
 // Signs the console in at `origin` (inside a namespace just made). Its first load there can lose a
 // module request to a link still coming up, leaving the page without its login form: then the page's
 // errors are printed and it is loaded once more. Resolves once the standing peer is registered.
@@ -159,4 +173,4 @@ async function consoleLogin(page, origin, user, pass, until) {
 
 const have = (bin) => ['/usr/bin', '/usr/sbin', '/sbin', '/bin'].some((d) => fs.existsSync(path.join(d, bin)));
 
-module.exports = { unavailable, createTopology, have, consoleLogin, SERVER_IP };
+module.exports = { unavailable, createTopology, have, launchIn, consoleLogin, SERVER_IP };

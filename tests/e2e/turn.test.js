@@ -34,17 +34,7 @@ async function startServerIn(ns, dataDir) {
   return child;
 }
 
-async function launchIn(ns) {
-  const prev = process.env.KEFU_CHROMIUM;
-  process.env.KEFU_CHROMIUM = net.chromiumIn(ns);
-  try {
-    // http on an address that is not loopback is no secure context: no getUserMedia without this.
-    return await launch([`--unsafely-treat-insecure-origin-as-secure=${origin}`]);
-  } finally {
-    if (prev === undefined) delete process.env.KEFU_CHROMIUM;
-    else process.env.KEFU_CHROMIUM = prev;
-  }
-}
+const launchIn = (ns) => netns.launchIn(net, ns, launch, origin);
 
 // Every RTCPeerConnection a page makes, with the configuration it was made with.
 function recordConnections() {
