@@ -34,7 +34,8 @@ target_link_options(kefu-app PRIVATE
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/away.js"  # branding and the 留言 card, called by glue.js
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js"  # SHELL: the repeated flag is not deduplicated
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/call_extras.js" ${KEFU_WASM_EXTRA_LDFLAGS})
-set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/kefu-away.js)
+set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/kefu-away.js
+                                                          ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js
                                                           ${CMAKE_SOURCE_DIR}/web/call_extras.js)
 
@@ -60,3 +61,10 @@ add_custom_command(TARGET kefu-app POST_BUILD
 # The 留言 card, fetched by the app only when nobody can answer (web/away.js).
 add_custom_command(TARGET kefu-app POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/kefu-away.js ${KEFU_DIST}/kefu-away.js)
+# The Canvas 2D renderer, fetched by the app only when the browser has no WebGL at all (web/glue.js).
+add_custom_command(TARGET kefu-app POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js ${KEFU_DIST}/kefu-canvas2d.js)
+if(KEFU_NODE)
+  add_custom_command(TARGET kefu-app POST_BUILD
+    COMMAND ${KEFU_NODE} ${CMAKE_SOURCE_DIR}/cmake/minify-js.js ${KEFU_DIST}/kefu-canvas2d.js)
+endif()

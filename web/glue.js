@@ -271,6 +271,22 @@
         if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
       },
       mirror: mirror,
+      // No WebGL: the Canvas 2D renderer is a file of its own, fetched only now. Without it (app.cpp emits
+      // `error` no_webgl) nothing is drawn, so the text layer's words show under a line that says why.
+      canvas2d: function () {
+        var sc = d.createElement('script'), done = function () {
+          var r = K.__canvas2d && K.__canvas2d(canvas);
+          if (!r) {
+            panel.setAttribute('data-nogl', '');
+            el('p', 'n').textContent = zh() ? '此浏览器不支持 WebGL，聊天窗口只能以文字显示。'
+              : 'This browser has no WebGL: the chat is shown as plain text.';
+          }
+          app.useCanvas2d(r || null);
+        };
+        sc.src = cfg.assets + 'kefu-canvas2d.js';
+        sc.onload = sc.onerror = done;
+        d.head.appendChild(sc);
+      },
       layerScroll: function (y) {
         if (performance.now() - userScrollAt < 250) return; // the visitor is scrolling the layer: it leads
         log.scrollTop = y;
@@ -623,13 +639,6 @@
       w.addEventListener('pagehide', function () { unloading = true; app.shutdown(); });
       viewport();
       app.start(JSON.stringify(settings));
-      // No WebGL (app.cpp emits `error` no_webgl): nothing is drawn, so the text layer's words are shown
-      // and a line says why; the composer and the controls still work.
-      if (JSON.parse(app.state()).renderer === 'none') {
-        panel.setAttribute('data-nogl', '');
-        el('p', 'n').textContent = zh() ? '此浏览器不支持 WebGL，聊天窗口只能以文字显示。'
-          : 'This browser has no WebGL: the chat is shown as plain text.';
-      }
       // A rejected API promise: an Error whose `code` says why.
       function apiError(code, message) { var e = new Error(message); e.code = code; return e; }
       var impl = {
@@ -678,6 +687,7 @@
         messages: function () { return JSON.parse(app.messages()); },
         state: function () {
           var s = JSON.parse(app.state()); s.frames = frames; s.frameMs = Math.round(frameMs * 10) / 10;
+          if (K.__c2dMs) s.drawMs = K.__c2dMs(); // the last Canvas 2D redraw (kefu-canvas2d.js)
           if (callx) callx.state(s);
           return s;
         }

@@ -2,6 +2,7 @@
 
 #include "core/linkify.hpp"
 #include "ui/theme.hpp"
+#include "web/imgui_impl_canvas2d.hpp"
 #include "web/imgui_impl_webgl.hpp"
 
 #include <emscripten/emscripten.h>
@@ -96,9 +97,8 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
         return emscripten::vecFromJSArray<float>(mGlue.call<val>("measure", s.bold, s.pixelSize, a));
     };
     ui::TextureOps tex{ImGui_ImplWebGL_CreateTexture, ImGui_ImplWebGL_UpdateTexture, ImGui_ImplWebGL_DestroyTexture};
-    if (mContext <= 0) // no WebGL: the panel's frames still run for the DOM text layer, drawing nothing
-        tex = {[](int, int, const std::uint8_t*) { return 1u; },
-               [](unsigned, int, int, int, int, int, const std::uint8_t*) {}, [](unsigned) {}};
+    if (mContext <= 0) // no WebGL: Canvas 2D once its script is in (useCanvas2d); the frames run meanwhile
+        tex = {ImGui_ImplCanvas2D_CreateTexture, ImGui_ImplCanvas2D_UpdateTexture, ImGui_ImplCanvas2D_DestroyTexture};
     mAtlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, raster, measure, tex);
     mPanel.setAtlas(mAtlas.get());
 }
@@ -128,12 +128,24 @@ void App::start(const std::string& settingsJson) {
     mWidget->start();
     resetFonts();
     requestFrames(kSettleFrames);
-    // Without WebGL nothing can be drawn: say so instead of showing an empty panel (the DOM text layer,
-    // composer and cards still work).
-    if (mContext <= 0)
+    // Without WebGL the panel is drawn with Canvas 2D, whose script is fetched now (glue.js, useCanvas2d).
+    if (mContext <= 0) mGlue.call<void>("canvas2d");
+}
+
+void App::useCanvas2d(val js) {
+    if (!js.as<bool>()) {
+        // No renderer at all: say so instead of showing an empty panel (the DOM text layer, composer and
+        // cards still work).
         mGlue.call<void>("emit", std::string("error"),
                          std::string("{\"code\":\"no_webgl\",\"message\":\"This browser has no WebGL: the chat "
                                      "panel cannot be drawn\"}"));
+        return;
+    }
+    ImGui_ImplCanvas2D_Init(js);
+    mCanvas2d = true;
+    mAtlas->textureLost(); // the placeholder texture becomes a real one on the next flush
+    mPresented = 0;
+    requestFrames(kSettleFrames);
 }
 
 void App::resetFonts() {
@@ -204,6 +216,7 @@ bool App::drawFrame() {
     io.DisplayFramebufferScale = ImVec2(1, 1);
     io.DeltaTime = 1.0f / 60.0f;
     mInput.apply();
+    if (mCanvas2d) ImGui_ImplCanvas2D_NewFrame();
     ImGui::NewFrame();
     mInput.applyTouchScroll();
     const Intents in = mPanel.draw(vm, panel.w, panel.h, mDpr, mAtlas->body(), mAtlas->title());
@@ -217,10 +230,14 @@ bool App::drawFrame() {
     const bool differs = hash != mPresented || atlasChanged;
     if (differs && callSetup() && emscripten_get_now() - mLastPresentMs < kSetupRedrawMs) {
         deferFrame(); // during call set-up, at most one present per kSetupRedrawMs (see widgetChanged())
-    } else if (differs && mContext > 0) {
+    } else if (differs && (mContext > 0 || mCanvas2d)) {
         mLastPresentMs = emscripten_get_now();
-        emscripten_webgl_make_context_current(mContext);
-        ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
+        if (mCanvas2d) {
+            ImGui_ImplCanvas2D_RenderDrawData(ImGui::GetDrawData());
+        } else {
+            emscripten_webgl_make_context_current(mContext);
+            ImGui_ImplWebGL_RenderDrawData(ImGui::GetDrawData(), (int)io.DisplaySize.x, (int)io.DisplaySize.y);
+        }
         mPresented = hash;
     }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
@@ -493,9 +510,9 @@ std::string App::debugLines(const std::string& text) {
 }
 
 std::string App::state() const {
-    static const char* const kRenderer[] = {"none", "webgl1", "webgl2"};
+    static const char* const kRenderer[] = {"none", "webgl1", "webgl2", "canvas2d"};
     std::string s = mWidget ? mWidget->stateJson() : "{\"ready\":false}";
-    return s.insert(1, std::string("\"renderer\":\"") + kRenderer[mGlVersion] + "\",");
+    return s.insert(1, std::string("\"renderer\":\"") + kRenderer[mCanvas2d ? 3 : mGlVersion] + "\",");
 }
 
 } // namespace kefu::web

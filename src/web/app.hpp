@@ -39,6 +39,7 @@ class App {
     void pageFocus(bool focused);
     void shutdown();
     void contextRestored();
+    void useCanvas2d(emscripten::val js); // kefu-canvas2d.js's renderer, or null: it could not be had
 
     // Public API (window.Kefu).
     void setOpen(bool open);
@@ -88,7 +89,8 @@ class App {
     ui::ChatPanel mPanel;
     std::unique_ptr<ui::FontAtlas> mAtlas;
     int mContext = 0;
-    int mGlVersion = 0; // 2, 1, or 0: no WebGL, nothing can be drawn
+    int mGlVersion = 0;     // 2, 1, or 0: no WebGL
+    bool mCanvas2d = false; // no WebGL, drawn by kefu-canvas2d.js
     float mViewW = 0, mViewH = 0, mDpr = 1;
     int mFramesWanted = 0;
     std::uint64_t mGlyphRevision = ~0ull;

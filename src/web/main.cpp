@@ -22,6 +22,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("pageFocus", &App::pageFocus)
         .function("shutdown", &App::shutdown)
         .function("contextRestored", &App::contextRestored)
+        .function("useCanvas2d", &App::useCanvas2d)
         .function("setOpen", &App::setOpen)
         .function("isOpen", &App::isOpen)
         .function("send", &App::send)
