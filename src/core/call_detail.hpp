@@ -1,4 +1,4 @@
-// Helpers shared by the call controller's translation units (call.cpp, call_switch.cpp). Not an API.
+// Helpers shared by the call controller's translation units (call*.cpp). Not an API.
 #pragma once
 
 #include "call.hpp"
@@ -11,6 +11,9 @@
 namespace kefu::call_detail {
 
 using Json = nlohmann::json;
+
+constexpr int kWarmDelayMs = 250;    // after prepare(): out of the way of the panel's first frames
+constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
 
 inline std::string dump(const Json& j) {
     try {
