@@ -5,6 +5,8 @@
 #   bash bench/run.sh --runs=3   (quicker, rougher)
 #   bash bench/run.sh console-typing [--clicks=N]   (the agent console under a typing flood, bench/console-typing.js)
 #   bash bench/run.sh console-shift [--minutes=N]   (the console over a shift: 500 visitors, 50 chatting, bench/console-shift.js)
+#   bash bench/run.sh scroll [--messages=N] [--rounds=N]   (frame times: drag-select and wheel-scroll a 200-message history, bench/scroll.js)
+#   bash bench/run.sh --open     (only the open and idle figures)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,6 +16,11 @@ fi
 if [ "${1:-}" = console-typing ]; then
   shift
   NODE_PATH="$root/shell/node_modules" node bench/console-typing.js "$@"
+  exit 0
+fi
+if [ "${1:-}" = scroll ]; then
+  shift
+  NODE_PATH="$root/shell/node_modules" node bench/scroll.js "$@"
   exit 0
 fi
 if [ "${1:-}" = console-shift ]; then

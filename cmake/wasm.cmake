@@ -9,7 +9,10 @@ else()
   message(STATUS "Emscripten ${EMSCRIPTEN_VERSION} matches emsdk-version")
 endif()
 
-set(KEFU_WASM_CFLAGS -Oz -flto -fwasm-exceptions ${KEFU_WASM_EXTRA_CFLAGS})
+# No RTTI (nothing uses typeid or dynamic_cast; exceptions still carry their types): every std::function
+# and class otherwise ships its type's name and descriptor, ~8 KB gzip. embind then keys types without
+# typeid (its no-RTTI library, chosen by -fno-rtti at the link too).
+set(KEFU_WASM_CFLAGS -Oz -flto -fwasm-exceptions -fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0 ${KEFU_WASM_EXTRA_CFLAGS})
 target_compile_options(kefu_core PRIVATE ${KEFU_WASM_CFLAGS})
 
 # imgui and kefu_ui are defined in ui.cmake (shared with the native tests).
@@ -23,7 +26,7 @@ target_compile_options(kefu-app PRIVATE ${KEFU_WASM_CFLAGS})
 set(KEFU_DIST "${CMAKE_SOURCE_DIR}/web/dist")
 set_target_properties(kefu-app PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${KEFU_DIST}")
 target_link_options(kefu-app PRIVATE
-  -Oz -flto -fwasm-exceptions --bind
+  -Oz -flto -fwasm-exceptions -fno-rtti --bind
   -sMODULARIZE=1 -sEXPORT_NAME=KefuModule -sENVIRONMENT=web
   -sDYNAMIC_EXECUTION=0                      # no eval/new Function: strict CSP pages
   -sDISABLE_DEPRECATED_FIND_EVENT_TARGET_BEHAVIOR=0  # "#canvas" = Module.canvas, which lives in a shadow root
@@ -33,11 +36,13 @@ target_link_options(kefu-app PRIVATE
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/away.js"  # branding and the 留言 card, called by glue.js
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js"  # SHELL: the repeated flag is not deduplicated
-  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/call_extras.js" ${KEFU_WASM_EXTRA_LDFLAGS})
+  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/call_extras.js"
+  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/selection.js" ${KEFU_WASM_EXTRA_LDFLAGS})
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/kefu-away.js
                                                           ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js
-                                                          ${CMAKE_SOURCE_DIR}/web/call_extras.js)
+                                                          ${CMAKE_SOURCE_DIR}/web/call_extras.js
+                                                          ${CMAKE_SOURCE_DIR}/web/selection.js)
 
 # emcc's own wasm-opt runs -Oz once; running it to a fixed point afterwards saves ~2 KB gzip more. The
 # features are the ones the build emits (wasm-opt refuses, failing the build, if that ever changes).

@@ -10,6 +10,7 @@
   mark('script');
   K.__attach(function boot(cfg, L) {
     var callx = null; // call_extras.js: call quality, ringback, full screen
+    var selx = null; // selection.js: the selection drawn in the canvas
     var app = null, frameQueued = false, frames = 0, frameMs = 0, titleTimer = 0;
     var el = function (tag, cls, parent) {
       var e = d.createElement(tag);
@@ -31,6 +32,9 @@
       '.p .m{position:absolute;margin:0;white-space:pre-wrap;overflow-wrap:break-word;color:transparent;' +
       'font-kerning:none;font-variant-ligatures:none;cursor:text;pointer-events:auto}' +
       '.p .m a{color:transparent;text-decoration:none;cursor:pointer}' +
+      // Delivery marks and the unread divider (f 3, 4): heard by screen readers, not selected or copied.
+      '.p .s{position:absolute;margin:0;white-space:pre;color:transparent;font-size:12px!important;pointer-events:none;user-select:none}' +
+      '.p[data-nogl] .s{color:#646464}' +
       '.p[data-nogl] .m,.p[data-nogl] .m a{color:#1f1f1f}.p .n{position:absolute;left:0;right:0;top:0;margin:0;' +
       'padding:12px 16px;background:#1f6f43;color:#fff;font:14px/1.4 system-ui,sans-serif}' +
       '.p .m::before{content:attr(data-who);position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}' +
@@ -170,6 +174,8 @@
       var b = d.createElement('button');
       b.type = 'button'; b.className = 't';
       b.addEventListener('click', function () { app && app.activate(c.k); });
+      // The "新消息 ↓" pill floats over the conversation, whose words take the pointer: its twin takes the click.
+      if (c.k === 'newmsg') { b.style.pointerEvents = 'auto'; b.style.cursor = 'pointer'; }
       return b;
     }
     function twinUpdate(b, c) {
@@ -180,7 +186,7 @@
     function run(r) {
       // The text in a <bdi>: bidi controls a visitor or agent put in it stay inside it.
       var m = d.createElement('div'), sp = d.createElement('bdi');
-      m.className = 'm' + (r.f === 0 ? ' v' : '');
+      m.className = r.f > 2 ? 's' : 'm' + (r.f === 0 ? ' v' : '');
       m.appendChild(sp);
       r.p.forEach(function (t, i) {
         var href = i % 2 ? openable(r.h[(i - 1) / 2]) : '';
@@ -194,7 +200,8 @@
     }
     var who = [['You', 'Agent', 'Notice'], ['我', '客服', '系统']];
     function runUpdate(m, r) {
-      m.setAttribute('data-who', who[zh() ? 1 : 0][r.f] + (zh() ? '：' : ': '));
+      if (r.f > 2) { if (m.textContent !== r.p[0]) m.firstChild.textContent = r.p[0]; } // 已送达 → 已读 in place
+      else m.setAttribute('data-who', who[zh() ? 1 : 0][r.f] + (zh() ? '：' : ': '));
       place(m, r.r.slice(0, 3));
     }
     var layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
@@ -206,7 +213,7 @@
       log.setAttribute('aria-label', zh() ? '对话记录' : 'Conversation');
       var items = [], byZone = [[], [], [], []];
       j.c.forEach(function (c) { c.y = c.r[1]; byZone[c.z].push(c); });
-      j.runs.forEach(function (r) { r.k = 'm:' + r.i + ':' + r.p.join(''); r.y = r.r[1]; items.push(r); });
+      j.runs.forEach(function (r) { r.k = r.f > 2 ? 's:' + r.i : 'm:' + r.i + ':' + r.p.join(''); r.y = r.r[1]; items.push(r); });
       items = items.concat(byZone[1]).sort(function (a, b) { return a.y - b.y; });
       // Header and call bar in reading order: row by row, left to right (the call bar draws right to left).
       byZone[0].sort(function (a, b) { return Math.round(a.y + a.r[3] / 2) - Math.round(b.y + b.r[3] / 2) || a.r[0] - b.r[0]; });
@@ -227,6 +234,7 @@
         modalOn = on;
         if (on) {
           [].forEach.call(d.body.children, function (c) { if (c !== host && !c.inert) { c.inert = true; inerted.push(c); } });
+      if (selx) selx.laidOut(); // the selected text may have moved
         } else {
           inerted.splice(0).forEach(function (c) { c.inert = false; });
         }
@@ -376,13 +384,15 @@
             }
           }
           for (y = 0; y < cellH; y++) {
+        // Little-endian RGBA as 32-bit words: alpha is the top byte (the atlas rows are 4-byte aligned).
+        var h32 = new Uint32Array(view.buffer), s32 = new Uint32Array(px4.buffer, px4.byteOffset, px4.length >> 2);
             var o = ((ys[i] + y) * stride + xs[i]) * 4, src = y * row + sx;
-            for (x = 0; x < gw * 4; x += 4) {
-              view[o + x] = col ? px4[src + x] : 255; view[o + x + 1] = col ? px4[src + x + 1] : 255;
-              view[o + x + 2] = col ? px4[src + x + 2] : 255; view[o + x + 3] = px4[src + x + 3];
-            }
+            if (col) { view.set(px4.subarray(src, src + gw * 4), o); continue; }
+            for (x = 0, o = (view.byteOffset + o) >> 2, src >>= 2; x < gw; x++) h32[o + x] = s32[src + x] | 0xFFFFFF;
           }
           colored.push(col ? 1 : 0);
+          // Whole rows at once (a colour glyph as it is, plain text as white with its alpha, four bytes
+          // per write): byte by byte this copy was most of the first open's time.
         }
         return colored;
       },
@@ -541,6 +551,7 @@
         return r;
       };
       // Events from the page.
+      selx = K.__selx && K.__selx({ app: app, log: log, root: L.root });
       var pt = function (e) {
         var r = canvas.getBoundingClientRect();
         app.pointer(e.clientX - r.left, e.clientY - r.top, e.pointerType === 'touch');

@@ -42,6 +42,9 @@ enum class Key {
     AgentFallbackName,
     Sending,
     ReadByAgent,
+    Delivered,      // under the visitor's newest message once the server has it
+    NewMessagePill, // the "新消息 ↓" pill while the visitor is scrolled up
+    UnreadDivider,  // above the first unread message on reopening
     // Send errors
     ErrorTooLong,
     ErrorEmpty,

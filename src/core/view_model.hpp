@@ -26,7 +26,10 @@ struct MessageView {
     bool grouped = false;  // same sender as the previous bubble: no repeated header
     bool pending = false;  // not yet acknowledged by the server
     bool failed = false;
-    std::string error; // visible reason when failed
+    std::string error;       // visible reason when failed
+    bool minuteEnds = false; // inside a group, the next bubble's minute differs: the time goes here too
+    std::string mark;        // the visitor's own: "发送中…", "已送达", "已读" under it, or nothing
+    bool divider = false;    // the unread divider goes above it
 };
 
 struct CallView {
@@ -62,7 +65,8 @@ struct ViewModel {
     std::string loadOlderLabel;
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
         sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
-    std::string retryLabel, discardLabel; // the actions under a failed message
+    std::string retryLabel, discardLabel;      // the actions under a failed message
+    std::string newMessageLabel, dividerLabel; // "新消息 ↓" pill, "以下为新消息" divider
     // 接听 / 拒绝 an agent's call-back
     std::string answerLabel, declineLabel;
     bool composerEmpty = true;
@@ -80,10 +84,10 @@ struct Intents {
     bool toggleMute = false, toggleCamera = false;
     bool switchKind = false; // voice <-> video
     bool focusComposer = false;
-    bool scrolledToBottom = true; // the visitor sees the newest message
-    std::string insertText;       // emoji picked
+    bool scrolledToBottom = true;   // the visitor sees the newest message
+    std::string insertText;         // emoji picked
     std::string retryId, discardId; // the visitor chose to send a failed message again, or to drop it
-    std::string openLink;         // a link in a message was clicked: its href (see linkify.hpp)
+    std::string openLink;           // a link in a message was clicked: its href (see linkify.hpp)
     // Where the UI placed the DOM elements this frame (panel-local CSS px).
     Rect composer, remoteVideo, localVideo;
 };

@@ -1,5 +1,6 @@
 #include "core/widget.hpp"
 
+#include "core/delivery.hpp"
 #include "core/text.hpp"
 #include "core/untrusted_json.hpp"
 
@@ -249,6 +250,7 @@ Widget::~Widget() {
     s.cancel(mCallStatusTimer);
     s.cancel(mTickTimer);
     s.cancel(mPendingCallTimer);
+    s.cancel(mMarkTimer);
 }
 
 void Widget::start() {
@@ -370,6 +372,7 @@ void Widget::setOpen(bool open) {
     emit(open ? "open" : "close", "{}");
     if (open) {
         ensureStarted();
+        mDividerSeq = unread() > 0 ? mSession->store().readSeq() : -1; // before reading marks them read
         readIfVisible();
         // Register with the PeerJS server as soon as a call becomes likely: the click on 语音 then
         // only has to ask for the microphone and ring the agent.
@@ -758,6 +761,18 @@ void Widget::buildView() {
         if (mv.failed) mv.error = tr(L, errorKey(m.errorCode));
         v.messages.push_back(std::move(mv));
     }
+    const std::int64_t wake =
+        annotateMessages(v.messages, msgs, {mSession->agentReadSeq(), now, mDividerSeq, mSettings.tzOffsetMin}, L);
+    if (wake != mMarkWake) { // 发送中… appears under a message still waiting at `wake`
+        mMarkWake = wake;
+        mPlatform.scheduler.cancel(mMarkTimer);
+        mMarkTimer = wake ? mPlatform.scheduler.after(static_cast<int>(wake - now),
+                                                      [this] {
+                                                          mMarkTimer = mMarkWake = 0;
+                                                          changed();
+                                                      })
+                          : 0;
+    }
     v.hasMoreHistory = mSession->store().hasMoreHistory();
     v.loadingHistory = mSession->loadingOlder();
     v.agentTyping = mSession->agentTyping();
@@ -782,6 +797,8 @@ void Widget::buildView() {
     v.toVoiceLabel = tr(L, Key::SwitchToVoice);
     v.retryLabel = tr(L, Key::Retry);
     v.discardLabel = tr(L, Key::Discard);
+    v.newMessageLabel = tr(L, Key::NewMessagePill);
+    v.dividerLabel = tr(L, Key::UnreadDivider);
     v.answerLabel = tr(L, Key::Answer);
     v.declineLabel = tr(L, Key::Decline);
     v.composerEmpty = mComposerEmpty;
@@ -835,6 +852,10 @@ std::string Widget::stateJson() const {
               {"callStatus", (mCall->isActive() || mShowCallStatus) ? callStatus() : std::string()},
               {"callQuality", toString(mCall->state() == CallState::InCall ? mQuality : CallQuality::Unknown)},
               {"callSupport", mCallUnsupported.empty() ? std::string("ok") : mCallUnsupported},
+              {"delivery", toString(newestMark(mSession->store().messages(), mSession->agentReadSeq(),
+                                               mPlatform.scheduler.nowMs()))},
+              {"unreadDivider", mDividerSeq >= 0 && unreadDividerAt(mSession->store().messages(), mDividerSeq) <
+                                                        mSession->store().size()},
               {"messages", mSession->store().size()},
               {"pending", mSession->outbox().size()},
               {"revision", mRevision}};

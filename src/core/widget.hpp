@@ -158,6 +158,9 @@ class Widget {
     CallQuality mQuality = CallQuality::Unknown;
     int mBetterRun = 0;
     std::int64_t mRingStartMs = 0; // the ringing time shown next to 正在呼叫…
+    std::int64_t mDividerSeq = -1; // the read mark when the panel opened with unread messages (delivery.hpp)
+    std::int64_t mMarkWake = 0;    // when a waiting message's 发送中… is due
+    TimerId mMarkTimer = 0;
     std::uint64_t mRevision = 1, mBuilt = 0;
     int mLastUnread = 0;
     std::string mSavedOutbox;

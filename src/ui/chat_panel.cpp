@@ -49,7 +49,9 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
         s += m.time;
         s += m.separator;
         s += m.error;
+        s += m.mark;
     }
+    s += vm.newMessageLabel + vm.dividerLabel + "·";
     s += vm.answerLabel + vm.declineLabel;
     for (const char* e : kEmoji) s += e;
     s += "×•!";
@@ -227,6 +229,8 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
         dl->AddCircleFilled(ImVec2(cp.x + closeW / 2, cp.y + closeW / 2), closeW / 2, IM_COL32(255, 255, 255, 40));
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         ImGui::SetTooltip("%s", vm.closeLabel.c_str());
+        mSelection.paint(dl, ImVec2(win->Pos.x - win->Scroll.x, win->Pos.y - win->Scroll.y), mS, p,
+                         ImVec2(p.x + size.x, p.y + size.y), mine ? theme::kSelectionOnBrand : theme::selection());
     }
     const float k = 6 * mS;
     const ImVec2 m(cp.x + closeW / 2, cp.y + closeW / 2);
@@ -432,6 +436,7 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         const MessageView& m = vm.messages[i];
         if (i == 0) firstY = ImGui::GetCursorPosY();
         if (mAnchorFrames > 0 && m.id == mAnchorId) anchorY = ImGui::GetCursorPosY();
+        if (m.divider) unreadDivider(vm);
         if (!m.separator.empty()) {
             ImGui::Dummy(ImVec2(1, 4 * mS));
             const ImVec2 ts = ImGui::CalcTextSize(m.separator.c_str());
@@ -447,11 +452,12 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         const bool mine = m.from == 0;
         bubble(m.id, m.text, m.from, m.pending);
         const bool lastOfGroup = i + 1 == vm.messages.size() || !vm.messages[i + 1].grouped;
+        const bool timed = (lastOfGroup || m.minuteEnds) && m.from != 2; // not under each consecutive bubble
         if (m.failed) {
             meta("! " + m.error, mine, theme::kDanger);
             failedActions(m, mine, vm, out);
-        } else if (lastOfGroup && m.from != 2)
-            meta(m.time, mine, theme::kMuted);
+        } else if (timed || !m.mark.empty())
+            marks(m, timed);
     }
     if (vm.agentTyping) meta(vm.typingText, false, theme::kBrand);
     ImGui::Dummy(ImVec2(1, pad));
@@ -464,7 +470,9 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     // Follow the newest message until the visitor scrolls away, every frame: ImGui rounds item positions
     // differently above and below the visible area, so the bottom measured from another scroll position can be
     // off by a pixel per message.
+    const bool jump = newMessagePill(vm, atBottom);
     mStick = !scrolledUp && !leftBottom && (atBottom || mStick);
+    if (jump) mStick = true;
     if (mStick) ImGui::SetScrollHereY(1.0f);
     out.scrolledToBottom = atBottom;
     mLastCount = vm.messages.size();

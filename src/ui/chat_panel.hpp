@@ -5,6 +5,7 @@
 
 #include "core/view_model.hpp"
 #include "ui/dom_mirror.hpp"
+#include "ui/selection_paint.hpp"
 #include "ui/text_layout.hpp"
 
 #include <imgui.h>
@@ -38,6 +39,10 @@ class ChatPanel {
     void activate(const std::string& key) { mActivate = key; }
     // The DOM layer was scrolled (find-in-page, focus, keys): the list follows.
     void scrollTo(float cssY) { mScrollReq = cssY; }
+    // The "新消息 ↓" pill is shown: a reply came while the visitor was scrolled up.
+    bool newMessagePill() const { return mPill; }
+    // The text layer's selection, drawn under the glyphs (see selection_paint.hpp).
+    SelectionPaint& selection() { return mSelection; }
 
   private:
     void header(const ViewModel& vm, Intents& out);
@@ -45,6 +50,10 @@ class ChatPanel {
     void messages(const ViewModel& vm, Intents& out, float height);
     void composer(const ViewModel& vm, Intents& out);
     void links(Intents& out); // hover and clicks on the links drawn this frame
+    // message_marks.cpp: the time and delivery mark under a bubble, the unread divider, the pill (true: clicked)
+    void marks(const MessageView& m, bool withTime);
+    void unreadDivider(const ViewModel& vm);
+    bool newMessagePill(const ViewModel& vm, bool atBottom);
     // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
     // The layout of a bubble's text at `wrap` (texels), cached while fonts and glyphs stay the same.
     const TextLayout& layout(const std::string& text, float wrap);
@@ -83,6 +92,9 @@ class ChatPanel {
     int mZone = kZoneTop;
     std::string mActivate;
     float mScrollReq = -1, mScroll = 0;
+    bool mPill = false;
+    std::string mLastAgentId; // the newest agent message of the last frame
 };
 
 } // namespace kefu::ui
+    SelectionPaint mSelection;

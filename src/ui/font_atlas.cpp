@@ -16,6 +16,23 @@ constexpr int kPad = 1;         // texels between cells, so linear filtering nev
 constexpr int kFirstSize = 512; // grows ×2 when full
 constexpr int kMaxSize = 4096;
 
+// ImFont::BuildLookupTable() frees its tables and refills them up to the highest code point on every
+// call: megabytes per batch once an emoji cluster's key (U+F0000 up) is in. Only the glyphs from `from`
+// on are new: index just those (unknown code points keep the fallback's advance, as it sets them).
+void indexGlyphs(ImFont* f, int from) {
+    int top = f->IndexLookup.Size;
+    for (int i = from; i < f->Glyphs.Size; ++i) top = std::max(top, (int)f->Glyphs[i].Codepoint + 1);
+    f->IndexAdvanceX.resize(top, f->FallbackAdvanceX);
+    f->IndexLookup.resize(top, (ImWchar)-1);
+    for (int i = from; i < f->Glyphs.Size; ++i) {
+        const int cp = (int)f->Glyphs[i].Codepoint, page = cp / 4096;
+        f->IndexAdvanceX[cp] = f->Glyphs[i].AdvanceX;
+        f->IndexLookup[cp] = (ImWchar)i;
+        f->Used4kPagesMap[page >> 3] |= (ImU8)(1 << (page & 7));
+    }
+    f->DirtyLookupTables = false;
+}
+
 } // namespace
 
 FontAtlas::FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, TextureOps tex)
@@ -161,9 +178,7 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
     if (!mRaster || !mRaster(req, mPixels.data(), mSize, out) || out.size() != req.codepoints.size())
         out.assign(req.codepoints.size(), GlyphBitmap{});
 
-    // BuildLookupTable() appends a tab glyph whenever the last glyph is not one: drop the previous
-    // batch's, so the glyph list does not grow by one per batch.
-    if (!font->Glyphs.empty() && font->Glyphs.back().Codepoint == '\t') font->Glyphs.pop_back();
+    const int from = font->Glyphs.Size; // the first batch (ASCII, from reset()) builds the tables whole
     const float inv = 1.0f / (float)mSize;
     for (std::size_t i = 0; i < req.codepoints.size(); ++i) {
         const float x = (float)req.originX[i], y = (float)req.originY[i], w = (float)widths[i];
@@ -174,7 +189,10 @@ void FontAtlas::addGlyphs(int fontIndex, const std::vector<char32_t>& cps) {
         mExact[fontIndex].resize((std::size_t)font->Glyphs.Size, 0.0f);
         mExact[fontIndex].back() = advance;
     }
-    font->BuildLookupTable();
+    if (from == 0)
+        font->BuildLookupTable();
+    else
+        indexGlyphs(font, from);
 }
 
 bool FontAtlas::flush() {

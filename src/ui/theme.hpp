@@ -22,6 +22,10 @@ constexpr ImU32 kOnline = IM_COL32(82, 196, 26, 255);
 constexpr ImU32 kOffline = IM_COL32(191, 191, 191, 255);
 constexpr ImU32 kBorder = IM_COL32(230, 230, 230, 255);
 constexpr ImU32 kWhite = IM_COL32(255, 255, 255, 255);
+// Selected text (ui/selection_paint.hpp): the brand colour at 32 % on light bubbles, white at 50 % on the
+// visitor's own (the brand colour).
+constexpr ImU32 kSelectionOnBrand = IM_COL32(255, 255, 255, 128);
+inline ImU32 selection() { return (kBrand & ~IM_COL32_A_MASK) | ((ImU32)82 << IM_COL32_A_SHIFT); }
 
 constexpr float kHeaderH = 60;
 constexpr float kCallBarH = 48;

@@ -380,6 +380,10 @@ void App::viewport(float w, float h, float dpr) {
 
 void App::pointer(float x, float y, bool touch) {
     mInput.pointer(x, y, touch);
+void App::setSelection(const std::string& rects) {
+    if (mPanel.selection().set(rects)) requestFrames(1);
+}
+
     requestFrames(2);
 }
 void App::button(int b, bool down) {
@@ -512,7 +516,8 @@ std::string App::debugLines(const std::string& text) {
 std::string App::state() const {
     static const char* const kRenderer[] = {"none", "webgl1", "webgl2", "canvas2d"};
     std::string s = mWidget ? mWidget->stateJson() : "{\"ready\":false}";
-    return s.insert(1, std::string("\"renderer\":\"") + kRenderer[mCanvas2d ? 3 : mGlVersion] + "\",");
+    return s.insert(1, std::string("\"renderer\":\"") + kRenderer[mCanvas2d ? 3 : mGlVersion] +
+                           "\",\"newMessagePill\":" + (mPanel.newMessagePill() ? "true," : "false,"));
 }
 
 } // namespace kefu::web

@@ -13,6 +13,7 @@ EMSCRIPTEN_BINDINGS(kefu) {
         .function("pointer", &App::pointer)
         .function("activate", &App::activate)
         .function("scrollTo", &App::scrollTo)
+        .function("setSelection", &App::setSelection)
         .function("button", &App::button)
         .function("wheel", &App::wheel)
         .function("key", &App::key)

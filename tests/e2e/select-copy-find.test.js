@@ -5,7 +5,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
-const { layerMessages, selectionText, canvasPixel } = require('./text-layer');
+const { layerMessages, selectionText, canvasPixel, selectionPaintShare } = require('./text-layer');
 
 let server, browser, agent, page;
 
@@ -59,6 +59,39 @@ test('a drag selects across two bubbles and Ctrl+C copies exactly that text', as
   // For the bench figures: canvas frames drawn while selecting (the selection itself needs none).
   const n = s.frames - s0.frames;
   t.diagnostic(`selecting: ${n} canvas frames in ${Date.now() - t0} ms, ${((s.frameMs - s0.frameMs) / Math.max(n, 1)).toFixed(2)} ms each`);
+  assert.equal((await selectionText(page)).replace(/\n/g, ''), A + B);
+  await page.keyboard.press('Control+C');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${A}\n${B}`);
+});
+
+test('the selection is drawn in the canvas and stays drawn as the typing line and a new message arrive', async () => {
+  const a = await message(A), b = await message(B);
+  // The visitor's bubble, lightened by white at 50 % (src/ui/theme.hpp, kSelectionOnBrand).
+  const want = (await canvasPixel(page, a.x + 2, a.y - 3)).map((v) => Math.round(v * 127 / 255 + 128));
+  const share = async () => (await selectionPaintShare(page, want)).share;
+  await page.evaluate(() => document.getSelection().removeAllRanges());
+  await page.mouse.move(a.x + 1, a.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.w - 1, b.y + b.h - 4, { steps: 10 });
+  await page.mouse.up();
+  assert.equal((await selectionText(page)).replace(/\n/g, ''), A + B);
+  const drawn = (what) => until(async () => (await share()) > 0.45, { what: `the selection drawn in the canvas ${what}` });
+  await drawn('after the drag');
+  // Not the text layer's own highlight: the browser paints none over the canvas (forced colours aside).
+  const layerHighlight = await page.evaluate(() => {
+    const m = document.getElementById('kefu-root').shadowRoot.querySelector('[role=log] .m bdi');
+    return getComputedStyle(m, '::selection').backgroundColor;
+  });
+  assert.equal(layerHighlight, 'rgba(0, 0, 0, 0)');
+  const vid = await page.evaluate(() => window.Kefu.state().visitorId);
+  await agent.click(`.visitor-item[data-visitor-id="${vid}"]`);
+  await agent.fill('#reply', '正在查');
+  await until(() => page.evaluate(() => window.Kefu.state().agentTyping), { what: 'the typing line' });
+  await drawn('with the typing line shown');
+  await agent.fill('#reply', '已查到，明天送达');
+  await agent.click('#send');
+  await until(async () => (await layerMessages(page)).some((m) => m.text === '已查到，明天送达'), { what: 'the reply in the layer' });
+  await drawn('after the reply arrived');
   assert.equal((await selectionText(page)).replace(/\n/g, ''), A + B);
   await page.keyboard.press('Control+C');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${A}\n${B}`);

@@ -49,4 +49,41 @@ async function canvasPixel(page, x, y) {
   }, { x, y });
 }
 
-module.exports = { layerMessages, selectionText, focused, tabTo, canvasPixel };
+// The share of canvas pixels inside the selected text's line boxes that have the colour `want` (r, g, b,
+// within `tol` each), and how many were looked at: the selection as the canvas draws it.
+async function selectionPaintShare(page, want, tol = 12) {
+  return page.evaluate(({ want, tol }) => {
+    const root = document.getElementById('kefu-root').shadowRoot;
+    const c = root.querySelector('canvas'), s = root.getSelection();
+    if (!s.rangeCount || s.isCollapsed) return { share: 0, n: 0 };
+    const range = s.getRangeAt(0), boxes = [];
+    const it = document.createTreeWalker(root.querySelector('[role=log]'), NodeFilter.SHOW_TEXT);
+    for (let n; (n = it.nextNode());) {
+      if (!range.intersectsNode(n)) continue;
+      const p = document.createRange();
+      p.selectNodeContents(n);
+      if (n === range.startContainer) p.setStart(n, range.startOffset);
+      if (n === range.endContainer) p.setEnd(n, range.endOffset);
+      boxes.push(...p.getClientRects());
+    }
+    const r = c.getBoundingClientRect(), k = c.width / r.width;
+    const t = document.createElement('canvas');
+    t.width = c.width; t.height = c.height;
+    const g = t.getContext('2d');
+    g.drawImage(c, 0, 0);
+    const d = g.getImageData(0, 0, t.width, t.height).data;
+    let hit = 0, n = 0;
+    for (const b of boxes) {
+      for (let y = Math.ceil((b.top - r.top) * k) + 1; y < Math.floor((b.bottom - r.top) * k) - 1; y++) {
+        for (let x = Math.ceil((b.left - r.left) * k) + 1; x < Math.floor((b.right - r.left) * k) - 1; x++) {
+          const i = (y * t.width + x) * 4;
+          n++;
+          if (Math.abs(d[i] - want[0]) <= tol && Math.abs(d[i + 1] - want[1]) <= tol && Math.abs(d[i + 2] - want[2]) <= tol) hit++;
+        }
+      }
+    }
+    return { share: n ? hit / n : 0, n };
+  }, { want, tol });
+}
+
+module.exports = { layerMessages, selectionText, focused, tabTo, canvasPixel, selectionPaintShare };
