@@ -22,7 +22,7 @@
       'box-shadow:0 12px 40px rgba(0,0,0,.28);background:#f5f6f8;touch-action:none}.p.f{border-radius:0}.p.o{display:block}' +
       '.p canvas{position:absolute;left:0;top:0;outline:none}' +
       '.p textarea{position:absolute;box-sizing:border-box;resize:none;border:0;outline:none;background:transparent;' +
-      'color:#1f1f1f;font:15px/1.4 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;' +
+      'color:#1f1f1f;font-size:14px;line-height:1.4;' +
       'padding:8px 10px;margin:0;overflow-y:auto;touch-action:auto}.p.f textarea{font-size:16px}' +
       '.p video{position:absolute;display:none;background:#000;object-fit:cover;border-radius:8px}.p .v{display:block}' +
       // The text layer (see mirror below): transparent text over the drawn glyphs, so the browser selects,
@@ -91,9 +91,13 @@
     function requestFrame() {
       if (!frameQueued) { frameQueued = true; w.requestAnimationFrame(frame); }
     }
+    // A page that sets CSS `zoom` (on <html> or <body>) scales everything of ours by it: the panel is laid
+    // out in the page's zoomed px, so it stays inside the window, and drawn at the resulting pixel ratio.
+    var zoom = 1;
     function viewport() {
       var vv = w.visualViewport;
-      app.viewport(vv ? vv.width : w.innerWidth, vv ? vv.height : w.innerHeight, w.devicePixelRatio || 1);
+      zoom = K.__zoom ? K.__zoom(L.root.host) : 1;
+      app.viewport((vv ? vv.width : w.innerWidth) / zoom, (vv ? vv.height : w.innerHeight) / zoom, (w.devicePixelRatio || 1) * zoom);
     }
 
     // Page views for the agent's visitor panel (README "What the widget sends").
@@ -136,6 +140,7 @@
     var emojiFamily = '"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",';
     // A glyph is a code point or a whole grapheme cluster (👨‍👩‍👧‍👦, 1️⃣, ❤️): emoji if any part of it is.
     var emojiRe = /[\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u20E3]/u;
+    composer.style.fontFamily = family; // the bubbles' family and size (14 px; 16 on phones: no zoom on focus)
     function font(bold, px, t) { return (bold ? '600 ' : '') + px + 'px ' + (emojiRe.test(t) ? emojiFamily : '') + family; }
     var rtcResult = function (req) {
       return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
@@ -181,6 +186,7 @@
     function twinUpdate(b, c) {
       if (b.getAttribute('aria-label') !== c.l) b.setAttribute('aria-label', c.l);
       b.setAttribute('aria-disabled', c.e ? 'false' : 'true');
+      if (K.__why) K.__why(b, c.e ? '' : c.d || '');
       place(b, c.r);
     }
     function run(r) {
@@ -204,11 +210,12 @@
       else m.setAttribute('data-who', who[zh() ? 1 : 0][r.f] + (zh() ? '：' : ': '));
       place(m, r.r.slice(0, 3));
     }
-    var layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
+    var notes = null, layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
     // The drawn text and controls as the C++ side laid them out (once per layout change, not per frame).
     function mirror(json) {
       var j = JSON.parse(json), f = font(false, 14, '').replace(/px /, 'px/' + j.hl[1] + 'px ');
       place(log, j.list);
+      panel.style.setProperty('--kt', j.list[1] + 'px'); // under the header, however tall it grew
       sizer.style.height = j.hl[0] + 'px';
       log.setAttribute('aria-label', zh() ? '对话记录' : 'Conversation');
       var items = [], byZone = [[], [], [], []];
@@ -218,6 +225,7 @@
       // Header and call bar in reading order: row by row, left to right (the call bar draws right to left).
       byZone[0].sort(function (a, b) { return Math.round(a.y + a.r[3] / 2) - Math.round(b.y + b.r[3] / 2) || a.r[0] - b.r[0]; });
       [0, 2, 3].forEach(function (z) { sync(zones[z], byZone[z], twin, twinUpdate); });
+      if (K.__notes) (notes = notes || K.__notes(panel, zones))(j.s || [], f); // status_text.js
       var prepended = sync(log, items, function (it) { return it.p ? run(it) : twin(it); },
         function (n, it) { if (it.p) { n.style.font = f; runUpdate(n, it); } else twinUpdate(n, it); }, sizer);
       // Older history coming in above is not news either; new messages at the end are, once each.
@@ -226,6 +234,7 @@
         clearTimeout(liveTimer);
         liveTimer = setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 500);
       }
+      if (selx) selx.laidOut(); // the selected text may have moved
     }
     // On a phone the panel fills the screen: nothing behind it is reachable, and closing returns to the launcher.
     function modal(l) {
@@ -234,7 +243,6 @@
         modalOn = on;
         if (on) {
           [].forEach.call(d.body.children, function (c) { if (c !== host && !c.inert) { c.inert = true; inerted.push(c); } });
-      if (selx) selx.laidOut(); // the selected text may have moved
         } else {
           inerted.splice(0).forEach(function (c) { c.inert = false; });
         }
@@ -264,7 +272,7 @@
         if (ext) ext.layout(l);
         panel.className = 'p' + (l.open ? ' o' : '') + (l.fullscreen ? ' f' : '');
         box(panel, l.panel, true);
-        var dpr = w.devicePixelRatio || 1;
+        var dpr = (w.devicePixelRatio || 1) * zoom;
         canvas.style.width = l.panel.w + 'px'; canvas.style.height = l.panel.h + 'px';
         var cw = Math.round(l.panel.w * dpr), ch = Math.round(l.panel.h * dpr);
         if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
@@ -376,6 +384,8 @@
           x0 += widths[i];
         }
         var px4 = rctx.getImageData(0, 0, total, cellH).data, row = total * 4, colored = [];
+        // Little-endian RGBA as 32-bit words: alpha is the top byte (the atlas rows are 4-byte aligned).
+        var h32 = new Uint32Array(view.buffer), s32 = new Uint32Array(px4.buffer, px4.byteOffset, px4.length >> 2);
         for (i = 0; i < cps.length; i++) {
           var gw = widths[i], sx = left[i] * 4, col = false, x, y, j;
           for (y = 0; y < cellH && !col; y++) {
@@ -383,16 +393,14 @@
               if (px4[j + 3] > 24 && (px4[j] !== px4[j + 1] || px4[j + 1] !== px4[j + 2])) { col = true; break; }
             }
           }
+          // Whole rows at once (a colour glyph as it is, plain text as white with its alpha, four bytes
+          // per write): byte by byte this copy was most of the first open's time.
           for (y = 0; y < cellH; y++) {
-        // Little-endian RGBA as 32-bit words: alpha is the top byte (the atlas rows are 4-byte aligned).
-        var h32 = new Uint32Array(view.buffer), s32 = new Uint32Array(px4.buffer, px4.byteOffset, px4.length >> 2);
             var o = ((ys[i] + y) * stride + xs[i]) * 4, src = y * row + sx;
             if (col) { view.set(px4.subarray(src, src + gw * 4), o); continue; }
             for (x = 0, o = (view.byteOffset + o) >> 2, src >>= 2; x < gw; x++) h32[o + x] = s32[src + x] | 0xFFFFFF;
           }
           colored.push(col ? 1 : 0);
-          // Whole rows at once (a colour glyph as it is, plain text as white with its alpha, four bytes
-          // per write): byte by byte this copy was most of the first open's time.
         }
         return colored;
       },
@@ -543,6 +551,7 @@
       app = new M.App(glue);
       if (ext) ext.ready();
       callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
+      selx = K.__selx && K.__selx({ app: app, log: log, root: L.root });
       mark('app-created');
       // For tests: the lines a message text is broken into in a bubble, with the width and font used.
       K.__lines = function (text) {
@@ -551,10 +560,9 @@
         return r;
       };
       // Events from the page.
-      selx = K.__selx && K.__selx({ app: app, log: log, root: L.root });
       var pt = function (e) {
         var r = canvas.getBoundingClientRect();
-        app.pointer(e.clientX - r.left, e.clientY - r.top, e.pointerType === 'touch');
+        app.pointer((e.clientX - r.left) / zoom, (e.clientY - r.top) / zoom, e.pointerType === 'touch', e.timeStamp || performance.now());
       };
       canvas.addEventListener('pointermove', function (e) { pt(e); });
       canvas.addEventListener('pointerdown', function (e) {
@@ -566,7 +574,7 @@
       canvas.addEventListener('pointercancel', function () { app.button(0, false); });
       // A tap that closes the panel must not click whatever lies under it once it is gone.
       canvas.addEventListener('touchend', function (e) { e.preventDefault(); }, { passive: false });
-      canvas.addEventListener('pointerleave', function (e) { if (e.pointerType !== 'touch') app.pointer(-1e6, -1e6, false); });
+      canvas.addEventListener('pointerleave', function (e) { if (e.pointerType !== 'touch') app.pointer(-1e6, -1e6, false, e.timeStamp); });
       var wheel = function (e) {
         e.preventDefault();
         var k = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
@@ -583,6 +591,8 @@
           if (n !== 'pointermove') app.button(0, n === 'pointerdown');
         });
       });
+      // A long press on a message selects its text (touch_select.js); the press then clicks nothing.
+      if (K.__touchSelect) K.__touchSelect(log, L.root, function () { app.pointer(-1e6, -1e6, false, performance.now()); app.button(0, false); });
       // A match found in the conversation (window.find, a screen reader's cursor) is scrolled into view; the
       // browser's own find bar scrolls the layer itself. Not while the mouse is selecting: that autoscrolls.
       var dragging = false;
@@ -654,7 +664,7 @@
       function apiError(code, message) { var e = new Error(message); e.code = code; return e; }
       var impl = {
         // Opening draws at once instead of at the next animation frame.
-        open: function () { app.setOpen(true); frame(performance.now()); return Promise.resolve(); },
+        open: function () { viewport(); app.setOpen(true); frame(performance.now()); return Promise.resolve(); },
         close: function () { app.setOpen(false); return Promise.resolve(); },
         toggle: function () { return app.isOpen() ? impl.close() : impl.open(); },
         send: function (text) {

@@ -25,7 +25,7 @@
     [label, send, later, note].forEach(function (e) { form.appendChild(e); });
     card.appendChild(text); card.appendChild(form);
     x.panel.appendChild(card);
-    var css = '.aw{position:absolute;left:12px;right:12px;top:72px;display:none;box-sizing:border-box;max-height:60%;overflow:auto;' +
+    var css = '.aw{position:absolute;left:12px;right:12px;top:calc(var(--kt,60px) + 12px);display:none;box-sizing:border-box;max-height:60%;overflow:auto;' +
       'background:#fff;border-radius:10px;box-shadow:0 2px 12px #0003;padding:12px 14px;color:#1f1f1f;font:14px/1.5 system-ui,sans-serif;z-index:1}' +
       '.aw.on{display:block}.awt{margin:0 0 8px;white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict}' +
       '.aw label{display:block;font-size:13px;color:#595959}.aw input{display:block;width:100%;box-sizing:border-box;' +

@@ -252,8 +252,9 @@ void ChatSession::socketText(std::uint64_t conn, const std::string& text) {
     } else if (auto* t = std::get_if<frame::Typing>(&r)) {
         setAgentTyping(t->on);
     } else if (auto* s = std::get_if<frame::Status>(&r)) {
-        if (agentOnline_ != s->online) {
+        if (agentOnline_ != s->online || outsideHours_ != (s->unavailable == "hours")) {
             agentOnline_ = s->online;
+            outsideHours_ = s->unavailable == "hours";
             dirty_ = true;
         }
         setStandingPeer(s->peer);
@@ -401,9 +402,11 @@ void ChatSession::handleHello(const frame::Hello& h) {
     backoff_.reset();
     recreatedVisitor_ = false;
     if (!h.visitorId.empty()) visitorId_ = h.visitorId;
-    if (h.kefuName != helloKefuName_ || h.kefuOnline != agentOnline_) {
+    if (h.kefuName != helloKefuName_ || h.kefuOnline != agentOnline_ ||
+        outsideHours_ != (h.kefuUnavailable == "hours")) {
         helloKefuName_ = h.kefuName;
         agentOnline_ = h.kefuOnline;
+        outsideHours_ = h.kefuUnavailable == "hours";
         dirty_ = true;
     }
     setStandingPeer(h.kefuPeer);

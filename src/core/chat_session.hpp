@@ -101,6 +101,8 @@ class ChatSession {
     ConnectionState state() const { return state_; }
     bool agentTyping() const { return agentTyping_; }
     bool agentOnline() const { return agentOnline_; }
+    // Not online because the group is outside its business hours (hello/status `unavailable` "hours").
+    bool outsideHours() const { return outsideHours_; }
     std::string kefuName() const;
     // The configured welcome text for `locale`, or the built-in one.
     std::string welcome(Locale locale) const;
@@ -227,6 +229,7 @@ class ChatSession {
     bool patchInFlight_ = false;
     bool agentTyping_ = false;
     bool agentOnline_ = false;
+    bool outsideHours_ = false;
     std::string standingPeer_;
     std::function<void(const std::string&)> onStandingPeer_;
     bool typingOn_ = false;

@@ -81,6 +81,8 @@ enum class Key {
     // Calls this browser cannot make at all (语音/视频 shown as unavailable)
     CallsUnavailableNoWebRtc,
     CallsUnavailableNoMedia,
+    CallsUnavailableAway,  // 语音 / 视频 dimmed: nobody of the group is there (status `unavailable` "nobody")
+    CallsUnavailableHours, // …or outside business hours ("hours")
     UseVoiceInstead,
     // Switching a call in progress
     SwitchToVideo,

@@ -16,14 +16,20 @@ PanelLayout computePanel(float viewportW, float viewportH, Side side) {
     l.launcher.x = side == Side::Right ? viewportW - kMargin - kLauncherSize : kMargin;
     l.launcher.y = viewportH - kMargin - kLauncherSize;
 
-    if (viewportW < kFullscreenBelowWidth || viewportH - reserved < kPanelMinHeight) {
+    // Only a narrow viewport (a phone) gets the whole window: a short but wide one (a laptop's browser with
+    // its toolbars, a page zoomed to 200 %) keeps a panel, shrunk to fit with a margin above it.
+    if (viewportW < kFullscreenBelowWidth) {
         l.fullscreen = true;
         l.panel = Rect{0, 0, viewportW, viewportH};
     } else {
         l.panel.w = std::min(kPanelWidth, viewportW - 2 * kMargin);
-        l.panel.h = std::max(kPanelMinHeight, std::min(kPanelHeight, viewportH - reserved));
-        l.panel.x = side == Side::Right ? viewportW - kMargin - l.panel.w : kMargin;
+        l.panel.h = std::min(kPanelHeight, viewportH - reserved - kMargin);
         l.panel.y = l.launcher.y - kMargin - l.panel.h;
+        if (l.panel.h < kPanelMinHeight) { // too low above the launcher: over it, margins above and below
+            l.panel.h = std::max(0.0f, std::min(kPanelMinHeight, viewportH - 2 * kMargin));
+            l.panel.y = std::max(0.0f, viewportH - kMargin - l.panel.h);
+        }
+        l.panel.x = side == Side::Right ? viewportW - kMargin - l.panel.w : kMargin;
     }
     l.bubbleMaxWidth = l.panel.w * kBubbleMaxFraction;
     return l;

@@ -32,9 +32,10 @@ struct PanelLayout {
     float bubbleMaxWidth = 0;
 };
 
-// The panel sits above the launcher in the chosen bottom corner: 370×560, shortened to the viewport height
-// minus 100 (launcher and margins) but never below 360. Fullscreen when the viewport is narrower than 640 or
-// too low to fit the minimum height.
+// The panel sits above the launcher in the chosen bottom corner: 370×560, shortened to leave a 20 px margin
+// at the top of the viewport. Below 360 px above the launcher it covers the launcher instead (up to 360 px,
+// 20 px margins above and below). Fullscreen only when the viewport is narrower than 640 (phones): a short
+// wide window or a zoomed page keeps a panel.
 PanelLayout computePanel(float viewportW, float viewportH, Side side);
 
 // A time separator goes between two messages 5 minutes or more apart or on different local days.

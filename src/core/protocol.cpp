@@ -174,7 +174,8 @@ DecodeResult decodeFrame(const json& root) {
         auto kefu = data.find("kefu");
         if (kefu != data.end() && !kefu->is_null()) {
             if (!kefu->is_object() || !optString(*kefu, "id", h.kefuId) || !optString(*kefu, "name", h.kefuName) ||
-                !optBool(*kefu, "online", h.kefuOnline) || !optString(*kefu, "peer", h.kefuPeer))
+                !optBool(*kefu, "online", h.kefuOnline) || !optString(*kefu, "peer", h.kefuPeer) ||
+                !optString(*kefu, "unavailable", h.kefuUnavailable))
                 return malformed("hello kefu of the wrong type");
         }
         return h;
@@ -205,7 +206,8 @@ DecodeResult decodeFrame(const json& root) {
     }
     if (type == "status") {
         frame::Status s;
-        if (!isObject || !reqBool(data, "online", s.online) || !optString(data, "peer", s.peer))
+        if (!isObject || !reqBool(data, "online", s.online) || !optString(data, "peer", s.peer) ||
+            !optString(data, "unavailable", s.unavailable))
             return malformed("status needs a boolean online");
         return s;
     }

@@ -20,6 +20,7 @@ struct Hello {
     std::string kefuId;
     std::string kefuName;
     bool kefuOnline = false;
+    std::string kefuUnavailable; // why not online: "hours", "nobody" (or anything newer), empty when online
     std::string kefuPeer; // the agent console's standing PeerJS id, when exactly one listens
     std::int64_t lastSeq = 0;
     std::int64_t visitorReadSeq = 0; // the visitor's read mark (any tab)
@@ -43,6 +44,7 @@ struct Typing {
 };
 struct Status {
     bool online = false;
+    std::string unavailable; // as Hello::kefuUnavailable
     std::string peer; // as Hello::kefuPeer; empty when none or several
 };
 struct Accept {

@@ -469,8 +469,14 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
     if (!in.retryId.empty()) retryMessage(in.retryId);
     if (!in.discardId.empty()) discardMessage(in.discardId);
     std::string err;
-    if (in.startVoice) startCall(false, err);
-    if (in.startVideo) startCall(true, err);
+    // 语音 / 视频 tapped while nobody can answer (the pills are dimmed): the reason, not a failed call.
+    const bool away = mSession->state() == ConnectionState::Online && !mSession->agentOnline() && mIncoming.empty() &&
+                      !mCall->isActive() && mCallUnsupported.empty();
+    if ((in.startVoice || in.startVideo) && away)
+        setNotice(tr(mLocale, mSession->outsideHours() ? Key::CallsUnavailableHours : Key::CallsUnavailableAway));
+    else if (in.startVoice)
+        startCall(false, err);
+    if (in.startVideo && !away) startCall(true, err);
     if (in.hangup) hangup();
     if (in.toggleMute) mCall->setMuted(!mCall->muted());
     if (in.toggleCamera) mCall->setCameraEnabled(!mCall->cameraEnabled());
@@ -741,6 +747,9 @@ void Widget::buildView() {
     }
     v.welcome = stripBidiControls(mSession->welcome(L));
     if (v.welcome.empty()) v.welcome = tr(L, Key::WelcomeFallback);
+    // Nobody there to answer: the welcome says so rather than "您好，有什么可以帮您？".
+    const bool away = cs == ConnectionState::Online && !mSession->agentOnline();
+    if (away) v.welcome = tr(L, Key::AgentOffline);
 
     const auto& msgs = mSession->store().messages();
     const std::int64_t now = mPlatform.scheduler.nowMs();
@@ -822,6 +831,8 @@ void Widget::buildView() {
     c.showRemoteVideo = st == CallState::InCall && c.video;
     c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
     c.unavailable = callUnsupportedText();
+    if (c.unavailable.empty() && away && !c.incoming)
+        c.unavailable = tr(L, mSession->outsideHours() ? Key::CallsUnavailableHours : Key::CallsUnavailableAway);
     c.quality = st == CallState::InCall ? static_cast<int>(mQuality) : 0;
     if (c.quality == static_cast<int>(CallQuality::Poor) && v.notice.empty()) v.notice = tr(L, Key::CallPoorConnection);
 }

@@ -20,14 +20,6 @@ ImU32 withAlpha(ImU32 c, float a) {
     return (c & ~IM_COL32_A_MASK) | ((ImU32)(a * 255.0f) << IM_COL32_A_SHIFT);
 }
 
-// First UTF-8 character of a name, for the avatar.
-std::string initial(const std::string& s) {
-    if (s.empty()) return "?";
-    const unsigned char c = (unsigned char)s[0];
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    return s.substr(0, std::min(n, s.size()));
-}
-
 } // namespace
 
 const char* const* ChatPanel::emojiList(int& count) {
@@ -90,15 +82,19 @@ std::vector<std::string> ChatPanel::bubbleLines(const std::string& text, float& 
     return out;
 }
 
-bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled, float padX) {
+bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled, float padX,
+                     const std::string& why) {
     ImGui::PushFont(mBody);
     const ImVec2 ts = ImGui::CalcTextSize(label);
     const float pad = padX >= 0 ? padX : 12 * mS;
-    const ImVec2 size(ts.x + 2 * pad, height);
-    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 size(pillWidth(label, pad), height);
+    // The target is at least mTarget tall (44 px on phones), centred on the pill drawn.
+    const float hit = std::max(height, mTarget * mS);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y - (hit - height) / 2));
     ImGui::PushID(id);
-    const bool pressed = ImGui::InvisibleButton("##pill", size);
-    const bool clicked = (twin(id, label, enabled) || pressed) && enabled;
+    const bool pressed = ImGui::InvisibleButton("##pill", ImVec2(size.x, hit));
+    const bool clicked = (twin(id, label, enabled, why) || pressed) && enabled;
     const bool hovered = ImGui::IsItemHovered() && enabled;
     ImGui::PopID();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -108,13 +104,14 @@ bool ChatPanel::pill(const char* id, const char* label, ImU32 bg, ImU32 fg, floa
     else if (hovered)
         fill = withAlpha(bg, ((bg >> IM_COL32_A_SHIFT) & 0xFF) / 255.0f * 0.85f + 0.1f);
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), fill, height / 2);
-    dl->AddText(ImVec2(p.x + pad, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f), label);
+    dl->AddText(ImVec2(p.x + (size.x - ts.x) / 2, p.y + (height - ts.y) / 2), enabled ? fg : withAlpha(fg, 0.6f),
+                label);
     if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     ImGui::PopFont();
     return clicked;
 }
 
-bool ChatPanel::twin(const std::string& key, const std::string& label, bool enabled) {
+bool ChatPanel::twin(const std::string& key, const std::string& label, bool enabled, const std::string& why) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     if (mZone == kZoneList) { // list content coordinates: the DOM layer scrolls like the list
         const ImGuiWindow* w = ImGui::GetCurrentWindow();
@@ -122,7 +119,8 @@ bool ChatPanel::twin(const std::string& key, const std::string& label, bool enab
         a = ImVec2(a.x + d.x, a.y + d.y);
         b = ImVec2(b.x + d.x, b.y + d.y);
     }
-    mDom.controls.push_back({key, label, mZone, enabled, Rect{a.x / mS, a.y / mS, (b.x - a.x) / mS, (b.y - a.y) / mS}});
+    mDom.controls.push_back(
+        {key, label, mZone, enabled, Rect{a.x / mS, a.y / mS, (b.x - a.x) / mS, (b.y - a.y) / mS}, why});
     if (!enabled || mActivate != key) return false;
     mActivate.clear();
     return true;
@@ -148,20 +146,16 @@ Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFo
     ImGui::Begin("##kefu", nullptr, flags);
     ImGui::PushFont(body);
 
+    mTarget = vm.fullscreen ? 44 : 24; // CSS px: touch targets on phones, WCAG's minimum elsewhere
+    mComposerH = (theme::kComposerH + (vm.fullscreen ? 8 : 0)) * mS;
+    mDom.notes.clear();
     header(vm, out);
     callBar(vm, out);
     const float top = ImGui::GetCursorPosY();
-    float noticeH = vm.notice.empty() ? 0 : 26 * mS;
-    float listH = mH - top - theme::kComposerH * mS - noticeH;
+    const float noticeH = noticeHeight(vm);
+    float listH = mH - top - mComposerH - noticeH;
     messages(vm, out, std::max(listH, 40 * mS));
-    if (!vm.notice.empty()) {
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        dl->AddRectFilled(p, ImVec2(p.x + mW, p.y + noticeH), IM_COL32(255, 241, 240, 255));
-        dl->AddText(ImVec2(p.x + 12 * mS, p.y + (noticeH - ImGui::GetFontSize()) / 2), theme::kDanger,
-                    vm.notice.c_str());
-        ImGui::Dummy(ImVec2(mW, noticeH));
-    }
+    notice(vm, noticeH);
     const bool pickerWasOpen = mEmojiOpen; // Escape then closes only the picker
     composer(vm, out);
 
@@ -169,169 +163,6 @@ Intents ChatPanel::draw(const ViewModel& vm, float w, float h, float scale, ImFo
     ImGui::PopFont();
     ImGui::End();
     return out;
-}
-
-void ChatPanel::header(const ViewModel& vm, Intents& out) {
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float hh = theme::kHeaderH * mS;
-    dl->AddRectFilled(ImVec2(0, 0), ImVec2(mW, hh), theme::kBrand);
-
-    // Avatar with the agent's initial and a presence dot.
-    const ImVec2 c(16 * mS + 18 * mS, hh / 2);
-    dl->AddCircleFilled(c, 18 * mS, IM_COL32(255, 255, 255, 60));
-    const std::string ini = initial(vm.title);
-    ImGui::PushFont(mTitle);
-    const ImVec2 isz = ImGui::CalcTextSize(ini.c_str());
-    dl->AddText(ImVec2(c.x - isz.x / 2, c.y - isz.y / 2), theme::kWhite, ini.c_str());
-    dl->AddCircleFilled(ImVec2(c.x + 13 * mS, c.y + 13 * mS), 5 * mS, theme::kWhite);
-    dl->AddCircleFilled(ImVec2(c.x + 13 * mS, c.y + 13 * mS), 3.5f * mS,
-                        vm.agentOnline ? theme::kOnline : theme::kOffline);
-    const float tx = 62 * mS;
-    ImGui::PopFont();
-
-    // Buttons on the right: 语音, 视频, close. Measured first so the texts can be clipped before them.
-    const float bh = 30 * mS;
-    const float closeW = 32 * mS;
-    const float voiceW = ImGui::CalcTextSize(vm.voiceLabel.c_str()).x + 24 * mS;
-    const float videoW = ImGui::CalcTextSize(vm.videoLabel.c_str()).x + 24 * mS;
-    float x = mW - 10 * mS - closeW - 6 * mS - videoW - 6 * mS - voiceW;
-
-    dl->PushClipRect(ImVec2(tx, 0), ImVec2(x - 8 * mS, hh), true);
-    ImGui::PushFont(mTitle);
-    dl->AddText(ImVec2(tx, hh / 2 - ImGui::GetFontSize() + 2 * mS), theme::kWhite, vm.title.c_str());
-    ImGui::PopFont();
-    dl->AddText(ImVec2(tx, hh / 2 + 3 * mS), theme::kWhite, vm.subtitle.c_str());
-    dl->PopClipRect();
-    if (ImGui::IsMouseHoveringRect(ImVec2(tx, 0), ImVec2(x - 8 * mS, hh)) &&
-        ImGui::CalcTextSize(vm.subtitle.c_str()).x > x - 8 * mS - tx)
-        ImGui::SetTooltip("%s", vm.subtitle.c_str());
-
-    const bool unavailable = !vm.call.unavailable.empty();
-    const bool canCall = !vm.call.active && !unavailable;
-    // Calls this browser cannot make: the pills stay, dimmed; hovering says why, and so does a tap (the
-    // widget then shows the reason as a notice), since a touch screen has no hover.
-    auto whyNot = [&](bool& intent) {
-        if (!unavailable || vm.call.active || !ImGui::IsItemHovered()) return;
-        ImGui::SetTooltip("%s", vm.call.unavailable.c_str());
-        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) intent = true;
-    };
-    ImGui::SetCursorPos(ImVec2(x, (hh - bh) / 2));
-    if (pill("voice", vm.voiceLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall)) out.startVoice = true;
-    whyNot(out.startVoice);
-    ImGui::SetCursorPos(ImVec2(x + voiceW + 6 * mS, (hh - bh) / 2));
-    if (pill("video", vm.videoLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall)) out.startVideo = true;
-    whyNot(out.startVideo);
-    ImGui::SetCursorPos(ImVec2(mW - 10 * mS - closeW, (hh - closeW) / 2));
-    if (ImGui::InvisibleButton("##close", ImVec2(closeW, closeW)) | twin("close", vm.closeLabel)) out.close = true;
-    const ImVec2 cp = ImGui::GetItemRectMin();
-    const bool hov = ImGui::IsItemHovered();
-    if (hov) {
-        dl->AddCircleFilled(ImVec2(cp.x + closeW / 2, cp.y + closeW / 2), closeW / 2, IM_COL32(255, 255, 255, 40));
-        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-        ImGui::SetTooltip("%s", vm.closeLabel.c_str());
-        mSelection.paint(dl, ImVec2(win->Pos.x - win->Scroll.x, win->Pos.y - win->Scroll.y), mS, p,
-                         ImVec2(p.x + size.x, p.y + size.y), mine ? theme::kSelectionOnBrand : theme::selection());
-    }
-    const float k = 6 * mS;
-    const ImVec2 m(cp.x + closeW / 2, cp.y + closeW / 2);
-    dl->AddLine(ImVec2(m.x - k, m.y - k), ImVec2(m.x + k, m.y + k), theme::kWhite, 2 * mS);
-    dl->AddLine(ImVec2(m.x - k, m.y + k), ImVec2(m.x + k, m.y - k), theme::kWhite, 2 * mS);
-    ImGui::SetCursorPos(ImVec2(0, hh));
-}
-
-void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
-    const CallView& c = vm.call;
-    if (c.status.empty()) return;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    float y = ImGui::GetCursorPosY();
-    if (c.showRemoteVideo) {
-        // Video area: the remote <video> fills it, the local preview sits in its corner.
-        const float vh = std::min(mW * 0.75f, mH * 0.42f);
-        dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + vh), IM_COL32(20, 20, 20, 255));
-        out.remoteVideo = Rect{0, y / mS, mW / mS, vh / mS};
-        if (c.showLocalVideo) {
-            float lw = mW * 0.28f, lh = lw * 0.75f;
-            if (lh > vh * 0.5f) { // a wide, short panel (phone in landscape): keep it inside the video area
-                lh = vh * 0.5f;
-                lw = lh / 0.75f;
-            }
-            out.localVideo = Rect{(mW - lw - 8 * mS) / mS, (y + vh - lh - 8 * mS) / mS, lw / mS, lh / mS};
-        }
-        y += vh;
-    }
-    const float bh = theme::kCallBarH * mS;
-    const bool failed = c.state == "failed";
-    dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, y + bh),
-                      failed ? IM_COL32(255, 241, 240, 255) : IM_COL32(230, 244, 255, 255));
-    // Right-aligned buttons.
-    const float ph = 30 * mS;
-    std::vector<std::pair<const char*, int>> buttons;
-    if (c.active) {
-        if (c.state == "in-call" || c.state == "connecting")
-            buttons.push_back({c.muted ? vm.unmuteLabel.c_str() : vm.muteLabel.c_str(), 1});
-        if (c.video && c.state == "in-call")
-            buttons.push_back({c.cameraOff ? vm.cameraOnLabel.c_str() : vm.cameraOffLabel.c_str(), 2});
-        if (c.canSwitch) buttons.push_back({c.video ? vm.toVoiceLabel.c_str() : vm.toVideoLabel.c_str(), 5});
-        buttons.push_back(
-            {c.state == "in-call" || c.state == "connecting" ? vm.hangupLabel.c_str() : vm.cancelLabel.c_str(), 3});
-    } else if (c.incoming) {
-        buttons.push_back({vm.answerLabel.c_str(), 6});
-        buttons.push_back({vm.declineLabel.c_str(), 7});
-    } else if (c.offerVoice) {
-        buttons.push_back({vm.voiceInsteadLabel.c_str(), 4});
-    }
-    // A narrow panel (a phone, four buttons in a video call): tighter pills first, then the short status
-    // (the elapsed time alone), and the status is clipped rather than drawn under the buttons.
-    const float gap = 6 * mS, margin = 10 * mS, left = 12 * mS;
-    auto buttonsWidth = [&](float pad) {
-        float w = 0;
-        for (const auto& b : buttons) w += ImGui::CalcTextSize(b.first).x + 2 * pad + gap;
-        return w;
-    };
-    float pad = 12 * mS;
-    const char* status = c.status.c_str();
-    const float room = mW - margin - left - 8 * mS - (c.quality > 0 ? 21 * mS : 0); // 21: the quality bars
-    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 7 * mS;
-    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty())
-        status = c.statusShort.c_str();
-    if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
-    const float statusRight = std::max(left, mW - margin - buttonsWidth(pad));
-    float textX = left;
-    if (c.quality > 0) {
-        // The connection's quality as three rising bars: all green (good), two amber (fair), one red (poor).
-        static constexpr ImU32 kLevel[] = {IM_COL32(82, 196, 26, 255), IM_COL32(250, 173, 20, 255), theme::kDanger};
-        const ImU32 on = kLevel[std::min(c.quality, 3) - 1];
-        const float bw = 3 * mS, base = y + bh / 2 + 7 * mS;
-        for (int i = 0; i < 3; ++i) {
-            const float x0 = left + i * (bw + 2 * mS);
-            dl->AddRectFilled(ImVec2(x0, base - (6 + 4 * i) * mS), ImVec2(x0 + bw, base),
-                              i < 4 - c.quality ? on : theme::kOffline, mS);
-        }
-        textX += 3 * (bw + 2 * mS) + 6 * mS;
-    }
-    dl->PushClipRect(ImVec2(0, y), ImVec2(statusRight, y + bh), true);
-    dl->AddText(ImVec2(textX, y + (bh - ImGui::GetFontSize()) / 2), failed ? theme::kDanger : theme::kBrandDark,
-                status);
-    dl->PopClipRect();
-    float x = mW - margin;
-    for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {
-        x -= ImGui::CalcTextSize(it->first).x + 2 * pad;
-        ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
-        const bool danger = it->second == 3 || it->second == 7;
-        const std::string key = "call" + std::to_string(it->second);
-        if (pill(key.c_str(), it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
-                 danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
-            if (it->second == 1) out.toggleMute = true;
-            if (it->second == 2) out.toggleCamera = true;
-            if (it->second == 3) out.hangup = true;
-            if (it->second == 4) out.startVoice = true;
-            if (it->second == 5) out.switchKind = true;
-            if (it->second == 6) out.answer = true;
-            if (it->second == 7) out.decline = true;
-        }
-        x -= gap;
-    }
-    ImGui::SetCursorPos(ImVec2(0, y + bh));
 }
 
 void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
@@ -398,6 +229,8 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
         const ImU32 bg = system ? IM_COL32(0, 0, 0, 12) : mine ? theme::kBrand : theme::kAgentBubble;
         dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), dim ? withAlpha(bg, 0.9f) : bg,
                           system ? size.y / 2 : theme::kRadius * mS);
+        mSelection.paint(dl, ImVec2(win->Pos.x - win->Scroll.x, win->Pos.y - win->Scroll.y), mS, p,
+                         ImVec2(p.x + size.x, p.y + size.y), mine ? theme::kSelectionOnBrand : theme::selection());
         const ImU32 fg = system ? theme::kMuted : mine ? theme::kVisitorText : theme::kAgentText;
         // Links: underlined, in the link colour on light bubbles and in the text colour on the visitor's own.
         drawText(dl, mAtlas, mBody, tl, ImVec2(p.x + (system ? 8 : 12) * mS, p.y + (system ? 4 : 8) * mS), fg,
@@ -504,12 +337,12 @@ void ChatPanel::links(Intents& out) {
 
 void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float y = mH - theme::kComposerH * mS;
+    const float y = mH - mComposerH;
     dl->AddRectFilled(ImVec2(0, y), ImVec2(mW, mH), theme::kWhite);
     dl->AddLine(ImVec2(0, y), ImVec2(mW, y), theme::kBorder, 1 * mS);
 
     // Toolbar: emoji.
-    const float tb = 30 * mS;
+    const float tb = std::max(30.0f, mTarget) * mS;
     mZone = kZoneComposer;
     ImGui::SetCursorPos(ImVec2(8 * mS, y + 4 * mS));
     if (ImGui::InvisibleButton("##emoji", ImVec2(tb, tb)) | twin("emoji", vm.emojiLabel)) mEmojiOpen = !mEmojiOpen;
@@ -517,15 +350,15 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     if (ImGui::IsItemHovered()) {
         dl->AddRectFilled(ep, ImVec2(ep.x + tb, ep.y + tb), IM_COL32(0, 0, 0, 14), 6 * mS);
         ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-        ImGui::SetTooltip("%s", vm.emojiLabel.c_str());
+        tip(vm.emojiLabel);
     }
     const ImVec2 es = ImGui::CalcTextSize(kEmoji[2]);
     dl->AddText(ImVec2(ep.x + (tb - es.x) / 2, ep.y + (tb - es.y) / 2), theme::kMuted, kEmoji[2]);
 
     // The DOM <textarea> goes here; the send button to its right.
     const float sendH = 32 * mS;
-    const float sendW = ImGui::CalcTextSize(vm.sendLabel.c_str()).x + 24 * mS;
-    const float areaY = y + 38 * mS;
+    const float sendW = pillWidth(vm.sendLabel.c_str(), 12 * mS);
+    const float areaY = y + tb + 8 * mS;
     const float areaH = mH - areaY - 8 * mS;
     out.composer = Rect{8.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS}; // CSS px
     ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
@@ -534,8 +367,9 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     mZone = kZoneComposer; // the picker's cells come after the emoji button
 
     if (mEmojiOpen) {
-        const int cols = 8;
-        const float cell = 34 * mS;
+        const float cellCss = std::max(34.0f, mTarget);
+        const int cols = std::max(4, std::min(8, (int)((mW / mS - 32) / cellCss)));
+        const float cell = cellCss * mS;
         int count = 0;
         emojiList(count);
         const int rows = (count + cols - 1) / cols;

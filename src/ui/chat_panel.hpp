@@ -45,8 +45,12 @@ class ChatPanel {
     SelectionPaint& selection() { return mSelection; }
 
   private:
-    void header(const ViewModel& vm, Intents& out);
-    void callBar(const ViewModel& vm, Intents& out);
+    void header(const ViewModel& vm, Intents& out);  // chat_header.cpp
+    void callBar(const ViewModel& vm, Intents& out); // call_bar.cpp
+    float noticeHeight(const ViewModel& vm);         // chat_header.cpp: the notice strip, wrapped
+    void notice(const ViewModel& vm, float height);
+    void tip(const std::string& text);                    // a tooltip, padded
+    float pillWidth(const char* label, float padX) const; // at least a target wide
     void messages(const ViewModel& vm, Intents& out, float height);
     void composer(const ViewModel& vm, Intents& out);
     void links(Intents& out); // hover and clicks on the links drawn this frame
@@ -57,12 +61,16 @@ class ChatPanel {
     // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
     // The layout of a bubble's text at `wrap` (texels), cached while fonts and glyphs stay the same.
     const TextLayout& layout(const std::string& text, float wrap);
-    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true,
-              float padX = -1);
+    // `why`: the reason a disabled pill is disabled, for its twin.
+    bool pill(const char* id, const char* label, ImU32 bg, ImU32 fg, float height, bool enabled = true, float padX = -1,
+              const std::string& why = std::string());
     // Records the item just drawn as a DOM twin; true when that twin was activated.
-    bool twin(const std::string& key, const std::string& label, bool enabled = true);
+    bool twin(const std::string& key, const std::string& label, bool enabled = true,
+              const std::string& why = std::string());
 
     float mS = 1, mW = 0, mH = 0;
+    float mTarget = 24;   // smallest pointer target (CSS px): 44 on phones
+    float mComposerH = 0; // texels
     ImFont* mBody = nullptr;
     ImFont* mTitle = nullptr;
     std::size_t mLastCount = 0;
@@ -94,7 +102,7 @@ class ChatPanel {
     float mScrollReq = -1, mScroll = 0;
     bool mPill = false;
     std::string mLastAgentId; // the newest agent message of the last frame
+    SelectionPaint mSelection;
 };
 
 } // namespace kefu::ui
-    SelectionPaint mSelection;

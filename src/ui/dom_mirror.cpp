@@ -15,8 +15,8 @@ bool near(const Rect& a, const Rect& b) {
 } // namespace
 
 bool DomMirror::sameAs(const DomMirror& o) const {
-    if (runs.size() != o.runs.size() || controls.size() != o.controls.size() || !near(list, o.list) ||
-        !near(contentH, o.contentH) || lineH != o.lineH)
+    if (runs.size() != o.runs.size() || controls.size() != o.controls.size() || notes.size() != o.notes.size() ||
+        !near(list, o.list) || !near(contentH, o.contentH) || lineH != o.lineH)
         return false;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const DomRun &a = runs[i], &b = o.runs[i];
@@ -26,9 +26,13 @@ bool DomMirror::sameAs(const DomMirror& o) const {
     }
     for (std::size_t i = 0; i < controls.size(); ++i) {
         const DomControl &a = controls[i], &b = o.controls[i];
-        if (a.key != b.key || a.label != b.label || a.zone != b.zone || a.enabled != b.enabled || !near(a.r, b.r))
+        if (a.key != b.key || a.label != b.label || a.zone != b.zone || a.enabled != b.enabled || !near(a.r, b.r) ||
+            a.why != b.why)
             return false;
     }
+    for (std::size_t i = 0; i < notes.size(); ++i)
+        if (notes[i].key != o.notes[i].key || notes[i].text != o.notes[i].text || !near(notes[i].r, o.notes[i].r))
+            return false;
     return true;
 }
 

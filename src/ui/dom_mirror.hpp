@@ -28,11 +28,20 @@ struct DomControl {
     int zone = kZoneTop;
     bool enabled = true;
     Rect r;
+    std::string why; // disabled: the reason, said as the twin's description
+};
+
+// A line of text drawn outside the list (the header's presence line, the notice strip), wrapped at r.w from
+// (r.x, r.y), panel coordinates; r.h unused.
+struct DomNote {
+    std::string key, text;
+    Rect r;
 };
 
 struct DomMirror {
     std::vector<DomRun> runs;
     std::vector<DomControl> controls;
+    std::vector<DomNote> notes;
     Rect list;          // the message list in the panel
     float contentH = 0; // its scrollable height
     float lineH = 0;    // one line of message text

@@ -342,6 +342,21 @@ void App::pushMirror() {
             o += (char)('0' + c.zone);
             o += c.enabled ? ",\"e\":1,\"r\":" : ",\"e\":0,\"r\":";
             jsonNumbers(o, {c.r.x, c.r.y, c.r.w, c.r.h});
+            if (!c.why.empty()) {
+                o += ",\"d\":";
+                jsonString(o, c.why);
+            }
+            o += "},";
+        }
+        if (o.back() == ',') o.pop_back();
+        o += "],\"s\":["; // the header's presence line and the notice
+        for (const ui::DomNote& n : m.notes) {
+            o += "{\"k\":";
+            jsonString(o, n.key);
+            o += ",\"t\":";
+            jsonString(o, n.text);
+            o += ",\"r\":";
+            jsonNumbers(o, {n.r.x, n.r.y, n.r.w});
             o += "},";
         }
         if (o.back() == ',') o.pop_back();
@@ -365,6 +380,10 @@ void App::scrollTo(float y) {
     requestFrames(kSettleFrames);
 }
 
+void App::setSelection(const std::string& rects) {
+    if (mPanel.selection().set(rects)) requestFrames(1);
+}
+
 void App::viewport(float w, float h, float dpr) {
     const bool dprChanged = dpr != mDpr;
     mViewW = w;
@@ -378,12 +397,8 @@ void App::viewport(float w, float h, float dpr) {
     requestFrames(kSettleFrames);
 }
 
-void App::pointer(float x, float y, bool touch) {
-    mInput.pointer(x, y, touch);
-void App::setSelection(const std::string& rects) {
-    if (mPanel.selection().set(rects)) requestFrames(1);
-}
-
+void App::pointer(float x, float y, bool touch, double timeMs) {
+    mInput.pointer(x, y, touch, timeMs);
     requestFrames(2);
 }
 void App::button(int b, bool down) {

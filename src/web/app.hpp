@@ -27,9 +27,10 @@ class App {
 
     // Page events.
     void viewport(float w, float h, float dpr);
-    void pointer(float x, float y, bool touch);
-    void activate(const std::string& key); // a DOM twin of a control (see ui/dom_mirror.hpp)
-    void scrollTo(float y);                // the DOM text layer scrolled (CSS px)
+    void pointer(float x, float y, bool touch,
+                 double timeMs);                 // timeMs: the event's timeStamp (performance.now() clock)
+    void activate(const std::string& key);       // a DOM twin of a control (see ui/dom_mirror.hpp)
+    void scrollTo(float y);                      // the DOM text layer scrolled (CSS px)
     void setSelection(const std::string& rects); // the layer's selected text (ui/selection_paint.hpp)
     void button(int b, bool down);
     void wheel(float dx, float dy);

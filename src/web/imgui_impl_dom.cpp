@@ -1,5 +1,6 @@
 #include "web/imgui_impl_dom.hpp"
 
+#include <emscripten/emscripten.h>
 #include <imgui.h>
 #include <imgui_internal.h>
 
@@ -51,14 +52,16 @@ void DomInput::init() {
     io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
 }
 
-void DomInput::pointer(float x, float y, bool touch) {
+void DomInput::pointer(float x, float y, bool touch, double timeMs) {
     mTouch = touch;
+    mPointerT = timeMs; // when the finger was there: a busy page handles events late, the speed must not suffer
     const float px = x * mScale, py = y * mScale;
     if (touch && mTouchDown) {
         // A finger that moved more than a few pixels is scrolling, not tapping.
         if (!mDragging && std::fabs(py - mStartY) > 8 * mScale) mDragging = true;
         if (mDragging) {
             mPendingScroll += mLastY - py;
+            mFling.drag((mLastY - py) / mScale, mPointerT);
             mLastY = py;
             return; // keep ImGui's pointer where the press started so nothing gets dragged
         }
@@ -76,9 +79,11 @@ void DomInput::button(int b, bool down) {
             mTouchDown = true;
             mDragging = false;
             mStartY = mLastY;
+            mFling.press(mPointerT); // a touch stops a gliding list
         } else {
             mTouchDown = false;
             if (mDragging) {
+                mFling.release(mPointerT); // the list glides on (applyTouchScroll)
                 // Cancel the press instead of clicking whatever is under the finger now.
                 mDragging = false;
                 mQueue.push_back(Event{Event::Pos, -FLT_MAX, -FLT_MAX});
@@ -138,11 +143,20 @@ void DomInput::apply() {
 }
 
 void DomInput::applyTouchScroll() {
-    if (mPendingScroll == 0) return;
+    const float glide = mFling.moving() ? mFling.step(emscripten_get_now()) * mScale : 0.0f;
+    if (mPendingScroll == 0 && glide == 0) return;
     ImGuiContext& g = *GImGui;
-    ImGuiWindow* w = g.HoveredWindow;
+    // A lifted finger hovers nothing: the glide goes on in the window the finger dragged.
+    ImGuiWindow* w = mPendingScroll != 0 ? g.HoveredWindow : ImGui::FindWindowByID(mFlingWindow);
     while (w && !(w->ScrollMax.y > 0) && w->ParentWindow) w = w->ParentWindow;
-    if (w) ImGui::SetScrollY(w, ImClamp(w->Scroll.y + mPendingScroll, 0.0f, w->ScrollMax.y));
+    if (w) {
+        const float y = ImClamp(w->Scroll.y + mPendingScroll + glide, 0.0f, w->ScrollMax.y);
+        if (glide != 0 && y == w->Scroll.y) mFling.stop(); // at the top or the bottom
+        ImGui::SetScrollY(w, y);
+        mFlingWindow = w->ID;
+    } else {
+        mFling.stop();
+    }
     mPendingScroll = 0;
 }
 

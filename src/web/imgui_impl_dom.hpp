@@ -3,13 +3,16 @@
 //  [X] Platform: pointer (mouse, pen, touch) with capture, so a release outside the canvas is not lost.
 //  [X] Platform: input queue: at most one button change per frame, so a quick tap is never lost
 //      (Dear ImGui 1.86 has no input trickling of its own).
-//  [X] Platform: touch drag scrolls the window under the finger (no wheel on phones).
+//  [X] Platform: touch drag scrolls the window under the finger (no wheel on phones), and a flick glides on
+//      (core/momentum.hpp) until it slows to a stop or a finger touches.
 //  [X] Platform: wheel, navigation keys (Escape, Page Up/Down, Home/End, Tab, Enter, Space, arrows).
 //  [X] Platform: device pixel ratio: ImGui works in device pixels so text is crisp on high-DPI screens.
 //  [X] Platform: mouse cursor shape (arrow / hand / text) for the canvas.
 // Not implemented: text input (the composer is a real <textarea>, which gives IME, paste and the
 // on-screen keyboard for free), gamepads, multiple viewports.
 #pragma once
+
+#include "core/momentum.hpp"
 
 #include <deque>
 #include <string>
@@ -20,7 +23,8 @@ class DomInput {
   public:
     void init();
     // Positions in CSS pixels relative to the canvas.
-    void pointer(float x, float y, bool touch);
+    // timeMs: the event's timeStamp, on the clock of emscripten_get_now() (performance.now()).
+    void pointer(float x, float y, bool touch, double timeMs);
     void button(int button, bool down);
     void wheel(float dx, float dy);
     // Returns true if the widget uses the key (the page should not).
@@ -32,7 +36,7 @@ class DomInput {
     void apply();
     // After NewFrame: applies touch scrolling to the window under the finger.
     void applyTouchScroll();
-    bool pending() const { return !mQueue.empty() || mPendingScroll != 0; }
+    bool pending() const { return !mQueue.empty() || mPendingScroll != 0 || mFling.moving(); }
     const char* cursor() const;
 
   private:
@@ -48,6 +52,9 @@ class DomInput {
     bool mCtrl = false, mShift = false;
     bool mTouch = false, mTouchDown = false, mDragging = false;
     float mLastY = 0, mStartY = 0, mPendingScroll = 0;
+    Momentum mFling;
+    double mPointerT = 0;
+    unsigned mFlingWindow = 0; // ImGuiID of the window the finger scrolled
 };
 
 } // namespace kefu::web

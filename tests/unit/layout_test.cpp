@@ -50,10 +50,27 @@ TEST(Layout, LeftSide) {
 }
 
 TEST(Layout, ShortViewportsClampTheHeight) {
-    EXPECT_EQ(computePanel(1024, 600, Side::Right).panel.h, 500); // 600 − 100
-    EXPECT_EQ(computePanel(1024, 460, Side::Right).panel.h, 360); // the minimum
-    EXPECT_GE(computePanel(1024, 460, Side::Right).panel.y, 0);
-    EXPECT_TRUE(computePanel(1024, 400, Side::Right).fullscreen); // 360 would not fit
+    EXPECT_EQ(computePanel(1024, 600, Side::Right).panel.h, 480); // 600 − 100 − a 20 px top margin
+    EXPECT_EQ(computePanel(1024, 600, Side::Right).panel.y, 20);
+    EXPECT_EQ(computePanel(1024, 480, Side::Right).panel.h, 360); // the minimum, still above the launcher
+}
+
+// A short window never puts the panel's top at the window's edge, nor gives a wide window a full-window chat.
+TEST(Layout, ShortWideWindowsKeepAPanelWithAMargin) {
+    for (float h : {500.0f, 460.0f, 400.0f, 384.0f, 300.0f}) {
+        const PanelLayout l = computePanel(1366, h, Side::Right);
+        EXPECT_FALSE(l.fullscreen) << h;
+        EXPECT_EQ(l.panel.w, 370) << h;
+        EXPECT_GE(l.panel.y, 20) << h;
+        EXPECT_LE(l.panel.y + l.panel.h, h - 20) << h;
+        EXPECT_GT(l.panel.h, 200) << h;
+    }
+    EXPECT_EQ(computePanel(1366, 500, Side::Right).panel.h, 380); // above the launcher
+    EXPECT_EQ(computePanel(1366, 400, Side::Right).panel.h, 360); // over it
+    EXPECT_EQ(computePanel(1366, 400, Side::Right).panel.y, 20);
+    // A 1366×768 window zoomed to 200 %: 683×384 CSS px.
+    EXPECT_FALSE(computePanel(683, 384, Side::Left).fullscreen);
+    EXPECT_EQ(computePanel(683, 384, Side::Left).panel.x, 20);
 }
 
 TEST(Layout, GroupsSameSenderWithinFiveMinutes) {
