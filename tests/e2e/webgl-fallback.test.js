@@ -103,7 +103,8 @@ const brand = (page) => page.locator('#kefu-root button.l').evaluate((b) => getC
 test('without any WebGL the panel is drawn with Canvas 2D: bubbles on screen, a reply arrives, idle draws nothing', async () => {
   const browser = await launch(['--disable-webgl', '--disable-3d-apis']);
   try {
-    const visitor = await openRecording(browser);
+    // A 2× screen: the canvas has two device pixels per CSS pixel, as with WebGL.
+    const visitor = await openRecording(browser, await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 }));
     await openPanel(visitor);
     await until(() => visitor.evaluate(() => window.Kefu.state().renderer === 'canvas2d' && window.Kefu.state().connected),
       { timeout: 20000, what: 'the Canvas 2D renderer, connected' });
@@ -125,6 +126,18 @@ test('without any WebGL the panel is drawn with Canvas 2D: bubbles on screen, a 
     const shot = await until(async () => { const s = await shotColours(visitor, [AGENT_BUBBLE, visitorBubble]); return s.colours > 20 && s.counts[0] > 2000 && s; },
       { what: 'a drawn panel with both bubbles' });
     assert.ok(shot.counts[1] > 2000, `visitor-bubble colour: ${JSON.stringify(shot)}`);
+    // The drawing covers the whole 2× canvas: its bottom-right quarter (composer, 发送) is drawn too.
+    const size = await visitor.evaluate(() => {
+      const c = document.getElementById('kefu-root').shadowRoot.querySelector('canvas'), t = document.createElement('canvas');
+      t.width = c.width / 2; t.height = c.height / 2;
+      const g = t.getContext('2d');
+      g.drawImage(c, c.width / 2, c.height / 2, t.width, t.height, 0, 0, t.width, t.height);
+      const d = g.getImageData(0, 0, t.width, t.height).data, all = new Set();
+      for (let i = 0; i < d.length; i += 4) all.add(d.slice(i, i + 4).join());
+      return { width: c.width, css: c.clientWidth, colours: all.size };
+    });
+    assert.equal(size.width, size.css * 2, `canvas ${size.width} px for ${size.css} CSS px at devicePixelRatio 2`);
+    assert.ok(size.colours > 10, `the bottom-right quarter is blank: ${JSON.stringify(size)}`);
 
     // Idle: no frames at all.
     const f0 = await visitor.evaluate(() => window.Kefu.state().frames);
