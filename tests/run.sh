@@ -4,7 +4,10 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+t0=$SECONDS
+stage() { echo "== $1 (at $((SECONDS - t0)) s)"; }
 bash shell/setup.sh --tests || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables, Firefox ESR, WebKitGTK, Xvfb
+stage "build"
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts
@@ -12,19 +15,19 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 status=0
-echo "== unit tests (CTest)"
+stage "unit tests (CTest)"
 ctest --test-dir build/native --output-on-failure -j2 2>&1 | tee -a "$log" || status=1
-echo "== backend tests"
+stage "backend tests"
 node --test --test-concurrency=1 tests/server/ 2>&1 | tee -a "$log" || status=1
-echo "== fuzzers (libFuzzer, ASan+UBSan; tests/fuzz/README.md)"
+stage "fuzzers (libFuzzer, ASan+UBSan; tests/fuzz/README.md)"
 bash tests/fuzz/run.sh 6 2>&1 | tee -a "$log" || status=1
-echo "== browser end-to-end tests"
+stage "browser end-to-end tests"
 node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee -a "$log" || status=1
 # One line for all the suites (each fuzzer counts as one test).
 ct=$(sed -n 's/.* \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log" | tail -1)
 ct_failed=${ct%% *}; ct_total=${ct##* }
 passed=$(( ${ct_total:-0} - ${ct_failed:-0} + $(awk '/^# pass /{s+=$3} END{print s+0}' "$log") ))
 failed=$(( ${ct_failed:-0} + $(awk '/^# fail /{s+=$3} END{print s+0}' "$log") ))
-echo "tests: ${passed} passed, ${failed} failed"
+echo "tests: ${passed} passed, ${failed} failed, in $((SECONDS - t0)) s"
 [ "$failed" = 0 ] || status=1
 exit $status
