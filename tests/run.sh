@@ -15,10 +15,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 status=0
+# The fuzzers' ASan build runs beside the unit and backend tests, which leave most of the CPU idle.
+mkdir -p build/fuzz
+nice -n 5 bash tests/fuzz/run.sh --build-only >build/fuzz/background-build.log 2>&1 &
+fuzz_build=$!
 stage "unit tests (CTest)"
 ctest --test-dir build/native --output-on-failure -j2 2>&1 | tee -a "$log" || status=1
 stage "backend tests"
 node --test --test-concurrency=1 tests/server/ 2>&1 | tee -a "$log" || status=1
+wait "$fuzz_build" # a failed build is built once more, and reported, by the run below
 stage "fuzzers (libFuzzer, ASan+UBSan; tests/fuzz/README.md)"
 bash tests/fuzz/run.sh 6 2>&1 | tee -a "$log" || status=1
 stage "browser end-to-end tests"

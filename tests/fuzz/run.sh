@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-14, ASan+UBSan) into build/fuzz and runs each one in turn.
 #   tests/fuzz/run.sh [seconds per target, default 6] [target ...]
+#   tests/fuzz/run.sh --build-only     (builds and stops; tests/run.sh builds while other suites run)
 # New inputs go to build/fuzz/corpus/<target> (the committed seeds in tests/fuzz/corpus stay as they are);
 # a crash leaves its input in build/fuzz/artifacts/. Ends with "# pass N" / "# fail N" lines, which
 # tests/run.sh adds to its summary.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="$root/build/fuzz"
+build_only=0
+[ "${1:-}" = "--build-only" ] && { build_only=1; shift; }
 secs=${1:-6}
 [ $# -gt 0 ] && shift
 targets=("$@")
@@ -16,6 +19,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE= >/dev/null || exit 1
 fi
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" >"$build/build.log" 2>&1 || { tail -30 "$build/build.log"; echo "# fail ${#targets[@]}"; exit 1; }
+[ "$build_only" = 1 ] && exit 0
 
 # About as little stack as the wasm build's 256 KiB (ASan's frames are larger): deep recursion shows here.
 ulimit -s 512
