@@ -5,22 +5,15 @@
 const path = require('node:path');
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { ROOT, startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { ROOT, openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
 const { focused, tabTo, layerMessages } = require('./text-layer');
 
 const AXE = path.join(ROOT, 'shell/node_modules/axe-core/axe.min.js');
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 async function visitor(options = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', bypassCSP: true, ...options });

@@ -4,20 +4,13 @@
 // the canvas, shows the text without them, and the page API still gets exactly what was written.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const strip = (t) => t.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 const transcript = (page) => page.evaluate(() =>

@@ -5,20 +5,13 @@
 // 拒绝 shows as declined in the console.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, until, artifact } = require('./harness');
+const { openVisitor, waitReady, until, artifact, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 // Counts what the page asks of the devices and of WebAudio, from before any script of the page runs.
 function countDevices() {

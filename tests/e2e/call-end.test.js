@@ -3,14 +3,12 @@
 // (closing its connection, no chat `hangup` frame) must not leave the server's call running.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
 before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
+  ({ server, browser, agent } = await startFile());
   // Keep every connection the console makes, so the test can close one under it.
   await agent.context().addInitScript(() => {
     const Native = window.RTCPeerConnection;
@@ -28,10 +26,7 @@ before(async () => {
   await until(() => agent.evaluate(() => !!(window.__kefuAgent && window.__kefuAgent.peerId)), { timeout: 15000, what: 'the reloaded console' });
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const agentState = () => agent.evaluate(() => window.__kefuAgent.state);
 

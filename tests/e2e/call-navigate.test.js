@@ -5,20 +5,13 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { ROOT, startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { ROOT, openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 // Audio packets the page received so far over every connection it made.
 function recordConnections() {

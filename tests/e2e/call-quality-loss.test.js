@@ -8,8 +8,8 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync, spawn } = require('node:child_process');
-const { ROOT, launch, openVisitor, waitReady, until } = require('./harness');
+const { execFileSync } = require('node:child_process');
+const { launch, openVisitor, waitReady, until } = require('./harness');
 const netns = require('./netns');
 
 const why = netns.unavailable();
@@ -17,7 +17,7 @@ const missing = ['turnserver', 'iptables'].filter((b) => !netns.have(b));
 const PORT = 8080;
 const PASS = `quality-test-${process.pid}`;
 
-let net, server, serverLog = '', visitorBrowser, agentBrowser, agent, origin, dataDir;
+let net, server, visitorBrowser, agentBrowser, agent, origin, dataDir;
 
 const inNs = (ns, ...args) => execFileSync('ip', ['netns', 'exec', ns, ...args], { stdio: 'pipe' });
 
@@ -28,28 +28,14 @@ before(async () => {
   net = netns.createTopology();
   origin = `http://${netns.SERVER_IP}:${PORT}`;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-quality-'));
-  server = spawn('ip', ['netns', 'exec', net.ns.server, process.execPath, path.join(ROOT, 'shell/server.js'),
-    '--host', netns.SERVER_IP, '--port', String(PORT), '--data', dataDir], {
-    env: { ...process.env, KEFU_AGENT_PASS: PASS, KEFU_TURN: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await until(() => server.exitCode !== null || /Kefu server listening/.test(serverLog), { timeout: 15000, what: 'the server' });
+  server = await netns.startServerIn(net, { port: PORT, dataDir, env: { KEFU_AGENT_PASS: PASS, KEFU_TURN: '1' }, until });
   visitorBrowser = await launchIn(net.ns.visitor);
   agentBrowser = await launchIn(net.ns.agent);
   agent = await (await agentBrowser.newContext()).newPage();
   await netns.consoleLogin(agent, origin, 'kefu1', PASS, until);
 });
 
-after(async () => {
-  for (const b of [visitorBrowser, agentBrowser]) if (b) await b.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  }
-  if (net) net.destroy();
-});
+after(() => netns.tearDown({ browsers: [visitorBrowser, agentBrowser], server, net }));
 
 const levels = async (page) => ({
   widget: await page.evaluate(() => window.Kefu.state().callQuality),

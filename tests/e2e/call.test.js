@@ -5,20 +5,13 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { ROOT, startServer, launch, openVisitor, waitReady, agentLogin, openWithSettings, until, freePort, artifact } = require('./harness');
+const { ROOT, startServer, launch, openVisitor, waitReady, agentLogin, openWithSettings, until, freePort, artifact, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const callState = (page) => page.evaluate(() => window.Kefu.state().call);
 const agentState = () => agent.evaluate(() => window.__kefuAgent.state);

@@ -2,19 +2,13 @@
 // Text chat end to end: demo page (strict CSP) → wasm widget → reference backend → agent console.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until } = require('./harness');
+const { startServer, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, startFile, stopFile } = require('./harness');
 
 let server, browser, visitor, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startFile({ agent: false })));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const launcher = (page) => page.locator('#kefu-root button.l');
 const agentMessages = (page) => page.$$eval('#messages .msg', (els) => els.map((e) => ({ from: e.dataset.from, text: e.textContent })));

@@ -3,20 +3,16 @@
 // visitor panel following a real widget visitor from one page of the demo site to the next.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { openVisitor, waitReady, agentLogin, until, startFile, stopFile } = require('./harness');
 const { api, newVisitor, visitorSocket } = require('../server/helpers');
 
 let server;
 let browser;
 before(async () => {
-  server = await startServer();
+  ({ server, browser } = await startFile({ agent: false }));
   server.wsUrl = server.url.replace(/^http/, 'ws');
-  browser = await launch();
 });
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const focusedRow = (page) => page.evaluate(() => {
   const a = document.activeElement;

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const net = require('node:net');
 const { spawn } = require('node:child_process');
+const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -138,7 +139,47 @@ const until = async (fn, { timeout = 10000, interval = 50, what = 'condition' } 
   }
 };
 
-module.exports = { ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort };
+// A test file's usual before(): one server, one Chromium and (unless agent is false) a signed-in console.
+// Whatever did start is stopped again when a later part fails, so after() has nothing half-made to close.
+async function startFile({ server: serverOptions, agent = true } = {}) {
+  const server = await startServer(serverOptions);
+  let browser;
+  try {
+    browser = await launch();
+    return { server, browser, agent: agent ? await agentLogin(browser, server.url) : undefined };
+  } catch (e) {
+    if (browser) await browser.close();
+    await server.stop();
+    throw e;
+  }
+}
+
+// The matching after(): the browser first (its pages talk to the server), then the server.
+async function stopFile({ browser, server } = {}) {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+}
+
+// Runs one of tests/server's *.browser.js checks in a child process and asserts it passed (`passed`: its
+// closing line) and ran in a real Chromium (it says "skipped" where there is none).
+async function runBrowserCheck(name, { passed, timeout }) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'tests/server', name)], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const code = await new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('exit', (c) => { clearTimeout(t); resolve(c); });
+  });
+  assert.equal(code, 0, out);
+  assert.match(out, passed);
+  assert.doesNotMatch(out, /^skipped/m, 'Chromium must be there');
+}
+
+module.exports = {
+  ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort,
+  startFile, stopFile, runBrowserCheck,
+};
 
 // The shell's try page: query parameters become window.KefuSettings.
 async function openWithSettings(browser, url, settings) {

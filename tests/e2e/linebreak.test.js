@@ -10,7 +10,7 @@
 // The DOM side turns kerning and ligatures off: the widget draws glyph by glyph, without them.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady } = require('./harness');
+const { openVisitor, waitReady, startFile, stopFile } = require('./harness');
 
 const CORPUS = [
   '您好，有什么可以帮您？',
@@ -77,17 +77,13 @@ const CORPUS = [
 let server, browser, page;
 
 before(async () => {
-  server = await startServer();
-  browser = await launch();
+  ({ server, browser } = await startFile({ agent: false }));
   page = await openVisitor(browser, server.url + '/');
   await page.evaluate(() => window.Kefu.open());
   await waitReady(page);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 // Chromium's lines for `text` in an element `width` px wide with `font`, read from the boxes of its
 // grapheme clusters. Spaces and newlines that end a line are left out, as in the widget's lines.

@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 
 const SERVER_IP = '10.77.0.1';
 const CHROMIUM = process.env.KEFU_CHROMIUM || '/usr/bin/chromium'; // read once: tests point KEFU_CHROMIUM at wrappers
@@ -171,6 +171,33 @@ async function consoleLogin(page, origin, user, pass, until) {
   await until(() => page.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
 }
 
+// The Kefu server inside the server namespace of `net`, at SERVER_IP:`port`; resolves once it listens (or
+// has exited). What it wrote is in `child.log()`.
+async function startServerIn(net, { port, dataDir, env, until }) {
+  const child = spawn('ip', ['netns', 'exec', net.ns.server, process.execPath, path.join(__dirname, '../../shell/server.js'),
+    '--host', SERVER_IP, '--port', String(port), '--data', dataDir], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  child.log = () => log;
+  await until(() => child.exitCode !== null || /Kefu server listening/.test(log), { timeout: 15000, what: 'the server' });
+  return child;
+}
+
+// Closes the browsers, stops the server (SIGTERM, 3 s at most) and removes the namespaces: each part only
+// where it was made.
+async function tearDown({ browsers = [], server, net }) {
+  for (const b of browsers) if (b) await b.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+  }
+  if (net) net.destroy();
+}
+
 const have = (bin) => ['/usr/bin', '/usr/sbin', '/sbin', '/bin'].some((d) => fs.existsSync(path.join(d, bin)));
 
-module.exports = { unavailable, createTopology, have, launchIn, consoleLogin, SERVER_IP };
+module.exports = { unavailable, createTopology, have, launchIn, consoleLogin, startServerIn, tearDown, SERVER_IP };

@@ -3,20 +3,13 @@
 // canvas clicks and taps, the phone layout, and a widget that fails to load.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, openWithSettings, until, artifact } = require('./harness');
+const { openVisitor, waitReady, openWithSettings, until, artifact, startFile, stopFile } = require('./harness');
 
 let server, browser, agent;
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  agent = await agentLogin(browser, server.url);
-});
+before(async () => ({ server, browser, agent } = await startFile()));
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+after(() => stopFile({ browser, server }));
 
 const composer = (page) => page.locator('#kefu-root textarea');
 const agentTexts = () => agent.$$eval('#messages .msg', (els) => els.map((e) => e.textContent));

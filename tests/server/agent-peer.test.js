@@ -2,17 +2,14 @@
 // The console's standing PeerJS id: the agent `peer` frame and the `peer` field of the callpeer answer.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, sleep, peerCredentials, agentPeers } = require('./helpers');
+const {
+  api, newVisitor, visitorSocket, agentSocket, sleep, peerCredentials, agentPeers, serverWithAgent,
+} = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ ringTimeoutMs: 5000, leftGraceMs: 200, rate: { calls: 100 } });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ ringTimeoutMs: 5000, leftGraceMs: 200, rate: { calls: 100 } })));
+after(() => srv.close());
 
 const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, body });
 

@@ -4,24 +4,19 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  WebSocket, startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, wsClient, peerCredentials, peerSocket,
-  upgradeStatus, sleep,
+  WebSocket, startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, wsClient, peerCredentials,
+  peerSocket, upgradeStatus, sleep, serverWithAgent,
 } = require('./helpers');
 const shared = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({
-    leftGraceMs: 200,
-    rate: { calls: 100, ringsPerAddress: 100, visitorCreates: 1000 },
-    peerGate: { holdMs: 600, perAddress: 1000 },
-  });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({
+  leftGraceMs: 200,
+  rate: { calls: 100, ringsPerAddress: 100, visitorCreates: 1000 },
+  peerGate: { holdMs: 600, perAddress: 1000 },
+})));
+after(() => srv.close());
 
 const offer = (dst, n = 1, meta) => ({
   type: 'OFFER', dst, payload: { type: 'media', connectionId: `mc_${n}`, sdp: { type: 'offer', sdp: 'v=0' }, metadata: meta },

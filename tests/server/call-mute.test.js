@@ -4,17 +4,12 @@
 // moves to a new peer (a new page starts unmuted) and when it ends.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, agentSocket, peerCredentials, agentPeers } = require('./helpers');
+const { api, newVisitor, agentSocket, peerCredentials, agentPeers, serverWithAgent } = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ leftGraceMs: 200, rate: { calls: 100, ringsPerAddress: 100, visitorCreates: 1000 } });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ leftGraceMs: 200, rate: { calls: 100, ringsPerAddress: 100, visitorCreates: 1000 } })));
+after(() => srv.close());
 
 const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, body });
 

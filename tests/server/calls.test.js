@@ -1,17 +1,14 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, peerCredentials, agentPeers } = require('./helpers');
+const {
+  api, newVisitor, visitorSocket, agentSocket, peerCredentials, agentPeers, serverWithAgent,
+} = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ ringTimeoutMs: 400, leftGraceMs: 200 });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ ringTimeoutMs: 400, leftGraceMs: 200 })));
+after(() => srv.close());
 
 const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, body });
 const callpeer = (v, extra = {}) => callKefu(v, { action: 'callpeer', kefu_id: 'kefu1', visitor_id: v.visitorId, ...extra });

@@ -224,8 +224,22 @@ async function visitorSide(srv) {
   return { v, cred, peer };
 }
 
+// A test file's usual before(): a server started with `options` and the token of its signed-in agent.
+async function serverWithAgent(options) {
+  const srv = await startServer(options);
+  return { srv, agentToken: await agentLogin(srv) };
+}
+
+// Runs the main() of a *.browser.js check: a failure is printed and the process exits 1.
+function runMain(main) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
+
 module.exports = {
-  agentPeers,
+  agentPeers, runMain, serverWithAgent,
   WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
   peerCredentials, peerSocket, upgradeStatus, consoleSide, visitorSide,
 };

@@ -4,17 +4,14 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const { startServer, api, newVisitor, agentLogin, agentSocket, sleep, agentPeers } = require('./helpers');
+const {
+  startServer, api, newVisitor, agentLogin, agentSocket, sleep, agentPeers, serverWithAgent,
+} = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ rate: { visitorCreates: 1000 } });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ rate: { visitorCreates: 1000 } })));
+after(() => srv.close());
 
 // POST /2/callKefu from a chosen loopback source address (127.0.0.0/8 all reach the server).
 function callKefuFrom(localAddress, v, body) {

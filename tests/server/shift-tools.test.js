@@ -5,16 +5,15 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
 const { createRequire } = require('module');
-const { startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, tempDir } = require('./helpers');
+const {
+  startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket, tempDir, serverWithAgent,
+} = require('./helpers');
 
 const Database = createRequire(path.join(__dirname, '../../shell/package.json'))('better-sqlite3');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer();
-  agentToken = await agentLogin(srv);
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent()));
 after(() => srv.close());
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -3,19 +3,14 @@
 // reaches the other side as a few state changes, and an "on" that stops being repeated turns "off".
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, newVisitor, agentLogin, visitorSocket, agentSocket, sleep } = require('./helpers');
+const { newVisitor, visitorSocket, agentSocket, sleep, serverWithAgent } = require('./helpers');
 
 const INTERVAL = 200;
 const QUIET = 600;
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ rate: { typingIntervalMs: INTERVAL, typingQuietMs: QUIET } });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ rate: { typingIntervalMs: INTERVAL, typingQuietMs: QUIET } })));
+after(() => srv.close());
 
 const typingFrames = (client, where = () => true) => client.frames.filter((f) => f.type === 'typing' && where(f.data));
 

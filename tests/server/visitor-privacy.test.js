@@ -3,17 +3,12 @@
 // message ids; strings that are not valid Unicode are refused the same way everywhere.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, agentSocket, visitorSocket } = require('./helpers');
+const { api, newVisitor, agentSocket, visitorSocket, serverWithAgent } = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ rate: { messages: 100 } });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ rate: { messages: 100 } })));
+after(() => srv.close());
 
 test('forget me: conversation, calls and identity are erased, sockets closed, agents told', async () => {
   const seen = [];

@@ -1,17 +1,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, sleep } = require('./helpers');
+const { api, newVisitor, wsClient, visitorSocket, agentSocket, sleep, serverWithAgent } = require('./helpers');
 
 let srv;
 let agentToken;
-before(async () => {
-  srv = await startServer({ authTimeoutMs: 300 });
-  agentToken = await agentLogin(srv);
-});
-after(async () => {
-  await srv.close();
-});
+before(async () => ({ srv, agentToken } = await serverWithAgent({ authTimeoutMs: 300 })));
+after(() => srv.close());
 
 test('a socket that does not authenticate in time is closed with 4001', async () => {
   const c = wsClient(srv, '/ws/visitor');
