@@ -31,12 +31,16 @@ function frameProbe() {
   raf(loop);
 }
 
-const start = (page) => page.evaluate(() => { const F = window.__frames; F.starts = []; F.work = []; F.on = true; });
+const start = (page) => page.evaluate(() => {
+  const F = window.__frames, s = window.Kefu.state();
+  F.starts = []; F.work = []; F.on = true; F.app0 = [s.frames, s.frameMs];
+});
 const stop = (page) => page.evaluate(() => {
   const F = window.__frames;
   F.on = false;
   const deltas = F.starts.slice(1).map((t, i) => t - F.starts[i]);
-  return { deltas, work: F.work };
+  const s = window.Kefu.state(); // the app's own count of frames drawn and the time they took
+  return { deltas, work: F.work, appFrames: s.frames - F.app0[0], appMs: s.frameMs - F.app0[1] };
 });
 const nextFrame = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
 
@@ -64,7 +68,8 @@ async function main() {
       return { x: r.x, y: r.y, w: r.width, h: r.height };
     });
     const cx = list.x + list.w / 2, cy = list.y + list.h / 2;
-    const all = { scroll: { deltas: [], work: [] }, select: { deltas: [], work: [] } };
+    const all = { scroll: { deltas: [], work: [], appFrames: 0, appMs: 0 }, select: { deltas: [], work: [], appFrames: 0, appMs: 0 } };
+    const add = (a, s) => { a.deltas.push(...s.deltas); a.work.push(...s.work); a.appFrames += s.appFrames; a.appMs += s.appMs; };
 
     for (let r = 0; r < ROUNDS; r++) {
       log(`round ${r + 1}/${ROUNDS}: wheel`);
@@ -77,9 +82,7 @@ async function main() {
           await nextFrame(page);
         }
       }
-      let s = await stop(page);
-      all.scroll.deltas.push(...s.deltas);
-      all.scroll.work.push(...s.work);
+      add(all.scroll, await stop(page));
 
       log(`round ${r + 1}/${ROUNDS}: drag-select`);
       await page.evaluate(() => document.getSelection().removeAllRanges());
@@ -100,9 +103,7 @@ async function main() {
       }
       await page.mouse.up();
       await nextFrame(page);
-      s = await stop(page);
-      all.select.deltas.push(...s.deltas);
-      all.select.work.push(...s.work);
+      add(all.select, await stop(page));
       const selected = await page.evaluate(() => document.getElementById('kefu-root').shadowRoot.getSelection().toString().length);
       if (!selected) throw new Error('the drag selected nothing');
     }
@@ -112,6 +113,7 @@ async function main() {
         frames: a.deltas.length + 1,
         intervalMs: { median: round(pct(a.deltas, 0.5)), p95: round(pct(a.deltas, 0.95)) },
         workMs: { median: round(pct(a.work, 0.5)), p95: round(pct(a.work, 0.95)) },
+        appFramesDrawn: a.appFrames, appMsPerFrame: round(a.appMs / Math.max(1, a.appFrames)),
       };
     }
     results.problems = page.problems;
@@ -121,10 +123,11 @@ async function main() {
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
   console.log(`\nKefu frame times — Chromium ${results.chromium}, ${MESSAGES} messages, ${ROUNDS} rounds\n`);
-  const rows = [['', 'frames', 'interval median', 'interval p95', 'frame work median', 'frame work p95']];
+  const rows = [['', 'frames', 'interval median', 'interval p95', 'frame work median', 'frame work p95', 'app frames drawn', 'app ms each']];
   for (const [k, title] of [['scroll', 'wheel-scroll the history'], ['select', 'drag-select across bubbles']]) {
     const x = results[k];
-    rows.push([title, String(x.frames), `${x.intervalMs.median} ms`, `${x.intervalMs.p95} ms`, `${x.workMs.median} ms`, `${x.workMs.p95} ms`]);
+    rows.push([title, String(x.frames), `${x.intervalMs.median} ms`, `${x.intervalMs.p95} ms`, `${x.workMs.median} ms`, `${x.workMs.p95} ms`,
+      String(x.appFramesDrawn), `${x.appMsPerFrame} ms`]);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => (i ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  '));

@@ -95,7 +95,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         // Or ended before its id was known: the report waits for it (see report()).
         if (gen == cancelGeneration_ && !callId.empty()) {
             const auto late =
-                lateReport_.empty() ? Json{{"action", "cancel"}} : Json::parse(lateReport_, nullptr, false);
+                lateReport_.empty() ? Json{{"action", "cancel"}} : parseUntrusted(lateReport_).value;
             if (late.is_object()) postAction(dump(withCallId(late, callId)));
         }
         return;
