@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const path = require('path');
 const { createRequire } = require('module');
-const { startServer, api, newVisitor, visitorSocket, sleep } = require('./helpers');
+const { startServer, api, newVisitor, visitorSocket, sleep, runMain } = require('./helpers');
 
 const shellRequire = createRequire(path.join(__dirname, '../../shell/package.json'));
 const { chromium } = shellRequire('playwright-core');
@@ -467,7 +467,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);
