@@ -1,17 +1,15 @@
 /* Kefu call extras, appended after glue.js: a running call's connection figures (getStats, only during a
    call; the level comes from the core, src/core/call_quality.hpp), the ringback tone while ringing
-   (WebAudio, no asset), the remote video's full-screen control and the mirrored self-view. */
+   (WebAudio, no asset), what the call bar's enlarge control does and the mirrored self-view. */
 (function (w, d) {
   'use strict';
   var K = w.Kefu, nop = function () {};
   if (!K || !K.__attach) return;
-  // o: {app, pcs, panel, remoteVideo, lang}; returns the glue's hooks {layout(l), state(s)}.
+  // o: {app, pcs, panel, remoteVideo, lang}; returns the glue's hooks {enlarge(), state(s)}.
   K.__callx = function (o) {
-    var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null, shown = null;
+    var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null;
     var v = o.remoteVideo, root = o.panel.getRootNode();
-    var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain}.p .z{position:absolute;' +
-      'width:32px;height:32px;padding:6px;border:0;border-radius:8px;background:rgba(0,0,0,.55);color:#fff}' +
-      '.p .z svg{fill:currentColor}.p .z:focus-visible{outline:3px solid #91caff}' +
+    var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain}' +
       '.p .kt{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
     // A constructed sheet, as the glue's own: a strict CSP page refuses a <style> element.
     if (root.adoptedStyleSheets && w.CSSStyleSheet) {
@@ -20,25 +18,15 @@
       root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
     }
 
-    // The full-screen (else Picture-in-Picture) control, in the panel only while a remote video shows.
-    var zoom = d.createElement('button'), label = zh ? '全屏显示对方画面' : 'Show the video full screen';
-    zoom.type = 'button';
-    zoom.className = 'z';
-    zoom.title = label;
-    zoom.setAttribute('aria-label', label);
-    // Built node by node: a page enforcing Trusted Types refuses innerHTML.
-    var NS = 'http://www.w3.org/2000/svg', svg = d.createElementNS(NS, 'svg'), path = d.createElementNS(NS, 'path');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    path.setAttribute('d', 'M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z');
-    svg.appendChild(path);
-    zoom.appendChild(svg);
+    // The call bar's enlarge control (drawn, with its DOM twin: src/ui/chat_panel.cpp): the remote video full
+    // screen, else Picture-in-Picture; again, back. Runs in the click's user activation.
     var pip = function () { if (v.requestPictureInPicture) v.requestPictureInPicture().catch(nop); };
-    zoom.onclick = function () {
+    function enlarge() {
       if (root.fullscreenElement || d.fullscreenElement) d.exitFullscreen().catch(nop);
+      else if (d.pictureInPictureElement) d.exitPictureInPicture().catch(nop);
       else if (v.requestFullscreen) v.requestFullscreen().catch(pip);
       else pip();
-    };
+    }
 
     // The call bar's status line and quality as text (the canvas is not read out): a timer, so the seconds
     // ticking are there when asked for but not announced each second.
@@ -130,15 +118,7 @@
       else if (!poll) { poll = setInterval(sample, 1500); sample(); }
     });
     return {
-      layout: function (l) {
-        var r = l.remoteVideo;
-        if (!r === !shown && (!r || (r.x === shown.x && r.y === shown.y && r.w === shown.w))) return;
-        shown = r;
-        if (!r) return zoom.remove();
-        zoom.style.left = (r.x + r.w - 40) + 'px';
-        zoom.style.top = (r.y + 8) + 'px';
-        o.panel.appendChild(zoom);
-      },
+      enlarge: enlarge,
       state: function (s) { s.callStats = stats; s.ringback = !!ring; }
     };
   };

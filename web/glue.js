@@ -281,7 +281,6 @@
         composer.disabled = !!l.composerDisabled;
         box(remoteVideo, l.remoteVideo);
         box(localVideo, l.localVideo);
-        if (callx) callx.layout(l); // the full-screen control follows the remote video (call_extras.js)
         panel.setAttribute('aria-label', l.title || '');
         L.launcher.setAttribute('aria-expanded', l.open ? 'true' : 'false');
         if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
@@ -319,6 +318,7 @@
       setCursor: function (c) { canvas.style.cursor = c; },
       // A link in a message was clicked. Only http(s), mailto and tel ever open, in a new tab that cannot
       // reach back to this page; the core checked it too.
+      enlarge: function () { if (callx) callx.enlarge(); }, // the call bar's control (call_extras.js)
       openLink: function (href) { var u = openable(href); if (u) w.open(u, '_blank', 'noopener,noreferrer'); },
       attention: function (n) {
         // Blink the page title while agent messages wait unseen; stops once the visitor looks.

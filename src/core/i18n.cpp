@@ -83,6 +83,7 @@ constexpr Entry kStrings[] = {
     {Key::UseVoiceInstead, "改用语音通话", "Use voice instead"},
     {Key::SwitchToVideo, "转视频", "Video"},
     {Key::SwitchToVoice, "转语音", "Voice"},
+    {Key::EnlargeVideo, "全屏显示对方画面", "Show the video full screen"},
     {Key::CallSwitching, "正在切换…", "Switching…"},
     {Key::CallReconnecting, "正在重新连接…", "Reconnecting…"},
     {Key::CallPoorConnection, "网络较差，通话可能不清晰", "Poor connection: the call may break up."},

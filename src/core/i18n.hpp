@@ -87,6 +87,7 @@ enum class Key {
     // Switching a call in progress
     SwitchToVideo,
     SwitchToVoice,
+    EnlargeVideo, // the call bar's control that shows the agent's video full screen
     CallSwitching,
     CallReconnecting,   // a lost path is being replaced (call recovery)
     CallPoorConnection, // the call's quality level is poor (call_quality.hpp)

@@ -64,7 +64,7 @@ struct ViewModel {
     std::string placeholder;
     std::string loadOlderLabel;
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
-        sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel;
+        sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel, enlargeLabel;
     std::string retryLabel, discardLabel;      // the actions under a failed message
     std::string newMessageLabel, dividerLabel; // "新消息 ↓" pill, "以下为新消息" divider
     // 接听 / 拒绝 an agent's call-back
@@ -83,6 +83,8 @@ struct Intents {
     bool answer = false, decline = false; // 接听 / 拒绝 an agent's call-back
     bool toggleMute = false, toggleCamera = false;
     bool switchKind = false; // voice <-> video
+    // The call bar's enlarge control: the remote video full screen (else Picture-in-Picture).
+    bool enlargeVideo = false;
     bool focusComposer = false;
     bool scrolledToBottom = true;   // the visitor sees the newest message
     std::string insertText;         // emoji picked

@@ -804,6 +804,7 @@ void Widget::buildView() {
     v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);
     v.toVideoLabel = tr(L, Key::SwitchToVideo);
     v.toVoiceLabel = tr(L, Key::SwitchToVoice);
+    v.enlargeLabel = tr(L, Key::EnlargeVideo);
     v.retryLabel = tr(L, Key::Retry);
     v.discardLabel = tr(L, Key::Discard);
     v.newMessageLabel = tr(L, Key::NewMessagePill);

@@ -36,6 +36,7 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     const float ph = 30 * mS;
     std::vector<std::pair<const char*, int>> buttons;
     if (c.active) {
+        if (c.showRemoteVideo) buttons.push_back({vm.enlargeLabel.c_str(), 8}); // drawn as an icon
         if (c.state == "in-call" || c.state == "connecting")
             buttons.push_back({c.muted ? vm.unmuteLabel.c_str() : vm.muteLabel.c_str(), 1});
         if (c.video && c.state == "in-call")
@@ -52,9 +53,12 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     // A narrow panel (a phone, four buttons in a video call): tighter pills first, then the short status
     // (the elapsed time alone); a status still too long wraps, and the bar grows (a failure's help is read whole).
     const float gap = 6 * mS, margin = 10 * mS, left = 12 * mS;
+    auto width = [&](const std::pair<const char*, int>& b, float pad) {
+        return b.second == 8 ? std::max(ph, mTarget * mS) : pillWidth(b.first, pad);
+    };
     auto buttonsWidth = [&](float pad) {
         float w = 0;
-        for (const auto& b : buttons) w += pillWidth(b.first, pad) + gap;
+        for (const auto& b : buttons) w += width(b, pad) + gap;
         return w;
     };
     float pad = 12 * mS;
@@ -64,6 +68,14 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty())
         status = c.statusShort.c_str();
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
+    // Still too narrow (a phone, five controls): the enlarge control goes to the video's top corner.
+    const bool enlargeOnVideo = c.showRemoteVideo && ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room;
+    if (enlargeOnVideo) {
+        buttons.erase(buttons.begin());
+        const float zw = std::max(ph, mTarget * mS);
+        ImGui::SetCursorPos(ImVec2(mW - zw - 8 * mS, out.remoteVideo.y * mS + 8 * mS));
+        if (enlargeButton("call8", vm.enlargeLabel.c_str(), zw, ph)) out.enlargeVideo = true;
+    }
     const float statusRight = std::max(left, mW - margin - buttonsWidth(pad));
     float textX = left + (c.quality > 0 ? 21 * mS : 0);
     const TextLayout& tl = layout(status, std::max(1.0f, statusRight - textX - 4 * mS));
@@ -86,12 +98,14 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     drawText(dl, mAtlas, mBody, tl, ImVec2(textX, y + (bh - textH) / 2), col, col, nullptr);
     float x = mW - margin;
     for (auto it = buttons.rbegin(); it != buttons.rend(); ++it) {
-        x -= pillWidth(it->first, pad);
+        x -= width(*it, pad);
         ImGui::SetCursorPos(ImVec2(x, y + (bh - ph) / 2));
         const bool danger = it->second == 3 || it->second == 7;
         const std::string key = "call" + std::to_string(it->second);
-        if (pill(key.c_str(), it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
-                 danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
+        if (it->second == 8) {
+            if (enlargeButton(key, it->first, width(*it, pad), ph)) out.enlargeVideo = true;
+        } else if (pill(key.c_str(), it->first, danger ? theme::kDanger : IM_COL32(255, 255, 255, 255),
+                        danger ? theme::kWhite : theme::kBrandDark, ph, true, pad)) {
             if (it->second == 1) out.toggleMute = true;
             if (it->second == 2) out.toggleCamera = true;
             if (it->second == 3) out.hangup = true;
@@ -103,6 +117,28 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
         x -= gap;
     }
     ImGui::SetCursorPos(ImVec2(0, y + bh));
+}
+
+// A round button with four corner marks (full screen); `label` names it for its DOM twin.
+bool ChatPanel::enlargeButton(const std::string& key, const char* label, float w, float h) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::PushID(key.c_str());
+    const bool pressed = ImGui::InvisibleButton("##z", ImVec2(w, h));
+    const bool hovered = ImGui::IsItemHovered();
+    const bool clicked = twin(key, label) || pressed;
+    ImGui::PopID();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), hovered ? IM_COL32(240, 240, 240, 255) : theme::kWhite, h / 2);
+    // The marks' corners, each with the way its arms point (x, y).
+    const float cx = p.x + w / 2, cy = p.y + h / 2, r = h * 0.2f, l = h * 0.13f;
+    const float cs[4][4] = {{-r, -r, 1, 1}, {r, -r, -1, 1}, {-r, r, 1, -1}, {r, r, -1, -1}};
+    for (const auto& k : cs) {
+        const ImVec2 pts[3] = {ImVec2(cx + k[0], cy + k[1] + k[3] * l), ImVec2(cx + k[0], cy + k[1]),
+                               ImVec2(cx + k[0] + k[2] * l, cy + k[1])};
+        dl->AddPolyline(pts, 3, theme::kBrandDark, 0, 1.6f * mS);
+    }
+    if (hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    return clicked;
 }
 
 } // namespace kefu::ui

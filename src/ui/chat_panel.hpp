@@ -58,6 +58,8 @@ class ChatPanel {
     void marks(const MessageView& m, bool withTime);
     void unreadDivider(const ViewModel& vm);
     bool newMessagePill(const ViewModel& vm, bool atBottom);
+    // call_bar.cpp: the remote video's enlarge control, an icon; `label` names its DOM twin (true: clicked).
+    bool enlargeButton(const std::string& key, const char* label, float w, float h);
     // padX: horizontal padding inside the pill; negative means the default (12 px at scale 1).
     // The layout of a bubble's text at `wrap` (texels), cached while fonts and glyphs stay the same.
     const TextLayout& layout(const std::string& text, float wrap);

@@ -251,6 +251,7 @@ void App::handle(const Intents& in) {
     if (!in.insertText.empty()) mGlue.call<void>("composerInsert", in.insertText);
     // Still inside the click's pointerup handler: the browser lets it open a tab.
     if (!in.openLink.empty() && isOpenableHref(in.openLink)) mGlue.call<void>("openLink", in.openLink);
+    if (in.enlargeVideo) mGlue.call<void>("enlarge"); // in the click's user activation (call_extras.js)
     bool clear = false;
     const std::string text = in.send ? mGlue.call<std::string>("composerText") : std::string();
     mWidget->apply(in, text, clear);

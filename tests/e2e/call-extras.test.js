@@ -130,27 +130,44 @@ test('in a call: both sides show the connection quality with its figures; the co
   await page.context().close();
 });
 
-test('a video call: the remote video goes full screen from its control, and the self-view is mirrored', async () => {
+test('a video call: the call bar\'s enlarge control (drawn, its twin reached by keyboard) shows the remote video full screen; the self-view is mirrored', async () => {
   const page = await visitor();
   const result = page.evaluate(() => window.Kefu.call({ video: true }).then((e) => e, (e) => ({ error: e.code })));
   await until(async () => (await agentHook()).state === 'ringing', { what: 'agent console rings' });
   await agent.click('#call-accept');
   assert.equal((await result).state, 'in-call');
-  const zoom = page.locator('#kefu-root button.z');
-  await zoom.waitFor({ state: 'visible', timeout: 10000 });
-  assert.match(await zoom.getAttribute('aria-label'), /全屏|full screen/);
+  // The control is the call bar's (drawn on the canvas) with a DOM twin named in the UI's language.
+  const zoom = page.getByRole('button', { name: /^(全屏显示对方画面|Show the video full screen)$/ });
+  await zoom.waitFor({ state: 'attached', timeout: 10000 });
+  const where = await zoom.evaluate((b) => {
+    const root = b.getRootNode();
+    const r = b.getBoundingClientRect(), bar = root.querySelector('video.kefu-remote').getBoundingClientRect();
+    return { below: r.top >= bar.bottom - 1, w: r.width, h: r.height };
+  });
+  assert.ok(where.below && where.w > 20 && where.h > 20, `in the call bar, under the video: ${JSON.stringify(where)}`);
+  assert.equal(await page.locator('#kefu-root button.z').count(), 0, 'nothing on the video itself');
   const mirror = await page.evaluate(() => getComputedStyle(document.querySelector('#kefu-root').shadowRoot.querySelector('video.kefu-local')).transform);
   assert.equal(mirror, 'matrix(-1, 0, 0, 1, 0, 0)', 'the self-view is mirrored');
   const remoteMirror = await page.evaluate(() => getComputedStyle(document.querySelector('#kefu-root').shadowRoot.querySelector('video.kefu-remote')).transform);
   assert.equal(remoteMirror, 'none', 'the agent is shown as the camera sees them');
 
-  await zoom.click();
-  const full = await until(async () => page.evaluate(() => {
+  // By keyboard: Tab reaches the twin (it is in the tab order), Enter activates it.
+  assert.equal(await zoom.evaluate((b) => b.tabIndex >= 0 && !b.disabled), true);
+  await zoom.focus();
+  await page.keyboard.press('Enter');
+  const enlarged = () => page.evaluate(() => {
     const root = document.querySelector('#kefu-root').shadowRoot;
-    const f = root.fullscreenElement || document.pictureInPictureElement;
+    const f = root.fullscreenElement || root.pictureInPictureElement || document.pictureInPictureElement;
     return f ? f.className : null;
-  }), { what: 'the remote video is enlarged', timeout: 5000 });
+  });
+  const full = await until(enlarged, { what: 'the remote video is enlarged', timeout: 5000 });
   assert.match(full, /kefu-remote/);
+  await page.evaluate(() => document.exitFullscreen());
+  await until(async () => (await enlarged()) === null, { what: 'back from full screen' });
+  // With the mouse, on the drawn control.
+  const box = await zoom.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match(await until(enlarged, { what: 'enlarged from a click', timeout: 5000 }), /kefu-remote/);
   await page.evaluate(() => document.exitFullscreen());
   await page.evaluate(() => window.Kefu.hangup());
   await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });

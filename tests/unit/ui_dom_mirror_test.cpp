@@ -133,6 +133,27 @@ TEST_F(DomMirrorTest, CallControlsHaveTwinsToo) {
     EXPECT_TRUE(frame().hangup);
 }
 
+TEST_F(DomMirrorTest, AVideoCallsEnlargeControlIsInTheCallBarWithANamedTwin) {
+    vm.call.state = "in-call";
+    vm.call.active = true;
+    vm.call.video = true;
+    vm.call.showRemoteVideo = true;
+    vm.call.status = "通话中 00:05";
+    vm.enlargeLabel = "全屏显示对方画面";
+    const Intents first = frame(2);
+    const ui::DomControl* z = nullptr;
+    for (const ui::DomControl& t : panel.mirror().controls)
+        if (t.key == "call8") z = &t;
+    ASSERT_NE(z, nullptr) << "the enlarge control has a twin";
+    EXPECT_EQ(z->label, "全屏显示对方画面");
+    EXPECT_GE(z->r.y, first.remoteVideo.y + first.remoteVideo.h - 1) << "in the call bar, not on the video";
+    panel.activate("call8");
+    EXPECT_TRUE(frame().enlargeVideo);
+    vm.call.showRemoteVideo = false; // a voice call: no such control
+    frame(2);
+    for (const ui::DomControl& t : panel.mirror().controls) EXPECT_NE(t.key, "call8");
+}
+
 TEST_F(DomMirrorTest, MessageTextsAreWhereTheyAreDrawnWithTheirLinks) {
     addMessages(3);
     frame(3);
