@@ -107,6 +107,32 @@
       }).catch(nop); // closed meanwhile, or figures this browser does not give
     }
 
+    // A lost path shows first as audio that stops coming: Chromium's ICE takes 2.5 s and more of missing
+    // STUN replies to say `disconnected`. 0.7 s without an audio packet on a connection that carried
+    // audio is told to the core as `disconnected` (recovery starts, src/core/call_recover.cpp); packets
+    // again, as the ICE state the connection has (the old path healed: recovery stops).
+    var seen = {}, watch = 0, up = function (s) { return s === 'connected' || s === 'completed'; };
+    function stall() {
+      var k, now = performance.now();
+      for (k in seen) if (!o.pcs[k]) delete seen[k];
+      Object.keys(o.pcs).forEach(function (k) {
+        var pc = o.pcs[k].pc;
+        pc.getStats().then(function (r) {
+          var n = 0, w = seen[k] || (seen[k] = { n: 0, t: now, down: false });
+          r.forEach(function (s) { if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived || 0; });
+          if (n > w.n) {
+            w.n = n;
+            w.t = now;
+            if (w.down && up(pc.iceConnectionState)) o.app.onRtcEvent(+k, 'ice', pc.iceConnectionState);
+            w.down = false;
+          } else if (w.n && !w.down && now - w.t > 700 && up(pc.iceConnectionState)) {
+            w.down = true;
+            o.app.onRtcEvent(+k, 'ice', 'disconnected');
+          }
+        }).catch(nop);
+      });
+    }
+
     K.on('call', function (ev) {
       var over = ev.state === 'ended' || ev.state === 'failed' || ev.state === 'idle';
       if (ev.state === 'ringing') ringOn(); else ringOff();
@@ -114,8 +140,8 @@
       if (over) { clearInterval(tick); tick = 0; clear = setTimeout(status, 8100); } // the bar's end line goes then
       else if (!tick) tick = setInterval(status, 1000);
       status();
-      if (ev.state !== 'in-call') { clearInterval(poll); poll = 0; stats = prev = null; }
-      else if (!poll) { poll = setInterval(sample, 1500); sample(); }
+      if (ev.state !== 'in-call') { clearInterval(poll); clearInterval(watch); poll = watch = 0; stats = prev = null; seen = {}; }
+      else if (!poll) { poll = setInterval(sample, 1500); watch = setInterval(stall, 200); sample(); }
     });
     return {
       enlarge: enlarge,

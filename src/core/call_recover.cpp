@@ -11,8 +11,8 @@ namespace kefu {
 
 using call_detail::dump;
 using call_detail::fire;
-using call_detail::mediaError;
 using call_detail::Json;
+using call_detail::mediaError;
 using MC = peerjs::MediaConnection;
 
 namespace {
@@ -179,8 +179,11 @@ bool CallController::beginRecovery() {
     changed();
     // A path that went away usually took the signalling socket with it, unnoticed (no close for a dead
     // address): where the server keeps our credentials the id stays the same, so a new socket costs one
-    // handshake and saves waiting for an ANSWER that cannot come.
-    if (signaling_.isOpen() && !signaling_.options().credentialsUrl.empty()) signaling_.reconnect();
+    // handshake and saves waiting for an ANSWER that cannot come. A connect still in flight (one begun
+    // in an earlier outage) may be knocking from an address that is gone: it starts over too.
+    using S = peerjs::Signaling::State;
+    if ((signaling_.isOpen() || signaling_.state() == S::Connecting) && !signaling_.options().credentialsUrl.empty())
+        signaling_.reconnect();
     attemptRecovery();
     return true;
 }
@@ -196,6 +199,7 @@ void CallController::scheduleAttempt(int delayMs) {
 
 void CallController::attemptRecovery() {
     if (!recovering_ || state_ != CallState::InCall || !mediaReady_) return;
+    const bool waited = recoverWaitsSignal_; // the last attempt found the registration not open either
     recoverWaitsSignal_ = false;
     if (rec_) {
         recoverUnanswered_ = rec_->state() == MC::State::Offering;
@@ -212,7 +216,12 @@ void CallController::attemptRecovery() {
         recoverWaitsSignal_ = true;
         recoverUnanswered_ = false; // a new socket: its offers have yet to go unanswered
         const S st = signaling_.state();
-        if (st != S::Connecting && st != S::FetchingId) signaling_.open();
+        // A connect that has not opened in a whole attempt window will not: its handshake left from an
+        // address that went away (the socket's own timeout is 10 s). A new one.
+        if (waited && st == S::Connecting)
+            signaling_.reconnect();
+        else if (st != S::Connecting && st != S::FetchingId)
+            signaling_.open();
         if (!recovering_ || signaling_.isOpen()) return;     // opened at once: attemptRecovery ran again
         scheduleAttempt(attemptWindowMs(++recoverAttempt_)); // the open may fail: try again then
         return;

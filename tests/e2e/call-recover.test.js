@@ -2,7 +2,7 @@
 // A running call survives the network moving under the visitor (docs/PROTOCOL.md §6 "Recovery"): the
 // visitor's path is cut for 3 s, then its address changes, in the namespaces of tests/e2e/netns.js
 // (each browser reaches only the server, calls go through coturn). After each, audio must flow both
-// ways again within 5 s of connectivity returning (after a move: of the widget noticing it), same call.
+// ways again within 5 s of connectivity returning (after a move: of the change), same call.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -37,23 +37,26 @@ function recordConnections() {
   };
 }
 
-// Audio packets received so far over every connection of the page (the call may have moved).
+// Audio packets received so far over each open connection of the page (the call may have moved), by
+// connection: a connection closed meanwhile must not count as audio lost.
 const audioIn = (page) => page.evaluate(async () => {
-  let n = 0;
-  for (const pc of window.__pcs) {
+  const n = {};
+  for (const [i, pc] of window.__pcs.entries()) {
     if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived; });
+    n[i] = 0;
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') n[i] += s.packetsReceived; });
   }
   return n;
 });
+const grew = (now, base) => Object.keys(now).some((i) => now[i] > (base[i] || 0) + 5);
 
 // Resolves with the ms until both sides received new audio, counted from `since`.
 async function mediaAgain(page, since, timeout = 15000) {
   const base = { v: await audioIn(page), a: await audioIn(agent) };
   let got = { v: false, a: false };
   await until(async () => {
-    if (!got.v) got.v = (await audioIn(page)) > base.v + 5;
-    if (!got.a) got.a = (await audioIn(agent)) > base.a + 5;
+    if (!got.v) got.v = grew(await audioIn(page), base.v);
+    if (!got.a) got.a = grew(await audioIn(agent), base.a);
     return got.v && got.a;
   }, { timeout, interval: 100, what: `audio both ways again (visitor ${got.v}, agent ${got.a})` });
   return Date.now() - since;
@@ -114,11 +117,10 @@ test('a 3 s cut and an address change mid-call: audio flows again within 5 s eac
       .then((r) => { if (r && !noticed) noticed = Date.now() - moved; }, () => {}), 100);
     const moveGap = await mediaAgain(page, moved).finally(() => clearInterval(watch));
     t.diagnostic(`after the address change: reconnecting after ${noticed} ms, audio both ways again after ${moveGap} ms`);
-    // Chromium's ICE takes 2–6 s to call the old path `disconnected` (not ours to shorten); from there
-    // the new connection must carry audio within 5 s, and the whole gap stays under 10 s.
+    // The widget notices when audio stops coming (Chromium's ICE would take 2–6 s to say `disconnected`);
+    // Chromium itself learns the new address about 2 s after the change. Audio within 5 s of the change.
     assert.ok(noticed > 0, 'the widget showed Reconnecting…');
-    assert.ok(moveGap - noticed <= LIMIT_MS, `${moveGap - noticed} ms after the widget noticed`);
-    assert.ok(moveGap <= 2 * LIMIT_MS, `${moveGap} ms after the change`);
+    assert.ok(moveGap <= LIMIT_MS, `${moveGap} ms after the change (the widget noticed after ${noticed} ms)`);
   }
 
   const st = await page.evaluate(() => window.Kefu.state());

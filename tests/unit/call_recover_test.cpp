@@ -142,6 +142,25 @@ TEST_F(CallRecoverTest, ALostRegistrationIsRenewedAndRebound) {
     EXPECT_EQ(call.state(), CallState::InCall);
 }
 
+TEST_F(CallRecoverTest, ARegistrationThatNeverOpensIsStartedOverAtTheNextAttempt) {
+    // A connect begun from an address that then went away never completes (its handshake has nowhere to
+    // come back to): the next attempt does not wait for the socket's own 10 s timeout.
+    h.toInCall(false);
+    h.pc().pc->emitIceConnectionState("disconnected");
+    h.peerServer().serverClose();
+    h.scheduler.advance(2'000);
+    const std::size_t stuck = h.sockets.records.size(); // a new connect is under way and never opens
+    h.scheduler.advance(3'000);
+    ASSERT_GT(h.sockets.records.size(), stuck);
+    h.registerPeer();
+    ASSERT_EQ(rebinds(), 1);
+    h.http.respondLast(200, R"({"ok":true,"callId":"c_1"})");
+    h.pc().negotiate();
+    consoleAnswers();
+    EXPECT_FALSE(call.reconnecting());
+    EXPECT_EQ(call.state(), CallState::InCall);
+}
+
 TEST_F(CallRecoverTest, ARefusedRebindEndsTheCall) {
     h.toInCall(false);
     h.pc().pc->emitIceConnectionState("disconnected");
