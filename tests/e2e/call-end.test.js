@@ -3,23 +3,14 @@
 // (closing its connection, no chat `hangup` frame) must not leave the server's call running.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
+const { openVisitor, waitReady, until, startFile, stopFile, recordConnections } = require('./harness');
 
 let server, browser, agent;
 
 before(async () => {
   ({ server, browser, agent } = await startFile());
   // Keep every connection the console makes, so the test can close one under it.
-  await agent.context().addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    window.__pcs = [];
-    window.RTCPeerConnection = class extends Native {
-      constructor(...args) {
-        super(...args);
-        window.__pcs.push(this);
-      }
-    };
-  });
+  await agent.context().addInitScript(recordConnections);
   await agent.reload();
   // The reloaded console is back once it is signed in again and its standing peer is registered
   // (#reply is in the page from the start: it says nothing about that).

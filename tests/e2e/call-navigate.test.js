@@ -5,33 +5,13 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { ROOT, openVisitor, waitReady, until, startFile, stopFile } = require('./harness');
+const { ROOT, openVisitor, waitReady, until, startFile, stopFile, recordConnections, audioIn } = require('./harness');
 
 let server, browser, agent;
 
 before(async () => ({ server, browser, agent } = await startFile()));
 
 after(() => stopFile({ browser, server }));
-
-// Audio packets the page received so far over every connection it made.
-function recordConnections() {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...a) {
-      super(...a);
-      window.__pcs.push(this);
-    }
-  };
-}
-const audioIn = (page) => page.evaluate(async () => {
-  let n = 0;
-  for (const pc of window.__pcs || []) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived; });
-  }
-  return n;
-});
 
 test('a navigation mid-call: the next page takes the call up, audio flows again both ways, one call record', async (t) => {
   const ctx = await browser.newContext();

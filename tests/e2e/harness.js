@@ -139,6 +139,29 @@ const until = async (fn, { timeout = 10000, interval = 50, what = 'condition' } 
   }
 };
 
+// An init script: every RTCPeerConnection the page makes is kept in window.__pcs.
+function recordConnections() {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...a) {
+      super(...a);
+      window.__pcs.push(this);
+    }
+  };
+}
+
+// Audio packets the page received so far over every open connection of recordConnections (the call may
+// have moved from one to the next).
+const audioIn = (page) => page.evaluate(async () => {
+  let n = 0;
+  for (const pc of window.__pcs || []) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') n += s.packetsReceived; });
+  }
+  return n;
+});
+
 // A test file's usual before(): one server, one Chromium and (unless agent is false) a signed-in console.
 // Whatever did start is stopped again when a later part fails, so after() has nothing half-made to close.
 async function startFile({ server: serverOptions, agent = true } = {}) {
@@ -178,7 +201,7 @@ async function runBrowserCheck(name, { passed, timeout }) {
 
 module.exports = {
   ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort,
-  startFile, stopFile, runBrowserCheck,
+  startFile, stopFile, runBrowserCheck, recordConnections, audioIn,
 };
 
 // The shell's try page: query parameters become window.KefuSettings.
