@@ -3,12 +3,7 @@
 // out: one client cannot use up the descriptors every other client needs.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
-const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { WebSocket, startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, wsClient, tempDir, sleep } = require('./helpers');
-
-const SERVER = path.join(__dirname, '../../shell/server.js');
+const { WebSocket, startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, wsClient, sleep, rawConnect, serverWithFdLimit } = require('./helpers');
 
 // Opens a WebSocket from a chosen loopback source address; resolves with 'open' or the HTTP status.
 function tryUpgrade(url, localAddress) {
@@ -17,15 +12,6 @@ function tryUpgrade(url, localAddress) {
     ws.on('open', () => resolve({ result: 'open', ws }));
     ws.on('unexpected-response', (req, res) => resolve({ result: res.statusCode }));
     ws.on('error', (e) => resolve({ result: e.code || 'error' }));
-  });
-}
-
-function rawConnect(port, localAddress) {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1', localAddress });
-    s.on('error', () => {});
-    s.once('connect', () => resolve(s));
-    s.once('close', () => resolve(s));
   });
 }
 
@@ -135,24 +121,8 @@ test('slow requests time out: trickled headers and silent connections are closed
 
 // The finding itself: a process with 256 descriptors, one address opening 300 connections.
 test('300 connections from one address do not exhaust a 256-descriptor server for everyone else', async () => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const child = spawn('bash', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${SERVER}" --port ${port} --data "${tempDir()}" --quiet`], {
-    env: { ...process.env, KEFU_TRUST_PROXY: 'none' }, stdio: 'ignore',
-  });
-  const srv = { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}` };
+  const { srv, port, child } = await serverWithFdLimit(256);
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${srv.url}/api/config`)).ok) break;
-      } catch {
-        await sleep(100);
-      }
-    }
     const flood = [];
     for (let i = 0; i < 300; i++) flood.push(rawConnect(port, '127.0.0.7'));
     const sockets = await Promise.all(flood);

@@ -4,6 +4,8 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const net = require('net');
+const { spawn } = require('child_process');
 const { createRequire } = require('module');
 
 const shellRequire = createRequire(path.join(__dirname, '../../shell/package.json'));
@@ -224,6 +226,40 @@ async function visitorSide(srv) {
   return { v, cred, peer };
 }
 
+// A raw TCP connection to the server from `localAddress`; resolves once it connected or was refused/closed.
+function rawConnect(port, localAddress) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+    s.once('close', () => resolve(s));
+  });
+}
+
+// The server in its own process limited to `fds` open descriptors (ulimit -n), trusting no proxy; waits
+// until it answers /api/config (100 tries). The caller kills `child`.
+async function serverWithFdLimit(fds) {
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const server = path.join(__dirname, '../../shell/server.js');
+  const child = spawn('bash', ['-c', `ulimit -n ${fds} && exec "${process.execPath}" "${server}" --port ${port} --data "${tempDir()}" --quiet`], {
+    env: { ...process.env, KEFU_TRUST_PROXY: 'none' }, stdio: 'ignore',
+  });
+  const srv = { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}` };
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${srv.url}/api/config`)).ok) break;
+    } catch {
+      await sleep(100);
+    }
+  }
+  return { srv, port, child };
+}
+
 // A test file's usual before(): a server started with `options` and the token of its signed-in agent.
 async function serverWithAgent(options) {
   const srv = await startServer(options);
@@ -239,7 +275,7 @@ function runMain(main) {
 }
 
 module.exports = {
-  agentPeers, runMain, serverWithAgent,
+  agentPeers, runMain, serverWithAgent, rawConnect, serverWithFdLimit,
   WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
   peerCredentials, peerSocket, upgradeStatus, consoleSide, visitorSide,
 };
