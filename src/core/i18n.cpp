@@ -80,6 +80,7 @@ constexpr Entry kStrings[] = {
     {Key::CallsUnavailableAway, "客服不在线，暂时无法通话", "No agent is online, so calls are unavailable right now."},
     {Key::CallsUnavailableHours, "现在不是服务时间，暂时无法通话",
      "We're outside our opening hours: no calls right now."},
+    {Key::SendNeedsText, "请先输入消息", "Type a message first"},
     {Key::UseVoiceInstead, "改用语音通话", "Use voice instead"},
     {Key::SwitchToVideo, "转视频", "Video"},
     {Key::SwitchToVoice, "转语音", "Voice"},

@@ -83,6 +83,7 @@ enum class Key {
     CallsUnavailableNoMedia,
     CallsUnavailableAway,  // 语音 / 视频 dimmed: nobody of the group is there (status `unavailable` "nobody")
     CallsUnavailableHours, // …or outside business hours ("hours")
+    SendNeedsText,         // why 发送 is disabled
     UseVoiceInstead,
     // Switching a call in progress
     SwitchToVideo,

@@ -65,6 +65,7 @@ struct ViewModel {
     std::string loadOlderLabel;
     std::string voiceLabel, videoLabel, hangupLabel, cancelLabel, muteLabel, unmuteLabel, cameraOnLabel, cameraOffLabel,
         sendLabel, closeLabel, emojiLabel, voiceInsteadLabel, toVideoLabel, toVoiceLabel, enlargeLabel;
+    std::string sendHint; // why 发送 is disabled while the composer is empty
     std::string retryLabel, discardLabel;      // the actions under a failed message
     std::string newMessageLabel, dividerLabel; // "新消息 ↓" pill, "以下为新消息" divider
     // 接听 / 拒绝 an agent's call-back

@@ -799,6 +799,7 @@ void Widget::buildView() {
     v.cameraOnLabel = tr(L, Key::CameraOn);
     v.cameraOffLabel = tr(L, Key::CameraOff);
     v.sendLabel = tr(L, Key::Send);
+    v.sendHint = tr(L, Key::SendNeedsText);
     v.closeLabel = tr(L, Key::Close);
     v.emojiLabel = L == Locale::ZhCN ? "表情" : "Emoji";
     v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);

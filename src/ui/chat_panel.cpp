@@ -203,7 +203,8 @@ void ChatPanel::messages(const ViewModel& vm, Intents& out, float height) {
     if (vm.hasMoreHistory) {
         const float lw = ImGui::CalcTextSize(vm.loadOlderLabel.c_str()).x + 24 * mS;
         ImGui::SetCursorPosX((mW - lw) / 2);
-        if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS, !vm.loadingHistory))
+        if (pill("older", vm.loadOlderLabel.c_str(), IM_COL32(0, 0, 0, 14), theme::kMuted, 26 * mS, !vm.loadingHistory,
+                 -1, vm.loadOlderLabel)) // disabled while loading: its label, 加载中…, says why
             out.loadOlder = true;
         if (win->Scroll.y <= 0 && win->ScrollMax.y > 0 && !vm.loadingHistory && mAnchorFrames == 0)
             out.loadOlder = true;
@@ -363,7 +364,8 @@ void ChatPanel::composer(const ViewModel& vm, Intents& out) {
     out.composer = Rect{8.0f, areaY / mS, (mW - sendW - 28 * mS) / mS, areaH / mS}; // CSS px
     ImGui::SetCursorPos(ImVec2(mW - sendW - 12 * mS, mH - sendH - 12 * mS));
     mZone = kZoneSend;
-    if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty)) out.send = true;
+    if (pill("send", vm.sendLabel.c_str(), theme::kBrand, theme::kWhite, sendH, !vm.composerEmpty, -1, vm.sendHint))
+        out.send = true;
     mZone = kZoneComposer; // the picker's cells come after the emoji button
 
     if (mEmojiOpen) {

@@ -55,6 +55,7 @@ test('nobody online: 语音 and 视频 are dimmed and say why, the welcome and t
   const away = '客服暂时不在线，留言后会尽快回复您';
   await until(async () => (await twin(page, '语音')).disabled, { what: '语音 unavailable' });
   for (const label of ['语音', '视频']) assert.equal((await twin(page, label)).why, '客服不在线，暂时无法通话', `${label} says why`);
+  assert.deepEqual(await twin(page, '发送').then((t) => [t.disabled, t.why]), [true, '请先输入消息'], 'every disabled twin says why');
   const t = await panelText(page);
   assert.ok(t.notes.includes(away), `the presence line whole: ${JSON.stringify(t.notes)}`);
   assert.ok(t.listTop > 60 + 10, `the header grew for it (${t.listTop})`);

@@ -167,3 +167,19 @@ TEST_F(HeaderTest, ALongCallFailureWrapsAndTheCallBarGrows) {
     vm.call.status = kDenied; // 85 characters of 8.4 px in 346 px: three lines
     EXPECT_GE(draw(vm).list.y, shortTop + 3 * theme::kBodyFont + 16 - theme::kCallBarH - 0.5f);
 }
+
+TEST_F(HeaderTest, EveryDisabledTwinSaysWhy) {
+    ViewModel vm = view();
+    vm.composerEmpty = true;
+    vm.sendHint = "Type a message first";
+    vm.loadingHistory = true;
+    vm.loadOlderLabel = "Loading…";
+    vm.call.unavailable = "This browser can't make voice or video calls. You can still chat.";
+    int disabled = 0;
+    for (const ui::DomControl& c : draw(vm).controls) {
+        if (c.enabled) continue;
+        ++disabled;
+        EXPECT_FALSE(c.why.empty()) << c.key;
+    }
+    EXPECT_EQ(disabled, 4); // 语音, 视频, 发送, load older
+}
