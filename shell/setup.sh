@@ -17,15 +17,18 @@ have node || need_apt+=(nodejs npm)
 # --netns adds iproute2 and iptables (the end-to-end tests that put browsers in network namespaces);
 # --tests adds everything the test command needs (tests/run.sh): nginx and openssl for the reverse-proxy
 # test, clang's fuzzer runtime, coturn and the namespace tools;
-# --browsers adds Firefox ESR, WebKitGTK's WebDriver (the Safari engine) and Xvfb for the cross-engine tests.
+# --browsers adds Firefox ESR, WebKitGTK's WebDriver (the Safari engine) and Xvfb for the cross-engine tests;
+# --no-npm leaves the Node packages to the caller (tests/run.sh installs them while it builds).
 extra=()
+npm_step=1
 for a in "$@"; do
   case "$a" in
+    --no-npm) npm_step=0 ;;
     --turn) extra+=(coturn) ;;
     --netns) extra+=(iproute2 iptables) ;;
     --browsers) extra+=(firefox-esr webkit2gtk-driver xvfb) ;;
     --tests) extra+=(nginx openssl clang-14 libclang-rt-14-dev coturn iproute2 iptables firefox-esr webkit2gtk-driver xvfb) ;;
-    *) echo "kefu setup: unknown option $a (known: --turn, --netns, --browsers, --tests)" >&2; exit 2 ;;
+    *) echo "kefu setup: unknown option $a (known: --turn, --netns, --browsers, --tests, --no-npm)" >&2; exit 2 ;;
   esac
 done
 new_coturn=0
@@ -84,10 +87,4 @@ if [ ! -f "$third/include/nlohmann/json.hpp" ]; then
 fi
 
 # Node packages of the shell and the tests.
-if [ ! -d "$root/shell/node_modules/peer" ] || [ "$root/shell/package.json" -nt "$root/shell/node_modules/.kefu-stamp" ]; then
-  echo "kefu setup: npm install"
-  # The test drivers use Debian's browsers: nothing downloads one of its own.
-  (cd "$root/shell" && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROME_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
-    npm install --no-audit --no-fund --loglevel=error)
-  touch "$root/shell/node_modules/.kefu-stamp"
-fi
+[ "$npm_step" = 0 ] || bash "$root/shell/npm-install.sh"

@@ -6,8 +6,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 t0=$SECONDS
 stage() { echo "== $1 (at $((SECONDS - t0)) s)"; }
-bash shell/setup.sh --tests || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables, Firefox ESR, WebKitGTK, Xvfb
+bash shell/setup.sh --tests --no-npm || exit 1 # also nginx, clang's fuzzer runtime, coturn, iptables, Firefox ESR, WebKitGTK, Xvfb
 stage "build"
+# The Node packages install (better-sqlite3 compiles SQLite on one core) while the unit tests build; the
+# widget's build needs them (its script is minified with terser), so it comes after.
+mkdir -p build
+bash shell/npm-install.sh >build/npm-install.log 2>&1 &
+npm_pid=$!
+bash shell/build.sh --native-only || exit 1
+wait "$npm_pid" || { cat build/npm-install.log; echo "npm install failed"; exit 1; }
+cat build/npm-install.log
 bash shell/build.sh --native || exit 1
 export NODE_PATH="$root/shell/node_modules"
 rm -rf tests/artifacts && mkdir -p tests/artifacts
