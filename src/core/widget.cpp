@@ -582,7 +582,7 @@ void Widget::answerIncoming() {
 
 void Widget::declineIncoming() {
     if (mIncoming.empty()) return;
-    // The id has the server's form (protocol.cpp): no escaping needed.
+    // The id has the server's form (protocol_frames.cpp): no escaping needed.
     if (mPlatform.http)
         mPlatform.http("POST", mSettings.server + "/2/callKefu",
                        "{\"action\":\"decline\",\"call_id\":\"" + mIncoming + "\"}", mSession->token(),
