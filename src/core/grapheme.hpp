@@ -23,8 +23,10 @@ bool isPictographic(char32_t cp);
 // code point can hold the whole cluster as one glyph. Keys are allocated on first sight and stay valid.
 class ClusterTable {
   public:
-    static constexpr char32_t kFirstKey = 0xF0000; // Supplementary Private Use Area-A
-    static constexpr std::size_t kMaxKeys = 4096;  // a hostile sender cannot grow the table (or atlas) forever
+    // In the BMP's Private Use Area: a font's glyph lookup tables run up to its highest code point, so
+    // keys at U+F0000 cost megabytes per font on the first open; U+E000 is just above CJK.
+    static constexpr char32_t kFirstKey = 0xE000;
+    static constexpr std::size_t kMaxKeys = 4096; // a hostile sender cannot grow the table (or atlas) forever
     static constexpr std::size_t kMaxClusterBytes = 64;
 
     static bool isKey(char32_t cp) { return cp >= kFirstKey && cp < kFirstKey + kMaxKeys; }

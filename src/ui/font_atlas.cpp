@@ -17,7 +17,7 @@ constexpr int kFirstSize = 512; // grows ×2 when full
 constexpr int kMaxSize = 4096;
 
 // ImFont::BuildLookupTable() frees its tables and refills them up to the highest code point on every
-// call: megabytes per batch once an emoji cluster's key (U+F0000 up) is in. Only the glyphs from `from`
+// call: hundreds of KB per batch once CJK or emoji are in. Only the glyphs from `from`
 // on are new: index just those (unknown code points keep the fallback's advance, as it sets them).
 void indexGlyphs(ImFont* f, int from) {
     int top = f->IndexLookup.Size;

@@ -51,7 +51,7 @@ TEST(Grapheme, ClusterTableGivesEachSequenceOneStableKey) {
     EXPECT_NE(cps[1], cps[3]);
     EXPECT_EQ(*t.cluster(cps[1]), "👨‍👩‍👧‍👦");
     EXPECT_EQ(*t.cluster(cps[3]), "🇨🇳");
-    EXPECT_EQ(t.encode("🇨🇳"), a.substr(a.size() - 4)); // the same key again
+    EXPECT_EQ(decodeUtf8(t.encode("🇨🇳")), std::vector<char32_t>{cps[3]}); // the same key again
     EXPECT_EQ(t.size(), 2u);
     EXPECT_EQ(t.encode("plain 中文 😀"), "plain 中文 😀"); // single code points stay as they are
     EXPECT_EQ(t.cluster(U'😀'), nullptr);

@@ -6,6 +6,7 @@
 // coloured (emoji).
 #pragma once
 
+#include "core/grapheme.hpp"
 #include "ui/font_atlas.hpp"
 
 #include <cstdint>
@@ -56,7 +57,9 @@ class FakeGlyphHost {
                 g.width = r.widths[i];
                 g.height = r.cellHeight;
                 g.advance = kAdvance * r.style.pixelSize;
-                g.colored = colorEmoji && cp >= 0x1F300;
+                // Like a colour emoji font: single emoji from U+1F300, and every cluster (a key standing for
+                // an emoji sequence).
+                g.colored = colorEmoji && (cp >= 0x1F300 || kefu::ClusterTable::isKey(cp));
                 out.push_back(g);
             }
             return true;

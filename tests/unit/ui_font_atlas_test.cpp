@@ -222,6 +222,18 @@ TEST_F(FontAtlasTest, ColouredFlagFollowsTheRasterizer) {
     EXPECT_FALSE(atlas->body()->FindGlyphNoFallback((ImWchar)0x1F602)->Colored);
 }
 
+// The first open's cost: ImGui's lookup tables run up to the highest code point in each font. An emoji
+// cluster (the picker's 👍🏽, a ZWJ family) must not stretch them to megabytes per font.
+TEST_F(FontAtlasTest, EmojiClustersKeepTheLookupTablesSmall) {
+    atlas->reset(14, 16);
+    atlas->require("好👍🏽👨\u200d👩\u200d👧😀");
+    for (const ImFont* f : {atlas->body(), atlas->title()}) {
+        EXPECT_LE(f->IndexLookup.Size, 0x20000) << "lookup table of " << f->IndexLookup.Size << " entries";
+        EXPECT_LE(f->IndexAdvanceX.Size, 0x20000);
+        EXPECT_NE(f->FindGlyphNoFallback((ImWchar)0x1F600), nullptr);
+    }
+}
+
 TEST_F(FontAtlasTest, WithoutMetricsFromTheHostGlyphsStillGetCellsAndAdvances) {
     // A failing rasterizer and a measurer returning the wrong count: the fonts stay usable.
     FontAtlas bare(
