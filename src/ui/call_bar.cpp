@@ -68,8 +68,10 @@ void ChatPanel::callBar(const ViewModel& vm, Intents& out) {
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room && !c.statusShort.empty())
         status = c.statusShort.c_str();
     if (ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room) pad = 4 * mS;
-    // Still too narrow (a phone, five controls): the enlarge control goes to the video's top corner.
-    const bool enlargeOnVideo = c.showRemoteVideo && ImGui::CalcTextSize(status).x + buttonsWidth(pad) > room;
+    // The controls leave no room even for the elapsed time (a phone, five controls): the enlarge control
+    // goes to the video's top corner. A longer status wraps instead.
+    const char* least = c.statusShort.empty() ? status : c.statusShort.c_str();
+    const bool enlargeOnVideo = c.showRemoteVideo && ImGui::CalcTextSize(least).x + buttonsWidth(pad) > room;
     if (enlargeOnVideo) {
         buttons.erase(buttons.begin());
         const float zw = std::max(ph, mTarget * mS);
