@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { ROOT, launch, openVisitor, waitReady, until } = require('./harness');
+const { ROOT, launch, openVisitor, waitReady, until, recordConnections } = require('./harness');
 const netns = require('./netns');
 
 const why = netns.unavailable();
@@ -26,22 +26,11 @@ const inNs = (ns, ...args) => execFileSync('ip', ['netns', 'exec', ns, ...args],
 
 const launchIn = (ns) => netns.launchIn(net, ns, launch, origin);
 
-function recordConnections() {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...a) {
-      super(...a);
-      window.__pcs.push(this);
-    }
-  };
-}
-
 // Audio packets received so far over each open connection of the page (the call may have moved), by
 // connection: a connection closed meanwhile must not count as audio lost.
-const audioIn = (page) => page.evaluate(async () => {
+const audioByPc = (page) => page.evaluate(async () => {
   const n = {};
-  for (const [i, pc] of window.__pcs.entries()) {
+  for (const [i, pc] of (window.__pcs || []).entries()) {
     if (pc.connectionState === 'closed') continue;
     n[i] = 0;
     (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') n[i] += s.packetsReceived; });
@@ -52,11 +41,11 @@ const grew = (now, base) => Object.keys(now).some((i) => now[i] > (base[i] || 0)
 
 // Resolves with the ms until both sides received new audio, counted from `since`.
 async function mediaAgain(page, since, timeout = 15000) {
-  const base = { v: await audioIn(page), a: await audioIn(agent) };
+  const base = { v: await audioByPc(page), a: await audioByPc(agent) };
   let got = { v: false, a: false };
   await until(async () => {
-    if (!got.v) got.v = grew(await audioIn(page), base.v);
-    if (!got.a) got.a = grew(await audioIn(agent), base.a);
+    if (!got.v) got.v = grew(await audioByPc(page), base.v);
+    if (!got.a) got.a = grew(await audioByPc(agent), base.a);
     return got.v && got.a;
   }, { timeout, interval: 100, what: `audio both ways again (visitor ${got.v}, agent ${got.a})` });
   return Date.now() - since;
