@@ -37,6 +37,8 @@
         if (span) { r.setStart(c[0], span[0]); r.setEnd(c[0], span[1]); } else r.selectNodeContents(m.firstChild || m);
         sel.removeAllRanges();
         sel.addRange(r);
+        // WebKit ignores addRange of a range inside a shadow root, but takes the same boundary points here.
+        if (!sel.rangeCount) sel.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
         cancel(); // the press selected: it must not also click (a link) when the finger lifts
       }, HOLD_MS);
     });

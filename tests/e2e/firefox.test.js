@@ -6,6 +6,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, agentLogin, until } = require('./harness');
 const { ensureEngine, startXvfb, launchFirefox } = require('./engines');
+const { layerMessages } = require('./text-layer');
 
 const missing = ensureEngine('firefox');
 if (missing) console.log(`# firefox.test.js skipped: ${missing}`);
@@ -37,6 +38,40 @@ after(async () => {
 });
 
 const agentState = () => agent.evaluate(() => window.__kefuAgent.state);
+// In the page: the widget's text layer (how many log regions, its links and delivery marks) and renderer.
+function layerFacts() {
+  const root = document.getElementById('kefu-root').shadowRoot, st = window.Kefu.state();
+  const logs = root.querySelectorAll('[role=log]');
+  return {
+    logs: logs.length,
+    links: [...logs[0].querySelectorAll('a')].map((a) => ({ text: a.textContent, href: a.href, target: a.target,
+      noopener: a.relList.contains('noopener'), noreferrer: a.relList.contains('noreferrer') })),
+    marks: [...logs[0].querySelectorAll('.s')].map((e) => e.textContent),
+    renderer: st.renderer, delivery: st.delivery, zh: /^zh/i.test(navigator.language), // the UI's language, as kefu.js picks it
+  };
+}
+// In the page: a DOM Range over the text of the message `text`, and what window.getSelection() then says.
+function selectMessage(text) {
+  const root = document.getElementById('kefu-root').shadowRoot;
+  const m = [...root.querySelectorAll('[role=log] .m')].find((e) => e.textContent === text);
+  const r = document.createRange();
+  r.selectNodeContents(m.firstChild);
+  const s = window.getSelection();
+  s.removeAllRanges();
+  s.addRange(r);
+  const got = s.toString();
+  s.removeAllRanges();
+  return got;
+}
+// In the page: a touch held still on the message `text` (touch_select.js selects after 500 ms).
+function pressMessage(text) {
+  window.getSelection().removeAllRanges();
+  const root = document.getElementById('kefu-root').shadowRoot;
+  const m = [...root.querySelectorAll('[role=log] .m')].find((e) => e.textContent === text);
+  const b = m.firstChild.getBoundingClientRect();
+  m.firstChild.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, pointerType: 'touch', isPrimary: true,
+    clientX: b.x + b.width / 2, clientY: b.y + b.height / 2 }));
+}
 const agentMessages = () => agent.$$eval('#messages .msg', (els) => els.map((e) => e.textContent));
 
 // In the page: media on `sel` flows (live unmuted audio; for video, decoded frames that keep advancing).
@@ -105,11 +140,35 @@ test('the widget opens and draws in Firefox, and chats both ways with the Chromi
   await until(async () => (await agentMessages()).some((m) => m.includes(text)), { what: 'message in the console' });
 
   await page.evaluate(() => { window.__got = []; window.Kefu.on('message', (m) => window.__got.push(m)); });
-  const reply = '您好！收到来自 Chromium 的回复。';
+  const url = 'https://example.com/a?b=1';
+  const reply = `您好！收到来自 Chromium 的回复。请看${url}，谢谢`;
   await agent.fill('#reply', reply);
   await agent.click('#send');
   const got = await until(() => page.evaluate(() => window.__got.find((m) => m.from === 'agent')), { what: 'reply in Firefox' });
   assert.equal(got.text, reply);
+
+  // The text layer, read with Gecko's own DOM: one log, each message once, speakers named in the UI's
+  // language (the engine's navigator.language: Chinese, or English otherwise).
+  const msgs = await until(async () => { const m = await layerMessages(page); return m.some((x) => x.text === reply) && m; }, { what: 'reply in the text layer' });
+  const layer = await page.evaluate(layerFacts);
+  assert.equal(layer.logs, 1, 'one role="log" region');
+  const [me, them, marksOk] = layer.zh ? ['我：', '客服：', ['已送达', '已读']] : ['You: ', 'Agent: ', ['Sent', 'Read']];
+  assert.deepEqual(msgs.filter((m) => m.text === text).map((m) => m.who), [me], JSON.stringify(msgs));
+  assert.deepEqual(msgs.filter((m) => m.text === reply).map((m) => m.who), [them], JSON.stringify(msgs));
+  assert.ok(msgs.every((m) => m.w > 0 && m.h > 0), 'each message has a box over the canvas');
+  assert.deepEqual(layer.links, [{ text: url, href: url, target: '_blank', noopener: true, noreferrer: true }]);
+  assert.equal(await page.evaluate(selectMessage, reply), reply, 'a Range over the reply selects its text');
+  await page.evaluate(pressMessage, reply);
+  const pressed = await until(() => page.evaluate(() => window.getSelection().toString()), { timeout: 3000, what: 'a long press selects' });
+  assert.ok(reply.includes(pressed), pressed);
+  await page.evaluate(() => window.getSelection().removeAllRanges());
+  // The agent opened the conversation, so the visitor's message is 已送达 (Sent) or already 已读 (Read).
+  const marks = await until(async () => {
+    const f = await page.evaluate(layerFacts);
+    return ['sent', 'read'].includes(f.delivery) && f.marks.some((m) => marksOk.includes(m)) && f.marks;
+  }, { what: 'the delivery mark in the text layer' });
+  assert.match(layer.renderer, /^(webgl2|webgl1|canvas2d)$/);
+  console.log(`# Firefox: renderer ${layer.renderer}, UI ${layer.zh ? 'zh' : 'en'}, mark ${marks.join('|')}`);
 });
 
 test('a Firefox visitor makes a voice call to the Chromium console, audio both ways', { skip: missing || false }, async () => {

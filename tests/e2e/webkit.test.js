@@ -7,6 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, agentLogin, until } = require('./harness');
 const { ensureEngine, startXvfb, launchWebKit } = require('./engines');
+const { layerMessages } = require('./text-layer');
 
 const missing = ensureEngine('webkit');
 if (missing) console.log(`# webkit.test.js skipped: ${missing}`);
@@ -43,6 +44,45 @@ const settle = (body, ...args) => driver.executeAsyncScript(`
   Promise.resolve().then(() => (${body})(...Array.prototype.slice.call(arguments, 0, -1)))
     .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ error: e && e.code, message: e && e.message }));`, ...args);
 
+// In the page: the widget's text layer (how many log regions, its links and delivery marks) and renderer.
+function layerFacts() {
+  const root = document.getElementById('kefu-root').shadowRoot, st = window.Kefu.state();
+  const logs = root.querySelectorAll('[role=log]');
+  return {
+    logs: logs.length,
+    links: [...logs[0].querySelectorAll('a')].map((a) => ({ text: a.textContent, href: a.href, target: a.target,
+      noopener: a.relList.contains('noopener'), noreferrer: a.relList.contains('noreferrer') })),
+    marks: [...logs[0].querySelectorAll('.s')].map((e) => e.textContent),
+    renderer: st.renderer, delivery: st.delivery, zh: /^zh/i.test(navigator.language), // the UI's language, as kefu.js picks it
+  };
+}
+// In the page: a DOM Range over the text of the message `text`, and what window.getSelection() then says.
+// WebKit ignores addRange() of a range inside a shadow root (the Selection spec's "root is not the
+// document" rule; Chromium and Firefox take it), so the range's ends go in with setBaseAndExtent(), which
+// WebKit does take, as it takes a mouse selection there.
+function selectMessage(text) {
+  const root = document.getElementById('kefu-root').shadowRoot;
+  const m = [...root.querySelectorAll('[role=log] .m')].find((e) => e.textContent === text);
+  const r = document.createRange();
+  r.selectNodeContents(m.firstChild);
+  const s = window.getSelection();
+  s.removeAllRanges();
+  s.setBaseAndExtent(r.startContainer, r.startOffset, r.endContainer, r.endOffset);
+  const got = s.toString();
+  s.removeAllRanges();
+  return got;
+}
+
+// In the page: a touch held still on the message `text` (touch_select.js selects after 500 ms).
+function pressMessage(text) {
+  window.getSelection().removeAllRanges();
+  const root = document.getElementById('kefu-root').shadowRoot;
+  const m = [...root.querySelectorAll('[role=log] .m')].find((e) => e.textContent === text);
+  const b = m.firstChild.getBoundingClientRect();
+  m.firstChild.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, pointerType: 'touch', isPrimary: true,
+    clientX: b.x + b.width / 2, clientY: b.y + b.height / 2 }));
+}
+
 // Pixels of the notice bar's fill (theme: #FFF1F0) on the panel's canvas.
 function noticePixels() {
   const c = document.getElementById('kefu-root').shadowRoot.querySelector('canvas');
@@ -72,11 +112,37 @@ test('the widget opens and draws in WebKit, and chats both ways with the Chromiu
   await until(async () => (await agentMessages()).some((m) => m.includes(text)), { what: 'message in the console' });
 
   await driver.executeScript(() => { window.__got = []; window.Kefu.on('message', (m) => window.__got.push(m)); });
-  const reply = '您好！这条回复来自 Chromium 的客服台。';
+  const url = 'https://example.com/a?b=1';
+  const reply = `您好！这条回复来自 Chromium 的客服台。请看${url}，谢谢`;
   await agent.fill('#reply', reply);
   await agent.click('#send');
   const got = await until(() => driver.executeScript(() => window.__got.find((m) => m.from === 'agent') || null), { what: 'reply in WebKit' });
   assert.equal(got.text, reply);
+
+  // The text layer, read with WebKit's own DOM: one log, each message once, speakers named in the UI's
+  // language (the engine's navigator.language: Chinese, or English otherwise).
+  const page = { evaluate: (fn, arg) => driver.executeScript(fn, arg) }; // what text-layer.js's helpers call
+  const msgs = await until(async () => { const m = await layerMessages(page); return m.some((x) => x.text === reply) && m; }, { what: 'reply in the text layer' });
+  const layer = await driver.executeScript(layerFacts);
+  assert.equal(layer.logs, 1, 'one role="log" region');
+  const [me, them, marksOk] = layer.zh ? ['我：', '客服：', ['已送达', '已读']] : ['You: ', 'Agent: ', ['Sent', 'Read']];
+  assert.deepEqual(msgs.filter((m) => m.text === text).map((m) => m.who), [me], JSON.stringify(msgs));
+  assert.deepEqual(msgs.filter((m) => m.text === reply).map((m) => m.who), [them], JSON.stringify(msgs));
+  assert.ok(msgs.every((m) => m.w > 0 && m.h > 0), 'each message has a box over the canvas');
+  assert.deepEqual(layer.links, [{ text: url, href: url, target: '_blank', noopener: true, noreferrer: true }]);
+  assert.equal(await driver.executeScript(selectMessage, reply), reply, 'a Range over the reply selects its text');
+  // A long press selects too (touch_select.js), in a way WebKit takes.
+  await driver.executeScript(pressMessage, reply);
+  const pressed = await until(() => driver.executeScript(() => window.getSelection().toString()), { timeout: 3000, what: 'a long press selects' });
+  assert.ok(reply.includes(pressed), pressed);
+  await driver.executeScript(() => window.getSelection().removeAllRanges());
+  // The agent opened the conversation, so the visitor's message is 已送达 (Sent) or already 已读 (Read).
+  const marks = await until(async () => {
+    const f = await driver.executeScript(layerFacts);
+    return ['sent', 'read'].includes(f.delivery) && f.marks.some((m) => marksOk.includes(m)) && f.marks;
+  }, { what: 'the delivery mark in the text layer' });
+  assert.match(layer.renderer, /^(webgl2|webgl1|canvas2d)$/);
+  console.log(`# WebKit: renderer ${layer.renderer}, UI ${layer.zh ? 'zh' : 'en'}, mark ${marks.join('|')}`);
 });
 
 test('without RTCPeerConnection, calls are unavailable with the reason: Kefu.call rejects at once', { skip: missing || false }, async () => {
