@@ -3,6 +3,7 @@
 #include "core/delivery.hpp"
 #include "core/text.hpp"
 #include "core/untrusted_json.hpp"
+#include "core/widget_detail.hpp"
 
 #include <cstdlib>
 #include <limits>
@@ -10,13 +11,10 @@
 #include <nlohmann/json.hpp>
 
 namespace kefu {
+using namespace widget_detail;
 namespace {
 
-using json = nlohmann::json;
-
-constexpr int kNoticeMs = 6000;       // a refused message's reason stays this long
-constexpr int kCallStatusMs = 8000;   // "call ended" / a failure stays this long in the call bar
-constexpr int kPendingCallMs = 15000; // a call waiting for the backend's first answer gives up after this
+constexpr int kNoticeMs = 6000; // a refused message's reason stays this long
 
 std::string str(const json& j, const char* k) {
     auto it = j.find(k);
@@ -35,6 +33,23 @@ std::int64_t intSetting(const json& j, const char* k, std::int64_t lo, std::int6
     if (end == s.c_str() || v < lo || v > hi) return fallback;
     return v;
 }
+
+// Why calls cannot work in this browser, most fundamental first: without RTCPeerConnection no page can
+// fix it; without a secure context the site can (https); getUserMedia alone missing is a browser setting.
+std::string unsupportedReason(const WidgetSettings& s) {
+    if (!s.hasRtc) return "no-webrtc";
+    if (!s.secure) return "insecure-context";
+    if (!s.hasMedia) return "no-media";
+    return {};
+}
+
+std::string messageJson(const Message& m, Locale locale) {
+    return dumpJson(messageObject(m, locale));
+}
+
+} // namespace
+
+namespace widget_detail {
 
 // Events and storage must not fail on text that is not valid UTF-8 (the page API hands us what it got).
 std::string dumpJson(const json& j) {
@@ -61,15 +76,6 @@ Key reasonKey(CallEndReason r) {
     }
 }
 
-// Why calls cannot work in this browser, most fundamental first: without RTCPeerConnection no page can
-// fix it; without a secure context the site can (https); getUserMedia alone missing is a browser setting.
-std::string unsupportedReason(const WidgetSettings& s) {
-    if (!s.hasRtc) return "no-webrtc";
-    if (!s.secure) return "insecure-context";
-    if (!s.hasMedia) return "no-media";
-    return {};
-}
-
 Key errorKey(const std::string& code) {
     if (code == "too_long") return Key::ErrorTooLong;
     if (code == "bad_request" || code == "empty") return Key::ErrorEmpty;
@@ -92,11 +98,7 @@ json messageObject(const Message& m, Locale locale) {
     return j;
 }
 
-std::string messageJson(const Message& m, Locale locale) {
-    return dumpJson(messageObject(m, locale));
-}
-
-} // namespace
+} // namespace widget_detail
 
 WidgetSettings parseWidgetSettings(const std::string& text) {
     WidgetSettings s;
@@ -484,395 +486,6 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
     if (in.answer) answerIncoming();
     if (in.decline) declineIncoming();
     if (in.scrolledToBottom) readIfVisible();
-}
-
-std::string Widget::callUnsupportedText() const {
-    if (mCallUnsupported.empty()) return {};
-    const Key k = mCallUnsupported == "no-webrtc"          ? Key::CallsUnavailableNoWebRtc
-                  : mCallUnsupported == "insecure-context" ? Key::CallErrInsecureContext
-                                                           : Key::CallsUnavailableNoMedia;
-    return tr(mLocale, k);
-}
-
-bool Widget::startCall(bool video, std::string& errorCode) {
-    setOpen(true); // the call's controls and video live in the panel
-    if (!mCallUnsupported.empty()) {
-        // Said before anything is asked of the browser, rather than a misleading device error after it.
-        errorCode = mCallUnsupported;
-        setNotice(callUnsupportedText());
-        return false;
-    }
-    if (!mIncoming.empty()) {
-        answerIncoming(); // 语音 / 视频 while the agent's call-back rings answers it
-        return true;
-    }
-    if (mCall->isActive()) {
-        errorCode = "busy";
-        return false; // a second click during a call does nothing
-    }
-    if (mPendingCall >= 0) {
-        errorCode = "busy";
-        return false;
-    }
-    if (!mSession->hasServerConfig() || mSession->token().empty()) {
-        // The PeerJS address and the visitor's token are not known yet (a first click right after
-        // opening): hold the call until they are, or give up if the backend does not answer.
-        mPendingCall = video ? 1 : 0;
-        emitCall("requesting", CallEndReason::None);
-        mPendingCallTimer = mPlatform.scheduler.after(kPendingCallMs, [this] {
-            mPendingCallTimer = 0;
-            if (mPendingCall < 0) return;
-            mPendingCall = -1;
-            emitCall("failed", CallEndReason::ServerUnreachable);
-            changed();
-        });
-        changed();
-        return true;
-    }
-    configureCall();
-    if (!mCall->start(video)) {
-        errorCode = "unavailable";
-        return false;
-    }
-    return true;
-}
-
-void Widget::startPendingCall() {
-    if (mPendingCall < 0 || !mSession->hasServerConfig() || mSession->token().empty()) return;
-    const bool video = mPendingCall == 1;
-    mPendingCall = -1;
-    mPlatform.scheduler.cancel(mPendingCallTimer);
-    mPendingCallTimer = 0;
-    configureCall();
-    if (!mCall->start(video)) emitCall("failed", CallEndReason::ServerUnreachable);
-}
-
-void Widget::ring(const frame::Ring& r) {
-    if (r.end) {
-        if (r.callId == mIncoming) endIncoming(CallEndReason::Cancelled);
-        return;
-    }
-    if (mCall->isActive() || mPendingCall >= 0 || !mIncoming.empty()) return; // the server checked: a stale ring
-    if (!mCallUnsupported.empty()) {
-        mIncoming = r.callId; // no call possible in this browser: refused at once rather than left to ring
-        declineIncoming();
-        return;
-    }
-    mIncoming = r.callId;
-    mIncomingVideo = r.video;
-    setOpen(true);
-    emitCall("incoming", CallEndReason::None);
-    changed();
-}
-
-void Widget::endIncoming(CallEndReason why) {
-    mIncoming.clear();
-    emitCall("ended", why);
-    changed();
-}
-
-void Widget::answerIncoming() {
-    if (mIncoming.empty()) return;
-    const std::string id = std::move(mIncoming);
-    mIncoming.clear();
-    configureCall();
-    if (!mCall->start(mIncomingVideo, id)) emitCall("failed", CallEndReason::ServerUnreachable);
-    changed();
-}
-
-void Widget::declineIncoming() {
-    if (mIncoming.empty()) return;
-    // The id has the server's form (protocol_frames.cpp): no escaping needed.
-    if (mPlatform.http)
-        mPlatform.http("POST", mSettings.server + "/2/callKefu",
-                       "{\"action\":\"decline\",\"call_id\":\"" + mIncoming + "\"}", mSession->token(),
-                       [](HttpResponse) {});
-    endIncoming(CallEndReason::Rejected);
-}
-
-void Widget::hangup() {
-    declineIncoming();
-    if (mPendingCall >= 0) {
-        mPendingCall = -1;
-        mPlatform.scheduler.cancel(mPendingCallTimer);
-        mPendingCallTimer = 0;
-        emitCall("ended", CallEndReason::Cancelled);
-        changed();
-        return;
-    }
-    mCall->hangup();
-}
-
-void Widget::setUser(const std::string& j) {
-    mSession->setUser(j); // before starting, so that a new visitor is created with its name
-    ensureStarted();
-}
-
-void Widget::setLocale(const std::string& lang) {
-    mLocale = parseLocale(lang);
-    changed();
-}
-
-void Widget::callStateChanged(CallState s, CallEndReason r) {
-    emitCall(toString(s), r);
-    Scheduler& sch = mPlatform.scheduler;
-    sch.cancel(mTickTimer);
-    mTickTimer = 0;
-    mQuality = CallQuality::Unknown; // each state's connection is measured anew
-    mBetterRun = 0;
-    if (s == CallState::Ringing) mRingStartMs = sch.nowMs();
-    if (s == CallState::InCall || s == CallState::Ringing) {
-        // The elapsed (or ringing) time in the call bar: one redraw a second, only then.
-        tickCall();
-    }
-    mShowCallStatus = true;
-    sch.cancel(mCallStatusTimer);
-    mCallStatusTimer = 0;
-    if (s == CallState::Ended || s == CallState::Failed) {
-        if (mPrepared) mIce->refresh(); // for the connection made ahead of the next call
-        mCallStatusTimer = sch.after(kCallStatusMs, [this] {
-            mCallStatusTimer = 0;
-            mShowCallStatus = false;
-            changed();
-        });
-    }
-    updateMedia();
-    changed();
-}
-
-bool Widget::switchCall(bool video, std::string& errorCode) {
-    if (mCall->state() != CallState::InCall) {
-        errorCode = "not-in-call";
-        return false;
-    }
-    if (mCall->switching()) {
-        errorCode = "busy";
-        return false;
-    }
-    if (mCall->isVideo() == video) return true; // already so
-    if (!mCall->switchMedia(video)) {
-        errorCode = "busy";
-        return false;
-    }
-    changed();
-    return true;
-}
-
-void Widget::callSwitched(bool ok, CallEndReason why) {
-    emit("callswitch", dumpJson(json{{"ok", ok}, {"video", mCall->isVideo()}, {"reason", toString(why)}}));
-    if (!ok) {
-        const Key k = why == CallEndReason::NoCamera           ? Key::SwitchErrNoCamera
-                      : why == CallEndReason::PermissionDenied ? Key::SwitchErrDenied
-                      : why == CallEndReason::Rejected         ? Key::SwitchErrDeclined
-                                                               : Key::SwitchErrFailed;
-        setNotice(tr(mLocale, k));
-    }
-    updateMedia();
-    changed();
-}
-
-void Widget::tickCall() {
-    mTickTimer = mPlatform.scheduler.after(1000, [this] {
-        mTickTimer = 0;
-        changed();
-        if (mCall->state() == CallState::InCall || mCall->state() == CallState::Ringing) tickCall();
-    });
-}
-
-CallQuality Widget::callStats(const CallStats& s) {
-    if (mCall->state() != CallState::InCall) return CallQuality::Unknown;
-    const CallQuality q = steadyCallQuality(mQuality, classifyCallQuality(s), mBetterRun);
-    if (q != mQuality) {
-        mQuality = q;
-        changed();
-    }
-    return q;
-}
-
-void Widget::updateMedia() {
-    if (!mAttach) return;
-    const bool live = mCall->isActive();
-    const int remote = live ? mCall->remoteStream() : -1;
-    const bool video = mCall->isVideo() && mCall->remoteHasVideo();
-    mAttach("remote", video ? remote : -1);
-    mAttach("audio", video ? -1 : remote);
-    mAttach("local", live && mCall->isVideo() ? mCall->localStream() : -1);
-}
-
-std::string Widget::callStatus() const {
-    const CallState s = mCall->state();
-    switch (s) {
-    case CallState::Idle: return {};
-    case CallState::Requesting: return tr(mLocale, Key::CallRequestingDevices);
-    case CallState::Ringing:
-        return std::string(tr(mLocale, Key::CallRinging)) + " " +
-               formatDuration(static_cast<int>((mPlatform.scheduler.nowMs() - mRingStartMs) / 1000));
-    case CallState::Connecting: return tr(mLocale, Key::CallConnecting);
-    case CallState::InCall:
-        if (mCall->reconnecting()) return tr(mLocale, Key::CallReconnecting);
-        if (mCall->switching()) return tr(mLocale, Key::CallSwitching);
-        return std::string(tr(mLocale, Key::CallInCall)) + " " + formatDuration(mCall->elapsedSeconds());
-    case CallState::Ended:
-        if (mCall->reason() == CallEndReason::Cancelled) return tr(mLocale, Key::CallCancelled);
-        return std::string(tr(mLocale, Key::CallEnded)) + " " + formatDuration(mCall->elapsedSeconds());
-    case CallState::Failed: return tr(mLocale, reasonKey(mCall->reason()));
-    }
-    return {};
-}
-
-const ViewModel& Widget::view() {
-    if (mBuilt != mRevision) {
-        buildView();
-        mBuilt = mRevision;
-    }
-    return mView;
-}
-
-void Widget::buildView() {
-    ViewModel& v = mView;
-    const Locale L = mLocale;
-    v.revision = mRevision;
-    // Text from the agent, the server or the visitor is shown without bidi controls (see text.hpp).
-    const std::string name = stripBidiControls(mSession->kefuName());
-    v.title = name.empty() ? tr(L, Key::Title) : name;
-    const ConnectionState cs = mSession->state();
-    v.agentOnline = cs == ConnectionState::Online && mSession->agentOnline();
-    v.connection = cs == ConnectionState::Online ? 0 : cs == ConnectionState::Offline ? 2 : 1;
-    switch (cs) {
-    case ConnectionState::Online: v.subtitle = tr(L, mSession->agentOnline() ? Key::Online : Key::AgentOffline); break;
-    case ConnectionState::Idle:
-    case ConnectionState::Connecting: v.subtitle = tr(L, Key::Connecting); break;
-    case ConnectionState::Reconnecting: v.subtitle = tr(L, Key::Reconnecting); break;
-    case ConnectionState::Offline: v.subtitle = tr(L, Key::Offline); break;
-    }
-    v.welcome = stripBidiControls(mSession->welcome(L));
-    if (v.welcome.empty()) v.welcome = tr(L, Key::WelcomeFallback);
-    // Nobody there to answer: the welcome says so rather than "您好，有什么可以帮您？".
-    const bool away = cs == ConnectionState::Online && !mSession->agentOnline();
-    if (away) v.welcome = tr(L, Key::AgentOffline);
-
-    const auto& msgs = mSession->store().messages();
-    const std::int64_t now = mPlatform.scheduler.nowMs();
-    v.messages.clear();
-    v.messages.reserve(msgs.size());
-    for (std::size_t i = 0; i < msgs.size(); ++i) {
-        const Message& m = msgs[i];
-        MessageView mv;
-        mv.id = m.id;
-        mv.from = m.from == Sender::Visitor ? 0 : m.from == Sender::Agent ? 1 : 2;
-        mv.text = m.kind == "call" && m.call ? callLine(L, *m.call) : stripBidiControls(m.text);
-        mv.time = formatTime(m.timeMs, mSettings.tzOffsetMin);
-        if (i == 0 || needsTimeSeparator(msgs[i - 1], m, mSettings.tzOffsetMin))
-            mv.separator = separatorLabel(L, m.timeMs, now, mSettings.tzOffsetMin);
-        mv.grouped = i > 0 && mv.separator.empty() && sameGroup(msgs[i - 1], m, mSettings.tzOffsetMin);
-        mv.pending = m.delivery == Delivery::Pending;
-        mv.failed = m.delivery == Delivery::Failed;
-        if (mv.failed) mv.error = tr(L, errorKey(m.errorCode));
-        v.messages.push_back(std::move(mv));
-    }
-    const std::int64_t wake =
-        annotateMessages(v.messages, msgs, {mSession->agentReadSeq(), now, mDividerSeq, mSettings.tzOffsetMin}, L);
-    if (wake != mMarkWake) { // 发送中… appears under a message still waiting at `wake`
-        mMarkWake = wake;
-        mPlatform.scheduler.cancel(mMarkTimer);
-        mMarkTimer = wake ? mPlatform.scheduler.after(static_cast<int>(wake - now),
-                                                      [this] {
-                                                          mMarkTimer = mMarkWake = 0;
-                                                          changed();
-                                                      })
-                          : 0;
-    }
-    v.hasMoreHistory = mSession->store().hasMoreHistory();
-    v.loadingHistory = mSession->loadingOlder();
-    v.agentTyping = mSession->agentTyping();
-    v.typingText = tr(L, Key::AgentTyping);
-    v.notice = mNotice;
-    if (v.notice.empty() && cs == ConnectionState::Offline) v.notice = tr(L, Key::ErrorOffline);
-    v.placeholder = tr(L, Key::Placeholder);
-    v.loadOlderLabel = tr(L, v.loadingHistory ? Key::Loading : Key::LoadOlder);
-    v.voiceLabel = tr(L, Key::Voice);
-    v.videoLabel = tr(L, Key::Video);
-    v.hangupLabel = tr(L, Key::HangUp);
-    v.cancelLabel = tr(L, Key::Cancel);
-    v.muteLabel = tr(L, Key::Mute);
-    v.unmuteLabel = tr(L, Key::Unmute);
-    v.cameraOnLabel = tr(L, Key::CameraOn);
-    v.cameraOffLabel = tr(L, Key::CameraOff);
-    v.sendLabel = tr(L, Key::Send);
-    v.sendHint = tr(L, Key::SendNeedsText);
-    v.closeLabel = tr(L, Key::Close);
-    v.emojiLabel = L == Locale::ZhCN ? "表情" : "Emoji";
-    v.voiceInsteadLabel = tr(L, Key::UseVoiceInstead);
-    v.toVideoLabel = tr(L, Key::SwitchToVideo);
-    v.toVoiceLabel = tr(L, Key::SwitchToVoice);
-    v.enlargeLabel = tr(L, Key::EnlargeVideo);
-    v.retryLabel = tr(L, Key::Retry);
-    v.discardLabel = tr(L, Key::Discard);
-    v.newMessageLabel = tr(L, Key::NewMessagePill);
-    v.dividerLabel = tr(L, Key::UnreadDivider);
-    v.answerLabel = tr(L, Key::Answer);
-    v.declineLabel = tr(L, Key::Decline);
-    v.composerEmpty = mComposerEmpty;
-    v.fullscreen = mLayout.fullscreen;
-
-    CallView& c = v.call;
-    const CallState st = mCall->state();
-    c.state = toString(st);
-    c.active = mCall->isActive();
-    c.video = mCall->isVideo();
-    c.muted = mCall->muted();
-    c.cameraOff = !mCall->cameraEnabled();
-    c.status = (c.active || mShowCallStatus) ? callStatus() : std::string();
-    c.statusShort = st == CallState::InCall && !mCall->switching() && !mCall->reconnecting()
-                        ? formatDuration(mCall->elapsedSeconds())
-                        : c.status;
-    c.offerVoice = st == CallState::Failed && mCall->canFallbackToVoice();
-    c.incoming = !mIncoming.empty();
-    if (c.incoming) c.status = tr(L, mIncomingVideo ? Key::CallIncomingVideo : Key::CallIncomingVoice);
-    c.canSwitch = st == CallState::InCall && !mCall->switching() && !mCall->reconnecting();
-    c.showRemoteVideo = st == CallState::InCall && c.video;
-    c.showLocalVideo = c.showRemoteVideo && mCall->localStream() >= 0;
-    c.unavailable = callUnsupportedText();
-    if (c.unavailable.empty() && away && !c.incoming)
-        c.unavailable = tr(L, mSession->outsideHours() ? Key::CallsUnavailableHours : Key::CallsUnavailableAway);
-    c.quality = st == CallState::InCall ? static_cast<int>(mQuality) : 0;
-    if (c.quality == static_cast<int>(CallQuality::Poor) && v.notice.empty()) v.notice = tr(L, Key::CallPoorConnection);
-}
-
-std::string Widget::messagesJson() const {
-    json a = json::array();
-    for (const Message& m : mSession->store().messages()) a.push_back(messageObject(m, mLocale));
-    return dumpJson(a);
-}
-
-std::string Widget::stateJson() const {
-    const ConnectionState cs = mSession->state();
-    json j = {{"ready", true},
-              {"open", mOpen},
-              {"connected", cs == ConnectionState::Online},
-              {"connection", toString(cs)},
-              {"agentOnline", mSession->agentOnline()},
-              {"agentTyping", mSession->agentTyping()},
-              {"unread", unread()},
-              {"visitorId", mSession->visitorId().empty() ? json(nullptr) : json(mSession->visitorId())},
-              {"call", !mIncoming.empty()  ? "incoming"
-                       : mPendingCall >= 0 ? "requesting"
-                                           : toString(mCall->state())},
-              {"callReason", toString(mCall->reason())},
-              {"callVideo", mCall->isVideo()},
-              {"callSwitching", mCall->switching()},
-              {"callReconnecting", mCall->reconnecting()},
-              {"callStatus", (mCall->isActive() || mShowCallStatus) ? callStatus() : std::string()},
-              {"callQuality", toString(mCall->state() == CallState::InCall ? mQuality : CallQuality::Unknown)},
-              {"callSupport", mCallUnsupported.empty() ? std::string("ok") : mCallUnsupported},
-              {"delivery", toString(newestMark(mSession->store().messages(), mSession->agentReadSeq(),
-                                               mPlatform.scheduler.nowMs()))},
-              {"unreadDivider", mDividerSeq >= 0 && unreadDividerAt(mSession->store().messages(), mDividerSeq) <
-                                                        mSession->store().size()},
-              {"messages", mSession->store().size()},
-              {"pending", mSession->outbox().size()},
-              {"revision", mRevision}};
-    return dumpJson(j);
 }
 
 } // namespace kefu
