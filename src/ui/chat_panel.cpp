@@ -50,6 +50,11 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
     return s;
 }
 
+void ChatPanel::requireGlyphs(FontAtlas& atlas, const ViewModel& vm) {
+    atlas.requireBody(glyphText(vm));
+    atlas.requireTitle(vm.title.empty() ? std::string("?") : vm.title);
+}
+
 const TextLayout& ChatPanel::layout(const std::string& text, float wrap) {
     const std::size_t glyphs = mAtlas ? mAtlas->glyphCount() : 0;
     // New glyphs (or new fonts) change advances: lay out again. So does a cache grown past what a

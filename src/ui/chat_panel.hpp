@@ -28,6 +28,9 @@ class ChatPanel {
     Intents draw(const ViewModel& vm, float w, float h, float scale, ImFont* body, ImFont* title);
     // Every text the next frame may draw, for the glyph atlas.
     static std::string glyphText(const ViewModel& vm);
+    // What the next frame draws, in the fonts that draw it: glyphText in the body font, the agent's name
+    // (the header's title and avatar initial) in the title font. Call between frames.
+    static void requireGlyphs(FontAtlas& atlas, const ViewModel& vm);
     static const char* const* emojiList(int& count);
     // The lines a message bubble breaks `text` into, and the text width they were broken at (CSS px), as of
     // the last frame drawn: for tests comparing them with the browser's own line breaking.

@@ -46,7 +46,8 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
     for (ImFont* f : mAtlas->Fonts) IM_DELETE(f);
     mAtlas->Fonts.clear();
     mAtlas->Flags |= ImFontAtlasFlags_NoBakedLines | ImFontAtlasFlags_NoMouseCursors;
-    mKnown.clear();
+    mKnown[0].clear();
+    mKnown[1].clear();
     mExact[0].clear();
     mExact[1].clear();
     mSize = kFirstSize;
@@ -77,20 +78,18 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
     require(ascii);
 }
 
-void FontAtlas::require(std::string_view utf8) {
+void FontAtlas::requireIn(int font, std::string_view utf8) {
     std::vector<char32_t> missing;
     auto want = [&](char32_t cp) {
         // Line breaks and controls (C0, DEL, C1) are never drawn as glyphs.
-        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown.insert(cp).second) missing.push_back(cp);
+        if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && mKnown[font].insert(cp).second) missing.push_back(cp);
     };
     // The code points for text ImGui draws itself, the cluster keys for text drawn by cluster.
     for (char32_t cp : kefu::decodeUtf8(utf8))
         if (!kefu::ClusterTable::isKey(cp)) want(cp);
     for (char32_t cp : kefu::decodeUtf8(mClusters.encode(utf8)))
         if (kefu::ClusterTable::isKey(cp)) want(cp);
-    if (missing.empty()) return;
-    addGlyphs(0, missing);
-    addGlyphs(1, missing);
+    if (!missing.empty()) addGlyphs(font, missing);
 }
 
 float FontAtlas::advance(const ImFont* font, char32_t cp) const {

@@ -64,7 +64,14 @@ class FontAtlas {
 
     // Makes sure every codepoint of `utf8`, and every grapheme cluster of it as one glyph, has a glyph in both
     // fonts. Call between frames.
-    void require(std::string_view utf8);
+    void require(std::string_view utf8) {
+        requireIn(0, utf8);
+        requireIn(1, utf8);
+    }
+    // The same for one font: the bold title font draws only the agent's name, so the panel's text is not
+    // rasterized twice (half the glyph work of the first open).
+    void requireBody(std::string_view utf8) { requireIn(0, utf8); }
+    void requireTitle(std::string_view utf8) { requireIn(1, utf8); }
     // `utf8` with each multi-code-point cluster replaced by its key: what text drawn cluster by cluster
     // (see text_layout.hpp) hands to the fonts.
     std::string encode(std::string_view utf8) { return mClusters.encode(utf8); }
@@ -78,10 +85,11 @@ class FontAtlas {
         mTexture = 0;
         mRecreate = true;
     }
-    std::size_t glyphCount() const { return mKnown.size(); }
+    std::size_t glyphCount() const { return mKnown[0].size(); } // the body font's
     int textureSize() const { return mSize; }
 
   private:
+    void requireIn(int font, std::string_view utf8);
     void addGlyphs(int fontIndex, const std::vector<char32_t>& cps);
     bool place(int w, int h, int& x, int& y);
     void grow();
@@ -93,9 +101,9 @@ class FontAtlas {
     TextureOps mTex;
     ImFont* mFonts[2] = {nullptr, nullptr};
     FontStyle mStyles[2];
-    std::unordered_set<char32_t> mKnown;
-    kefu::ClusterTable mClusters; // outlives reset(): keys stay valid for text already encoded
-    std::vector<float> mExact[2]; // by index into the font's Glyphs; 0 for none
+    std::unordered_set<char32_t> mKnown[2]; // per font: body, title
+    kefu::ClusterTable mClusters;           // outlives reset(): keys stay valid for text already encoded
+    std::vector<float> mExact[2];           // by index into the font's Glyphs; 0 for none
     std::vector<std::uint8_t> mPixels;
     int mSize = 0;
     int mShelfX = 0, mShelfY = 0, mShelfH = 0;

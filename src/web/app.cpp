@@ -205,7 +205,7 @@ bool App::drawFrame() {
     }
     const ViewModel& vm = mWidget->view();
     if (vm.revision != mGlyphRevision) {
-        mAtlas->require(ui::ChatPanel::glyphText(vm));
+        ui::ChatPanel::requireGlyphs(*mAtlas, vm);
         mGlyphRevision = vm.revision;
     }
     const bool atlasChanged = mAtlas->flush();

@@ -2,6 +2,7 @@
 // atlas, the mouse and keyboard are simulated through ImGuiIO, and the tests read the Intents and draw data.
 #include <gtest/gtest.h>
 
+#include "core/text.hpp"
 #include "ui/chat_panel.hpp"
 #include "ui/font_atlas.hpp"
 #include "ui/theme.hpp"
@@ -132,7 +133,7 @@ class ChatPanelTest : public ::testing::Test {
 
     // One frame as the widget runs it: glyphs, upload, input, draw, render.
     Intents frame(const ViewModel& vm) {
-        atlas->require(ui::ChatPanel::glyphText(vm));
+        ui::ChatPanel::requireGlyphs(*atlas, vm);
         atlas->flush();
         ImGuiIO& io = ImGui::GetIO();
         io.DisplaySize = ImVec2(std::round(w * scale), std::round(h * scale));
@@ -284,6 +285,21 @@ TEST_F(ChatPanelTest, RendersDrawDataWithoutAGpu) {
     EXPECT_FALSE(header.empty());
     EXPECT_EQ(header.x0, 0);
     EXPECT_EQ(header.x1, 370);
+}
+
+// The bold title font is rasterized only for the agent's name: the first open does the glyph work once,
+// and nothing drawn falls back to '?'.
+TEST_F(ChatPanelTest, TheTitleFontHoldsOnlyTheAgentsName) {
+    ViewModel vm = baseView();
+    vm.messages = messages(0, 5);
+    run(vm, 2);
+    EXPECT_EQ(fallbackQuads(), 0);
+    const ImFont* title = atlas->title();
+    const ImFont* body = atlas->body();
+    // Printable ASCII, the ellipsis and the fallback come with every font (FontAtlas::reset), then the name.
+    EXPECT_LE(title->Glyphs.Size, 97 + (int)kefu::decodeUtf8(vm.title).size());
+    EXPECT_GT(body->Glyphs.Size, title->Glyphs.Size + 30);
+    for (char32_t cp : kefu::decodeUtf8(vm.title)) EXPECT_NE(title->FindGlyphNoFallback((ImWchar)cp), nullptr);
 }
 
 TEST_F(ChatPanelTest, HeaderButtonsSitRightToLeftCloseVideoVoice) {
