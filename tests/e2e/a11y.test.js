@@ -97,7 +97,9 @@ test('keyboard only: open, type, send, call, hang up and close with Tab, Enter a
   await until(async () => ['ended', 'idle'].includes(await callState(page)), { what: 'hung up by keyboard' });
   await page.keyboard.press('Escape');
   await until(async () => !(await page.evaluate(() => window.Kefu.state().open)), { what: 'Escape closes' });
-  assert.equal((await focused(page))?.label, launcher, 'focus is back on the launcher');
+  // The call's record may arrive after the close: the launcher's label then carries the unread count.
+  const back = (await focused(page))?.label || '';
+  assert.ok(back === launcher || back.startsWith(`${launcher} (`), `focus is back on the launcher (${back})`);
   await page.context().close();
 });
 

@@ -74,11 +74,11 @@ test('a video call shows moving video on both sides; the agent hangs up', async 
   assert.equal(r.state, 'in-call');
   await mediaFlows(page, visitorVideo, true);
   await mediaFlows(agent, agentVideo, true);
-  const local = await page.evaluate(() => {
+  // The self-view shows the camera once its first frame has decoded (on a loaded machine, after the remote).
+  await until(() => page.evaluate(() => {
     const v = document.getElementById('kefu-root').shadowRoot.querySelector('video.kefu-local');
-    return { w: v.videoWidth, shown: getComputedStyle(v).display !== 'none' };
-  });
-  assert.ok(local.shown && local.w > 0, 'local preview visible');
+    return v.videoWidth > 0 && getComputedStyle(v).display !== 'none';
+  }), { timeout: 5000, what: 'local preview visible' });
   await page.screenshot({ path: artifact('video-call.png') });
   await agent.click('#call-hangup');
   const t0 = Date.now();

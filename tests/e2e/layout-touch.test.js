@@ -180,6 +180,7 @@ test('short and zoomed windows keep a panel inside them, full-screen only when n
     return { t: [t.fontFamily, t.fontSize], m: [m.fontFamily, m.fontSize] };
   });
   await page.setViewportSize({ width: 1280, height: 800 });
+  await until(async () => (b = await panelBox(page)).w === 370, { what: 'a panel again on a wide window' });
   const desktop = await page.evaluate(() => getComputedStyle(document.getElementById('kefu-root').shadowRoot.querySelector('textarea')).fontSize);
   assert.equal(fonts.t[0], fonts.m[0], 'the same family');
   assert.equal(desktop, fonts.m[1], 'the same size');
