@@ -64,7 +64,10 @@
         o.value = `group:${g.id}`;
         options.push(o);
       }
+      // A team update (anyone's presence) redraws the targets: the agent's choice stays chosen.
+      const chosen = el.transferTo.value;
       el.transferTo.replaceChildren(...options);
+      if (options.some((o) => o.value === chosen)) el.transferTo.value = chosen;
       el.transfer.disabled = false;
     }
 
