@@ -361,9 +361,12 @@
         if (bearer) h.Authorization = 'Bearer ' + bearer;
         // keepalive only while the page unloads (the hang-up must still reach the server): it costs a few
         // milliseconds per request, which a ring cannot spare.
-        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || unloading, credentials: 'omit' })
-          .then(function (r) { return r.text().then(function (t) { if (ext) ext.http(url, r.status, t); app.onHttp(id, r.status, t); }); })
-          .catch(function () { app.onHttp(id, 0, ''); });
+        // No request may hang for ever (a pooled connection whose address went away): 20 s, then status 0.
+        var ac = !unloading && w.AbortController ? new AbortController() : null;
+        var t = ac && setTimeout(function () { ac.abort(); }, 20000);
+        fetch(url, { method: method, headers: h, body: body || undefined, keepalive: !!keepalive || unloading, credentials: 'omit', signal: ac ? ac.signal : undefined })
+          .then(function (r) { return r.text().then(function (x) { clearTimeout(t); if (ext) ext.http(url, r.status, x); app.onHttp(id, r.status, x); }); })
+          .catch(function () { clearTimeout(t); app.onHttp(id, 0, ''); });
       },
       // glyphs
       measure: function (bold, px, texts) {

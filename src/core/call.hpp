@@ -174,6 +174,9 @@ class CallController {
     void onRemoteStream(std::function<void(int handle, bool hasVideo)> cb) { remoteCb_ = std::move(cb); }
     // A switch (switchMedia) finished: ok, or why not (the call goes on either way).
     void onSwitch(std::function<void(bool ok, CallEndReason why)> cb) { switchCb_ = std::move(cb); }
+    // The running call's path was just lost (recovery begins): the network may have moved under every
+    // other socket of the page too.
+    void onPathLost(std::function<void()> cb) { pathLostCb_ = std::move(cb); }
 
   private:
     void ensureSignaling();
@@ -213,7 +216,7 @@ class CallController {
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
     void postCancel();
-    void reportHangup();                             // `hangup` with the duration so far
+    void reportHangup();                     // `hangup` with the duration so far
     void report(const nlohmann::json& body); // {"action",…} without call_id
     void postEnd(const char* outcome);
     void finish(CallState terminal, CallEndReason reason);
@@ -296,6 +299,7 @@ class CallController {
     std::function<void()> changeCb_;
     std::function<void(int, bool)> remoteCb_;
     std::function<void(bool, CallEndReason)> switchCb_;
+    std::function<void()> pathLostCb_;
     peerjs::AliveToken alive_;
 };
 

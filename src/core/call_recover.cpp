@@ -182,9 +182,11 @@ bool CallController::beginRecovery() {
     // handshake and saves waiting for an ANSWER that cannot come. A connect still in flight (one begun
     // in an earlier outage) may be knocking from an address that is gone: it starts over too.
     using S = peerjs::Signaling::State;
-    if ((signaling_.isOpen() || signaling_.state() == S::Connecting) && !signaling_.options().credentialsUrl.empty())
+    const S st = signaling_.state();
+    if ((st == S::Open || st == S::Connecting || st == S::FetchingId) && !signaling_.options().credentialsUrl.empty())
         signaling_.reconnect();
     attemptRecovery();
+    if (recovering_) fire(pathLostCb_);
     return true;
 }
 
@@ -216,9 +218,9 @@ void CallController::attemptRecovery() {
         recoverWaitsSignal_ = true;
         recoverUnanswered_ = false; // a new socket: its offers have yet to go unanswered
         const S st = signaling_.state();
-        // A connect that has not opened in a whole attempt window will not: its handshake left from an
-        // address that went away (the socket's own timeout is 10 s). A new one.
-        if (waited && st == S::Connecting)
+        // A connect (or its credentials request) that has not finished in a whole attempt window will not:
+        // it left from an address that went away (the registration's own timeout is 10 s). A new one.
+        if (waited && (st == S::Connecting || st == S::FetchingId))
             signaling_.reconnect();
         else if (st != S::Connecting && st != S::FetchingId)
             signaling_.open();

@@ -41,6 +41,7 @@ struct SessionConfig {
     int historyPageSize = 50;
     int pingIntervalMs = 25000;      // app-level ping while online
     int pongTimeoutMs = 10000;       // no frame at all for this long after a ping: the socket is dead
+    int probeTimeoutMs = 3000;       // the same after probe(): the network is suspect already
     int helloTimeoutMs = 15000;      // from opening the socket to hello
     int typingRepeatMs = 3000;       // "typing on" at most this often
     int typingIdleMs = 5000;         // "typing off" after this long without a keystroke
@@ -73,6 +74,10 @@ class ChatSession {
     void stop();
     // Skips the backoff wait (e.g. the browser reported it is online again).
     void reconnectNow();
+    // The network may have moved (a call's path was just lost): a socket bound to an address that is gone
+    // stays silent rather than closing. A ping now, and without any frame within probeTimeoutMs the socket
+    // is given up and a new one made, before the server's own keep-alive drops it and ends the visitor's call.
+    void probe();
 
     // Validates, queues and (when online) sends, paced to the server's rate. On ok, the outcome arrives later
     // via onAck or onSendFailed, never from inside this call; while offline it simply waits.
@@ -181,6 +186,7 @@ class ChatSession {
     void stopTyping();
     void setAgentTyping(bool on);
     void armPing();
+    void ping(int timeoutMs);
     void sendReadIfNeeded();
 
     TimerId arm(int delayMs, std::function<void()> fn);
@@ -242,6 +248,7 @@ class ChatSession {
     TimerId helloTimer_ = 0;
     TimerId pingTimer_ = 0;
     TimerId deadTimer_ = 0;
+    std::int64_t deadDueMs_ = 0; // when deadTimer_ fires
     TimerId typingIdleTimer_ = 0;
     TimerId agentTypingTimer_ = 0;
     TimerId expiryTimer_ = 0;

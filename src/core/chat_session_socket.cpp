@@ -284,16 +284,29 @@ void ChatSession::armPing() {
     disarm(pingTimer_);
     pingTimer_ = arm(config_.pingIntervalMs, [this] {
         pingTimer_ = 0;
-        if (!online_ || !sendFrame(encodePing())) return;
-        disarm(deadTimer_);
-        deadTimer_ = arm(config_.pongTimeoutMs, [this] {
-            deadTimer_ = 0;
-            warn("the server stopped answering; reconnecting");
-            dropSocket(true);
-            connectionLost(kCloseAbnormal);
-        });
-        armPing();
+        ping(config_.pongTimeoutMs);
+        if (online_) armPing();
     });
+}
+
+// Sends a ping; no frame at all within `timeoutMs` means the socket is dead. An earlier, longer wait is
+// shortened, never a shorter one lengthened.
+void ChatSession::ping(int timeoutMs) {
+    if (!online_ || !sendFrame(encodePing())) return;
+    const std::int64_t due = scheduler_.nowMs() + timeoutMs;
+    if (deadTimer_ && deadDueMs_ <= due) return;
+    disarm(deadTimer_);
+    deadDueMs_ = due;
+    deadTimer_ = arm(timeoutMs, [this] {
+        deadTimer_ = 0;
+        warn("the server stopped answering; reconnecting");
+        dropSocket(true);
+        connectionLost(kCloseAbnormal);
+    });
+}
+
+void ChatSession::probe() {
+    ping(config_.probeTimeoutMs);
 }
 
 } // namespace kefu

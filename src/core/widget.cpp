@@ -244,6 +244,7 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mCall->onChange([this] { changed(); });
     mCall->onRemoteStream([this](int, bool) { updateMedia(); });
     mCall->onSwitch([this](bool ok, CallEndReason why) { callSwitched(ok, why); });
+    mCall->onPathLost([this] { mSession->probe(); }); // else the server may drop it first, and the call with it
 }
 
 Widget::~Widget() {

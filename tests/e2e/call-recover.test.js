@@ -2,7 +2,8 @@
 // A running call survives the network moving under the visitor (docs/PROTOCOL.md §6 "Recovery"): the
 // visitor's path is cut for 3 s, then its address changes, in the namespaces of tests/e2e/netns.js
 // (each browser reaches only the server, calls go through coturn). After each, audio must flow both
-// ways again within 5 s of connectivity returning (after a move: of the change), same call.
+// ways again within 5 s of connectivity returning (after a move: of the change), same call, and the chat
+// socket the move left dead is replaced.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -39,15 +40,41 @@ const audioByPc = (page) => page.evaluate(async () => {
 });
 const grew = (now, base) => Object.keys(now).some((i) => now[i] > (base[i] || 0) + 5);
 
-// Resolves with the ms until both sides received new audio, counted from `since`.
+// Each connection of the page: its states and the candidates it has, local and remote (what a failed
+// recovery is read from).
+const connections = (page) => page.evaluate(async () => Promise.all((window.__pcs || []).map(async (pc, i) => {
+  const c = { i, conn: pc.connectionState, ice: pc.iceConnectionState, sig: pc.signalingState, local: [], remote: [], pair: null };
+  if (pc.connectionState === 'closed') return c;
+  const stats = await pc.getStats();
+  stats.forEach((s) => {
+    if (s.type === 'local-candidate' || s.type === 'remote-candidate') c[s.type === 'local-candidate' ? 'local' : 'remote'].push(`${s.candidateType}:${s.address}`);
+    if (s.type === 'candidate-pair' && s.nominated) c.pair = `${s.state}`;
+  });
+  return c;
+})));
+
+// Resolves with the ms until both sides received new audio, counted from `since`; when it does not come,
+// fails with what each side holds.
 async function mediaAgain(page, since, timeout = 15000) {
   const base = { v: await audioByPc(page), a: await audioByPc(agent) };
-  let got = { v: false, a: false };
-  await until(async () => {
-    if (!got.v) got.v = grew(await audioByPc(page), base.v);
-    if (!got.a) got.a = grew(await audioByPc(agent), base.a);
-    return got.v && got.a;
-  }, { timeout, interval: 100, what: `audio both ways again (visitor ${got.v}, agent ${got.a})` });
+  const got = { v: false, a: false };
+  try {
+    await until(async () => {
+      if (!got.v) got.v = grew(await audioByPc(page), base.v);
+      if (!got.a) got.a = grew(await audioByPc(agent), base.a);
+      return got.v && got.a;
+    }, { timeout, interval: 100, what: 'audio both ways again' });
+  } catch (e) {
+    const seen = {
+      visitor: got.v, agent: got.a,
+      widget: await page.evaluate(() => { const s = window.Kefu.state(); return { call: s.call, reconnecting: s.callReconnecting, connection: s.connection }; }).catch(String),
+      console: await agent.evaluate(() => window.__kefuAgent.state).catch(String),
+      visitorPcs: await connections(page).catch(String),
+      agentPcs: await connections(agent).catch(String),
+      serverLog: server.log().split('\n').slice(-15),
+    };
+    throw new Error(`${e.message}: ${JSON.stringify(seen, null, 1)}`);
+  }
   return Date.now() - since;
 }
 
@@ -110,6 +137,12 @@ test('a 3 s cut and an address change mid-call: audio flows again within 5 s eac
     // Chromium itself learns the new address about 2 s after the change. Audio within 5 s of the change.
     assert.ok(noticed > 0, 'the widget showed Reconnecting…');
     assert.ok(moveGap <= LIMIT_MS, `${moveGap} ms after the change (the widget noticed after ${noticed} ms)`);
+    // The chat socket went with the old address, silently. The widget must replace it soon, not after its
+    // 25 s keep-alive: the server's own (20-40 s) would drop it first and end the call with it.
+    const sent = await page.evaluate((text) => Promise.race([window.Kefu.send(text),
+      new Promise((r) => setTimeout(() => r({ late: true }), 8000))]), `换了网络，第 ${round} 次`);
+    t.diagnostic(`after the address change: a chat message acknowledged ${Date.now() - moved} ms after the change`);
+    assert.ok(sent.seq > 0, `a message sent after the change is acknowledged within 8 s: ${JSON.stringify(sent)}`);
   }
 
   const st = await page.evaluate(() => window.Kefu.state());

@@ -2,8 +2,8 @@
 // the new connection takes over, and the call goes on with its clock; and its hand-over to the next page.
 #include "call_fakes.hpp"
 
-#include <gtest/gtest.h>
 #include "json_eq.hpp"
+#include <gtest/gtest.h>
 
 using kefu::test::J;
 
@@ -70,6 +70,17 @@ TEST_F(CallRecoverTest, ADisconnectedPathIsRedialledAndTheNewConnectionTakesTheC
     call.hangup();
     EXPECT_EQ(J(h.postedBodies().back()), J(R"({"action":"hangup","call_id":"c_1","duration":71})"));
     EXPECT_TRUE(h.released());
+}
+
+TEST_F(CallRecoverTest, ALostPathIsToldOnceSoThePageCanCheckItsOtherSockets) {
+    int lost = 0;
+    call.onPathLost([&] { ++lost; });
+    h.toInCall(false);
+    h.pc().pc->emitIceConnectionState("disconnected");
+    h.pc().pc->emitIceConnectionState("failed"); // the first attempt fails: still the same loss
+    h.scheduler.advance(2'000);
+    EXPECT_EQ(lost, 1);
+    EXPECT_TRUE(call.reconnecting());
 }
 
 TEST_F(CallRecoverTest, AnOldPathThatHealsFirstKeepsTheCallAndDropsTheNewOffer) {

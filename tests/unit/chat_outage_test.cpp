@@ -222,3 +222,45 @@ TEST(ChatOutage, AFailedMessageRestoredFromAnEarlierPageWaitsForTheVisitor) {
     EXPECT_FALSE(v.session->restoreFailed("m_x", "x", 0, "", ""));
     EXPECT_FALSE(v.session->restoreFailed("m_y", "   ", 0, "timeout", ""));
 }
+
+// ---- a socket left behind by a network that moved ----
+
+int pingsSent(const FakeConnection& c) {
+    int n = 0;
+    for (const auto& f : c.sent) n += json::parse(f)["type"] == "ping";
+    return n;
+}
+
+TEST(ChatOutage, AProbeGivesUpASilentSocketWithinThreeSecondsAndConnectsAgain) {
+    // The visitor's address changed: its socket neither answers nor closes. The server's own keep-alive
+    // would drop it within 20-40 s and then end the visitor's call; the widget must not wait for its
+    // own 25 s ping.
+    Visitor v;
+    FakeConnection& c = v.online();
+    v.clock.advance(5000);
+    v.session->probe();
+    EXPECT_EQ(pingsSent(c), 1);
+    v.clock.advance(2999);
+    EXPECT_EQ(v.session->state(), ConnectionState::Online);
+    v.clock.advance(1);
+    EXPECT_TRUE(c.closedByClient);
+    EXPECT_EQ(v.session->state(), ConnectionState::Reconnecting);
+    v.restore();
+    EXPECT_EQ(v.session->state(), ConnectionState::Online);
+}
+
+TEST(ChatOutage, AProbeAnsweredKeepsTheSocketAndOnlyShortensTheWait) {
+    Visitor v;
+    FakeConnection& c = v.online();
+    v.session->probe();
+    c.receive(R"({"type":"pong","data":{}})");
+    v.clock.advance(10000);
+    EXPECT_FALSE(c.closedByClient);
+    EXPECT_EQ(v.sockets.count(), 1u);
+    v.clock.advance(15000); // the regular ping, then a probe during its 10 s wait: 3 s from the probe
+    ASSERT_EQ(pingsSent(c), 2);
+    v.clock.advance(1000);
+    v.session->probe();
+    v.clock.advance(3000);
+    EXPECT_TRUE(c.closedByClient);
+}

@@ -176,3 +176,31 @@ TEST(PeerjsParseCredentials, ReadsTheTypedFieldsOnly) {
     EXPECT_FALSE(peerjs::parseCredentials(R"({"id":"p1","token":"t1","expires":18446744073709551615})", c));
     EXPECT_EQ(c.id, kept.id); // untouched on failure
 }
+
+TEST_F(PeerjsCredentialsTest, ACredentialsRequestThatNeverAnswersFailsAfterTheOpenTimeout) {
+    // Its connection may be bound to an address the network took away: no answer ever comes.
+    signaling.open();
+    scheduler.advance(Signaling::kOpenTimeoutMs - 1);
+    EXPECT_EQ(signaling.state(), Signaling::State::FetchingId);
+    scheduler.advance(1);
+    EXPECT_EQ(signaling.state(), Signaling::State::Failed);
+    EXPECT_EQ(signaling.errorType(), "network");
+    http.respondLast(200, kIssued); // too late: nothing registers behind the caller's back
+    EXPECT_EQ(sockets.size(), 0u);
+    signaling.open();
+    EXPECT_EQ(http.requests.size(), 2u);
+}
+
+TEST_F(PeerjsCredentialsTest, ReconnectDropsAPendingCredentialsRequestAndAsksAgain) {
+    signaling.open();
+    signaling.reconnect();
+    ASSERT_EQ(http.requests.size(), 2u);
+    EXPECT_EQ(signaling.state(), Signaling::State::FetchingId);
+    http.respond(0, 200, R"({"id":"pold","token":"told"})"); // the dropped request answers after all
+    EXPECT_EQ(sockets.size(), 0u);
+    http.respondLast(200, kIssued);
+    EXPECT_EQ(signaling.id(), kIssuedId);
+    ASSERT_EQ(sockets.size(), 1u);
+    scheduler.advance(Signaling::kOpenTimeoutMs - 1); // the handshake has its own full time
+    EXPECT_EQ(signaling.state(), Signaling::State::Connecting);
+}

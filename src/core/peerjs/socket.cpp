@@ -67,6 +67,7 @@ void Signaling::fetchCredentials() {
     token_.clear();
     setState(State::FetchingId);
     if (attempt != attempt_) return; // a state handler closed us meanwhile
+    armOpenTimer(attempt, "Could not reach the server for PeerJS credentials.");
     http_("POST", options_.credentialsUrl, "{}", options_.credentialsBearer,
           alive_.guard([this, attempt](HttpResponse r) {
               if (attempt != attempt_ || state_ != State::FetchingId) return;
@@ -87,6 +88,7 @@ void Signaling::fetchId() {
     id_.clear();
     setState(State::FetchingId);
     if (attempt != attempt_) return; // a state handler closed us meanwhile
+    armOpenTimer(attempt, "Could not get an ID from the server.");
     http_("GET", options_.idUrl(scheduler_.nowMs()), "", "", alive_.guard([this, attempt](HttpResponse r) {
         if (attempt != attempt_ || state_ != State::FetchingId) return;
         const std::string id = trim(r.body);
@@ -103,10 +105,7 @@ void Signaling::connect() {
     const unsigned attempt = ++attempt_;
     setState(State::Connecting);
     if (attempt != attempt_) return;
-    openTimer_ = scheduler_.after(kOpenTimeoutMs, alive_.guard([this, attempt] {
-        openTimer_ = 0;
-        if (attempt == attempt_ && state_ == State::Connecting) fail("network", "Could not connect to the server.");
-    }));
+    armOpenTimer(attempt, "Could not connect to the server.");
 
     SocketCallbacks cbs;
     cbs.onOpen = alive_.guard([this, attempt] { handleOpen(attempt); });
@@ -232,7 +231,8 @@ void Signaling::close() {
 }
 
 void Signaling::reconnect() {
-    if (state_ == State::Open || state_ == State::Connecting) {
+    // FetchingId too: its request may hang on a connection the network took away.
+    if (state_ == State::Open || state_ == State::Connecting || state_ == State::FetchingId) {
         const bool keep = state_ == State::Open && !options_.credentialsUrl.empty();
         stopTimers();
         dropSocket();
@@ -290,6 +290,17 @@ void Signaling::retire(std::unique_ptr<Socket> s) {
             retired_.clear();
         }));
     }
+}
+
+// A request or handshake that never answers (its socket bound to an address that went away) must not
+// leave the registration waiting for ever: after kOpenTimeoutMs it fails like any unreachable server.
+void Signaling::armOpenTimer(unsigned attempt, const char* message) {
+    if (openTimer_) scheduler_.cancel(openTimer_);
+    const State waiting = state_;
+    openTimer_ = scheduler_.after(kOpenTimeoutMs, alive_.guard([this, attempt, waiting, message] {
+        openTimer_ = 0;
+        if (attempt == attempt_ && state_ == waiting) fail("network", message);
+    }));
 }
 
 void Signaling::stopTimers() {

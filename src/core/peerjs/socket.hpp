@@ -21,8 +21,9 @@ class Signaling {
   public:
     enum class State { Idle, FetchingId, Connecting, Open, Closed, Failed };
 
-    static constexpr int kHeartbeatMs = 5000;    // peerjs pingInterval; server alive_timeout is 60–90 s
-    static constexpr int kOpenTimeoutMs = 10000; // connect + OPEN; a same-token re-attach never sends OPEN
+    static constexpr int kHeartbeatMs = 5000; // peerjs pingInterval; server alive_timeout is 60–90 s
+    static constexpr int kOpenTimeoutMs =
+        10000; // fetching the id, or connect + OPEN (a same-token re-attach never sends OPEN)
 
     using Handler = std::function<void(const ServerMessage&)>;
 
@@ -44,7 +45,8 @@ class Signaling {
     // Sends LEAVE (always with dst) to the peer of every attached connection, then closes. State becomes Closed.
     void close();
     // Drops the socket without a LEAVE (connections with peers live on) and registers again: with the same
-    // credentials in credentials mode, like a lost registration. For a socket that may be dead unnoticed.
+    // credentials in credentials mode, like a lost registration. For a socket that may be dead unnoticed;
+    // an id or credentials request still pending is dropped and made again.
     void reconnect();
 
     // Sends a frame when Open; false otherwise (the server would only drop it).
@@ -98,6 +100,7 @@ class Signaling {
     void dropSocket();
     void retire(std::unique_ptr<Socket> s);
     void stopTimers();
+    void armOpenTimer(unsigned attempt, const char* message);
 
     Options options_;
     Scheduler& scheduler_;
