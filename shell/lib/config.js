@@ -53,6 +53,7 @@ const DEFAULTS = {
     perAgent: 8,
     perAddress: 32,
     idleMs: 30000, // a socket that sends nothing (peerjs heartbeats every 5 s) for this long is closed
+    staleMs: 8000, // at the per-owner cap, the owner's socket silent this long gives way to a new one
     maxFrameBytes: 32 * 1024, // a real video offer is ~6.6 KB; a bigger frame closes its sender
     maxDepth: 8, // JSON nesting of a frame; a PeerJS OFFER uses 3
     holdMs: 4000, // a visitor's frames ahead of its ring wait this long for the call

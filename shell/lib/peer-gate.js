@@ -61,6 +61,18 @@ function createPeerGate({ db, auth, sockets, calls = null, creds, settings, key,
   };
 
   // ---- registration ----
+  // The open socket of `ownerKey` silent longest, if silent for staleMs at least; else null.
+  function stalest(ownerKey) {
+    let worst = null;
+    const before = Date.now() - s.staleMs;
+    for (const set of live.values()) {
+      for (const e of set) {
+        if (e.cred.key === ownerKey && e.lastFrame <= before && (!worst || e.lastFrame < worst.lastFrame)) worst = e;
+      }
+    }
+    return worst;
+  }
+
   // The agent token the credential was issued for must still be live (not logged out or expired).
   const agentTokenLive = (hash) => !!(auth && auth.agentForTokenHash ? auth.agentForTokenHash(hash, { touch: false }) : db.agentByTokenHash(hash));
 
@@ -93,7 +105,12 @@ function createPeerGate({ db, auth, sockets, calls = null, creds, settings, key,
     // A re-registration of the same id replaces its socket: it does not count twice.
     const ownerMax = cred.role === 'visitor' ? s.perVisitor : s.perAgent;
     if (!previous.length && (perOwner.get(cred.key) || 0) >= ownerMax) {
-      return refuse(socket, 429, `At most ${ownerMax} PeerJS registrations per ${cred.role}`);
+      // A visitor whose network moved registers anew while its old sockets still look open here (nothing
+      // closes a socket whose address went away). Its stalest one that has missed its heartbeats gives way;
+      // live ones (a heartbeat every 5 s) never do.
+      const stale = stalest(cred.key);
+      if (!stale) return refuse(socket, 429, `At most ${ownerMax} PeerJS registrations per ${cred.role}`);
+      stale.ws.terminate();
     }
     if (!previous.some((e) => e.address === address) && (perAddress.get(address) || 0) >= s.perAddress) {
       return refuse(socket, 429, `At most ${s.perAddress} PeerJS registrations per address`);

@@ -203,6 +203,33 @@ test('idle registrations are closed; heartbeats keep one open', async () => {
   }
 });
 
+test('at the cap, a registration silent past its heartbeats gives way to the same visitor\'s new one; a live one never does', async () => {
+  // The visitor's network moved: its old sockets look open here, their address gone, and it registers anew.
+  const local = await startServer({ peerGate: { perVisitor: 2, staleMs: 600 } });
+  try {
+    const v = await newVisitor(local);
+    const dead = await peerSocket(local, await peerCredentials(local, v.token));
+    const alive = await peerSocket(local, await peerCredentials(local, v.token));
+    const url = (c) => `/peerjs/peerjs?key=peerjs&id=${c.id}&token=${c.token}`;
+    assert.equal(await upgradeStatus(local, url(await peerCredentials(local, v.token))), 429, 'both still fresh');
+    const beat = setInterval(() => alive.peerSend({ type: 'HEARTBEAT' }), 150);
+    try {
+      await sleep(800);
+      const moved = await peerSocket(local, await peerCredentials(local, v.token));
+      await dead.closed();
+      assert.equal(alive.ws.readyState, 1, 'the heartbeating one stays');
+      assert.equal(moved.ws.readyState, 1);
+      assert.equal(await upgradeStatus(local, url(await peerCredentials(local, v.token))), 429, 'no stale one left to give way');
+      moved.close();
+    } finally {
+      clearInterval(beat);
+      alive.close();
+    }
+  } finally {
+    await local.close();
+  }
+});
+
 test('registrations are capped per visitor and per address; credentials per identity', async () => {
   const local = await startServer({ peerGate: { perVisitor: 2, perAddress: 3, credentialsPerVisitor: 3 } });
   try {
