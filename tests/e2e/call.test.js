@@ -1,7 +1,7 @@
 'use strict';
 // 语音 / 视频 calls end to end: the C++ PeerJS client in the widget ↔ the stock peerjs agent console,
 // through the stock `peer` server, with Chromium's fake camera and microphone.
-const { test, before, after } = require('node:test');
+const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -12,6 +12,20 @@ let server, browser, agent;
 before(async () => ({ server, browser, agent } = await startFile()));
 
 after(() => stopFile({ browser, server }));
+
+// A test that fails midway must not hand the next one a console still in its call: its visitors go (the
+// server then ends their calls), and the console must be free again, else it is loaded afresh.
+afterEach(async () => {
+  for (const c of browser.contexts()) if (c !== agent.context()) await c.close().catch(() => {});
+  const free = async () => !['ringing', 'answered', 'in-call'].includes(await agent.evaluate(() => window.__kefuAgent.state));
+  try {
+    await until(free, { timeout: 8000, what: 'the console free again' });
+  } catch {
+    console.log(`# the console was still ${await agent.evaluate(() => window.__kefuAgent.state)} after the test: loaded afresh`);
+    await agent.reload();
+    await until(() => agent.evaluate(() => !!(window.__kefuAgent && window.__kefuAgent.peerId)), { timeout: 15000, what: 'the console\'s standing peer' });
+  }
+});
 
 const callState = (page) => page.evaluate(() => window.Kefu.state().call);
 const agentState = () => agent.evaluate(() => window.__kefuAgent.state);
@@ -44,7 +58,7 @@ async function mediaFlows(page, where, video) {
     const f0 = el.getVideoPlaybackQuality().totalVideoFrames;
     await new Promise((r) => setTimeout(r, 400));
     return el.getVideoPlaybackQuality().totalVideoFrames > f0;
-  }, { where, video }), { timeout: 15000, what: 'media flowing' });
+  }, { where, video }), { timeout: 15000, what: `${video ? 'video' : 'audio'} flowing into ${where.sel}` });
 }
 const visitorVideo = { shadow: true, sel: 'video.kefu-remote' };
 const visitorAudio = { shadow: true, sel: 'audio' };
