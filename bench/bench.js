@@ -15,6 +15,9 @@ const DIST = path.join(ROOT, 'web/dist');
 const RUNS = Number((process.argv.find((a) => a.startsWith('--runs=')) || '').split('=')[1]) || 10;
 // --calls=relay,rtt40: only these call settings (and no open/idle figures).
 const ONLY = ((process.argv.find((a) => a.startsWith('--calls=')) || '').split('=')[1] || '').split(',').filter(Boolean);
+// --versus=DIR: also the widget and console of another checkout (its own server, e.g. a worktree of an
+// earlier commit with web/dist built), alternating with this one's in the same run ("before" rows).
+const VERSUS = ((process.argv.find((a) => a.startsWith('--versus=')) || '').split('=')[1] || '') || null;
 // --open: only the open and idle figures (no calls).
 const OPEN_ONLY = process.argv.includes('--open');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -511,19 +514,22 @@ function startLatencyProxy(targetUrl, oneWayMs) {
   })));
 }
 
-async function calls(browser, server, allowed, pressMs, relay) {
+async function calls(browser, server, allowed, pressMs, relay, versus) {
   const stat = await startStatic();
   const agent = await agentLogin(browser, server.url, { init: relay ? relayOnly : undefined });
+  const agent2 = versus && await agentLogin(browser, versus.url);
+  if (agent2) await autoAccept(agent2, pressMs);
   const ice = relay ? server.mintIce() : null;
   agent.consoleLines = [];
   agent.on('console', (m) => { if (m.type() !== 'debug') agent.consoleLines.push(`${m.type()}: ${m.text()}`); });
   await autoAccept(agent, pressMs);
-  const kefu = [], baseline = [], floor = [], problems = [], frames = [];
-  const phases = { kefu: [], baseline: [], floor: [] }, blocked = { kefu: [], baseline: [] };
+  const kefu = [], baseline = [], floor = [], problems = [], frames = [], before = [];
+  const phases = { kefu: [], baseline: [], floor: [], before: [] }, blocked = { kefu: [], baseline: [] };
   try {
     // One unmeasured call each first: the fake devices and codecs start up on the first call.
     log('  warm-up calls');
     await kefuCall(browser, server, agent, allowed, relay);
+    if (agent2) await kefuCall(browser, versus, agent2, allowed, relay);
     await baselineCall(browser, server, stat, agent, allowed, relay);
     await floorCall(browser, stat, allowed, ice);
     for (let i = 0; i < RUNS; i++) {
@@ -531,6 +537,7 @@ async function calls(browser, server, allowed, pressMs, relay) {
         ['kefu', () => kefuCall(browser, server, agent, allowed, relay), kefu],
         ['baseline', () => baselineCall(browser, server, stat, agent, allowed, relay), baseline],
         ['floor', () => floorCall(browser, stat, allowed, ice), floor],
+        ...(agent2 ? [['before', () => kefuCall(browser, versus, agent2, allowed, relay), before]] : []),
       ]) {
         try {
           const r = await run();
@@ -544,15 +551,16 @@ async function calls(browser, server, allowed, pressMs, relay) {
         } catch (e) {
           problems.push(`${name} run ${i + 1}: ${e.message}`);
           log(`  call run ${i + 1}/${RUNS} ${name}: FAILED ${e.message}`);
-          if (name !== 'floor') await agentEnded(agent).catch(() => {});
+          if (name !== 'floor') await agentEnded(name === 'before' ? agent2 : agent).catch(() => {});
         }
       }
     }
   } finally {
     stat.close();
     await agent.context().close();
+    if (agent2) await agent2.context().close();
   }
-  return { kefu, baseline, floor, problems, phases, blocked, frames };
+  return { kefu, baseline, floor, problems, phases, blocked, frames, before };
 }
 
 // ------------------------------------------------------------------------------------------- report
@@ -620,6 +628,7 @@ async function main() {
   rows.push(row('app js + wasm gzip', kb(sz.app.gzip), '≤ 300 KB', sz.app.gzip <= 300 * KB));
 
   const server = await startServer();
+  const versusServer = VERSUS && await startServer({ root: path.resolve(VERSUS) });
   const browser = await launch();
   results.chromium = browser.version();
   try {
@@ -674,10 +683,11 @@ async function main() {
       }
     }
     const proxy = rtt ? await startLatencyProxy(server.url, rtt / 2) : null;
+    const vs = versusServer && !relay ? (rtt ? await startLatencyProxy(versusServer.url, rtt / 2) : versusServer) : null;
     try {
-      const c = await calls(browser, proxy || target, allowed, press, relay);
+      const c = await calls(browser, proxy || target, allowed, press, relay, vs);
       const k = median(c.kefu), b = median(c.baseline), f = median(c.floor);
-      results.call[mode] = {
+      const rc = results.call[mode] = {
         kefu: { samplesMs: c.kefu.map((x) => round(x)), medianMs: round(k) },
         baseline: { samplesMs: c.baseline.map((x) => round(x)), medianMs: round(b) },
         floor: { samplesMs: c.floor.map((x) => round(x)), medianMs: round(f) },
@@ -688,7 +698,11 @@ async function main() {
         kefuFramesMedian: median(c.frames),
         problems: c.problems,
       };
-      const rc = results.call[mode];
+      if (vs) {
+        const v = median(c.before);
+        rc.before = { dir: VERSUS, samplesMs: c.before.map((x) => round(x)), medianMs: round(v), ratio: round(v / b, 2), floorRatio: round(v / f, 2) };
+        rc.stepsMedianMs.before = phaseMedians(c.phases.before);
+      }
       rows.push({ section: `Voice call, ${title}: click on 语音 → remote audio playing (loopback, fake devices, median of ${RUNS}, alternating)` });
       rows.push(row('Kefu (panel open, PeerJS pre-registered)', `${round(k)} ms`));
       rows.push(row('  range', `${round(Math.min(...c.kefu))}–${round(Math.max(...c.kefu))} ms (${c.kefu.length} runs)`));
@@ -698,25 +712,32 @@ async function main() {
       rows.push(row('  range', `${round(Math.min(...c.floor))}–${round(Math.max(...c.floor))} ms (${c.floor.length} runs)`));
       rows.push(row('ratio Kefu / baseline', `${round(k / b, 2)}`, mode === 'rtt40' ? '≤ 0.4' : '', mode === 'rtt40' ? k / b <= 0.4 : undefined));
       rows.push(row('ratio Kefu / floor', `${round(k / f, 2)}`, mode === 'allowed' ? '≤ 1.5' : '', mode === 'allowed' ? k / f <= 1.5 : undefined));
+      if (rc.before) {
+        rows.push(row(`before (${VERSUS})`, `${rc.before.medianMs} ms`));
+        rows.push(row('  range', `${round(Math.min(...c.before))}–${round(Math.max(...c.before))} ms (${c.before.length} runs)`));
+        rows.push(row('  ratios before / baseline, before / floor', `${rc.before.ratio}, ${rc.before.floorRatio}`));
+      }
       rows.push(row('main-thread long tasks during set-up, Kefu', `${rc.longTasksMedianMs.kefu} ms`));
       rows.push(row('main-thread long tasks during set-up, baseline', `${rc.longTasksMedianMs.baseline} ms`));
       rows.push(row('panel frames drawn during set-up, Kefu', `${rc.kefuFramesMedian}`));
-      for (const side of ['kefu', 'baseline', 'floor']) {
+      for (const side of ['kefu', 'baseline', 'floor', ...(rc.before ? ['before'] : [])]) {
         rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : side}, ${mode} (median ms)` });
         for (const [n, v] of Object.entries(rc.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
-        rows.push(row('  remote audio playing', `+${round({ kefu: k, baseline: b, floor: f }[side])} ms`));
+        rows.push(row('  remote audio playing', `+${round({ kefu: k, baseline: b, floor: f, before: rc.before && rc.before.medianMs }[side])} ms`));
       }
       for (const p of c.problems) errors.push(`call (${mode}): ${p}`);
     } catch (e) {
       errors.push(`calls (${mode}): ${e.stack || e}`);
     } finally {
       if (proxy) proxy.close();
+      if (vs && vs !== versusServer) vs.close();
       if (relay) await target.stop().catch(() => {});
     }
     }
   } finally {
     await browser.close();
     await server.stop();
+    if (versusServer) await versusServer.stop();
     fs.rmSync(server.dataDir, { recursive: true, force: true });
   }
 

@@ -68,8 +68,8 @@ CallController::CallController(CallConfig config, Scheduler& scheduler, SocketFa
 }
 
 CallController::~CallController() {
-    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_, recoverTimer_, recoverDeadline_,
-                      answerTimer_}) {
+    for (TimerId t : {ringTimer_, connectTimer_, reapTimer_, switchTimer_, warmTimer_, primeTimer_, recoverTimer_,
+                      recoverDeadline_, answerTimer_}) {
         if (t) scheduler_.cancel(t);
     }
     signaling_.onStateChange(nullptr);
@@ -151,7 +151,7 @@ bool CallController::start(bool video, std::string answering) {
     // With the permission already given there is no prompt to wait for: the agent is rung while the
     // microphone starts, and the call cannot fail for want of the visitor's consent.
     fastRing_ = devices_.permissionGranted(video);
-    if (warm_ && !warm_->warmed()) dropWarm(); // its offer failed
+    if (warm_ && (!warm_->prepared() || warm_->isTerminal())) dropWarm(); // its offer failed
     if (!video && warm_) {
         // The connection made ahead. Its offer is set once the ring is on its way (prepareMedia): ICE
         // gathering then does not compete with the microphone's start.

@@ -104,6 +104,10 @@ class CallController {
     // Registers with the PeerJS server ahead of the click, so start() does not wait for it, and keeps a
     // voice connection with its offer made (no network activity) ready for the next call.
     void prepare();
+    // The pointer is on 语音 (hover, or a touch's press): the connection made ahead sets its offer now, so
+    // ICE gathers before the click and the offer leaves with the ring. Nothing is sent; without a click
+    // within kPrimeHoldMs it is replaced by a fresh, unset one.
+    void primeVoice();
 
     // Starts a call. False (and nothing happens) while another call is active. `answering`: the id of an
     // agent's call-back this call answers (its callpeer names it; the rest is an ordinary call).
@@ -267,6 +271,7 @@ class CallController {
     std::unique_ptr<peerjs::MediaConnection> warm_;
     bool warmWanted_ = false;
     TimerId warmTimer_ = 0;
+    TimerId primeTimer_ = 0; // a primed connection not used in time (primeVoice)
 
     // A voice <-> video switch in progress (see switchMedia).
     bool switching_ = false;

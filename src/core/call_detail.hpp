@@ -14,6 +14,7 @@ using Json = nlohmann::json;
 
 constexpr int kWarmDelayMs = 250;    // after prepare(): out of the way of the panel's first frames
 constexpr int kRewarmDelayMs = 1000; // after a call: out of the way of its teardown
+constexpr int kPrimeHoldMs = 10000;  // a hovered 语音 without a click: its gathering connection goes
 
 inline std::string dump(const Json& j) {
     try {

@@ -10,6 +10,7 @@ namespace kefu {
 using call_detail::dump;
 using call_detail::fire;
 using call_detail::Json;
+using call_detail::kRewarmDelayMs;
 using call_detail::kWarmDelayMs;
 using call_detail::withCallId;
 using MC = peerjs::MediaConnection;
@@ -33,6 +34,19 @@ void CallController::warmUp() {
     // Creating an RTCPeerConnection and its offer costs tens of milliseconds of the browser's WebRTC
     // threads; done now, a click on 语音 only sets the offer and fills in the microphone.
     warm_ = newMedia(-1, true, false, /*startOffer=*/false);
+}
+
+void CallController::primeVoice() {
+    if (isActive() || !warm_ || !warm_->warmed()) return;
+    warm_->startOffer();
+    if (primeTimer_) scheduler_.cancel(primeTimer_);
+    primeTimer_ = scheduler_.after(call_detail::kPrimeHoldMs, alive_.guard([this] {
+        primeTimer_ = 0;
+        if (isActive() || !warm_ || warm_->warmed()) return;
+        // Its candidates were gathered for a click that did not come: a fresh connection, unset.
+        dropWarm();
+        scheduleWarm(kRewarmDelayMs);
+    }));
 }
 
 void CallController::dropWarm() {

@@ -80,6 +80,7 @@ struct Intents {
     bool send = false;
     bool loadOlder = false;
     bool startVoice = false, startVideo = false;
+    bool primeVoice = false; // the pointer is on 语音: a click may follow (CallController::primeVoice)
     bool hangup = false;
     bool answer = false, decline = false; // 接听 / 拒绝 an agent's call-back
     bool toggleMute = false, toggleCamera = false;

@@ -479,6 +479,8 @@ void Widget::apply(const Intents& in, const std::string& composerText, bool& cle
         setNotice(tr(mLocale, mSession->outsideHours() ? Key::CallsUnavailableHours : Key::CallsUnavailableAway));
     else if (in.startVoice)
         startCall(false, err);
+    else if (in.primeVoice && !away)
+        mCall->primeVoice();
     if (in.startVideo && !away) startCall(true, err);
     if (in.hangup) hangup();
     if (in.toggleMute) mCall->setMuted(!mCall->muted());

@@ -95,6 +95,7 @@ void ChatPanel::header(const ViewModel& vm, Intents& out) {
     ImGui::SetCursorPos(ImVec2(x, (row - bh) / 2));
     if (pill("voice", vm.voiceLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall, -1, reason))
         out.startVoice = true;
+    if (canCall && ImGui::IsItemHovered()) out.primeVoice = true;
     whyNot(out.startVoice);
     ImGui::SetCursorPos(ImVec2(x + voiceW + 6 * mS, (row - bh) / 2));
     if (pill("video", vm.videoLabel.c_str(), theme::kOnBrand, theme::kWhite, bh, canCall, -1, reason))

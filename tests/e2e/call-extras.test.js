@@ -70,11 +70,70 @@ test('ringing: a ringback tone plays and the ringing time counts; it stops when 
   const timer = page.locator('#kefu-root [role=timer]');
   await until(async () => /^(Calling support…|正在呼叫客服…) 00:0[2-9]$/.test(await timer.textContent()), { what: 'the ringing time as text' });
 
+  // The console's microphone started with the ring (allowed on its earlier calls), disabled until the accept.
+  const ringing = await until(() => agent.evaluate(() => window.__kefuAgent.heldMedia()), { what: 'the console holds its microphone while it rings' });
+  assert.deepEqual(ringing.tracks, [{ kind: 'audio', enabled: false, live: true }]);
   await agent.click('#call-accept');
   assert.equal((await result).state, 'in-call');
+  const mic = await agent.evaluate(() => {
+    const c = window.__kefuAgent.lastCall;
+    return { early: c.micOnPress, tracks: c.localStream.getAudioTracks().map((t) => [t.enabled, t.readyState]) };
+  });
+  assert.deepEqual(mic, { early: true, tracks: [[true, 'live']] }, 'the accept took the ring\'s microphone and turned it on');
   const s = await vstate(page);
   assert.equal(s.ringback, false, 'no ringback once answered');
   assert.equal(await page.evaluate(() => window.Kefu.__ringback()), null);
+  await page.evaluate(() => window.Kefu.hangup());
+  await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
+  await page.context().close();
+});
+
+test('ringing: the console\'s microphone sends nothing before the accept and goes with a reject', async () => {
+  const page = await visitor();
+  // Every stream the console opens from now on, to see that the reject really stops it.
+  await agent.evaluate(() => {
+    const md = navigator.mediaDevices;
+    const gum = md.getUserMedia.bind(md);
+    window.__streams = [];
+    md.getUserMedia = (c) => gum(c).then((st) => { window.__streams.push(st); return st; });
+  });
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  const held = await until(() => agent.evaluate(() => window.__kefuAgent.heldMedia()), { what: 'the console holds its microphone while it rings' });
+  assert.deepEqual(held.tracks.map((t) => [t.kind, t.enabled]), [['audio', false]]);
+  // Nothing was answered: the visitor still rings (or waits for the ring's reply), so no media path exists.
+  assert.match((await vstate(page)).call, /^(requesting|ringing)$/);
+  await agent.click('#call-reject');
+  assert.equal((await result).error, 'rejected');
+  await until(() => agent.evaluate(() => window.__streams.length > 0 && window.__streams.every((st) => st.getTracks().every((t) => t.readyState === 'ended'))),
+    { what: 'the microphone released' });
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.heldMedia()), null);
+  await page.context().close();
+});
+
+test('accepting before the microphone is there: the call connects meanwhile, silent, and the voice follows', async () => {
+  const page = await visitor();
+  // The console's microphone is slow to start: it comes only when the test lets it.
+  await agent.evaluate(() => {
+    const md = navigator.mediaDevices;
+    const gum = md.getUserMedia.bind(md);
+    const gate = new Promise((r) => { window.__releaseMic = r; });
+    window.__gumBeforeGate = gum;
+    md.getUserMedia = (c) => gate.then(() => gum(c));
+  });
+  const remote = () => page.evaluate(() => {
+    const a = document.getElementById('kefu-root').shadowRoot.querySelector('audio');
+    const t = a && a.srcObject && a.srcObject.getAudioTracks()[0];
+    return t ? { muted: t.muted, live: t.readyState === 'live' } : null;
+  });
+  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  await until(async () => (await agentHook()).state === 'ringing', { what: 'agent console rings' });
+  await agent.click('#call-accept');
+  await until(async () => (await vstate(page)).call === 'in-call', { timeout: 10000, what: 'connected without the microphone' });
+  assert.deepEqual(await remote(), { muted: true, live: true }, 'no sound sent before the microphone');
+  await agent.evaluate(() => window.__releaseMic());
+  await until(async () => { const r = await remote(); return r && !r.muted; }, { what: 'the agent\'s voice reaches the visitor' });
+  await agent.evaluate(() => { navigator.mediaDevices.getUserMedia = window.__gumBeforeGate; });
+  assert.equal((await result).state, 'in-call');
   await page.evaluate(() => window.Kefu.hangup());
   await until(async () => (await agentHook()).state !== 'in-call', { what: 'the console hears the end' });
   await page.context().close();

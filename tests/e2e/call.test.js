@@ -232,7 +232,9 @@ test('a first-time visitor rings the agent only once the microphone is granted; 
   }
 });
 
-test('a press on 接受 that does not become a click releases the agent microphone again', async () => {
+// A voice ring starts an allowed microphone by itself (call-extras.test.js); a video ring waits for the
+// press, so the camera's light never goes on for a call the agent does not take.
+test('a press on 接受 of a video call that does not become a click releases the agent microphone and camera again', async () => {
   await agent.evaluate(() => {
     const md = navigator.mediaDevices;
     if (!window.__agentStreams) {
@@ -242,9 +244,10 @@ test('a press on 接受 that does not become a click releases the agent micropho
     }
   });
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
-  const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  const result = page.evaluate(() => window.Kefu.call({ video: true }).then((e) => e, (e) => ({ error: e.code })));
   await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
   const before = await agent.evaluate(() => window.__agentStreams.length);
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.heldMedia()), null, 'nothing started by a video ring');
   await agent.dispatchEvent('#call-accept', 'pointerdown');
   await until(() => agent.evaluate((n) => window.__agentStreams.length > n, before), { what: 'microphone started on the press' });
   await until(() => agent.evaluate((n) => window.__agentStreams.slice(n).every((st) => st.getTracks().every((t) => t.readyState === 'ended')), before),

@@ -27,10 +27,11 @@ function freePort() {
   });
 }
 
-async function startServer({ port, dataDir, env } = {}) {
+// `root`: another checkout's backend and files (the benchmark's --versus).
+async function startServer({ port, dataDir, env, root = ROOT } = {}) {
   port = port || await freePort();
   dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'shell/server.js'), '--port', String(port), '--data', dataDir, '--quiet'], {
+  const child = spawn(process.execPath, [path.join(root, 'shell/server.js'), '--port', String(port), '--data', dataDir, '--quiet'], {
     env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -118,3 +118,43 @@ TEST_F(CallWarmTest, AFailedWarmOfferFallsBackToANewConnection) {
     h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
     EXPECT_EQ(offersSent(), 1u);
 }
+
+// ---- primed by the pointer on 语音: the offer is set (ICE gathers) before the click ----
+
+TEST_F(CallWarmTest, HoveringSetsTheOfferAndTheClickSendsItWithTheRing) {
+    prepared();
+    call.setStandingPeer("agent1");
+    h.devices.micAllowed = true;
+    call.primeVoice();
+    EXPECT_EQ(h.pc().ops.back(), "setLocalDescription:offer");
+    h.pc().resolveLocal();
+    const std::string cand =
+        R"({"candidate":"candidate:1 1 udp 1 10.0.0.2 5000 typ host","sdpMid":"0","sdpMLineIndex":0})";
+    h.pc().pc->emitLocalCandidate(cand);
+    EXPECT_EQ(offersSent(), 0u); // nothing leaves before the click
+    EXPECT_TRUE(h.sentOfType("CANDIDATE").empty());
+    EXPECT_EQ(call.state(), CallState::Idle);
+    ASSERT_TRUE(call.start(false));
+    ASSERT_EQ(h.callpeerIndex(), 0);
+    ASSERT_EQ(offersSent(), 1u); // with the ring, before the microphone is granted
+    EXPECT_EQ(h.sentOfType("OFFER")[0]["dst"], "agent1");
+    ASSERT_EQ(h.sentOfType("CANDIDATE").size(), 1u); // the gathered candidate right after its offer
+    EXPECT_EQ(h.rtc.size(), 1u);
+    const int mic = h.devices.grant();
+    EXPECT_TRUE(h.pc().has("fillSendSlots:" + std::to_string(mic)));
+}
+
+TEST_F(CallWarmTest, AHoverWithoutAClickIsReplacedByAFreshConnection) {
+    prepared();
+    call.primeVoice();
+    h.pc().resolveLocal();
+    call.primeVoice(); // hovered again: still the same connection
+    h.scheduler.advance(9'999);
+    EXPECT_FALSE(h.rtc.records[0]->closed);
+    h.scheduler.advance(1);
+    EXPECT_TRUE(h.rtc.records[0]->closed);
+    EXPECT_TRUE(h.sentOfType("OFFER").empty());
+    h.scheduler.advance(1000);
+    ASSERT_EQ(h.rtc.size(), 2u);
+    EXPECT_FALSE(h.pc().has("setLocalDescription:offer"));
+}

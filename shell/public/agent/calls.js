@@ -9,7 +9,7 @@ import { shift } from './shift-ui.js';
 import { wsSend } from './socket.js';
 import { select } from './conversation.js';
 import { renderCallCard, setCallState, showEnded } from './call-card.js';
-import { getLocalMedia, takePressMedia, pressAccept } from './local-media.js';
+import { getLocalMedia, takePressMedia, pressAccept, ringMedia, dropRingMedia, heldMedia, placeholderAudio } from './local-media.js';
 import { standing, standingOpen, startStanding, stopStanding } from './standing-peer.js';
 import { closeMc, answerable, takeHeld, release, claimStrays } from './offers.js';
 import {
@@ -52,6 +52,7 @@ export function onCallEnd(d) {
   if (ring) {
     rings.delete(d.callId);
     release(d.callId);
+    dropRingMedia(d.callId);
     if (cs.active) renderCallCard();
     else showEnded({ ...ring, endReason: d.reason });
   }
@@ -64,6 +65,7 @@ export function syncRings(calls) {
     if (!ringing.has(id)) {
       rings.delete(id);
       release(id);
+      dropRingMedia(id);
     }
   }
   for (const c of calls) {
@@ -78,8 +80,11 @@ export function syncRings(calls) {
 export function addRing(c) {
   const old = rings.get(c.callId);
   rings.set(c.callId, { ...c, at: old ? old.at : Date.now() });
-  if (!old) shift.ring(c);
+  if (old) return;
+  ringMedia(rings.get(c.callId));
+  shift.ring(c);
 }
+hook.heldMedia = heldMedia;
 
 export async function acceptCall(callId) {
   const ring = callId ? rings.get(callId) : firstRing();
@@ -102,6 +107,7 @@ export async function acceptCall(callId) {
   const pressed = takePressMedia(call.video);
   call.micOnPress = !!pressed;
   call.media = (pressed || getLocalMedia(call.video)).then((s) => {
+    call.mediaReady = true;
     if (cs.active !== call) {
       if (s) s.getTracks().forEach((t) => t.stop());
       return null;
@@ -172,9 +178,12 @@ export async function answerMedia(call, mc) {
   call.remotePeerId = mc.peer;
   call.resumes = !!(mc.metadata && mc.metadata.resumes === true);
   clearTimeout(call.connectTimer);
-  const local = await call.media;
+  // A voice call is answered at once, the microphone put in when it is there (ICE and DTLS meanwhile).
+  const early = !call.mediaReady && !call.video && placeholderAudio();
+  const local = early || await call.media;
   if (cs.active !== call) return; // endCall closed the connection
   mc.answer(local || undefined);
+  if (early) fillSender(call, mc, early);
   showConversationSoon(call, 300);
   call.state = 'in-call';
   call.startedAt = Date.now();
@@ -187,6 +196,20 @@ export async function answerMedia(call, mc) {
     onMediaGone(call, mc, 'failed');
   });
   emit('media', { call, mc });
+}
+
+// The answer went out with a placeholder track: the sender sends nothing (no track) until the
+// microphone replaces it.
+function fillSender(call, mc, placeholder) {
+  const pc = mc.peerConnection;
+  const sender = pc && pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+  placeholder.getTracks().forEach((t) => t.stop());
+  if (!sender) return;
+  sender.replaceTrack(null).catch(() => {});
+  call.media.then((s) => {
+    const mic = s && s.getAudioTracks()[0];
+    if (mic && cs.active === call && pc.signalingState !== 'closed') sender.replaceTrack(mic).catch((e) => console.warn('replaceTrack', e));
+  });
 }
 
 // Plays the visitor's stream: in the video element when it carries video, else in the audio element.
@@ -252,6 +275,7 @@ export function rejectCall(callId) {
   if (!ring) return;
   rings.delete(ring.callId);
   release(ring.callId);
+  dropRingMedia(ring.callId);
   wsSend('reject', { visitorId: ring.visitorId, callId: ring.callId });
   if (cs.active) return renderCallCard(); // a queued ring turned down during a call: the call stays
   hook.lastCall = { callId: ring.callId, visitorId: ring.visitorId, video: !!ring.video, state: 'ended', endReason: 'rejected', peerId: null, remoteStream: null };

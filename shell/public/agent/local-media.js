@@ -1,6 +1,8 @@
-// The agent's microphone and camera for a call. Pressing 接受 is the decision: the microphone starts
-// on the press, so the click finds it (nearly) ready; a press that does not become a click releases it.
-import { cs } from './call-state.js';
+// The agent's microphone and camera for a call. With the microphone already allowed it starts when a
+// call rings, so the accept finds it ready: its tracks stay disabled and in no connection until the
+// accept (nothing is answered before it), and go when the ring ends otherwise. Without that permission
+// pressing 接受 starts it (a prompt only after the agent chose), and a press that is no click releases it.
+import { cs, rings } from './call-state.js';
 
 export async function getLocalMedia(video) {
   const audio = { noiseSuppression: true, echoCancellation: true };
@@ -21,7 +23,19 @@ export async function getLocalMedia(video) {
 }
 
 
-let pressMedia = null; // {video, promise, timer}
+// The Permissions API's answers, kept current: a ring must not raise a prompt.
+const allowed = {};
+if (navigator.permissions && navigator.permissions.query) {
+  for (const name of ['microphone', 'camera']) {
+    navigator.permissions.query({ name }).then((p) => {
+      allowed[name] = p.state === 'granted';
+      p.onchange = () => { allowed[name] = p.state === 'granted'; };
+    }, () => {});
+  }
+}
+const enableAll = (s, on) => s && s.getTracks().forEach((t) => { t.enabled = on; });
+
+let pressMedia = null; // {video, promise, timer, callId (opened for that ring)}
 export function dropPressMedia() {
   if (!pressMedia) return;
   clearTimeout(pressMedia.timer);
@@ -36,9 +50,45 @@ export function takePressMedia(video) {
   }
   clearTimeout(m.timer);
   pressMedia = null;
-  return m.promise;
+  return m.promise.then((s) => { enableAll(s, true); return s; });
 }
 export function pressAccept(ring) {
   if (!ring || cs.active || pressMedia) return;
   pressMedia = { video: !!ring.video, promise: getLocalMedia(!!ring.video), timer: setTimeout(dropPressMedia, 3000) };
+}
+// A new voice ring, the first waiting and no call on: the microphone starts now if that needs no prompt.
+export function ringMedia(ring) {
+  // Not the camera: its light would go on for a call the agent may not take (the press still starts it).
+  if (!ring || ring.video || cs.active || pressMedia || rings.values().next().value !== ring) return;
+  if (!allowed.microphone) return;
+  const promise = getLocalMedia(false).then((s) => { enableAll(s, false); return s; });
+  // The ring's own end releases it (dropRingMedia); this only covers a ring that is never heard of again.
+  pressMedia = { video: false, promise, callId: ring.callId, timer: setTimeout(dropPressMedia, 40000) };
+}
+export function dropRingMedia(callId) {
+  if (pressMedia && pressMedia.callId === callId) dropPressMedia();
+}
+// A stream with one audio track that never carries sound: a voice call's answer can then be made before
+// the microphone is there (the sender gets no track until it is, see answerMedia), instead of after it.
+let silence = null;
+export function placeholderAudio() {
+  const AC = window.AudioContext || window.webkitAudioContext;
+  if (!AC) return null;
+  try {
+    if (!silence) {
+      silence = new AC();
+      silence.suspend().catch(() => {});
+    }
+    return silence.createMediaStreamDestination().stream;
+  } catch {
+    return null;
+  }
+}
+
+// Tests: the devices held before an accept ({callId, tracks: [{kind, enabled, live}]}), or null.
+export async function heldMedia() {
+  const m = pressMedia;
+  const s = m && await m.promise;
+  if (!s || m !== pressMedia) return null;
+  return { callId: m.callId || null, tracks: s.getTracks().map((t) => ({ kind: t.kind, enabled: t.enabled, live: t.readyState === 'live' })) };
 }
