@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const express = require('express');
+const zlib = require('zlib');
 const compression = require('compression');
 
 // A Host header fit to be named in a policy (anything else is left out, never echoed).
@@ -68,16 +69,60 @@ const compress = compression({
   filter: (req, res) => COMPRESSIBLE.test(String(res.getHeader('Content-Type') || '')),
 });
 
+const APP_FILES = /^\/kefu[\w.-]*\.(js|wasm)$/;
+const widgetHeaders = (res) => {
+  // The widget is embedded by other sites: its files may be fetched cross-origin.
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('Cache-Control', 'no-cache');
+};
+
+// The app's script and wasm are what a visitor's first click waits for: compressed once per build (kept
+// while the file's size and time stay the same), not on every request, which cost the wasm 20-60 ms per
+// fetch. gzip at once; brotli (smaller, ~2 s to make) in the background, served once it is there.
+function precompressed(distDir) {
+  const cache = new Map(); // file -> { key, gz, br }
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !APP_FILES.test(req.path)) return next();
+    const accepts = String(req.headers['accept-encoding'] || '');
+    if (!/\bgzip\b/.test(accepts)) return next();
+    const file = path.join(distDir, req.path.slice(1));
+    let st, c;
+    try {
+      st = fs.statSync(file);
+      if (!st.isFile()) return next();
+      const key = `${st.size}-${Math.floor(st.mtimeMs)}`;
+      c = cache.get(file);
+      if (!c || c.key !== key) {
+        const raw = fs.readFileSync(file), entry = { key, gz: zlib.gzipSync(raw, { level: 9 }), br: null };
+        cache.set(file, (c = entry));
+        zlib.brotliCompress(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }, (e, br) => {
+          if (!e) entry.br = br;
+        });
+      }
+    } catch (e) {
+      return next(); // gone or unreadable: express.static and the 404 below answer
+    }
+    widgetHeaders(res);
+    res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'application/javascript; charset=UTF-8');
+    res.setHeader('ETag', `W/"${c.key}"`);
+    res.setHeader('Last-Modified', st.mtime.toUTCString());
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (req.fresh) return res.status(304).end();
+    const br = c.br && /\bbr\b/.test(accepts), body = br ? c.br : c.gz;
+    res.setHeader('Content-Encoding', br ? 'br' : 'gzip');
+    res.setHeader('Content-Length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
 function widgetFiles(distDir) {
   const serve = express.static(distDir, {
     index: false,
     fallthrough: true,
     setHeaders(res, file) {
       if (file.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
-      // The widget is embedded by other sites: its files may be fetched cross-origin.
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-      res.setHeader('Cache-Control', 'no-cache');
+      widgetHeaders(res);
     },
   });
   const missing = (req, res, next) => {
@@ -88,7 +133,7 @@ function widgetFiles(distDir) {
       ? 'This file is not part of the widget build.\n'
       : 'The widget is not built yet.\nBuild the widget (see the README), then reload.\n');
   };
-  return [serve, missing];
+  return [precompressed(distDir), serve, missing];
 }
 
 function vendorFiles() {

@@ -247,6 +247,22 @@ test('widget files: served from the dist dir with the wasm type and gzip, clear 
     assert.equal((await wasm.arrayBuffer()).byteLength, 4096);
     const css = await fetch(`${s2.url}/kefu.css`);
     assert.equal(css.status, 404);
+    // Compressed once per build, not per request: a rebuilt file is served as it now is; a revalidation
+    // of an unchanged one is a 304.
+    const first = await fetch(`${s2.url}/kefu-app.wasm`, { headers: { 'accept-encoding': 'gzip' } });
+    const etag = first.headers.get('etag');
+    assert.ok(etag);
+    await first.arrayBuffer();
+    // (node:http: fetch marks every conditional request no-cache, as a browser's cache revalidation is not)
+    const same = await new Promise((res, rej) => {
+      require('http').get(`${s2.url}/kefu-app.wasm`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } },
+        (r) => { r.resume(); res(r.statusCode); }).on('error', rej);
+    });
+    assert.equal(same, 304);
+    fs.writeFileSync(path.join(dist, 'kefu-app.wasm'), Buffer.alloc(5000, 2));
+    const rebuilt = await fetch(`${s2.url}/kefu-app.wasm`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+    assert.equal(rebuilt.status, 200);
+    assert.deepEqual(Buffer.from(await rebuilt.arrayBuffer()), Buffer.alloc(5000, 2));
   } finally {
     await s2.close();
   }
