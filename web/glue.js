@@ -57,6 +57,12 @@
     var canvas = el('canvas');
     canvas.tabIndex = -1; // Tab goes through the controls' twins instead
     canvas.setAttribute('aria-hidden', 'true');
+    // The WebGL context (the GPU side's set-up, tens of ms) is made now, while the wasm may still download
+    // and compile; the app's own getContext then gets this one. Attributes as imgui_impl_webgl.cpp asks.
+    try {
+      canvas.getContext('webgl2', { alpha: true, premultipliedAlpha: true, antialias: false, depth: false, stencil: false,
+        preserveDrawingBuffer: true, powerPreference: 'default', failIfMajorPerformanceCaveat: false });
+    } catch (e) { /* none: the app tries WebGL1, then Canvas 2D */ }
     var remoteVideo = el('video'), localVideo = el('video'), audio = el('audio');
     // DOM order is the visual order: header and call bar, the conversation, emoji, composer, send.
     var zones = [el('div'), el('div', 'x'), el('div')];
@@ -368,13 +374,13 @@
           .then(function (r) { return r.text().then(function (x) { clearTimeout(t); if (ext) ext.http(url, r.status, x); app.onHttp(id, r.status, x); }); })
           .catch(function () { clearTimeout(t); app.onHttp(id, 0, ''); });
       },
-      // glyphs
-      measure: function (bold, px, texts) {
-        return texts.map(function (t) { rctx.font = font(bold, px, t); return rctx.measureText(t).width; });
+      // glyphs: their texts come joined by '\n', the numbers in and out as typed views of wasm memory
+      measure: function (bold, px, texts, out) {
+        texts.split('\n').forEach(function (t, i) { rctx.font = font(bold, px, t); out[i] = rctx.measureText(t).width; });
       },
-      raster: function (bold, px, cellH, cps, xs, ys, widths, view, stride) {
+      raster: function (bold, px, cellH, texts, xs, ys, widths, view, stride, colored) {
         // All glyphs side by side in one strip, read back once: getImageData is the slow part.
-        var total = widths.reduce(function (a, b) { return a + b; }, 0) || 1;
+        var cps = texts.split('\n'), total = widths.reduce(function (a, b) { return a + b; }, 0) || 1;
         if (rc.width < total || rc.height < cellH) { rc.width = Math.max(rc.width, total); rc.height = Math.max(rc.height, cellH); }
         rctx.clearRect(0, 0, total, cellH);
         rctx.textBaseline = 'middle';
@@ -391,7 +397,7 @@
           rctx.restore();
           x0 += widths[i];
         }
-        var px4 = rctx.getImageData(0, 0, total, cellH).data, row = total * 4, colored = [];
+        var px4 = rctx.getImageData(0, 0, total, cellH).data, row = total * 4;
         // Little-endian RGBA as 32-bit words: alpha is the top byte (the atlas rows are 4-byte aligned).
         var h32 = new Uint32Array(view.buffer), s32 = new Uint32Array(px4.buffer, px4.byteOffset, px4.length >> 2);
         for (i = 0; i < cps.length; i++) {
@@ -408,9 +414,8 @@
             if (col) { view.set(px4.subarray(src, src + gw * 4), o); continue; }
             for (x = 0, o = (view.byteOffset + o) >> 2, src >>= 2; x < gw; x++) h32[o + x] = s32[src + x] | 0xFFFFFF;
           }
-          colored.push(col ? 1 : 0);
+          colored[i] = col ? 1 : 0;
         }
-        return colored;
       },
       // media
       permGranted: function (video) {

@@ -27,15 +27,20 @@ const char* const* ChatPanel::emojiList(int& count) {
     return kEmoji;
 }
 
-std::string ChatPanel::glyphText(const ViewModel& vm) {
+std::string ChatPanel::glyphText(const ViewModel& vm, bool all) {
     std::string s;
-    for (const std::string* t :
-         {&vm.title,          &vm.subtitle,         &vm.welcome,           &vm.typingText,     &vm.notice,
-          &vm.loadOlderLabel, &vm.voiceLabel,       &vm.videoLabel,        &vm.hangupLabel,    &vm.cancelLabel,
-          &vm.muteLabel,      &vm.unmuteLabel,      &vm.cameraOnLabel,     &vm.cameraOffLabel, &vm.sendLabel,
-          &vm.closeLabel,     &vm.emojiLabel,       &vm.voiceInsteadLabel, &vm.toVideoLabel,   &vm.toVoiceLabel,
-          &vm.call.status,    &vm.call.unavailable, &vm.retryLabel,        &vm.discardLabel})
+    for (const std::string* t : {&vm.title, &vm.subtitle, &vm.welcome, &vm.typingText, &vm.notice, &vm.loadOlderLabel,
+                                 &vm.voiceLabel, &vm.videoLabel, &vm.sendLabel, &vm.closeLabel, &vm.emojiLabel,
+                                 &vm.call.status, &vm.call.unavailable, &vm.retryLabel, &vm.discardLabel})
         s += *t;
+    // The call's controls only while there is a call (or one is offered), the picker's emoji only once the
+    // first frame is out: colour emoji are the slowest glyphs to rasterize.
+    const CallView& c = vm.call;
+    if (all || c.active || c.incoming || c.offerVoice || c.canSwitch)
+        for (const std::string* t :
+             {&vm.hangupLabel, &vm.cancelLabel, &vm.muteLabel, &vm.unmuteLabel, &vm.cameraOnLabel, &vm.cameraOffLabel,
+              &vm.voiceInsteadLabel, &vm.toVideoLabel, &vm.toVoiceLabel, &vm.answerLabel, &vm.declineLabel})
+            s += *t;
     for (const MessageView& m : vm.messages) {
         s += m.text;
         s += m.time;
@@ -44,14 +49,18 @@ std::string ChatPanel::glyphText(const ViewModel& vm) {
         s += m.mark;
     }
     s += vm.newMessageLabel + vm.dividerLabel + "·";
-    s += vm.answerLabel + vm.declineLabel;
-    for (const char* e : kEmoji) s += e;
+    if (all) {
+        for (const char* e : kEmoji) s += e;
+        for (char ch = 0x20; ch < 0x7F; ++ch) s.push_back(ch); // printable ASCII: nearly every later frame needs it
+    } else {
+        s += kEmoji[2]; // the emoji button's own
+    }
     s += "×•!";
     return s;
 }
 
-void ChatPanel::requireGlyphs(FontAtlas& atlas, const ViewModel& vm) {
-    atlas.requireBody(glyphText(vm));
+void ChatPanel::requireGlyphs(FontAtlas& atlas, const ViewModel& vm, bool all) {
+    atlas.requireBody(glyphText(vm, all));
     atlas.requireTitle(vm.title.empty() ? std::string("?") : vm.title);
 }
 

@@ -26,11 +26,13 @@ class ChatPanel {
     void setAtlas(FontAtlas* atlas) { mAtlas = atlas; }
     // Draws one frame. `w`, `h` in CSS px; `scale` = device pixel ratio.
     Intents draw(const ViewModel& vm, float w, float h, float scale, ImFont* body, ImFont* title);
-    // Every text the next frame may draw, for the glyph atlas.
-    static std::string glyphText(const ViewModel& vm);
+    // Every text the next frame may draw, for the glyph atlas; with `all` false, not the emoji picker's
+    // nor the call controls' while there is no call (the first open's frame asks for less, the rest after).
+    static std::string glyphText(const ViewModel& vm, bool all = true);
     // What the next frame draws, in the fonts that draw it: glyphText in the body font, the agent's name
     // (the header's title and avatar initial) in the title font. Call between frames.
-    static void requireGlyphs(FontAtlas& atlas, const ViewModel& vm);
+    static void requireGlyphs(FontAtlas& atlas, const ViewModel& vm, bool all = true);
+    bool emojiOpen() const { return mEmojiOpen; }
     static const char* const* emojiList(int& count);
     // The lines a message bubble breaks `text` into, and the text width they were broken at (CSS px), as of
     // the last frame drawn: for tests comparing them with the browser's own line breaking.

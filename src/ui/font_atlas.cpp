@@ -30,6 +30,8 @@ void indexGlyphs(ImFont* f, int from) {
         f->IndexLookup[cp] = (ImWchar)i;
         f->Used4kPagesMap[page >> 3] |= (ImU8)(1 << (page & 7));
     }
+    // AddGlyph may have moved Glyphs: the fallback glyph is a pointer into it.
+    if (const ImFontGlyph* g = f->FindGlyphNoFallback(f->FallbackChar)) f->FallbackGlyph = g;
     f->DirtyLookupTables = false;
 }
 
@@ -42,7 +44,7 @@ FontAtlas::~FontAtlas() {
     if (mTexture && mTex.destroy) mTex.destroy(mTexture);
 }
 
-void FontAtlas::reset(float bodyPx, float titlePx) {
+void FontAtlas::reset(float bodyPx, float titlePx, bool ascii) {
     for (ImFont* f : mAtlas->Fonts) IM_DELETE(f);
     mAtlas->Fonts.clear();
     mAtlas->Flags |= ImFontAtlasFlags_NoBakedLines | ImFontAtlasFlags_NoMouseCursors;
@@ -71,11 +73,11 @@ void FontAtlas::reset(float bodyPx, float titlePx) {
         mFonts[i] = f;
     }
     mRecreate = true;
-    // Printable ASCII up front: nearly every frame needs it.
-    std::string ascii;
-    for (char c = 0x20; c < 0x7F; ++c) ascii.push_back(c);
-    ascii += "\xE2\x80\xA6"; // ellipsis for elided text
-    require(ascii);
+    // The space, the fallback and the ellipsis always; printable ASCII up front unless the caller asks for
+    // exactly what it draws (the widget's first open: ChatPanel::requireGlyphs brings ASCII after it).
+    std::string first = " ?\xE2\x80\xA6";
+    for (char c = 0x20; ascii && c < 0x7F; ++c) first.push_back(c);
+    require(first);
 }
 
 void FontAtlas::requireIn(int font, std::string_view utf8) {

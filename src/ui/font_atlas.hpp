@@ -57,8 +57,9 @@ class FontAtlas {
     FontAtlas(ImFontAtlas* atlas, Rasterizer raster, Measurer measure, TextureOps tex);
     ~FontAtlas();
 
-    // Drops every glyph and sets the font sizes (on start and when the device pixel ratio changes).
-    void reset(float bodyPx, float titlePx);
+    // Drops every glyph and sets the font sizes (on start and when the device pixel ratio changes); with
+    // `ascii`, printable ASCII is rasterized in both fonts at once.
+    void reset(float bodyPx, float titlePx, bool ascii = true);
     ImFont* body() const { return mFonts[0]; }
     ImFont* title() const { return mFonts[1]; }
 

@@ -22,6 +22,9 @@ namespace {
 // Dear ImGui needs a couple of frames to settle after any change (hover, layout, scroll requests).
 constexpr int kSettleFrames = 3;
 constexpr int kSetupRedrawMs = 150;
+// The glyphs the first open's frame does not show (the emoji picker's, the call controls') come this long
+// after it, so they are not on the way to the panel's first picture.
+constexpr int kRestGlyphsMs = 100;
 
 std::uint64_t randomBits() {
     static std::mt19937_64 rng((std::uint64_t)(emscripten_random() * 9007199254740991.0) ^
@@ -70,31 +73,38 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
 
     mContext = ImGui_ImplWebGL_CreateContext("#canvas", &mGlVersion);
 
-    ui::Rasterizer raster = [this](const ui::RasterRequest& r, std::uint8_t* pixels, int stride,
-                                   std::vector<ui::GlyphBitmap>& out) {
-        val cps = val::array(), xs = val::array(), ys = val::array(), ws = val::array();
-        for (std::size_t i = 0; i < r.codepoints.size(); ++i) {
-            cps.call<void>("push", r.texts[i]);
-            xs.call<void>("push", r.originX[i]);
-            ys.call<void>("push", r.originY[i]);
-            ws.call<void>("push", r.widths[i]);
-        }
-        val view(emscripten::typed_memory_view((std::size_t)stride * stride * 4, pixels));
-        const std::vector<int> colored = emscripten::vecFromJSArray<int>(
-            mGlue.call<val>("raster", r.style.bold, r.style.pixelSize, r.cellHeight, cps, xs, ys, ws, view, stride));
+    // One call each way, the texts joined by '\n' (a glyph's text never holds one) and the numbers in typed
+    // views of wasm memory: per-glyph embind calls were a good part of the first open's glyph time.
+    auto joined = [](const std::vector<std::string>& texts) {
+        std::string s;
+        for (const std::string& t : texts) (s += t) += '\n';
+        if (!s.empty()) s.pop_back();
+        return s;
+    };
+    ui::Rasterizer raster = [this, joined](const ui::RasterRequest& r, std::uint8_t* pixels, int stride,
+                                           std::vector<ui::GlyphBitmap>& out) {
+        const std::size_t n = r.codepoints.size();
+        std::vector<std::uint8_t> colored(n, 0);
+        mGlue.call<void>("raster", r.style.bold, r.style.pixelSize, r.cellHeight, joined(r.texts),
+                         val(emscripten::typed_memory_view(n, r.originX.data())),
+                         val(emscripten::typed_memory_view(n, r.originY.data())),
+                         val(emscripten::typed_memory_view(n, r.widths.data())),
+                         val(emscripten::typed_memory_view((std::size_t)stride * stride * 4, pixels)), stride,
+                         val(emscripten::typed_memory_view(n, colored.data())));
         out.clear();
-        for (std::size_t i = 0; i < r.codepoints.size(); ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             ui::GlyphBitmap g;
             g.codepoint = r.codepoints[i];
-            g.colored = i < colored.size() && colored[i] != 0;
+            g.colored = colored[i] != 0;
             out.push_back(g);
         }
         return true;
     };
-    ui::Measurer measure = [this](const ui::FontStyle& s, const std::vector<std::string>& texts) {
-        val a = val::array();
-        for (const std::string& t : texts) a.call<void>("push", t);
-        return emscripten::vecFromJSArray<float>(mGlue.call<val>("measure", s.bold, s.pixelSize, a));
+    ui::Measurer measure = [this, joined](const ui::FontStyle& s, const std::vector<std::string>& texts) {
+        std::vector<float> widths(texts.size(), 0.0f);
+        mGlue.call<void>("measure", s.bold, s.pixelSize, joined(texts),
+                         val(emscripten::typed_memory_view(widths.size(), widths.data())));
+        return widths;
     };
     ui::TextureOps tex{ImGui_ImplWebGL_CreateTexture, ImGui_ImplWebGL_UpdateTexture, ImGui_ImplWebGL_DestroyTexture};
     if (mContext <= 0) // no WebGL: Canvas 2D once its script is in (useCanvas2d); the frames run meanwhile
@@ -105,6 +115,7 @@ App::App(val glue) : mGlue(glue), mIo(glue), mRtc(glue) {
 
 App::~App() {
     if (mDeferredFrame) mIo.cancel(mDeferredFrame);
+    if (mRestTimer) mIo.cancel(mRestTimer);
     mWidget.reset();
     mAtlas.reset();
     ImGui_ImplWebGL_Shutdown();
@@ -149,7 +160,7 @@ void App::useCanvas2d(val js) {
 }
 
 void App::resetFonts() {
-    mAtlas->reset(ui::theme::kBodyFont * mDpr, ui::theme::kTitleFont * mDpr);
+    mAtlas->reset(ui::theme::kBodyFont * mDpr, ui::theme::kTitleFont * mDpr, false); // glyphs as drawn
     ui::theme::apply(mDpr);
     mGlyphRevision = ~0ull;
 }
@@ -204,9 +215,11 @@ bool App::drawFrame() {
         return false;
     }
     const ViewModel& vm = mWidget->view();
-    if (vm.revision != mGlyphRevision) {
-        ui::ChatPanel::requireGlyphs(*mAtlas, vm);
+    const bool all = mRestGlyphs || mPanel.emojiOpen();
+    if (vm.revision != mGlyphRevision || all != mGlyphsAll) {
+        ui::ChatPanel::requireGlyphs(*mAtlas, vm, all);
         mGlyphRevision = vm.revision;
+        mGlyphsAll = all;
     }
     const bool atlasChanged = mAtlas->flush();
 
@@ -224,6 +237,11 @@ bool App::drawFrame() {
     // Act on the frame's clicks before presenting it: a click that starts a call leaves the picture for
     // later (see widgetChanged()) and the browser starts on the microphone at once.
     handle(in);
+    // The DOM text layer, then the panel's box and the canvas's size (a canvas resized after the picture is
+    // drawn into it is blank until the next frame), then the layer's scroll (which needs the box laid out).
+    pushMirror();
+    pushLayout(in);
+    pushLayerScroll();
     // Settling frames mostly repeat the last picture: present only what differs, so the page's compositor
     // (and a software GPU) has nothing to do. The canvas keeps its last frame (preserveDrawingBuffer).
     const std::uint64_t hash = drawHash(ImGui::GetDrawData()) ^ (std::uint64_t)mAtlas->textureSize();
@@ -241,8 +259,12 @@ bool App::drawFrame() {
         mPresented = hash;
     }
     mGlue.call<void>("setCursor", std::string(mInput.cursor()));
-    pushLayout(in);
-    pushMirror();
+    if (!mGlyphsAll && !mRestTimer)
+        mRestTimer = mIo.after(kRestGlyphsMs, [this] {
+            mRestTimer = 0;
+            mRestGlyphs = true;
+            requestFrames(1);
+        });
     if (mInput.pending()) mFramesWanted = std::max(mFramesWanted, 2);
     return --mFramesWanted > 0;
 }
@@ -364,6 +386,9 @@ void App::pushMirror() {
         o += "]}";
         mGlue.call<void>("mirror", o);
     }
+}
+
+void App::pushLayerScroll() {
     if (std::fabs(mPanel.scrollCss() - mMirrorScroll) > 0.25f) {
         mMirrorScroll = mPanel.scrollCss();
         mGlue.call<void>("layerScroll", mMirrorScroll);

@@ -80,6 +80,7 @@ class App {
     bool drawFrame();
     void pushLayout(const Intents& in);
     void pushMirror();
+    void pushLayerScroll(); // the text layer scrolled as the list
     void resetFonts();
     void handle(const Intents& in);
 
@@ -96,6 +97,9 @@ class App {
     float mViewW = 0, mViewH = 0, mDpr = 1;
     int mFramesWanted = 0;
     std::uint64_t mGlyphRevision = ~0ull;
+    bool mGlyphsAll = false;  // the atlas holds every glyph the panel may draw (ChatPanel::glyphText)
+    bool mRestGlyphs = false; // the first frame is out: ask for the rest too
+    TimerId mRestTimer = 0;
     std::string mLastLayout;
     ui::DomMirror mMirror;
     float mMirrorScroll = -1;

@@ -43,6 +43,16 @@ GLuint compile(GLenum type, const char* src) {
     return s;
 }
 
+bool linked() {
+    if (gLocProj >= 0) return true;
+    GLint ok = 0;
+    glGetProgramiv(gProgram, GL_LINK_STATUS, &ok);
+    if (!ok) return false;
+    gLocTex = glGetUniformLocation(gProgram, "Texture");
+    gLocProj = glGetUniformLocation(gProgram, "ProjMtx");
+    return gLocProj >= 0;
+}
+
 } // namespace
 
 int ImGui_ImplWebGL_CreateContext(const char* target, int* version) {
@@ -90,11 +100,9 @@ bool ImGui_ImplWebGL_Init() {
     glLinkProgram(gProgram);
     glDeleteShader(vs);
     glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(gProgram, GL_LINK_STATUS, &ok);
-    if (!ok) return false;
-    gLocTex = glGetUniformLocation(gProgram, "Texture");
-    gLocProj = glGetUniformLocation(gProgram, "ProjMtx");
+    // The link's result and the uniforms are asked for at the first draw (linked()): asking now would wait
+    // for the GPU side to compile, which meanwhile overlaps the first frame's glyph work.
+    gLocTex = gLocProj = -1;
 
     glGenBuffers(1, &gVbo);
     glGenBuffers(1, &gEbo);
@@ -144,7 +152,7 @@ void ImGui_ImplWebGL_RenderDrawData(ImDrawData* dd, int fbW, int fbH) {
     glViewport(0, 0, fbW, fbH);
     glClearColor(0, 0, 0, 0);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (!dd || fbW <= 0 || fbH <= 0) return;
+    if (!dd || fbW <= 0 || fbH <= 0 || !linked()) return;
 
     glEnable(GL_BLEND);
     glBlendEquation(GL_FUNC_ADD);

@@ -99,6 +99,7 @@ class ChatPanelTest : public ::testing::Test {
     bool mouseDown = false;
     float wheel = 0;
     bool escape = false;
+    bool allGlyphs = true; // false: the first open's frame, before the rest of the glyphs are asked for
 
     void SetUp() override {
         ctx = ImGui::CreateContext();
@@ -133,7 +134,7 @@ class ChatPanelTest : public ::testing::Test {
 
     // One frame as the widget runs it: glyphs, upload, input, draw, render.
     Intents frame(const ViewModel& vm) {
-        ui::ChatPanel::requireGlyphs(*atlas, vm);
+        ui::ChatPanel::requireGlyphs(*atlas, vm, allGlyphs || panel.emojiOpen()); // as web/app.cpp asks
         atlas->flush();
         ImGuiIO& io = ImGui::GetIO();
         io.DisplaySize = ImVec2(std::round(w * scale), std::round(h * scale));
@@ -300,6 +301,29 @@ TEST_F(ChatPanelTest, TheTitleFontHoldsOnlyTheAgentsName) {
     EXPECT_LE(title->Glyphs.Size, 97 + (int)kefu::decodeUtf8(vm.title).size());
     EXPECT_GT(body->Glyphs.Size, title->Glyphs.Size + 30);
     for (char32_t cp : kefu::decodeUtf8(vm.title)) EXPECT_NE(title->FindGlyphNoFallback((ImWchar)cp), nullptr);
+}
+
+TEST_F(ChatPanelTest, TheFirstOpenAsksOnlyForTheGlyphsItDraws) {
+    ViewModel vm = baseView();
+    vm.messages = messages(0, 5);
+    int count = 0;
+    ui::ChatPanel::emojiList(count);
+    run(vm, 2);
+    const int every = atlas->body()->Glyphs.Size;
+    // The first open: no ASCII up front, no picker emoji, no call controls; still nothing falls back to '?'.
+    allGlyphs = false;
+    atlas->reset(ui::theme::kBodyFont, ui::theme::kTitleFont, false);
+    run(vm, 2);
+    EXPECT_EQ(fallbackQuads(), 0);
+    const int first = atlas->body()->Glyphs.Size;
+    EXPECT_LT(first, every - (count - 1));
+    EXPECT_EQ(ui::ChatPanel::glyphText(vm, false).find(vm.hangupLabel), std::string::npos);
+    // Opening the picker before the rest came asks for its emoji at once.
+    click(vm, emojiButton().x, emojiButton().y);
+    run(vm);
+    ASSERT_TRUE(window("##emojis")->Active);
+    EXPECT_EQ(fallbackQuads(), 0);
+    EXPECT_GE(atlas->body()->Glyphs.Size, first + count - 1);
 }
 
 TEST_F(ChatPanelTest, HeaderButtonsSitRightToLeftCloseVideoVoice) {
