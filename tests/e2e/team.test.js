@@ -72,6 +72,15 @@ test('transfer from the console: the visitor\'s widget shows 已为您转接 小
   await wang.click('#visitor-list .visitor-item');
   await until(async () => /小王/.test(await wang.textContent('#chat-assignee')), { what: 'the chat head names the assignee' });
   await wang.selectOption('#transfer-to', 'agent:li');
+  // Team updates between the choice and the click (小王's own presence: away, then online again) redraw
+  // the targets; 小李 stays chosen.
+  await wang.evaluate(() => { document.querySelector('#transfer-to option[value="agent:li"]').dataset.old = '1'; });
+  for (const status of ['away', 'online']) {
+    await wang.selectOption('#presence-select', status);
+    await until(async () => (await teamOf(wang)).agents.find((a) => a.id === 'wang').status === status, { what: `wang ${status} on the server` });
+  }
+  await until(() => wang.evaluate(() => !document.querySelector('#transfer-to option[data-old]')), { what: 'the targets redrawn' });
+  assert.equal(await wang.inputValue('#transfer-to'), 'agent:li', 'the chosen agent stays chosen through a team update');
   await wang.click('#transfer');
   await until(async () => (await visitorMessages(visitor)).some((m) => m.from === 'system' && m.text === '已为您转接 小李'), { what: 'the transfer line in the widget', timeout: 20000 });
   await waitCount(li, 'mine', 2);
