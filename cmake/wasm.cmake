@@ -40,7 +40,8 @@ target_link_options(kefu-app PRIVATE
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/selection.js"
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/placement.js"    # CSS zoom on the host page
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/status_text.js"  # header and notice text, twins' reasons
-  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/touch_select.js" ${KEFU_WASM_EXTRA_LDFLAGS})  # long press
+  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/touch_select.js"      # long press
+  "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/launcher_preview.js" ${KEFU_WASM_EXTRA_LDFLAGS})  # replies by the closed launcher
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/kefu-away.js
                                                           ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js
@@ -48,7 +49,8 @@ set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/we
                                                           ${CMAKE_SOURCE_DIR}/web/selection.js
                                                           ${CMAKE_SOURCE_DIR}/web/placement.js
                                                           ${CMAKE_SOURCE_DIR}/web/status_text.js
-                                                          ${CMAKE_SOURCE_DIR}/web/touch_select.js)
+                                                          ${CMAKE_SOURCE_DIR}/web/touch_select.js
+                                                          ${CMAKE_SOURCE_DIR}/web/launcher_preview.js)
 
 # emcc's own wasm-opt runs -Oz once; running it to a fixed point afterwards saves ~2 KB gzip more. The
 # features are the ones the build emits (wasm-opt refuses, failing the build, if that ever changes).

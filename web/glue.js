@@ -561,6 +561,7 @@
       onAbort: function (why) { L.fail('abort: ' + why); }
     }).then(function (M) {
       mark('wasm-ready');
+      if (K.__preview && L.preview) L.preview(K.__preview); // launcher_preview.js: replies by the closed launcher
       app = new M.App(glue);
       if (ext) ext.ready();
       callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });

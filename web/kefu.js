@@ -27,16 +27,7 @@
     '.l[aria-busy=true] svg{animation:p 1s infinite alternate}@keyframes p{to{opacity:.3}}' +
     '.l.e{background:#8c8c8c}.b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;' +
     'background:#f5222d;color:#fff;font:600 12px/20px system-ui,sans-serif;padding:0 5px;box-sizing:border-box}' +
-    '.b:empty{display:none}.o{display:none}' +
-    // The preview of the agent's last message while the panel is closed: two lines at most, then an ellipsis.
-    '.w{position:fixed;' + (cfg.position === 'left' ? 'left' : 'right') + ':20px;bottom:92px;z-index:2147483000;display:flex;' +
-    'align-items:flex-start;max-width:min(280px,calc(100vw - 40px));background:#fff;color:#1f1f1f;border-radius:12px;' +
-    'box-shadow:0 4px 16px rgba(0,0,0,.2);font:14px/1.4 system-ui,"PingFang SC","Microsoft YaHei",sans-serif}' +
-    '.w[hidden]{display:none}.w button{border:0;background:none;color:inherit;font:inherit;cursor:pointer;margin:0}' +
-    '.w .t{flex:1;min-width:0;text-align:start;padding:10px 4px 10px 14px}.w .t span{display:-webkit-box;' +
-    '-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;overflow-wrap:anywhere}' +
-    '.w .x{min-width:32px;min-height:32px;padding:0;color:#595959;font-size:18px;line-height:1}' +
-    '.w button:focus-visible{outline:2px solid #003eb3;outline-offset:-2px;border-radius:8px}';
+    '.b:empty{display:none}.o{display:none}';
   if (root.adoptedStyleSheets && w.CSSStyleSheet) {
     var sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
@@ -78,52 +69,19 @@
   root.appendChild(btn);
   var BUBBLE = path.getAttribute('d'), CROSS = 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12 19 6.4 17.6 5 12 10.6z';
 
-  // The agent's newest reply next to the closed launcher. It is hostile text: textContent only.
-  var pv = d.createElement('div'), pvText = d.createElement('button'), pvX = d.createElement('button');
-  pv.className = 'w';
-  pv.hidden = true;
-  pv.setAttribute('role', 'status');
-  pvText.className = 't';
-  pvText.type = pvX.type = 'button';
-  pvText.appendChild(d.createElement('span')).dir = 'auto';
-  pvX.className = 'x';
-  pvX.textContent = '×';
-  pvX.setAttribute('aria-label', zh ? '关闭消息预览' : 'Dismiss');
-  pv.appendChild(pvText);
-  pv.appendChild(pvX);
-  root.appendChild(pv);
-  pvText.addEventListener('click', function () { pv.hidden = true; api.open(); });
-  pvX.addEventListener('click', function () { pv.hidden = true; });
-  var used = false; // a chime only on a page the visitor has already used, never as the page's first sound
+  // The preview of a reply by the closed launcher lives in the app (web/launcher_preview.js); the visitor's
+  // first gesture can come before it loads, and decides whether it may chime.
+  var used = false, hook = null;
   ['pointerdown', 'keydown'].forEach(function (n) { d.addEventListener(n, function () { used = true; }, true); });
-  function preview(text) {
-    pvText.firstChild.textContent = String(text).slice(0, 500);
-    pvText.setAttribute('aria-label', (zh ? '客服：' : 'Agent: ') + pvText.firstChild.textContent);
-    pv.style[cfg.position === 'left' ? 'left' : 'right'] = btn.style[cfg.position === 'left' ? 'left' : 'right'];
-    pv.style.bottom = (parseFloat(btn.style.bottom) || 20) + 72 + 'px';
-    pv.hidden = false;
-    var AC = w.AudioContext || w.webkitAudioContext;
-    if (!AC || !used) return;
-    try {
-      var ac = new AC(), o = ac.createOscillator(), g = ac.createGain(), t = ac.currentTime;
-      o.frequency.value = 880;
-      g.gain.setValueAtTime(0.05, t);
-      g.gain.exponentialRampToValueAtTime(0.0001, t + 0.25);
-      o.connect(g).connect(ac.destination);
-      o.start(t); o.stop(t + 0.3);
-      o.onended = function () { ac.close(); };
-    } catch (e) { /* no audio */ }
-  }
 
   function emit(name, data) {
     if (name === 'open' || name === 'close') {
       if (name === 'open' && !open && btn.title) label = btn.title; // the site's own label (web/away.js) comes back
       open = name === 'open';
       path.setAttribute('d', open ? CROSS : BUBBLE); // the launcher closes the panel while it is open
-      if (open) pv.hidden = true;
       tag();
     }
-    if (name === 'message' && data && data.from === 'agent' && !open && typeof data.text === 'string') preview(data.text);
+    if (hook) hook(name, data, open);
     (handlers[name] || []).slice().forEach(function (fn) { try { fn(data); } catch (e) { setTimeout(function () { throw e; }); } });
   }
   function setUnread(n) {
@@ -176,6 +134,7 @@
   api.__attach = function (boot) {
     return boot(cfg, {
       root: root, launcher: btn, emit: emit, setUnread: setUnread, fail: fail, wasm: wasm,
+      preview: function (make) { hook = make({ root: root, launcher: btn, left: cfg.position === 'left', zh: zh, open: api.open, used: function () { return used; } }); },
       ready: function (impl) {
         app = impl;
         state = 'ready';
