@@ -8,6 +8,7 @@
 #include "ui/font_atlas.hpp"
 #include "ui/theme.hpp"
 #include "ui_fakes.hpp"
+#include "ui_panel_fixture.hpp"
 
 #include <imgui.h>
 
@@ -28,33 +29,9 @@ struct Box {
     bool empty() const { return vertices == 0; }
 };
 
-class ChatTextTest : public ::testing::Test {
+class ChatTextTest : public test::PanelTest {
   protected:
-    ImGuiContext* ctx = nullptr;
-    test::FakeGlyphHost host;
-    std::unique_ptr<ui::FontAtlas> atlas;
-    ui::ChatPanel panel;
-    float w = 370, h = 560, scale = 1;
-    ImVec2 mouse{-FLT_MAX, -FLT_MAX};
-    bool mouseDown = false;
-
-    void SetUp() override {
-        ctx = ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        atlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, host.rasterizer(), host.measurer(),
-                                                host.textureOps());
-        panel.setAtlas(atlas.get());
-        setScale(1);
-    }
-    void TearDown() override {
-        atlas.reset();
-        ImGui::DestroyContext(ctx);
-    }
-    void setScale(float dpr) {
-        scale = dpr;
-        atlas->reset(theme::kBodyFont * dpr, theme::kTitleFont * dpr);
-        theme::apply(dpr);
-    }
+    void setScale(float dpr) { setSize(w, h, dpr); }
 
     static ViewModel view(const std::string& text, int from = 1) {
         ViewModel vm;
@@ -72,24 +49,6 @@ class ChatTextTest : public ::testing::Test {
         return vm;
     }
 
-    Intents frame(const ViewModel& vm) {
-        atlas->require(ui::ChatPanel::glyphText(vm));
-        atlas->flush();
-        ImGuiIO& io = ImGui::GetIO();
-        io.DisplaySize = ImVec2(std::round(w * scale), std::round(h * scale));
-        io.DeltaTime = 1.0f / 60.0f;
-        io.MousePos = mouse.x == -FLT_MAX ? mouse : ImVec2(mouse.x * scale, mouse.y * scale);
-        io.MouseDown[0] = mouseDown;
-        ImGui::NewFrame();
-        Intents in = panel.draw(vm, w, h, scale, atlas->body(), atlas->title());
-        ImGui::Render();
-        return in;
-    }
-    Intents run(const ViewModel& vm) {
-        Intents in;
-        for (int i = 0; i < 3; ++i) in = frame(vm);
-        return in;
-    }
     // Presses at (x, y), moves by (dx, 0) and releases there: the Intents of the release frame.
     Intents click(const ViewModel& vm, float x, float y, float dx = 0) {
         mouse = ImVec2(x, y);

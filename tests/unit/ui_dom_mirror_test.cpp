@@ -7,6 +7,7 @@
 #include "ui/font_atlas.hpp"
 #include "ui/theme.hpp"
 #include "ui_fakes.hpp"
+#include "ui_panel_fixture.hpp"
 
 #include <imgui.h>
 
@@ -19,22 +20,12 @@ using namespace kefu;
 
 namespace {
 
-class DomMirrorTest : public ::testing::Test {
+class DomMirrorTest : public test::PanelTest {
   protected:
-    ImGuiContext* ctx = nullptr;
-    test::FakeGlyphHost host;
-    std::unique_ptr<ui::FontAtlas> atlas;
-    ui::ChatPanel panel;
     ViewModel vm;
 
     void SetUp() override {
-        ctx = ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        atlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, host.rasterizer(), host.measurer(),
-                                                host.textureOps());
-        panel.setAtlas(atlas.get());
-        atlas->reset(ui::theme::kBodyFont, ui::theme::kTitleFont);
-        ui::theme::apply(1);
+        PanelTest::SetUp();
         vm.revision = 1;
         vm.title = "小王";
         vm.welcome = "您好，有什么可以帮您？";
@@ -47,24 +38,7 @@ class DomMirrorTest : public ::testing::Test {
         vm.emojiLabel = "表情";
         vm.call.state = "idle";
     }
-    void TearDown() override {
-        atlas.reset();
-        ImGui::DestroyContext(ctx);
-    }
-    Intents frame(int n = 1) {
-        Intents in;
-        for (int i = 0; i < n; ++i) {
-            atlas->require(ui::ChatPanel::glyphText(vm));
-            atlas->flush();
-            ImGuiIO& io = ImGui::GetIO();
-            io.DisplaySize = ImVec2(370, 560);
-            io.DeltaTime = 1.0f / 60.0f;
-            ImGui::NewFrame();
-            in = panel.draw(vm, 370, 560, 1, atlas->body(), atlas->title());
-            ImGui::Render();
-        }
-        return in;
-    }
+    Intents frame(int n = 1) { return run(vm, n); }
     std::vector<std::string> keys() const {
         std::vector<std::string> k;
         for (const ui::DomControl& c : panel.mirror().controls) k.push_back(c.key);

@@ -6,6 +6,7 @@
 #include "ui/font_atlas.hpp"
 #include "ui/theme.hpp"
 #include "ui_fakes.hpp"
+#include "ui_panel_fixture.hpp"
 
 #include <imgui.h>
 
@@ -40,38 +41,10 @@ ViewModel view() {
     return vm;
 }
 
-class HeaderTest : public ::testing::Test {
+class HeaderTest : public test::PanelTest {
   protected:
-    ImGuiContext* ctx = nullptr;
-    FakeGlyphHost host;
-    std::unique_ptr<ui::FontAtlas> atlas;
-    ui::ChatPanel panel;
-    float w = 370, h = 560;
-
-    void SetUp() override {
-        ctx = ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        atlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, host.rasterizer(), host.measurer(),
-                                                host.textureOps());
-        panel.setAtlas(atlas.get());
-        atlas->reset(theme::kBodyFont, theme::kTitleFont);
-        theme::apply(1);
-    }
-    void TearDown() override {
-        atlas.reset();
-        ImGui::DestroyContext(ctx);
-    }
     const ui::DomMirror& draw(const ViewModel& vm, int frames = 3) {
-        for (int i = 0; i < frames; ++i) {
-            atlas->require(ui::ChatPanel::glyphText(vm));
-            atlas->flush();
-            ImGuiIO& io = ImGui::GetIO();
-            io.DisplaySize = ImVec2(w, h);
-            io.DeltaTime = 1.0f / 60.0f;
-            ImGui::NewFrame();
-            panel.draw(vm, w, h, 1, atlas->body(), atlas->title());
-            ImGui::Render();
-        }
+        run(vm, frames);
         return panel.mirror();
     }
     const ui::DomNote* note(const std::string& key) {

@@ -7,6 +7,7 @@
 #include "ui/selection_paint.hpp"
 #include "ui/theme.hpp"
 #include "ui_fakes.hpp"
+#include "ui_panel_fixture.hpp"
 
 #include <imgui.h>
 
@@ -45,44 +46,21 @@ TEST(SelectionPaint, AnythingMalformedClearsTheSelection) {
 
 namespace {
 
-class SelectionPanelTest : public ::testing::Test {
+class SelectionPanelTest : public test::PanelTest {
   protected:
-    ImGuiContext* ctx = nullptr;
-    test::FakeGlyphHost host;
-    std::unique_ptr<ui::FontAtlas> atlas;
-    ui::ChatPanel panel;
     ViewModel vm;
 
     void SetUp() override {
-        ctx = ImGui::CreateContext();
-        ImGui::GetIO().IniFilename = nullptr;
-        atlas = std::make_unique<ui::FontAtlas>(ImGui::GetIO().Fonts, host.rasterizer(), host.measurer(),
-                                                host.textureOps());
-        panel.setAtlas(atlas.get());
-        atlas->reset(ui::theme::kBodyFont, ui::theme::kTitleFont);
-        ui::theme::apply(1);
+        PanelTest::SetUp();
         vm.revision = 1;
         vm.title = "小王";
         vm.welcome = "您好，有什么可以帮您？";
         vm.call.state = "idle";
     }
-    void TearDown() override {
-        atlas.reset();
-        ImGui::DestroyContext(ctx);
-    }
     // Draws two frames; returns the index of the first vertex of `col` in the list's draw list and of the
     // last one of `after` (-1 when none).
     void frame(ImU32 col, ImU32 after, int& first, int& last) {
-        for (int i = 0; i < 2; ++i) {
-            atlas->require(ui::ChatPanel::glyphText(vm));
-            atlas->flush();
-            ImGuiIO& io = ImGui::GetIO();
-            io.DisplaySize = ImVec2(370, 560);
-            io.DeltaTime = 1.0f / 60.0f;
-            ImGui::NewFrame();
-            panel.draw(vm, 370, 560, 1, atlas->body(), atlas->title());
-            ImGui::Render();
-        }
+        run(vm, 2);
         first = last = -1;
         const ImDrawData* dd = ImGui::GetDrawData();
         for (int l = 0; l < dd->CmdListsCount; ++l) {

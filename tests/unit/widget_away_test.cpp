@@ -3,56 +3,30 @@
 // welcome says nobody is there. They come back as soon as an agent signs in.
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 
-#include "call_fakes.hpp"
-#include "core/widget.hpp"
-#include "fakes.hpp"
+#include "widget_rig.hpp"
 
 using namespace kefu;
-using kefu::test::FakeConnection;
 
 namespace {
 
 const char* kConfig = R"({"kefu":{"id":"kefu1","name":"小美"},"welcome":{"zh-CN":"您好，有什么可以帮您？"},
     "peer":{"host":"chat.example.com","port":443,"path":"/peerjs","key":"peerjs","secure":true},"iceServers":[]})";
 
-struct Rig {
-    kefu::test::FakeScheduler clock;
-    kefu::test::FakeSocketHub sockets;
-    kefu::test::FakeHttp http;
-    kefu::calltest::FakeMediaDevices devices;
-    kefu::calltest::FakeRtc rtc;
-    std::unique_ptr<Widget> widget;
-    FakeConnection* chat = nullptr;
-
-    Rig() {
-        WidgetSettings s;
-        s.server = "https://chat.example.com";
-        s.token = "tok1";
-        s.visitorId = "v_1";
-        s.lang = "zh-CN";
-        s.hasRtc = s.secure = s.hasMedia = true;
-        widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
-                                                                         rtc.factory(), kefu::test::sequenceRandom()});
-    }
+// A Chinese visitor with the panel open, once the hello named `kefu`.
+struct Rig : test::WidgetRig {
+    test::FakeConnection* chat = nullptr;
+    Rig() : WidgetRig(returning("zh-CN")) {}
     void online(const std::string& kefu) {
-        widget->start();
-        ASSERT_TRUE(http.reply("GET", "/api/config", 200, kConfig));
-        for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend() && !chat; ++it)
-            if ((*it)->url.find("/ws/visitor") != std::string::npos) chat = it->get();
-        ASSERT_NE(chat, nullptr);
-        chat->accept();
-        chat->receive(R"({"type":"hello","data":{"visitorId":"v_1","kefu":)" + kefu +
-                      R"(,"lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})");
+        WidgetRig::online(kConfig, kefu);
+        chat = socket("/ws/visitor");
         widget->setOpen(true);
     }
     void tapVoice() {
         Intents in;
         in.startVoice = true;
-        bool clear = false;
-        widget->apply(in, "", clear);
+        apply(in);
     }
 };
 

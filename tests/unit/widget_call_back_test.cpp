@@ -5,13 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "call_fakes.hpp"
-#include "core/widget.hpp"
-#include "fakes.hpp"
+#include "widget_rig.hpp"
 
 using namespace kefu;
 using json = nlohmann::json;
@@ -20,46 +17,33 @@ namespace {
 
 const std::string kConfig = R"({"kefu":{"id":"kefu1","name":"小美"},"welcome":{"zh-CN":"您好"},
     "peer":{"host":"peer.example.com","port":9000,"path":"/peerjs","key":"peerjs","secure":false},"iceServers":[]})";
-const std::string kHello = R"({"type":"hello","data":{"visitorId":"v_1","kefu":{"id":"kefu1","name":"小美","online":true},
-    "lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})";
 
-struct Harness {
-    kefu::test::FakeScheduler clock;
-    kefu::test::FakeSocketHub sockets;
-    kefu::test::FakeHttp http;
-    kefu::calltest::FakeMediaDevices devices;
-    kefu::calltest::FakeRtc rtc;
-    std::unique_ptr<Widget> widget;
-    std::vector<std::string> callEvents;
+WidgetSettings chinese(bool hasRtc) {
+    WidgetSettings s = test::WidgetRig::returning("zh-CN");
+    s.hasRtc = hasRtc;
+    return s;
+}
 
-    explicit Harness(bool hasRtc = true) {
-        WidgetSettings s;
-        s.server = "https://chat.example.com";
-        s.lang = "zh-CN";
-        s.token = "tok1";
-        s.visitorId = "v_1";
-        s.hasRtc = hasRtc;
-        widget = std::make_unique<Widget>(s, Widget::Platform{clock, sockets.factory(), http.fn(), devices,
-                                                              rtc.factory(), kefu::test::sequenceRandom()});
-        widget->onEvent([this](const std::string& name, const std::string& j) {
-            if (name == "call") callEvents.push_back(json::parse(j)["state"].get<std::string>());
-        });
-        widget->start();
-        EXPECT_TRUE(http.reply("GET", "/api/config", 200, kConfig));
-        chat().accept();
-        chat().receive(kHello);
-    }
-    kefu::test::FakeConnection& chat() { return *sockets.connections.front(); }
+// A Chinese visitor, online; the agent's call-back rings over its chat socket.
+struct Harness : test::WidgetRig {
+    explicit Harness(bool hasRtc = true) : WidgetRig(chinese(hasRtc)) { online(kConfig); }
+    test::FakeConnection& chat() { return *sockets.connections.front(); }
     void ring(const std::string& callId, bool video) {
-        chat().receive(json{{"type", "ring"}, {"data", {{"callId", callId}, {"video", video}, {"name", "小美"}}}}.dump());
+        chat().receive(
+            json{{"type", "ring"}, {"data", {{"callId", callId}, {"video", video}, {"name", "小美"}}}}.dump());
     }
-    std::string callState() const { return json::parse(widget->stateJson())["call"].get<std::string>(); }
+    std::string callState() const { return state()["call"].get<std::string>(); }
+    // The `state` of every call event so far.
+    std::vector<std::string> callStates() const {
+        std::vector<std::string> out;
+        for (const auto& e : callEvents) out.push_back(json::parse(e)["state"].get<std::string>());
+        return out;
+    }
     void press(bool answer) {
         Intents in;
         in.answer = answer;
         in.decline = !answer;
-        bool clear = false;
-        widget->apply(in, "", clear);
+        apply(in);
     }
     json lastCallKefu() {
         json last;
@@ -77,7 +61,7 @@ TEST(WidgetCallBack, RingOpensThePanelWithAnswerAndDeclineAndStartsNoDevice) {
     h.ring("c_0123abcd", true);
     EXPECT_TRUE(h.widget->isOpen());
     EXPECT_EQ(h.callState(), "incoming");
-    EXPECT_EQ(h.callEvents, std::vector<std::string>{"incoming"});
+    EXPECT_EQ(h.callStates(), std::vector<std::string>{"incoming"});
     const ViewModel& v = h.widget->view();
     EXPECT_TRUE(v.call.incoming);
     EXPECT_EQ(v.call.status, "客服来电（视频）");
@@ -115,7 +99,7 @@ TEST(WidgetCallBack, DeclinePostsDeclineAndStartsNothing) {
     EXPECT_EQ(h.callState(), "idle");
     EXPECT_FALSE(h.widget->view().call.incoming);
     EXPECT_TRUE(h.devices.requests.empty());
-    EXPECT_EQ(h.callEvents, (std::vector<std::string>{"incoming", "ended"}));
+    EXPECT_EQ(h.callStates(), (std::vector<std::string>{"incoming", "ended"}));
 }
 
 TEST(WidgetCallBack, RingEndStopsOnlyItsOwnRing) {
@@ -130,9 +114,10 @@ TEST(WidgetCallBack, RingEndStopsOnlyItsOwnRing) {
 
 TEST(WidgetCallBack, HostileRingsAreIgnored) {
     Harness h;
-    for (const char* frame : {R"({"type":"ring","data":{"callId":"c_1\",\"action\":\"callpeer"}})",
-                              R"({"type":"ring","data":{"callId":42}})", R"({"type":"ring","data":{"callId":""}})",
-                              R"({"type":"ring","data":{"callId":"c_1","video":"yes"}})", R"({"type":"ring","data":[]})"})
+    for (const char* frame :
+         {R"({"type":"ring","data":{"callId":"c_1\",\"action\":\"callpeer"}})",
+          R"({"type":"ring","data":{"callId":42}})", R"({"type":"ring","data":{"callId":""}})",
+          R"({"type":"ring","data":{"callId":"c_1","video":"yes"}})", R"({"type":"ring","data":[]})"})
         h.chat().receive(frame);
     h.chat().receive(json{{"type", "ring"}, {"data", {{"callId", std::string(101, 'a')}}}}.dump());
     EXPECT_EQ(h.callState(), "idle");

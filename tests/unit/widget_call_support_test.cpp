@@ -3,18 +3,11 @@
 // nothing asked of the browser or the servers for a call that cannot happen. Chat is unaffected.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
-#include <memory>
 #include <string>
 
-#include "call_fakes.hpp"
-#include "core/widget.hpp"
-#include "fakes.hpp"
+#include "widget_rig.hpp"
 
 using namespace kefu;
-using json = nlohmann::json;
-using kefu::test::FakeConnection;
 
 namespace {
 
@@ -22,57 +15,20 @@ const char* kConfig = R"({"kefu":{"id":"kefu1","name":"小美"},
     "peer":{"host":"chat.example.com","port":443,"path":"/peerjs","key":"peerjs","secure":true},
     "iceServers":[]})";
 
-struct Rig {
-    kefu::test::FakeScheduler clock;
-    kefu::test::FakeSocketHub sockets;
-    kefu::test::FakeHttp http;
-    kefu::calltest::FakeMediaDevices devices;
-    kefu::calltest::FakeRtc rtc;
-    std::unique_ptr<Widget> widget;
-    std::vector<std::string> callEvents;
-
-    explicit Rig(WidgetSettings s) {
-        s.server = "https://chat.example.com";
-        s.token = "tok1";
-        s.visitorId = "v_1";
-        widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
-                                                                         rtc.factory(), kefu::test::sequenceRandom()});
-        widget->onEvent([this](const std::string& name, const std::string& j) {
-            if (name == "call") callEvents.push_back(j);
-        });
-    }
-
-    // Config loaded, chat authenticated, the panel open.
+// The panel open once the chat is authenticated.
+struct Rig : test::WidgetRig {
+    using WidgetRig::WidgetRig;
     void online() {
-        widget->start();
-        ASSERT_TRUE(http.reply("GET", "/api/config", 200, kConfig));
-        FakeConnection* chat = socket("/ws/visitor");
-        ASSERT_NE(chat, nullptr);
-        chat->accept();
-        chat->receive(R"({"type":"hello","data":{"visitorId":"v_1","kefu":{"id":"kefu1","name":"小美","online":true},
-                        "lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})");
+        WidgetRig::online(kConfig);
         widget->setOpen(true);
     }
-
-    FakeConnection* socket(const std::string& part) {
-        for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend(); ++it)
-            if ((*it)->url.find(part) != std::string::npos) return it->get();
-        return nullptr;
-    }
-    bool httpTo(const std::string& part) const {
-        for (const auto& r : http.requests)
-            if (r->url.find(part) != std::string::npos) return true;
-        return false;
-    }
-    json state() const { return json::parse(widget->stateJson()); }
 };
 
 WidgetSettings browser(bool rtc, bool secure, bool media, const char* lang = "en") {
-    WidgetSettings s;
+    WidgetSettings s = test::WidgetRig::returning(lang);
     s.hasRtc = rtc;
     s.secure = secure;
     s.hasMedia = media;
-    s.lang = lang;
     return s;
 }
 

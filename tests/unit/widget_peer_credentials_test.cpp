@@ -4,12 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <memory>
 #include <string>
 
-#include "call_fakes.hpp"
-#include "core/widget.hpp"
-#include "fakes.hpp"
+#include "widget_rig.hpp"
 
 using namespace kefu;
 using json = nlohmann::json;
@@ -23,43 +20,26 @@ std::string config(const std::string& auth) {
     return json{{"kefu", {{"id", "kefu1"}, {"name", "小美"}}}, {"peer", peer}, {"iceServers", json::array()}}.dump();
 }
 
-struct Rig {
-    kefu::test::FakeScheduler clock;
-    kefu::test::FakeSocketHub sockets;
-    kefu::test::FakeHttp http;
-    kefu::calltest::FakeMediaDevices devices;
-    kefu::calltest::FakeRtc rtc;
-    std::unique_ptr<Widget> widget;
-
-    explicit Rig(WidgetSettings s, bool returning = true) {
-        s.server = "https://chat.example.com";
-        s.lang = "en";
-        if (returning) {
-            s.token = "tok1";
-            s.visitorId = "v_1";
-        }
-        widget = std::make_unique<Widget>(std::move(s), Widget::Platform{clock, sockets.factory(), http.fn(), devices,
-                                                                         rtc.factory(), kefu::test::sequenceRandom()});
+// `s` on chat.example.com in English; a returning visitor (token and id stored) unless told otherwise.
+WidgetSettings visitor(WidgetSettings s, bool returning) {
+    s.server = "https://chat.example.com";
+    s.lang = "en";
+    if (returning) {
+        s.token = "tok1";
+        s.visitorId = "v_1";
     }
+    return s;
+}
+
+struct Rig : test::WidgetRig {
+    explicit Rig(WidgetSettings s, bool returning = true) : WidgetRig(visitor(std::move(s), returning)) {}
 
     // Config loaded, chat authenticated, a voice call started with the microphone granted.
     void call(const std::string& auth) {
-        widget->start();
-        ASSERT_TRUE(http.reply("GET", "/api/config", 200, config(auth)));
-        FakeConnection* chat = socket("/ws/visitor");
-        ASSERT_NE(chat, nullptr);
-        chat->accept();
-        chat->receive(R"({"type":"hello","data":{"visitorId":"v_1","kefu":{"id":"kefu1","name":"小美","online":true},
-                        "lastSeq":0,"visitorReadSeq":0,"agentReadSeq":0}})");
+        online(config(auth));
         std::string err;
         ASSERT_TRUE(widget->startCall(false, err)) << err;
         devices.grant(true, false);
-    }
-
-    FakeConnection* socket(const std::string& part) {
-        for (auto it = sockets.connections.rbegin(); it != sockets.connections.rend(); ++it)
-            if ((*it)->url.find(part) != std::string::npos) return it->get();
-        return nullptr;
     }
 
     void registerPeer() {
