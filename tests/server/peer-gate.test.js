@@ -220,6 +220,15 @@ test('at the cap, a registration silent past its heartbeats gives way to the sam
       assert.equal(alive.ws.readyState, 1, 'the heartbeating one stays');
       assert.equal(moved.ws.readyState, 1);
       assert.equal(await upgradeStatus(local, url(await peerCredentials(local, v.token))), 429, 'no stale one left to give way');
+      // Someone else's silent socket never gives way to this visitor.
+      const other = await newVisitor(local);
+      const theirs = await peerSocket(local, await peerCredentials(local, other.token));
+      const beat2 = setInterval(() => moved.peerSend({ type: 'HEARTBEAT' }), 150); // both of ours live
+      await sleep(800);
+      clearInterval(beat2);
+      assert.equal(await upgradeStatus(local, url(await peerCredentials(local, v.token))), 429, 'another visitor\'s socket is not ours to close');
+      assert.equal(theirs.ws.readyState, 1);
+      theirs.close();
       moved.close();
     } finally {
       clearInterval(beat);
