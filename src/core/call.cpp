@@ -139,6 +139,7 @@ bool CallController::start(bool video, std::string answering) {
     localStream_ = -1;
     remoteStream_ = -1;
     remoteHasVideo_ = false;
+    earlyRemoteVideo_ = false;
     callId_.clear();
     agentPeer_.clear();
     pendingAgentPeer_.clear();
@@ -195,7 +196,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (muted_) devices_.setTrackEnabled(localStream_, MediaKind::Audio, false);
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
-    if (media_) media_->attachLocal(localStream_);
+    if (media_ && !beforeAccept()) media_->attachLocal(localStream_); // else at the accept
     changed();
     // Ring, then build the connection and its offer while the request travels and the agent's console
     // rings, so the offer is ready the moment there is someone to send it to.

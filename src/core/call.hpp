@@ -5,9 +5,10 @@
 //   any active state ─► Ended (hung up, cancelled) or Failed (with a CallEndReason)
 //
 // Early offer: when the callpeer response names the agent console's standing peer, the offer goes out
-// while the console still rings; the agent's ANSWER then counts as the accept (whichever of ANSWER and
-// `accept` comes first). An `accept` naming another peer, or an early offer that fails, falls back to
-// dialling at accept.
+// while the console still rings (metadata holdsMedia:true). The console may answer it at once, so ICE and
+// DTLS complete while it rings, but the call begins only at the chat `accept`: until then the send slots
+// stay empty and the agent's stream is not handed out. An `accept` naming another peer, or an early offer
+// that fails, falls back to dialling at accept.
 //
 // Every exit stops the local tracks (camera light off) and closes the RTCPeerConnection. One controller
 // serves any number of calls in sequence; its PeerJS registration survives between calls.
@@ -191,6 +192,9 @@ class CallController {
     void handleCallpeer(unsigned generation, const HttpResponse& r);
     void accept(const std::string& agentPeerId);
     void enterConnecting();
+    void takeUpEarlyMedia();
+    // Before the agent's `accept`: nothing is sent on a connection, nothing from it is played.
+    bool beforeAccept() const { return state_ == CallState::Requesting || state_ == CallState::Ringing; }
     void dialEarly();
     std::string metadata(bool video) const;
     void voidEarlyOfferUnlessTo(const std::string& peer);
@@ -254,6 +258,7 @@ class CallController {
     int localStream_ = -1;
     int remoteStream_ = -1;
     bool remoteHasVideo_ = false;
+    bool earlyRemoteVideo_ = false; // the console's video reached us before the accept (not shown yet)
     std::string callId_;
     std::string agentPeer_;
     std::string pendingAgentPeer_; // `accept` that overtook the POST callpeer response

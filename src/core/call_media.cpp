@@ -70,6 +70,8 @@ std::string CallController::metadata(bool video) const {
     meta["visitorId"] = config_.visitorId;
     meta["name"] = config_.visitorName;
     if (!callId_.empty()) meta["callId"] = callId_; // an offer sent with the ring is matched by our peer id
+    // Sent before the accept: nothing goes out on it until then, so the console may answer it early.
+    if (beforeAccept()) meta["holdsMedia"] = true;
     // We re-dial a lost connection (PROTOCOL §6 "Recovery"): the console then waits for us instead of
     // ending the call when this one closes, as it must at once for a stock-peerjs visitor.
     meta["resumes"] = true;
@@ -105,6 +107,11 @@ void CallController::wireMedia() {
     }));
     media_->onRemoteTrack(alive_.guard([this](MediaKind kind, int handle) {
         if (!isActive()) return;
+        if (beforeAccept()) {
+            // The console answered while it rings: its stream is handed out at the accept.
+            if (kind == MediaKind::Video) earlyRemoteVideo_ = true;
+            return;
+        }
         remoteStream_ = handle;
         if (kind == MediaKind::Video) remoteHasVideo_ = true;
         fire(remoteCb_, handle, remoteHasVideo_);
@@ -114,7 +121,9 @@ void CallController::wireMedia() {
 
 bool CallController::createMedia() {
     // Before the grant (fast ring) the slots are made for what was asked; the tracks fill them later.
-    media_ = mediaReady_ ? newMedia(localStream_, hasAudio_, hasVideo_ && video_) : newMedia(-1, true, video_);
+    // Before the accept the slots stay empty even with the tracks there (takeUpEarlyMedia fills them).
+    const int stream = beforeAccept() ? -1 : localStream_;
+    media_ = mediaReady_ ? newMedia(stream, hasAudio_, hasVideo_ && video_) : newMedia(-1, true, video_);
     if (!media_) return false;
     wireMedia();
     return true;
@@ -150,12 +159,10 @@ void CallController::handleMediaState(MC::State s, MC::Reason r) {
     case MC::State::Answered:
     case MC::State::Connected:
         if (early) {
-            // The agent answered our early offer: that is the accept, even before the chat socket says so.
-            agentPeer_ = standingPeer_;
-            standingPeer_.clear();
-            const unsigned gen = generation_;
-            enterConnecting();
-            if (gen != generation_ || state_ != CallState::Connecting) return;
+            // The console answered the offer that went with the ring: connected ahead, nothing sent or
+            // played. The call begins at the chat `accept` (takeUpEarlyMedia).
+            changed();
+            break;
         }
         if (s == MC::State::Connected && state_ == CallState::Connecting) {
             if (connectTimer_) scheduler_.cancel(connectTimer_);

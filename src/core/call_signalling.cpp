@@ -94,8 +94,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         // Given up while the request was in flight: the agents are ringing now, stop them.
         // Or ended before its id was known: the report waits for it (see report()).
         if (gen == cancelGeneration_ && !callId.empty()) {
-            const auto late =
-                lateReport_.empty() ? Json{{"action", "cancel"}} : parseUntrusted(lateReport_).value;
+            const auto late = lateReport_.empty() ? Json{{"action", "cancel"}} : parseUntrusted(lateReport_).value;
             if (late.is_object()) postAction(dump(withCallId(late, callId)));
         }
         return;
@@ -155,6 +154,13 @@ void CallController::accept(const std::string& agentPeerId) {
     const unsigned gen = generation_;
     enterConnecting();
     if (gen != generation_ || state_ != CallState::Connecting) return;
+    const MC::State early = media_ ? media_->state() : MC::State::New;
+    if (media_) {
+        takeUpEarlyMedia(); // built (maybe dialled, answered, connected) while it rang
+        // Answered already: the media path no longer needs the signalling server.
+        const bool answered = early == MC::State::Answered || early == MC::State::Connected;
+        if (answered || gen != generation_ || state_ != CallState::Connecting) return;
+    }
     if (signaling_.isOpen()) {
         placeCall();
     } else if (!reopenSignaling()) {
@@ -162,6 +168,19 @@ void CallController::accept(const std::string& agentPeerId) {
         finish(CallState::Failed, CallEndReason::ServerUnreachable);
     }
     // otherwise placeCall() runs when the registration is back (handleSignalingState)
+}
+
+// The accept, with a connection built while it rang (its offer maybe out, answered, even connected): the
+// granted tracks go into its slots, the agent's stream is handed out, and a connected path is the call.
+void CallController::takeUpEarlyMedia() {
+    if (mediaReady_) media_->attachLocal(localStream_);
+    remoteStream_ = media_->remoteStream();
+    remoteHasVideo_ = earlyRemoteVideo_;
+    if (remoteStream_ >= 0) call_detail::fire(remoteCb_, remoteStream_, remoteHasVideo_);
+    if (media_ && media_->state() == MC::State::Connected)
+        handleMediaState(MC::State::Connected, MC::Reason::None);
+    else
+        changed();
 }
 
 void CallController::enterConnecting() {

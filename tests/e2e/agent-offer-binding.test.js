@@ -85,3 +85,30 @@ test('on a standalone server the console answers only the visitor peer bound to 
   await stranger.context().close();
   await agent.context().close();
 });
+
+// A stock-peerjs caller (the seed page) sends its microphone as soon as it is answered: its offer is held
+// unanswered until the accept, unlike the widget's (metadata holdsMedia:true, answered while it rings).
+test('a stock-peerjs offer, without holdsMedia, is not answered while the console rings', async () => {
+  const agent = await agentLogin(browser, server.url);
+  await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { what: 'standing peer' });
+  const standing = await agent.evaluate(() => window.__kefuAgent.peerId);
+  const visitor = await (await fetch(`${server.url}/api/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+  const boundId = `kefuseed${Date.now()}`;
+  const bound = await peerPage(boundId);
+  const ring = await (await fetch(`${server.url}/2/callKefu`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
+    body: JSON.stringify({ action: 'callpeer', kefu_id: 'kefu1', visitor_id: visitor.visitorId, peer_id: boundId }),
+  })).json();
+  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'ringing' });
+  const got = offerAndWait(bound, standing, { callId: ring.callId, visitorId: visitor.visitorId, video: false }, 8000);
+  const held = await until(() => agent.evaluate(() => window.__kefuAgent.heldOffer()), { what: 'the offer held for the ring' });
+  assert.deepEqual(held, { answered: false, holdsMedia: false });
+  assert.equal(await bound.evaluate(() => !!window.call.peerConnection && window.call.peerConnection.connectionState), 'new', 'no path to the console');
+  await agent.click('#call-accept');
+  assert.equal(await got, true, 'answered at the accept');
+  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'in-call'), { what: 'in call' });
+  await agent.click('#call-hangup');
+  await bound.context().close();
+  await agent.context().close();
+});

@@ -88,7 +88,7 @@ test('ringing: a ringback tone plays and the ringing time counts; it stops when 
   await page.context().close();
 });
 
-test('ringing: the console\'s microphone sends nothing before the accept and goes with a reject', async () => {
+test('ringing: the console\'s microphone sends nothing before the accept; a reject releases it and closes the connection answered while it rang', async () => {
   const page = await visitor();
   // Every stream the console opens from now on, to see that the reject really stops it.
   await agent.evaluate(() => {
@@ -100,10 +100,17 @@ test('ringing: the console\'s microphone sends nothing before the accept and goe
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
   const held = await until(() => agent.evaluate(() => window.__kefuAgent.heldMedia()), { what: 'the console holds its microphone while it rings' });
   assert.deepEqual(held.tracks.map((t) => [t.kind, t.enabled]), [['audio', false]]);
-  // Nothing was answered: the visitor still rings (or waits for the ring's reply), so no media path exists.
+  // The widget's offer was answered ahead, its sender without a track: the visitor still rings.
+  await until(() => agent.evaluate(() => {
+    window.__early = window.__kefuAgent.earlyConnection();
+    return !!window.__early && window.__early.connectionState === 'connected';
+  }), { what: 'the offer answered and connected while it rings' });
+  assert.equal(await agent.evaluate(() => window.__early.getSenders().some((x) => x.track)), false, 'nothing to send before the accept');
   assert.match((await vstate(page)).call, /^(requesting|ringing)$/);
   await agent.click('#call-reject');
   assert.equal((await result).error, 'rejected');
+  assert.equal(await agent.evaluate(() => window.__early.connectionState), 'closed');
+  assert.equal((await vstate(page)).call, 'failed'); // its side closed with the ring (unit: HeldMediaTest)
   await until(() => agent.evaluate(() => window.__streams.length > 0 && window.__streams.every((st) => st.getTracks().every((t) => t.readyState === 'ended'))),
     { what: 'the microphone released' });
   assert.equal(await agent.evaluate(() => window.__kefuAgent.heldMedia()), null);

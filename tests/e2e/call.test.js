@@ -112,19 +112,48 @@ test('a video call shows moving video on both sides; the agent hangs up', async 
   await page.context().close();
 });
 
-test('the offer reaches the console while it rings, so accepting connects at once', async () => {
+// Audio the console received and sent on the connection it answered while ringing (window.__early):
+// inbound-rtp bytes, outbound-rtp packets.
+const rtpCounts = () => agent.evaluate(async () => {
+  const pc = window.__early;
+  let bytesIn = 0, packetsOut = 0;
+  (await pc.getStats()).forEach((r) => {
+    if (r.type === 'inbound-rtp' && r.kind === 'audio') bytesIn += r.bytesReceived || 0;
+    if (r.type === 'outbound-rtp' && r.kind === 'audio') packetsOut += r.packetsSent || 0;
+  });
+  return { bytesIn, packetsOut, state: pc.connectionState };
+});
+
+test('the widget\'s offer is answered while the console rings: connected, silent both ways, nothing played; the accept starts media both ways', async () => {
   await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { what: 'console standing peer' });
   const page = await readyVisitor(await openVisitor(browser, server.url + '/'));
+  await agent.evaluate(() => { window.__early = null; });
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
   await until(async () => (await agentState()) === 'ringing', { what: 'agent console rings' });
-  // The visitor's offer is already at the console, unanswered: nothing flows before the human accepts.
-  await page.waitForTimeout(300);
+  await until(() => agent.evaluate(() => {
+    const pc = window.__kefuAgent.earlyConnection();
+    if (pc && pc.connectionState === 'connected') window.__early = pc;
+    return !!window.__early;
+  }), { what: 'the held offer answered and connected while it rings' });
+  // The auxiliary data channel is open on the visitor's side too: the path carries anything sent on it.
+  await until(() => agent.evaluate(() => window.__early.sctp && window.__early.sctp.state === 'connected'), { what: 'the path is up end to end' });
+  await page.waitForTimeout(500); // a window in which a sending microphone would have delivered ~25 packets
+  const ringing = await rtpCounts();
+  assert.equal(ringing.bytesIn, 0, 'no visitor audio reached the console before the accept');
+  assert.equal(ringing.packetsOut, 0, 'no agent audio left before the accept');
   assert.equal(await callState(page), 'ringing');
+  assert.equal(await page.evaluate(() => {
+    const a = document.getElementById('kefu-root').shadowRoot.querySelector('audio');
+    return !!(a && a.srcObject);
+  }), false, 'the visitor plays nothing before the accept');
+
   await agent.click('#call-accept');
   assert.equal((await result).state, 'in-call');
   assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
+  assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.mediaCall.peerConnection === window.__early), true, 'the call runs on the connection made while it rang');
   await mediaFlows(page, visitorAudio, false);
   await mediaFlows(agent, agentAudio, false);
+  await until(async () => (await rtpCounts()).bytesIn > 0, { what: 'visitor audio at the console after the accept' });
   await page.evaluate(() => window.Kefu.hangup());
   await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
   await page.context().close();

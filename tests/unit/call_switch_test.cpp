@@ -281,6 +281,7 @@ TEST_F(CallSwitchTest, NotBeforeTheMicrophoneIsGranted) {
     h.pc().negotiate();
     h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
     answerNewest(true);
+    call.onAccept("agent1");
     ASSERT_EQ(call.state(), CallState::InCall);
     EXPECT_FALSE(call.switchMedia(true));
     h.devices.grant();

@@ -40,13 +40,13 @@ TEST_F(CallWarmTest, TheOfferIsMadeBeforeTheClickButNotSet) {
     EXPECT_EQ(call.state(), CallState::Idle);
 }
 
-TEST_F(CallWarmTest, TheClickSetsTheOfferAndTheGrantFillsTheSlot) {
+TEST_F(CallWarmTest, TheClickSetsTheOfferAndTheAcceptFillsTheSlot) {
     prepared();
     ASSERT_TRUE(call.start(false));
     EXPECT_FALSE(h.pc().has("setLocalDescription:offer")); // not while the microphone starts
     const int mic = h.devices.grant();
-    EXPECT_TRUE(h.pc().has("fillSendSlots:" + std::to_string(mic)));
-    EXPECT_EQ(h.pc().ops.back(), "setLocalDescription:offer"); // with the ring on its way
+    EXPECT_FALSE(h.pc().has("fillSendSlots:" + std::to_string(mic))); // nothing sent before the accept
+    EXPECT_EQ(h.pc().ops.back(), "setLocalDescription:offer");        // with the ring on its way
     h.pc().resolveLocal();
     EXPECT_EQ(h.rtc.size(), 1u);
     h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
@@ -56,6 +56,9 @@ TEST_F(CallWarmTest, TheClickSetsTheOfferAndTheGrantFillsTheSlot) {
         h.connectionId() + R"("}})");
     h.pc().resolveRemote();
     h.pc().pc->emitIceConnectionState("connected");
+    EXPECT_EQ(call.state(), CallState::Ringing);
+    call.onAccept("agent1");
+    EXPECT_TRUE(h.pc().has("fillSendSlots:" + std::to_string(mic)));
     EXPECT_EQ(call.state(), CallState::InCall);
 }
 
@@ -141,6 +144,9 @@ TEST_F(CallWarmTest, HoveringSetsTheOfferAndTheClickSendsItWithTheRing) {
     ASSERT_EQ(h.sentOfType("CANDIDATE").size(), 1u); // the gathered candidate right after its offer
     EXPECT_EQ(h.rtc.size(), 1u);
     const int mic = h.devices.grant();
+    EXPECT_FALSE(h.pc().has("fillSendSlots:" + std::to_string(mic)));
+    h.answerCallpeer(200, R"({"ok":true,"callId":"c_1","peer":"agent1"})");
+    call.onAccept("agent1");
     EXPECT_TRUE(h.pc().has("fillSendSlots:" + std::to_string(mic)));
 }
 

@@ -178,18 +178,26 @@ export async function answerMedia(call, mc) {
   call.remotePeerId = mc.peer;
   call.resumes = !!(mc.metadata && mc.metadata.resumes === true);
   clearTimeout(call.connectTimer);
+  // Answered while it rang (offers.js preAnswer): only the microphone goes in now.
+  const ahead = mc.ahead;
+  mc.ahead = null;
   // A voice call is answered at once, the microphone put in when it is there (ICE and DTLS meanwhile).
-  const early = !call.mediaReady && !call.video && placeholderAudio();
-  const local = early || await call.media;
+  const early = !ahead && !call.mediaReady && !call.video && placeholderAudio();
+  const local = ahead || early || await call.media;
   if (cs.active !== call) return; // endCall closed the connection
-  mc.answer(local || undefined);
-  if (early) fillSender(call, mc, early);
+  if (ahead) {
+    fillSender(call, mc.peerConnection, ahead.sender);
+  } else {
+    mc.answer(local || undefined);
+    if (early) fillSender(call, mc.peerConnection, silence(mc, early));
+  }
   showConversationSoon(call, 300);
   call.state = 'in-call';
   call.startedAt = Date.now();
   setCallState('in-call');
   renderCallCard();
   mc.on('stream', (remote) => call.mediaCall === mc && attachRemote(call, remote));
+  if (ahead && ahead.stream) attachRemote(call, ahead.stream);
   mc.on('close', () => onMediaGone(call, mc, 'remote'));
   mc.on('error', (err) => {
     console.warn('media connection error', err);
@@ -200,12 +208,15 @@ export async function answerMedia(call, mc) {
 
 // The answer went out with a placeholder track: the sender sends nothing (no track) until the
 // microphone replaces it.
-function fillSender(call, mc, placeholder) {
+function silence(mc, placeholder) {
   const pc = mc.peerConnection;
   const sender = pc && pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
   placeholder.getTracks().forEach((t) => t.stop());
+  if (sender) sender.replaceTrack(null).catch(() => {});
+  return sender;
+}
+function fillSender(call, pc, sender) {
   if (!sender) return;
-  sender.replaceTrack(null).catch(() => {});
   call.media.then((s) => {
     const mic = s && s.getAudioTracks()[0];
     if (mic && cs.active === call && pc.signalingState !== 'closed') sender.replaceTrack(mic).catch((e) => console.warn('replaceTrack', e));

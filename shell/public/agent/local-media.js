@@ -1,6 +1,7 @@
 // The agent's microphone and camera for a call. With the microphone already allowed it starts when a
 // call rings, so the accept finds it ready: its tracks stay disabled and in no connection until the
-// accept (nothing is answered before it), and go when the ring ends otherwise. Without that permission
+// accept (an offer answered ahead has a sender without a track, offers.js), and go when the ring ends
+// otherwise. Without that permission
 // pressing 接受 starts it (a prompt only after the agent chose), and a press that is no click releases it.
 import { cs, rings } from './call-state.js';
 

@@ -1,10 +1,13 @@
-// Offers (PeerJS media connections) reaching the standing peer. One is only ever answered for the call
-// the agent accepted; before that it is held unanswered (stock peerjs keeps the caller's candidates
-// until answer(), so nothing reaches the agent's media). Offers for a running call are a switch or a
-// recovery (call-switch.js).
+// Offers (PeerJS media connections) reaching the standing peer. A ringing call's offer is held until
+// the agent accepts: unanswered (stock peerjs keeps the caller's candidates until answer(), so nothing
+// reaches the agent's media), or, for a widget's voice offer that holds its media until the accept
+// (metadata holdsMedia:true), answered at once with a sender that sends nothing (preAnswer), so ICE and
+// DTLS are done by the accept. Offers for a running call are a switch or a recovery (call-switch.js).
 import { rings, cs } from './call-state.js';
+import { hook } from './state.js';
 import { standing } from './standing-peer.js';
 import { answerMedia } from './calls.js';
+import { placeholderAudio } from './local-media.js';
 import { onRecoverOffer, onSwitchOffer, RECOVER_BIND_MS } from './call-switch.js';
 
 export const held = new Map(); // callId -> MediaConnection offered while that call rings
@@ -44,6 +47,43 @@ export function hold(callId, mc) {
   });
 }
 
+// A stock-peerjs caller (the seed page) sends its microphone the moment it is answered: its offer stays
+// unanswered. The widget's says it sends nothing until the accept frame; its remote stream is kept for
+// the accept (mc.ahead.stream) and nothing is played before it. The agent's sender has no track until
+// the accept puts the microphone in (calls.js answerMedia).
+function preAnswer(ring, mc) {
+  const meta = mc.metadata || {};
+  if (meta.holdsMedia !== true || meta.video === true || ring.video || mc.ahead !== undefined || !answerable(mc)) return;
+  const ph = placeholderAudio();
+  if (!ph) return;
+  try {
+    mc.answer(ph);
+  } catch (e) {
+    console.warn('early answer', e);
+    closeMc(mc);
+    return;
+  }
+  const pc = mc.peerConnection;
+  const sender = pc && pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+  ph.getTracks().forEach((t) => t.stop());
+  if (sender) sender.replaceTrack(null).catch(() => {});
+  const ahead = (mc.ahead = { sender, stream: null });
+  mc.on('stream', (st) => { ahead.stream = st; });
+  mc.on('error', () => mc.ahead && closeMc(mc)); // the visitor offers afresh after the accept
+}
+
+// Tests: the RTCPeerConnection of a ringing call's offer answered ahead (the first ring's, or that
+// call's), or null; and whether the offer held for a ring was answered.
+const heldFor = (callId) => (callId ? held.get(callId) : held.values().next().value);
+hook.earlyConnection = (callId) => {
+  const mc = heldFor(callId);
+  return (mc && mc.ahead && mc.peerConnection) || null;
+};
+hook.heldOffer = (callId) => {
+  const mc = heldFor(callId);
+  return mc ? { answered: !!mc.peerConnection, holdsMedia: !!(mc.metadata && mc.metadata.holdsMedia === true) } : null;
+};
+
 export function release(callId) {
   const mc = held.get(callId);
   if (!mc) return;
@@ -80,8 +120,12 @@ export function claimStrays(ring) {
     if (!offerFor(s.mc, ring.callId, ring.peerId)) continue;
     strays.splice(strays.indexOf(s), 1);
     clearTimeout(s.timer);
-    if (answerable(s.mc)) hold(ring.callId, s.mc);
-    else closeMc(s.mc);
+    if (!answerable(s.mc)) {
+      closeMc(s.mc);
+      continue;
+    }
+    hold(ring.callId, s.mc);
+    preAnswer(ring, s.mc);
   }
 }
 
@@ -119,7 +163,10 @@ export function onIncomingMedia(p, mc) {
     return undefined;
   }
   for (const ring of rings.values()) {
-    if (offerFor(mc, ring.callId, ring.peerId)) return hold(ring.callId, mc);
+    if (offerFor(mc, ring.callId, ring.peerId)) {
+      hold(ring.callId, mc);
+      return preAnswer(ring, mc);
+    }
   }
   return stray(mc);
 }
