@@ -92,6 +92,7 @@
       if (frames === 1) mark('first-frame');
       var t = performance.now(), more = app.frame(now);
       frameMs += performance.now() - t;
+      if (frames === 1) setTimeout(askPerms, 0);
       if (more) requestFrame();
     }
     function requestFrame() {
@@ -127,18 +128,23 @@
     setInterval(function () { if (page.ws && here() !== page.sent) sendPage(); }, 2000);
 
     // --- handle tables -------------------------------------------------------------------------------------
-    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1, unloading = false;
+    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1, unloading = false, held = null;
     // Permission states, kept current: a visitor who already allowed the microphone gets no prompt, so the
     // agent can be rung while getUserMedia runs (the core asks through permGranted).
-    var perm = { microphone: 'prompt', camera: 'prompt' };
-    try {
-      ['microphone', 'camera'].forEach(function (n) {
-        navigator.permissions.query({ name: n }).then(function (st) {
-          perm[n] = st.state;
-          st.onchange = function () { perm[n] = st.state; };
-        }, function () { /* unknown name in this browser: stays "prompt" */ });
-      });
-    } catch (e) { /* no Permissions API */ }
+    // Asked once the first frame is on screen (two queries cost ~10 ms, which the first open cannot spare).
+    var perm = { microphone: 'prompt', camera: 'prompt' }, permAsked = false;
+    function askPerms() {
+      if (permAsked) return;
+      permAsked = true;
+      try {
+        ['microphone', 'camera'].forEach(function (n) {
+          navigator.permissions.query({ name: n }).then(function (st) {
+            perm[n] = st.state;
+            st.onchange = function () { perm[n] = st.state; };
+          }, function () { /* unknown name in this browser: stays "prompt" */ });
+        });
+      } catch (e) { /* no Permissions API */ }
+    }
     function putStream(s) {
       for (var k in streams) if (streams[k] === s) return +k;
       streams[nextStream] = s;
@@ -153,6 +159,9 @@
     var emojiRe = /[\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u20E3]/u;
     composer.style.fontFamily = family; // the bubbles' family and size (14 px; 16 on phones: no zoom on focus)
     function font(bold, px, t) { return (bold ? '600 ' : '') + px + 'px ' + (emojiRe.test(t) ? emojiFamily : '') + family; }
+    // Setting a context's font parses the string and looks the font up each time, even when unchanged.
+    var rcFont = '';
+    function useFont(f) { if (f !== rcFont) rctx.font = rcFont = f; }
     var rtcResult = function (req) {
       return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
@@ -351,6 +360,7 @@
       clearTimer: function (id) { clearTimeout(timers[id]); delete timers[id]; },
       // network
       wsOpen: function (id, url) {
+        if (held) { held.push({ id: id, f: function () { glue.wsOpen(id, url); } }); return; }
         var ws;
         try { ws = new WebSocket(url); } catch (e) { setTimeout(function () { app.onSocketClose(id, 1006); }); return; }
         sockets[id] = ws;
@@ -360,8 +370,11 @@
         if (/\/ws\/visitor$/.test(url)) ws.addEventListener('message', pageHello);
       },
       wsSend: function (id, text) { var ws = sockets[id]; if (ws && ws.readyState === 1) ws.send(text); },
-      wsClose: function (id) { var ws = sockets[id]; delete sockets[id]; if (ws) try { ws.close(); } catch (e) { /* closing */ } },
+      wsClose: function (id) {
+        if (held) held = held.filter(function (h) { return h.id !== id; });
+        var ws = sockets[id]; delete sockets[id]; if (ws) try { ws.close(); } catch (e) { /* closing */ } },
       http: function (id, method, url, body, bearer, keepalive) {
+        if (held && !unloading) { held.push({ id: -1, f: function () { glue.http(id, method, url, body, bearer, keepalive); } }); return; }
         var h = { 'Content-Type': 'application/json' };
         if (ext) url = ext.url(url);
         if (bearer) h.Authorization = 'Bearer ' + bearer;
@@ -376,19 +389,19 @@
       },
       // glyphs: their texts come joined by '\n', the numbers in and out as typed views of wasm memory
       measure: function (bold, px, texts, out) {
-        texts.split('\n').forEach(function (t, i) { rctx.font = font(bold, px, t); out[i] = rctx.measureText(t).width; });
+        texts.split('\n').forEach(function (t, i) { useFont(font(bold, px, t)); out[i] = rctx.measureText(t).width; });
       },
       raster: function (bold, px, cellH, texts, xs, ys, widths, view, stride, colored) {
         // All glyphs side by side in one strip, read back once: getImageData is the slow part.
         var cps = texts.split('\n'), total = widths.reduce(function (a, b) { return a + b; }, 0) || 1;
-        if (rc.width < total || rc.height < cellH) { rc.width = Math.max(rc.width, total); rc.height = Math.max(rc.height, cellH); }
+        if (rc.width < total || rc.height < cellH) { rc.width = Math.max(rc.width, total); rc.height = Math.max(rc.height, cellH); rcFont = ''; }
         rctx.clearRect(0, 0, total, cellH);
         rctx.textBaseline = 'middle';
         rctx.fillStyle = '#fff';
         var left = [], x0 = 0, i;
         for (i = 0; i < cps.length; i++) {
           left.push(x0);
-          rctx.font = font(bold, px, cps[i]);
+          useFont(font(bold, px, cps[i]));
           rctx.save();
           rctx.beginPath();
           rctx.rect(x0, 0, widths[i], cellH);
@@ -419,6 +432,7 @@
       },
       // media
       permGranted: function (video) {
+        askPerms();
         return !!(w.isSecureContext && navigator.mediaDevices) && perm.microphone === 'granted' && (!video || perm.camera === 'granted');
       },
       gum: function (req, wantAudio, wantVideo) {
@@ -552,9 +566,11 @@
     return KefuModule({
       canvas: canvas,
       locateFile: function (f) { return cfg.assets + f; },
-      // The loader started downloading and compiling the wasm alongside this script.
-      instantiateWasm: L.wasm ? function (imports, done) {
-        L.wasm.then(function (m) { return WebAssembly.instantiate(m, imports).then(function (inst) { done(inst, m); }); })
+      // The loader started downloading the wasm alongside this script (an older loader: compiling it too).
+      instantiateWasm: L.wasmFetch || L.wasm ? function (imports, done) {
+        (L.wasmFetch ? L.wasmFetch.then(function (r) { return WebAssembly.instantiateStreaming(r, imports); })
+          : L.wasm.then(function (m) { return WebAssembly.instantiate(m, imports).then(function (i) { return { instance: i, module: m }; }); }))
+          .then(function (r) { done(r.instance, r.module); })
           .catch(function (e) { L.fail(e && e.message || e); });
         return {};
       } : undefined,
@@ -567,6 +583,7 @@
       callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
       selx = K.__selx && K.__selx({ app: app, log: log, root: L.root });
       mark('app-created');
+      setTimeout(askPerms, 1500); // also when nothing is drawn soon (the app loaded while idle)
       // For tests: the lines a message text is broken into in a bubble, with the width and font used.
       K.__lines = function (text) {
         var r = JSON.parse(app.debugLines(String(text)));
@@ -678,7 +695,21 @@
       function apiError(code, message) { var e = new Error(message); e.code = code; return e; }
       var impl = {
         // Opening draws at once instead of at the next animation frame.
-        open: function () { viewport(); app.setOpen(true); frame(performance.now()); return Promise.resolve(); },
+        open: function () {
+          // The first open shows the panel before it connects: sockets and requests it asks for wait until
+          // that frame is on screen (after the next animation frame; in a hidden tab, 100 ms).
+          var first = frames === 0 && !held;
+          if (first) held = [];
+          viewport();
+          app.setOpen(true);
+          frame(performance.now());
+          if (first) {
+            var go = function () { var q = held; held = null; if (q) q.forEach(function (h) { h.f(); }); };
+            w.requestAnimationFrame(function () { setTimeout(go, 0); });
+            setTimeout(go, 100);
+          }
+          return Promise.resolve();
+        },
         close: function () { app.setOpen(false); return Promise.resolve(); },
         toggle: function () { return app.isOpen() ? impl.close() : impl.open(); },
         send: function (text) {

@@ -108,9 +108,10 @@
     s.async = true;
     s.onerror = function () { fail('script'); };
     d.head.appendChild(s);
-    // Fetch and compile the wasm while the script downloads, instead of after it.
-    if (w.WebAssembly && WebAssembly.compileStreaming) {
-      wasm = WebAssembly.compileStreaming(fetch(cfg.assets + 'kefu-app.wasm', { credentials: 'omit' }));
+    // Fetch the wasm while the script downloads; the app compiles it once its script runs (compiling here
+    // held that script back: the streaming compile's work comes first on the page's thread).
+    if (w.WebAssembly && WebAssembly.instantiateStreaming) {
+      wasm = fetch(cfg.assets + 'kefu-app.wasm', { credentials: 'omit' });
       wasm.catch(function () { /* reported by the app's own load */ });
     }
   }
@@ -133,7 +134,7 @@
   // Called by the app script once its wasm is running.
   api.__attach = function (boot) {
     return boot(cfg, {
-      root: root, launcher: btn, emit: emit, setUnread: setUnread, fail: fail, wasm: wasm,
+      root: root, launcher: btn, emit: emit, setUnread: setUnread, fail: fail, wasmFetch: wasm,
       preview: function (make) { hook = make({ root: root, launcher: btn, left: cfg.position === 'left', zh: zh, open: api.open, used: function () { return used; } }); },
       ready: function (impl) {
         app = impl;

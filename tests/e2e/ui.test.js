@@ -124,6 +124,32 @@ test('if the app cannot load, the page stays usable and the launcher says so', a
   await ctx.close();
 });
 
+test('the first click puts the panel on screen before the chat connects, and then it connects', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0; // no loading ahead: the click finds the app not loaded
+    const frames = () => (window.Kefu && window.Kefu.state().frames) || 0;
+    const seen = (window.__netAt = []);
+    const WS = window.WebSocket;
+    window.WebSocket = class extends WS {
+      constructor(...a) { super(...a); seen.push({ what: 'ws ' + a[0], frames: frames() }); }
+    };
+    const f = window.fetch;
+    window.fetch = function (url, ...rest) {
+      if (!/kefu-app\.wasm/.test(String(url))) seen.push({ what: 'fetch ' + url, frames: frames() });
+      return f.call(this, url, ...rest);
+    };
+  });
+  await page.goto(server.url + '/');
+  await page.locator('#kefu-root button.l').click();
+  await until(() => page.evaluate(() => window.Kefu.state().connected), { what: 'connected after the first open' });
+  const net = await page.evaluate(() => window.__netAt);
+  assert.ok(net.some((n) => /^ws .*\/ws\/visitor/.test(n.what)), JSON.stringify(net));
+  for (const n of net) assert.ok(n.frames >= 1, `${n.what} was asked for before the panel's first frame: ${JSON.stringify(net)}`);
+  await ctx.close();
+});
+
 test('a lost WebGL context comes back and the panel is drawn again', async () => {
   const { canvasStats } = require('./harness');
   const page = await openVisitor(browser, server.url + '/');
