@@ -208,6 +208,25 @@ function merge(base, over) {
   return out;
 }
 
+// Every setting whose default is a number must be a whole number ≥ 0: a "8000" from config.json would
+// otherwise compare as a string and quietly disable a limit. In the groups that hold only numbers (rate,
+// sockets, http, peerGate) an unknown name is a typo, also refused.
+function checkNumbers(defaults, cfg, at = '') {
+  for (const [k, d] of Object.entries(defaults)) {
+    const v = cfg[k], name = at + k;
+    if (typeof d === 'number' && !(Number.isInteger(v) && v >= 0)) {
+      throw new Error(`${name} must be a whole number ≥ 0, not ${JSON.stringify(v)}`);
+    }
+    if (d && typeof d === 'object' && !Array.isArray(d)) {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${name} must be an object`);
+      if (Object.values(d).every((x) => typeof x === 'number')) {
+        for (const extra of Object.keys(v)) if (!(extra in d)) throw new Error(`Unknown setting ${name}.${extra}`);
+      }
+      checkNumbers(d, v, name + '.');
+    }
+  }
+}
+
 function loadConfig(options = {}, env = process.env) {
   const fileSettings = options.configFile === false ? {} : readJsonFile(options.configFile || path.join(SHELL_DIR, 'config.json'));
   const cfg = merge(merge(merge(DEFAULTS, fileSettings), envSettings(env)), options);
@@ -216,6 +235,7 @@ function loadConfig(options = {}, env = process.env) {
   if (![null, undefined, 'kefu', 'none'].includes(cfg.peer.auth)) throw new Error(`peer.auth must be "kefu" or "none", not ${JSON.stringify(cfg.peer.auth)}`);
   if (cfg.peer.auth === null || cfg.peer.auth === undefined) cfg.peer.auth = cfg.peer.host || cfg.peer.port ? 'none' : 'kefu';
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) throw new Error(`Bad port: ${cfg.port}`);
+  checkNumbers(DEFAULTS, cfg);
   cfg.dataDir = path.resolve(cfg.dataDir);
   return cfg;
 }
