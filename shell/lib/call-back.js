@@ -10,7 +10,7 @@ const { err } = require('./errors');
 const { newId } = require('./auth');
 
 function createCallBack({ db, sockets, team, finish, ring, changed, armRing, limit }) {
-  const placed = new Map(); // callId -> { agentId, answered }
+  const placed = new Map(); // callId -> { agentId, answered, ring }
 
   // An agent may call back the visitors of their own conversations and of their groups.
   function mayCall(agent, visitorId) {
@@ -36,9 +36,10 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
     const video = data.video === true;
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: null, created: Date.now() };
     db.insertCall(call);
-    placed.set(call.id, { agentId: agent.id, answered: false });
+    const ringData = { callId: call.id, video, name: agent.name };
+    placed.set(call.id, { agentId: agent.id, answered: false, visitorId: visitor.id, ring: ringData });
     armRing(call.id);
-    sockets.toVisitor(visitor.id, 'ring', { callId: call.id, video, name: agent.name });
+    sockets.toVisitor(visitor.id, 'ring', ringData);
     const frame = { visitorId: visitor.id, callId: call.id, video, state: 'ringing' };
     if (ws) sockets.send(ws, 'callback', frame);
     changed(call, 'ringing');
@@ -107,8 +108,19 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
     }
   }
 
+  // The `ring` of a call-back still ringing at this visitor, for a socket that joins during it (a reload,
+  // the next page, a second tab): it rings there too. Null when there is none.
+  function ringingAt(visitorId) {
+    for (const [callId, p] of placed) {
+      if (p.visitorId !== visitorId || p.answered) continue;
+      const call = db.callById(callId);
+      if (call && call.state === 'ringing') return p.ring;
+    }
+    return null;
+  }
+
   return {
-    place, answer, decline, ringEndFrame, checkAccept, cancel, agentLeft,
+    place, answer, decline, ringEndFrame, checkAccept, cancel, agentLeft, ringingAt,
     ended: (callId) => placed.delete(callId),
     answeredBy: (callId) => {
       const p = placed.get(callId);

@@ -410,6 +410,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     onVisitorOffline, onVisitorOnline, onAgentOffline, onAgentOnline, onAgentsOffline, onAgentsOnline,
     // The agents a ringing call has rung so far: the PeerJS gate lets its visitor reach their consoles only.
     rungAgents: (callId) => rung.get(callId) || new Set(),
+    callBackRingingAt: (visitorId) => back.ringingAt(visitorId),
     sweep: () => callLimit.sweep(),
   };
 }

@@ -244,6 +244,8 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
         visitorReadSeq: reads.visitor,
         agentReadSeq: reads.agent,
       });
+      const ringing = calls.callBackRingingAt(visitor.id);
+      if (ringing) sendFrame(ws, 'ring', ringing);
       return true;
     }
     const tokenHash = hashToken(frame.data.token);

@@ -115,7 +115,7 @@ test('回拨视频 rings a closed panel; no device before 接听; video and audi
   await page.context().close();
 });
 
-test('拒绝 ends the call-back: the console shows it declined, the devices never started; no ring on an untouched page', async () => {
+test('拒绝 ends the call-back: the console shows it declined, the devices never started; no ring on an untouched page; a reload rings again', async () => {
   const { page, vid } = await visitorWithClosedPanel({ click: false });
   await agent.click('#callback-voice');
   // Nothing asked of the visitor's page until it rang (see above).
@@ -123,6 +123,9 @@ test('拒绝 ends the call-back: the console shows it declined, the devices neve
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await page.evaluate(() => window.__audioContexts), 0, 'a ring on a page the visitor never used');
   await until(() => page.evaluate(() => window.Kefu.state().call === 'incoming'), { what: 'the widget rings' });
+  // The visitor reloads the page while it rings: the new page rings too (the app comes back on its own).
+  await page.reload();
+  await until(() => page.evaluate(() => window.Kefu.state().call === 'incoming'), { timeout: 20000, what: 'the reloaded page rings again' });
   await clickCallBar(page, 'decline');
   await until(async () => /拒绝|declined/.test(await agent.locator('#callback-status').textContent()), { what: 'console shows declined' });
   assert.equal(await agent.evaluate(() => window.__kefuAgent.callback.reason), 'declined');

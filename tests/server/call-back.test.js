@@ -176,3 +176,32 @@ test('拒绝 ends the call-back as declined; the agent\'s cancel and no answer e
     await srv.close();
   }
 });
+
+test('a page reloaded while a call-back rings rings again; once answered or ended, a new page does not', async () => {
+  const srv = await setup({ ringTimeoutMs: 5000, leftGraceMs: 1000 });
+  try {
+    const li = await agentSocket(srv, await agentLogin(srv, 'li', 'li-pass-123'));
+    const { v, chat } = await salesVisitor(srv);
+    li.send('callback', { visitorId: v.visitorId });
+    const callId = (await li.next('callback')).data.callId;
+    assert.equal((await chat.next('ring')).data.callId, callId);
+    // The reload: the old page's socket goes, the new page's comes within the grace.
+    chat.close();
+    const again = await visitorSocket(srv, v.token);
+    assert.deepEqual((await again.next('ring')).data, { callId, video: false, name: '小李' });
+    // A second tab joining now rings too; after the 接听 a new page is not rung.
+    const tab = await visitorSocket(srv, v.token);
+    assert.equal((await tab.next('ring')).data.callId, callId);
+    const cred = await peerCredentials(srv, v.token);
+    const answered = await callKefu(srv, v, { action: 'callpeer', call_id: callId, peer_id: cred.id });
+    assert.equal(answered.status, 200, answered.text);
+    const later = await visitorSocket(srv, v.token);
+    assert.equal(await later.none('ring', 300), true, 'an answered call-back rang a new page');
+    li.send('hangup', { visitorId: v.visitorId, callId });
+    await li.next('call_end', { where: (d) => d.callId === callId });
+    const after = await visitorSocket(srv, v.token);
+    assert.equal(await after.none('ring', 300), true, 'an ended call-back rang a new page');
+  } finally {
+    await srv.close();
+  }
+});
