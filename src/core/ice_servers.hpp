@@ -45,6 +45,9 @@ class IceCredentials {
     // The fetched list while it is valid, else `fallback` (the config's list).
     std::string iceServersJson(const std::string& fallback) const;
     bool valid() const { return !json_.empty(); }
+    // Credentials are offered and wanted, none are held, and a request for them is on its way (or waits
+    // for the token): a call made now would have no relay of its own.
+    bool awaited() const { return offered_ && wanted_ && json_.empty() && (inFlight_ || token_.empty()); }
     std::int64_t expiresMs() const { return expiresMs_; }
 
     // The list iceServersJson() returns changed (fetched, or expired).

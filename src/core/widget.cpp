@@ -171,9 +171,13 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     mCall = std::make_unique<CallController>(CallConfig{}, mPlatform.scheduler, mPlatform.sockets, mPlatform.http,
                                              mPlatform.media, mPlatform.rtc);
     mIce = std::make_unique<IceCredentials>(mPlatform.scheduler, mPlatform.http);
-    mIce->onChange([this] { configureCall(); }); // fresh credentials: the next connection is made with them
+    mIce->onChange([this] {
+        configureCall(); // fresh credentials: the next connection is made with them
+        startPendingCall();
+    });
     mIce->onWarning([this](const std::string& w) {
         if (mWarn) mWarn(w);
+        startPendingCall(); // none coming: a call that waited for them goes without
     });
 
     const std::string base = mSettings.server;

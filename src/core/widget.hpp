@@ -117,7 +117,7 @@ class Widget {
   private:
     void changed();
     void ensureStarted();
-    void startPendingCall();
+    void startPendingCall(bool withoutRelay = false);
     void emit(const char* name, const std::string& json);
     void configureCall();
     void callStateChanged(CallState s, CallEndReason r);
@@ -153,6 +153,7 @@ class Widget {
     std::string mIncoming; // the call id of an agent's call-back ringing here
     bool mIncomingVideo = false;
     TimerId mPendingCallTimer = 0;
+    bool mIceWait = false; // the pending call waits only for its TURN credentials (kIceWaitMs)
     std::string mNotice;
     TimerId mNoticeTimer = 0, mCallStatusTimer = 0, mTickTimer = 0;
     CallQuality mQuality = CallQuality::Unknown;

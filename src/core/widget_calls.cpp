@@ -34,10 +34,13 @@ bool Widget::startCall(bool video, std::string& errorCode) {
         errorCode = "busy";
         return false;
     }
-    if (!mSession->hasServerConfig() || mSession->token().empty()) {
+    if (!mSession->hasServerConfig() || mSession->token().empty() || mIce->awaited()) {
         // The PeerJS address and the visitor's token are not known yet (a first click right after
-        // opening): hold the call until they are, or give up if the backend does not answer.
+        // opening): hold the call until they are, or give up if the backend does not answer. Its TURN
+        // credentials on their way are waited for too (startPendingCall): behind a NAT that only a relay
+        // crosses, a connection made without them cannot connect.
         mPendingCall = video ? 1 : 0;
+        mIceWait = false;
         emitCall("requesting", CallEndReason::None);
         mPendingCallTimer = mPlatform.scheduler.after(kPendingCallMs, [this] {
             mPendingCallTimer = 0;
@@ -46,6 +49,7 @@ bool Widget::startCall(bool video, std::string& errorCode) {
             emitCall("failed", CallEndReason::ServerUnreachable);
             changed();
         });
+        startPendingCall(); // config and token known: a short wait for the credentials only
         changed();
         return true;
     }
@@ -57,8 +61,22 @@ bool Widget::startCall(bool video, std::string& errorCode) {
     return true;
 }
 
-void Widget::startPendingCall() {
+void Widget::startPendingCall(bool withoutRelay) {
     if (mPendingCall < 0 || !mSession->hasServerConfig() || mSession->token().empty()) return;
+    configureCall();              // asks for the credentials once the token is there
+    if (mPendingCall < 0) return; // started meanwhile (fresh credentials told during configureCall)
+    if (!withoutRelay && mIce->awaited()) {
+        if (!mIceWait) { // only they are missing now: a short wait, then the call goes without them
+            mIceWait = true;
+            mPlatform.scheduler.cancel(mPendingCallTimer);
+            mPendingCallTimer = mPlatform.scheduler.after(kIceWaitMs, [this] {
+                mPendingCallTimer = 0;
+                startPendingCall(true);
+            });
+        }
+        return;
+    }
+    mIceWait = false;
     const bool video = mPendingCall == 1;
     mPendingCall = -1;
     mPlatform.scheduler.cancel(mPendingCallTimer);

@@ -15,6 +15,7 @@ using json = nlohmann::json;
 
 constexpr int kCallStatusMs = 8000;   // "call ended" / a failure stays this long in the call bar
 constexpr int kPendingCallMs = 15000; // a call waiting for the backend's first answer gives up after this
+constexpr int kIceWaitMs = 3000;      // a call waiting only for its TURN credentials goes without them after this
 
 std::string dumpJson(const json& j);
 Key reasonKey(CallEndReason r);        // the panel's text for why a call ended

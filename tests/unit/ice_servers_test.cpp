@@ -251,3 +251,45 @@ TEST_F(WidgetIce, SiteProvidedServersAreUsedAsTheyAre) {
     ASSERT_EQ(rtc.size(), 1u);
     EXPECT_EQ(turnUser(rtc.last().iceServers), "site");
 }
+
+// Behind a NAT only a relay crosses, a connection made without the visitor's TURN credentials cannot
+// connect: a click on 语音 while they are on their way waits for them (briefly), then calls with them.
+TEST_F(WidgetIce, ACallClickedWhileItsCredentialsAreOnTheirWayWaitsForThemAndUsesThem) {
+    make();
+    widget->setOpen(true);
+    ASSERT_EQ(http.countOf("POST", "/api/ice-servers"), 1u);
+    std::string err;
+    ASSERT_TRUE(widget->startCall(false, err)) << err;
+    EXPECT_TRUE(devices.requests.empty()) << "the call started before its credentials came";
+    EXPECT_EQ(rtc.size(), 0u);
+    ASSERT_TRUE(http.reply("POST", "/api/ice-servers", 200, answer("u1", kNow + 3600000)));
+    ASSERT_EQ(devices.requests.size(), 1u) << "the call starts once they are there";
+    devices.grant(true, false);
+    ASSERT_NE(peer(), nullptr);
+    peer()->accept();
+    peer()->receive(R"({"type":"OPEN"})");
+    ASSERT_TRUE(http.reply("POST", "/2/callKefu", 200, R"({"ok":true,"callId":"c_1"})"));
+    ASSERT_GE(rtc.size(), 1u);
+    EXPECT_EQ(turnUser(rtc.last().iceServers), "u1");
+}
+
+TEST_F(WidgetIce, ACallWaitingForItsCredentialsGoesWithoutThemAfterThreeSeconds) {
+    make();
+    widget->setOpen(true);
+    std::string err;
+    ASSERT_TRUE(widget->startCall(false, err)) << err;
+    clock.advance(2900);
+    EXPECT_TRUE(devices.requests.empty());
+    clock.advance(100);
+    EXPECT_EQ(devices.requests.size(), 1u) << "a slow answer holds the call 3 s at most";
+}
+
+TEST_F(WidgetIce, ACallWaitingForItsCredentialsGoesAtOnceWhenTheyAreRefused) {
+    make();
+    widget->setOpen(true);
+    std::string err;
+    ASSERT_TRUE(widget->startCall(false, err)) << err;
+    EXPECT_EQ(devices.requests.size(), 0u);
+    ASSERT_TRUE(http.reply("POST", "/api/ice-servers", 503, "{}"));
+    EXPECT_EQ(devices.requests.size(), 1u) << "no credentials coming: the call goes at once";
+}
