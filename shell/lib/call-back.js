@@ -10,7 +10,7 @@ const { err } = require('./errors');
 const { newId } = require('./auth');
 
 function createCallBack({ db, sockets, team, finish, ring, changed, armRing, limit }) {
-  const placed = new Map(); // callId -> { agentId, answered, ring }
+  const placed = new Map(); // callId -> { agentId, answered, visitorId, ring: the visitor's `ring` data }
 
   // An agent may call back the visitors of their own conversations and of their groups.
   function mayCall(agent, visitorId) {

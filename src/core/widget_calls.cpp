@@ -81,7 +81,6 @@ void Widget::startPendingCall(bool withoutRelay) {
     mPendingCall = -1;
     mPlatform.scheduler.cancel(mPendingCallTimer);
     mPendingCallTimer = 0;
-    configureCall();
     if (!mCall->start(video)) emitCall("failed", CallEndReason::ServerUnreachable);
 }
 

@@ -50,6 +50,19 @@ const offerAndWait = (page, to, metadata, ms) => page.evaluate(({ to, metadata, 
   setTimeout(() => resolve(false), ms);
 }), { to, metadata, ms });
 
+const newVisitor = async () => (await fetch(`${server.url}/api/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+
+// The visitor's ring (callpeer) bound to `peerId`; returns the server's answer once the console rings.
+async function ringAs(agent, visitor, peerId) {
+  const ring = await (await fetch(`${server.url}/2/callKefu`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
+    body: JSON.stringify({ action: 'callpeer', kefu_id: 'kefu1', visitor_id: visitor.visitorId, peer_id: peerId }),
+  })).json();
+  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'ringing' });
+  return ring;
+}
+
 test('on a standalone server the console answers only the visitor peer bound to the call', async () => {
   const cfg = await (await fetch(`${server.url}/api/config`)).json();
   assert.equal(cfg.peer.auth, 'none', 'a standalone server: the widget and console pick their own ids');
@@ -57,14 +70,9 @@ test('on a standalone server the console answers only the visitor peer bound to 
   await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { what: 'standing peer' });
   const standing = await agent.evaluate(() => window.__kefuAgent.peerId);
 
-  const visitor = await (await fetch(`${server.url}/api/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+  const visitor = await newVisitor();
   const boundId = `kefubound${Date.now()}`;
-  const ring = await (await fetch(`${server.url}/2/callKefu`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
-    body: JSON.stringify({ action: 'callpeer', kefu_id: 'kefu1', visitor_id: visitor.visitorId, peer_id: boundId }),
-  })).json();
-  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'ringing' });
+  const ring = await ringAs(agent, visitor, boundId);
 
   // The stranger knows the standing id (every chat socket is told it) and names the ringing call.
   const stranger = await peerPage(`kefustranger${Date.now()}`);
@@ -92,15 +100,10 @@ test('a stock-peerjs offer, without holdsMedia, is not answered while the consol
   const agent = await agentLogin(browser, server.url);
   await until(() => agent.evaluate(() => !!window.__kefuAgent.peerId), { what: 'standing peer' });
   const standing = await agent.evaluate(() => window.__kefuAgent.peerId);
-  const visitor = await (await fetch(`${server.url}/api/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+  const visitor = await newVisitor();
   const boundId = `kefuseed${Date.now()}`;
   const bound = await peerPage(boundId);
-  const ring = await (await fetch(`${server.url}/2/callKefu`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${visitor.token}` },
-    body: JSON.stringify({ action: 'callpeer', kefu_id: 'kefu1', visitor_id: visitor.visitorId, peer_id: boundId }),
-  })).json();
-  await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'ringing' });
+  const ring = await ringAs(agent, visitor, boundId);
   const got = offerAndWait(bound, standing, { callId: ring.callId, visitorId: visitor.visitorId, video: false }, 8000);
   const held = await until(() => agent.evaluate(() => window.__kefuAgent.heldOffer()), { what: 'the offer held for the ring' });
   assert.deepEqual(held, { answered: false, holdsMedia: false });
