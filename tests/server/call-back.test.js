@@ -189,6 +189,8 @@ test('a page reloaded while a call-back rings rings again; once answered or ende
     chat.close();
     const again = await visitorSocket(srv, v.token);
     assert.deepEqual((await again.next('ring')).data, { callId, video: false, name: '小李' });
+    const other = await salesVisitor(srv); // someone else's page is never rung for it
+    assert.equal(await other.chat.none('ring', 300), true, "another visitor's socket was rung");
     // A second tab joining now rings too; after the 接听 a new page is not rung.
     const tab = await visitorSocket(srv, v.token);
     assert.equal((await tab.next('ring')).data.callId, callId);
