@@ -187,7 +187,9 @@ test('a voice call switches to video and back without hanging up', async () => {
   assert.equal(back.ok, true, JSON.stringify(back));
   await mediaFlows(page, visitorAudio, false);
   await mediaFlows(agent, agentAudio, false);
-  const after = await page.evaluate(() => {
+  // The video area goes with the frame the switch draws: wait for that frame (one, or a few on a loaded
+  // machine), then look.
+  const after = await until(() => page.evaluate(() => {
     const root = document.getElementById('kefu-root').shadowRoot;
     const preview = root.querySelector('video.kefu-local');
     return {
@@ -197,7 +199,7 @@ test('a voice call switches to video and back without hanging up', async () => {
       streams: window.__streams.length,
       state: window.Kefu.state(),
     };
-  });
+  }).then((a) => !a.videoShown && !a.previewShown && a), { timeout: 2000, what: 'the video area gone after the switch back' });
   assert.equal(after.videoShown, false);
   assert.equal(after.previewShown, false);
   assert.equal(after.streams, 3); // voice, video, voice again
