@@ -294,6 +294,55 @@ function startStatic() {
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
 }
 
+// The console's side of each call, on the same clock as the visitor's steps (performance.timeOrigin is
+// the epoch time of each page's start): when the ring and the offer reach it, when it accepts and answers.
+function agentProbe() {
+  const ev = (window.__agentBench = []);
+  const mark = (k) => ev.push([k, performance.timeOrigin + performance.now()]);
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...a) {
+      super(...a);
+      const peer = /\/peerjs/.test(String(a[0]));
+      const send = this.send.bind(this);
+      this.send = (d) => {
+        if (typeof d === 'string' && peer && /"type":"ANSWER"/.test(d)) mark('console: SDP answer sent');
+        if (typeof d === 'string' && !peer && /"type":"accept"/.test(d)) mark('console: accept sent');
+        return send(d);
+      };
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        if (peer && /"type":"OFFER"/.test(e.data)) mark('console: SDP offer received');
+        if (!peer && /^\{"type":"call"/.test(e.data)) mark('console: ring received');
+      });
+    }
+  };
+  const md = navigator.mediaDevices;
+  const gum = md.getUserMedia.bind(md);
+  md.getUserMedia = (c) => { mark('console: getUserMedia asked'); return gum(c).then((s) => { mark('console: microphone granted'); return s; }); };
+  const PC = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends PC {
+    constructor(...a) {
+      super(...a);
+      mark('console: RTCPeerConnection created');
+      for (const m of ['setRemoteDescription', 'createAnswer', 'setLocalDescription']) {
+        const f = this[m].bind(this);
+        this[m] = (...x) => { mark(`console: ${m} called`); return f(...x).then((r) => { mark(`console: ${m} done`); return r; }); };
+      }
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('console: ICE/DTLS connected'); });
+    }
+  };
+}
+
+// The console's steps of the call that started at `t0` (the visitor page's epoch ms), in ms after it.
+async function agentSteps(agent, page) {
+  const t0 = await page.evaluate(() => performance.timeOrigin + window.__callBench.run.t0);
+  const ev = await agent.evaluate(() => window.__agentBench || []);
+  const out = {};
+  for (const [k, t] of ev) if (t >= t0 && out[k] === undefined) out[k] = t - t0;
+  return out;
+}
+
 // The agent console answers every ring at once, from inside its page, the same way for both sides.
 // `pressMs` > 0: like a person, the button is pressed (pointerdown) and the click follows that much later.
 async function autoAccept(agent, pressMs = 0) {
@@ -419,7 +468,7 @@ async function kefuCall(browser, server, agent, allowed, relay) {
       'Kefu remote audio playing');
     const state = await page.evaluate(() => window.Kefu.state().call);
     await page.waitForTimeout(100); // long tasks are reported a moment after they end
-    const phases = await page.evaluate(() => window.__callBench.phases);
+    const phases = { ...await page.evaluate(() => window.__callBench.phases), ...await agentSteps(agent, page) };
     const blocked = await page.evaluate(() => window.__callBench.blocked());
     await page.evaluate(() => window.Kefu.hangup());
     await agentEnded(agent);
@@ -450,7 +499,7 @@ async function baselineCall(browser, server, stat, agent, allowed, relay) {
     if (e2) throw new Error(`baseline call: ${e2}`);
     const state = await page.evaluate(() => window.__seed.state);
     await page.waitForTimeout(100);
-    const phases = await page.evaluate(() => window.__callBench.phases);
+    const phases = { ...await page.evaluate(() => window.__callBench.phases), ...await agentSteps(agent, page) };
     const blocked = await page.evaluate(() => window.__callBench.blocked());
     await page.evaluate(() => window.__seed.hangup());
     await agentEnded(agent);
@@ -516,8 +565,8 @@ function startLatencyProxy(targetUrl, oneWayMs) {
 
 async function calls(browser, server, allowed, pressMs, relay, versus) {
   const stat = await startStatic();
-  const agent = await agentLogin(browser, server.url, { init: relay ? relayOnly : undefined });
-  const agent2 = versus && await agentLogin(browser, versus.url);
+  const agent = await agentLogin(browser, server.url, { init: { content: `(${agentProbe})();${relay ? `(${relayOnly})();` : ''}` } });
+  const agent2 = versus && await agentLogin(browser, versus.url, { init: { content: `(${agentProbe})();` } });
   if (agent2) await autoAccept(agent2, pressMs);
   const ice = relay ? server.mintIce() : null;
   agent.consoleLines = [];
