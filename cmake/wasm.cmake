@@ -35,6 +35,8 @@ target_link_options(kefu-app PRIVATE
   -sGL_TRACK_ERRORS=0 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0 -sSUPPORT_LONGJMP=0  # none used: glue code saved
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/away.js"  # branding and the 留言 card, called by glue.js
+  "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/media.js"  # getUserMedia, streams, RTCPeerConnection handles
+  "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/text_layer.js"  # the DOM text and twins over the canvas
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/glue.js"  # SHELL: the repeated flag is not deduplicated
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/call_extras.js"
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/selection.js"
@@ -42,7 +44,8 @@ target_link_options(kefu-app PRIVATE
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/status_text.js"  # header and notice text, twins' reasons
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/touch_select.js"      # long press
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/launcher_preview.js" ${KEFU_WASM_EXTRA_LDFLAGS})  # replies by the closed launcher
-set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/kefu-away.js
+set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/media.js ${CMAKE_SOURCE_DIR}/web/text_layer.js
+                                                          ${CMAKE_SOURCE_DIR}/web/kefu-away.js
                                                           ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js
                                                           ${CMAKE_SOURCE_DIR}/web/call_extras.js

@@ -1,10 +1,27 @@
 /* Kefu call extras, appended after glue.js: a running call's connection figures (getStats, only during a
    call; the level comes from the core, src/core/call_quality.hpp), the ringback tone while ringing
-   (WebAudio, no asset), what the call bar's enlarge control does and the mirrored self-view. */
+   and an agent call-back's ring (WebAudio, no asset), what the call bar's enlarge control does and the
+   mirrored self-view. */
 (function (w, d) {
   'use strict';
   var K = w.Kefu, nop = function () {};
   if (!K || !K.__attach) return;
+  // An agent's call-back rings (`call` event "incoming"): a soft 440+480 Hz ring, 1 s on, 2 s off,
+  // synthesized with WebAudio (no asset), and only on a page the visitor has already used (a click or a
+  // key), never as the first thing a page does. Any other call state stops it.
+  var used = false, ringing = null;
+  ['pointerdown', 'keydown'].forEach(function (n) { d.addEventListener(n, function () { used = true; }, true); });
+  K.on('call', function (e) {
+    var AC = w.AudioContext || w.webkitAudioContext, ua = navigator.userActivation;
+    if (ringing) { try { ringing.close(); } catch (x) { /* closed */ } ringing = null; }
+    if (!e || e.state !== 'incoming' || !AC || !(used || (ua && ua.hasBeenActive))) return;
+    var ac = ringing = new AC(), g = ac.createGain(), t = ac.currentTime;
+    g.gain.value = 0;
+    g.connect(ac.destination);
+    [440, 480].forEach(function (f) { var o = ac.createOscillator(); o.frequency.value = f; o.connect(g); o.start(); });
+    for (var i = 0; i < 14; i++) { g.gain.setTargetAtTime(0.06, t + 3 * i, 0.02); g.gain.setTargetAtTime(0, t + 3 * i + 1, 0.02); }
+  });
+
   // o: {app, pcs, panel, remoteVideo, lang}; returns the glue's hooks {enlarge(), state(s)}.
   K.__callx = function (o) {
     var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null;

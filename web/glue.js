@@ -25,7 +25,7 @@
       'color:#1f1f1f;font-size:14px;line-height:1.4;' +
       'padding:8px 10px;margin:0;overflow-y:auto;touch-action:auto}.p.f textarea{font-size:16px}' +
       '.p video{position:absolute;display:none;background:#000;object-fit:cover;border-radius:8px}.p .v{display:block}' +
-      // The text layer (see mirror below): transparent text over the drawn glyphs, so the browser selects,
+      // The text layer (text_layer.js): transparent text over the drawn glyphs, so the browser selects,
       // copies and finds it; only the text itself takes the pointer, the canvas keeps everything else.
       '.p .x{position:absolute;overflow:hidden auto;scrollbar-width:none;pointer-events:none;outline:none}' +
       '.p .x::-webkit-scrollbar{display:none}.p .h{position:absolute;width:1px;left:0;top:0}' +
@@ -70,6 +70,7 @@
     [remoteVideo, localVideo].forEach(function (v) { v.autoplay = true; v.playsInline = true; v.setAttribute('playsinline', ''); });
     localVideo.muted = true;
     audio.autoplay = true;
+    var media = K.__media({ audio: audio, remoteVideo: remoteVideo, localVideo: localVideo }), askPerms = media.askPerms; // media.js
     var composer = el('textarea');
     composer.rows = 1;
     zones.push(el('div'));
@@ -128,28 +129,7 @@
     setInterval(function () { if (page.ws && here() !== page.sent) sendPage(); }, 2000);
 
     // --- handle tables -------------------------------------------------------------------------------------
-    var sockets = {}, timers = {}, streams = {}, pcs = {}, nextStream = 1, unloading = false, held = null;
-    // Permission states, kept current: a visitor who already allowed the microphone gets no prompt, so the
-    // agent can be rung while getUserMedia runs (the core asks through permGranted).
-    // Asked once the first frame is on screen (two queries cost ~10 ms, which the first open cannot spare).
-    var perm = { microphone: 'prompt', camera: 'prompt' }, permAsked = false;
-    function askPerms() {
-      if (permAsked) return;
-      permAsked = true;
-      try {
-        ['microphone', 'camera'].forEach(function (n) {
-          navigator.permissions.query({ name: n }).then(function (st) {
-            perm[n] = st.state;
-            st.onchange = function () { perm[n] = st.state; };
-          }, function () { /* unknown name in this browser: stays "prompt" */ });
-        });
-      } catch (e) { /* no Permissions API */ }
-    }
-    function putStream(s) {
-      for (var k in streams) if (streams[k] === s) return +k;
-      streams[nextStream] = s;
-      return nextStream++;
-    }
+    var sockets = {}, timers = {}, unloading = false, held = null;
     var rc = d.createElement('canvas'), rctx = rc.getContext('2d', { willReadFrequently: true });
     var family = 'system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei",' +
       '"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif,"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"';
@@ -162,100 +142,13 @@
     // Setting a context's font parses the string and looks the font up each time, even when unchanged.
     var rcFont = '';
     function useFont(f) { if (f !== rcFont) rctx.font = rcFont = f; }
-    var rtcResult = function (req) {
-      return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
-              function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
-    };
 
     function openable(href) {
       var u;
       try { u = new URL(href); } catch (e) { return ''; }
       return /^(https?|mailto|tel):$/.test(u.protocol) ? u.href : '';
     }
-    var place = function (e, r) {
-      e.style.left = r[0] + 'px'; e.style.top = r[1] + 'px'; e.style.width = r[2] + 'px';
-      if (r[3] != null) e.style.height = r[3] + 'px';
-    };
-    // Keeps `parent`'s keyed children as `items` say, reusing nodes: a kept node keeps the selection in it,
-    // its focus and its place in the screen reader's log (so a message is announced once).
-    function sync(parent, items, make, update, from) {
-      var old = parent.k || {}, now = {}, at = from ? from.nextSibling : parent.firstChild, fresh = 0, prepended = false;
-      items.forEach(function (it) {
-        var n = old[it.k];
-        if (!n) { n = make(it); fresh++; } else if (fresh) prepended = true;
-        now[it.k] = n;
-        update(n, it);
-        if (n !== at) parent.insertBefore(n, at); else at = at.nextSibling;
-      });
-      for (var k in old) {
-        if (now[k]) continue;
-        if (old[k].contains(L.root.activeElement)) (composer.disabled ? log : composer).focus({ preventScroll: true });
-        old[k].remove();
-      }
-      parent.k = now;
-      return prepended;
-    }
-    function twin(c) {
-      var b = d.createElement('button');
-      b.type = 'button'; b.className = 't';
-      b.addEventListener('click', function () { app && app.activate(c.k); });
-      // The "新消息 ↓" pill floats over the conversation, whose words take the pointer: its twin takes the click.
-      if (c.k === 'newmsg') { b.style.pointerEvents = 'auto'; b.style.cursor = 'pointer'; }
-      return b;
-    }
-    function twinUpdate(b, c) {
-      if (b.getAttribute('aria-label') !== c.l) b.setAttribute('aria-label', c.l);
-      b.setAttribute('aria-disabled', c.e ? 'false' : 'true');
-      if (K.__why) K.__why(b, c.e ? '' : c.d || '');
-      place(b, c.r);
-    }
-    function run(r) {
-      // The text in a <bdi>: bidi controls a visitor or agent put in it stay inside it.
-      var m = d.createElement('div'), sp = d.createElement('bdi');
-      m.className = r.f > 2 ? 's' : 'm' + (r.f === 0 ? ' v' : '');
-      m.appendChild(sp);
-      r.p.forEach(function (t, i) {
-        var href = i % 2 ? openable(r.h[(i - 1) / 2]) : '';
-        if (!href) { sp.appendChild(d.createTextNode(t)); return; }
-        var a = d.createElement('a');
-        a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer';
-        a.textContent = t;
-        sp.appendChild(a);
-      });
-      return m;
-    }
-    var who = [['You', 'Agent', 'Notice'], ['我', '客服', '系统']];
-    function runUpdate(m, r) {
-      if (r.f > 2) { if (m.textContent !== r.p[0]) m.firstChild.textContent = r.p[0]; } // 已送达 → 已读 in place
-      else m.setAttribute('data-who', who[zh() ? 1 : 0][r.f] + (zh() ? '：' : ': '));
-      place(m, r.r.slice(0, 3));
-    }
-    var notes = null, layerSet = -1, userScrollAt = 0, liveTimer = 0, modalOn = false, wasOpen = false, inerted = [];
-    // The drawn text and controls as the C++ side laid them out (once per layout change, not per frame).
-    function mirror(json) {
-      var j = JSON.parse(json), f = font(false, 14, '').replace(/px /, 'px/' + j.hl[1] + 'px ');
-      place(log, j.list);
-      panel.style.setProperty('--kt', j.list[1] + 'px'); // under the header, however tall it grew
-      sizer.style.height = j.hl[0] + 'px';
-      log.setAttribute('aria-label', zh() ? '对话记录' : 'Conversation');
-      var items = [], byZone = [[], [], [], []];
-      j.c.forEach(function (c) { c.y = c.r[1]; byZone[c.z].push(c); });
-      j.runs.forEach(function (r) { r.k = r.f > 2 ? 's:' + r.i : 'm:' + r.i + ':' + r.p.join(''); r.y = r.r[1]; items.push(r); });
-      items = items.concat(byZone[1]).sort(function (a, b) { return a.y - b.y; });
-      // Header and call bar in reading order: row by row, left to right (the call bar draws right to left).
-      byZone[0].sort(function (a, b) { return Math.round(a.y + a.r[3] / 2) - Math.round(b.y + b.r[3] / 2) || a.r[0] - b.r[0]; });
-      [0, 2, 3].forEach(function (z) { sync(zones[z], byZone[z], twin, twinUpdate); });
-      if (K.__notes) (notes = notes || K.__notes(panel, zones))(j.s || [], f); // status_text.js
-      var prepended = sync(log, items, function (it) { return it.p ? run(it) : twin(it); },
-        function (n, it) { if (it.p) { n.style.font = f; runUpdate(n, it); } else twinUpdate(n, it); }, sizer);
-      // Older history coming in above is not news either; new messages at the end are, once each.
-      if (prepended || !liveTimer) {
-        log.setAttribute('aria-live', 'off');
-        clearTimeout(liveTimer);
-        liveTimer = setTimeout(function () { log.setAttribute('aria-live', 'polite'); }, 500);
-      }
-      if (selx) selx.laidOut(); // the selected text may have moved
-    }
+    var modalOn = false, wasOpen = false, inerted = [];
     // On a phone the panel fills the screen: nothing behind it is reachable, and closing returns to the launcher.
     function modal(l) {
       var on = !!(l.open && l.fullscreen), host = L.root.host || L.root;
@@ -277,6 +170,8 @@
       wasOpen = !!l.open;
     }
 
+    var layer = K.__layer({ root: L.root, panel: panel, log: log, sizer: sizer, zones: zones, composer: composer, zh: zh,
+      font: font, openable: openable, app: function () { return app; }, selx: function () { return selx; } });
     var glue = {
       requestFrame: requestFrame,
       emit: function (name, json) { L.emit(name, json ? JSON.parse(json) : undefined); },
@@ -305,7 +200,7 @@
         L.launcher.setAttribute('aria-expanded', l.open ? 'true' : 'false');
         if (l.open && l.focusComposer && d.activeElement !== composer && !l.fullscreen) composer.focus({ preventScroll: true });
       },
-      mirror: mirror,
+      mirror: layer.mirror,
       // No WebGL: the Canvas 2D renderer is a file of its own, fetched only now. Without it (app.cpp emits
       // `error` no_webgl) nothing is drawn, so the text layer's words show under a line that says why.
       canvas2d: function () {
@@ -322,11 +217,7 @@
         sc.onload = sc.onerror = done;
         d.head.appendChild(sc);
       },
-      layerScroll: function (y) {
-        if (performance.now() - userScrollAt < 250) return; // the visitor is scrolling the layer: it leads
-        log.scrollTop = y;
-        layerSet = log.scrollTop;
-      },
+      layerScroll: layer.scrollTo,
       composerText: function () { return composer.value; },
       composerSet: function (t) { composer.value = t; },
       composerInsert: function (t) {
@@ -429,126 +320,15 @@
           }
           colored[i] = col ? 1 : 0;
         }
-      },
-      // media
-      permGranted: function (video) {
-        askPerms();
-        return !!(w.isSecureContext && navigator.mediaDevices) && perm.microphone === 'granted' && (!video || perm.camera === 'granted');
-      },
-      gum: function (req, wantAudio, wantVideo) {
-        var md = navigator.mediaDevices;
-        if (!md || !md.getUserMedia || !w.isSecureContext) {
-          setTimeout(function () { app.onMedia(req, JSON.stringify({ ok: false, error: 'Unsupported' })); });
-          return;
-        }
-        md.getUserMedia({
-          audio: wantAudio ? { noiseSuppression: true, echoCancellation: true } : false,
-          video: wantVideo ? { width: { ideal: 640 }, height: { ideal: 480 } } : false
-        }).then(function (s) {
-          app.onMedia(req, JSON.stringify({ ok: true, stream: putStream(s), audio: s.getAudioTracks().length > 0, video: s.getVideoTracks().length > 0 }));
-        }, function (e) {
-          app.onMedia(req, JSON.stringify({ ok: false, error: e.name || 'Error', message: e.message || '' }));
-        });
-      },
-      streamStop: function (sid) {
-        var s = streams[sid];
-        if (s) s.getTracks().forEach(function (t) { t.stop(); });
-        delete streams[sid];
-      },
-      trackEnable: function (sid, kind, on) {
-        var s = streams[sid];
-        if (s) s.getTracks().forEach(function (t) { if (t.kind === kind) t.enabled = on; });
-      },
-      attach: function (role, sid) {
-        var s = streams[sid] || null;
-        var e = role === 'local' ? localVideo : role === 'audio' ? audio : remoteVideo;
-        if (e.srcObject !== s) e.srcObject = s;
-        if (s) { var p = e.play(); if (p && p.catch) p.catch(function () { /* autoplay policy: plays on next gesture */ }); }
-      },
-      pcNew: function (id, ice) {
-        var pc = new RTCPeerConnection({ iceServers: JSON.parse(ice || '[]') });
-        var ev = function (n, v) { app && pcs[id] && app.onRtcEvent(id, n, v); };
-        pcs[id] = { pc: pc, dc: null };
-        pc.onicecandidate = function (e) { if (e.candidate && e.candidate.candidate) ev('candidate', JSON.stringify(e.candidate.toJSON())); };
-        pc.oniceconnectionstatechange = function () { ev('ice', pc.iceConnectionState); };
-        pc.onconnectionstatechange = function () { ev('connection', pc.connectionState); };
-        pc.ontrack = function (e) { ev('track', e.track.kind + ':' + putStream(e.streams[0] || new MediaStream([e.track]))); };
-      },
-      pcSlots: function (id, audio, video) {
-        var p = pcs[id];
-        if (!p) return;
-        var ph = new MediaStream();
-        p.tx = {};
-        if (audio) p.tx.audio = p.pc.addTransceiver('audio', { direction: 'sendrecv', streams: [ph] });
-        if (video) p.tx.video = p.pc.addTransceiver('video', { direction: 'sendrecv', streams: [ph] });
-      },
-      pcFill: function (id, sid) {
-        var p = pcs[id], s = streams[sid];
-        if (!p || !s || !p.tx) return;
-        ['audio', 'video'].forEach(function (k) {
-          var t = k === 'audio' ? s.getAudioTracks()[0] : s.getVideoTracks()[0];
-          if (p.tx[k] && t) p.tx[k].sender.replaceTrack(t).catch(function (e) { console.warn('kefu: replaceTrack', e); });
-        });
-      },
-      pcAddRecv: function (id, kind) { var p = pcs[id]; if (p) p.pc.addTransceiver(kind, { direction: 'recvonly' }); },
-      pcChannel: function (id, label) {
-        var p = pcs[id];
-        if (!p) return;
-        var dc = p.dc = p.pc.createDataChannel(label, { ordered: false });
-        dc.onopen = function () { app && pcs[id] && app.onRtcEvent(id, 'dcopen', ''); };
-        dc.onclose = function () { app && pcs[id] && app.onRtcEvent(id, 'dcclose', ''); };
-      },
-      pcOffer: function (id, req) {
-        var r = rtcResult(req), p = pcs[id];
-        if (!p) return r[1]('closed');
-        p.pc.createOffer().then(function (o) { r[0](o.sdp); }, r[1]);
-      },
-      pcLocal: function (id, req, type, sdp) {
-        var r = rtcResult(req), p = pcs[id];
-        if (!p) return r[1]('closed');
-        p.pc.setLocalDescription({ type: type, sdp: sdp }).then(function () { r[0](''); }, r[1]);
-      },
-      pcRemote: function (id, req, type, sdp) {
-        var r = rtcResult(req), p = pcs[id];
-        if (!p) return r[1]('closed');
-        p.pc.setRemoteDescription({ type: type, sdp: sdp }).then(function () { r[0](''); }, r[1]);
-      },
-      pcCandidate: function (id, req, json) {
-        var r = rtcResult(req), p = pcs[id];
-        if (!p) return r[1]('closed');
-        var c;
-        try { c = JSON.parse(json); } catch (e) { return r[1](e); }
-        p.pc.addIceCandidate(c).then(function () { r[0](''); }, r[1]);
-      },
-      pcRestartIce: function (id) { var p = pcs[id]; if (p && p.pc.restartIce) p.pc.restartIce(); },
-      pcClose: function (id) {
-        var p = pcs[id];
-        delete pcs[id];
-        if (!p) return;
-        try { if (p.dc) p.dc.close(); p.pc.close(); } catch (e) { /* already closed */ }
       }
     };
+
+    for (var hk in media.handles) glue[hk] = media.handles[hk];
 
     // Branding and the 留言 card (web/away.js).
     var ext = K.__away ? K.__away({ cfg: cfg, root: L.root, panel: panel, launcher: L.launcher, emit: L.emit,
       app: function () { return app; }, token: function () { return glue.load(cfg.server + ':token'); },
       store: function (k, v) { glue.store(cfg.server + ':' + k, v); } }) : null;
-
-    // An agent's call-back rings (`call` event "incoming"): a soft 440+480 Hz ring, 1 s on, 2 s off,
-    // synthesized with WebAudio (no asset), and only on a page the visitor has already used (a click or a
-    // key), never as the first thing a page does. Any other call state stops it.
-    var used = false, ringing = null;
-    ['pointerdown', 'keydown'].forEach(function (n) { d.addEventListener(n, function () { used = true; }, true); });
-    K.on('call', function (e) {
-      var AC = w.AudioContext || w.webkitAudioContext, ua = navigator.userActivation;
-      if (ringing) { try { ringing.close(); } catch (x) { /* closed */ } ringing = null; }
-      if (!e || e.state !== 'incoming' || !AC || !(used || (ua && ua.hasBeenActive))) return;
-      var ac = ringing = new AC(), g = ac.createGain(), t = ac.currentTime;
-      g.gain.value = 0;
-      g.connect(ac.destination);
-      [440, 480].forEach(function (f) { var o = ac.createOscillator(); o.frequency.value = f; o.connect(g); o.start(); });
-      for (var i = 0; i < 14; i++) { g.gain.setTargetAtTime(0.06, t + 3 * i, 0.02); g.gain.setTargetAtTime(0, t + 3 * i + 1, 0.02); }
-    });
 
     var settings = {};
     for (var k in cfg) settings[k] = cfg[k];
@@ -579,8 +359,9 @@
       mark('wasm-ready');
       if (K.__preview && L.preview) L.preview(K.__preview); // launcher_preview.js: replies by the closed launcher
       app = new M.App(glue);
+      media.setApp(app);
       if (ext) ext.ready();
-      callx = K.__callx && K.__callx({ app: app, pcs: pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
+      callx = K.__callx && K.__callx({ app: app, pcs: media.pcs, panel: panel, remoteVideo: remoteVideo, localVideo: localVideo, lang: cfg.lang });
       selx = K.__selx && K.__selx({ app: app, log: log, root: L.root });
       mark('app-created');
       setTimeout(askPerms, 1500); // also when nothing is drawn soon (the app loaded while idle)
@@ -612,55 +393,7 @@
         app.wheel(e.deltaX * k, e.deltaY * k);
       };
       canvas.addEventListener('wheel', wheel, { passive: false });
-      // The text layer: the wheel scrolls the list as over the canvas; a finger on text scrolls it too (a
-      // long press still selects); its own scrolling (find-in-page, focus, keys) moves the list.
-      log.addEventListener('wheel', wheel, { passive: false });
-      ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'].forEach(function (n) {
-        log.addEventListener(n, function (e) {
-          if (e.pointerType !== 'touch') return;
-          pt(e);
-          if (n !== 'pointermove') app.button(0, n === 'pointerdown');
-        });
-      });
-      // A long press on a message selects its text (touch_select.js); the press then clicks nothing.
-      if (K.__touchSelect) K.__touchSelect(log, L.root, function () { app.pointer(-1e6, -1e6, false, performance.now()); app.button(0, false); });
-      // A match found in the conversation (window.find, a screen reader's cursor) is scrolled into view; the
-      // browser's own find bar scrolls the layer itself. Not while the mouse is selecting: that autoscrolls.
-      var dragging = false;
-      log.addEventListener('pointerdown', function () { dragging = true; });
-      w.addEventListener('pointerup', function () { dragging = false; }, true);
-      d.addEventListener('selectionchange', function () {
-        var s = L.root.getSelection ? L.root.getSelection() : d.getSelection(), m = s && s.focusNode;
-        if (dragging || !m || !log.contains(m)) return;
-        while (m && m.parentNode !== log) m = m.parentNode;
-        if (!m || m === sizer) return;
-        if (m.offsetTop < log.scrollTop || m.offsetTop + m.offsetHeight > log.scrollTop + log.clientHeight)
-          log.scrollTop = Math.max(0, m.offsetTop - log.clientHeight / 3);
-      });
-      log.addEventListener('scroll', function () {
-        if (Math.abs(log.scrollTop - layerSet) < 1) return;
-        userScrollAt = performance.now();
-        layerSet = log.scrollTop;
-        app.scrollTo(log.scrollTop);
-      });
-      // Copying across bubbles puts each message on a line of its own (absolutely placed boxes have no line
-      // breaks between them in the browser's own serialization).
-      panel.addEventListener('copy', function (e) {
-        var s = L.root.getSelection ? L.root.getSelection() : d.getSelection();
-        if (!s || !s.rangeCount || !e.clipboardData) return;
-        var r = s.getRangeAt(0), parts = [];
-        if (!log.contains(r.commonAncestorContainer)) return;
-        [].forEach.call(log.children, function (m) {
-          if (!m.classList.contains('m') || !r.intersectsNode(m)) return;
-          var mr = d.createRange();
-          mr.selectNodeContents(m);
-          if (r.compareBoundaryPoints(Range.START_TO_START, mr) > 0) mr.setStart(r.startContainer, r.startOffset);
-          if (r.compareBoundaryPoints(Range.END_TO_END, mr) < 0) mr.setEnd(r.endContainer, r.endOffset);
-          parts.push(mr.toString());
-        });
-        e.clipboardData.setData('text/plain', parts.join('\n'));
-        e.preventDefault();
-      });
+      layer.listen(pt, wheel); // text_layer.js
       panel.addEventListener('keydown', function (e) {
         // (The canvas passes its keys to the app itself.)
         if (e.key === 'Escape' && e.target !== canvas) { app.key('Escape', true, false, false); app.key('Escape', false, false, false); }
