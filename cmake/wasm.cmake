@@ -34,6 +34,7 @@ target_link_options(kefu-app PRIVATE
   -sMIN_WEBGL_VERSION=1 -sMAX_WEBGL_VERSION=2  # WebGL1 where WebGL2 is missing
   -sGL_TRACK_ERRORS=0 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0 -sSUPPORT_LONGJMP=0  # none used: glue code saved
   -sTOTAL_STACK=262144 -sINCOMING_MODULE_JS_API=[canvas,locateFile,onAbort,instantiateWasm]
+  "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/shadow_css.js"  # Kefu.__css: a stylesheet into the shadow root
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/away.js"  # branding and the 留言 card, called by glue.js
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/media.js"  # getUserMedia, streams, RTCPeerConnection handles
   "SHELL:--extern-pre-js ${CMAKE_SOURCE_DIR}/web/text_layer.js"  # the DOM text and twins over the canvas
@@ -44,7 +45,7 @@ target_link_options(kefu-app PRIVATE
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/status_text.js"  # header and notice text, twins' reasons
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/touch_select.js"      # long press
   "SHELL:--extern-post-js ${CMAKE_SOURCE_DIR}/web/launcher_preview.js" ${KEFU_WASM_EXTRA_LDFLAGS})  # replies by the closed launcher
-set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/media.js ${CMAKE_SOURCE_DIR}/web/text_layer.js
+set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shadow_css.js ${CMAKE_SOURCE_DIR}/web/away.js ${CMAKE_SOURCE_DIR}/web/media.js ${CMAKE_SOURCE_DIR}/web/text_layer.js
                                                           ${CMAKE_SOURCE_DIR}/web/kefu-away.js
                                                           ${CMAKE_SOURCE_DIR}/web/kefu-canvas2d.js)
 set_property(TARGET kefu-app APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/glue.js

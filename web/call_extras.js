@@ -28,12 +28,7 @@
     var v = o.remoteVideo, root = o.panel.getRootNode();
     var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain}' +
       '.p .kt{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
-    // A constructed sheet, as the glue's own: a strict CSP page refuses a <style> element.
-    if (root.adoptedStyleSheets && w.CSSStyleSheet) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
-    }
+    K.__css(root, css);
 
     // The call bar's enlarge control (drawn, with its DOM twin: src/ui/chat_panel.cpp): the remote video full
     // screen, else Picture-in-Picture; again, back. Runs in the click's user activation.

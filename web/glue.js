@@ -42,13 +42,7 @@
       // Twins of the drawn controls: no pixels of their own but the focus ring, white inside dark blue.
       '.p .t{position:absolute;margin:0;padding:0;border:0;background:none;pointer-events:none;border-radius:8px}' +
       '.p .t:focus-visible,.p .m a:focus-visible{outline:2px solid transparent;box-shadow:0 0 0 2px #fff,0 0 0 4px #003eb3}';
-    if (L.root.adoptedStyleSheets && w.CSSStyleSheet) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      L.root.adoptedStyleSheets = L.root.adoptedStyleSheets.concat([sheet]);
-    } else {
-      var st = d.createElement('style'); st.textContent = css; L.root.appendChild(st);
-    }
+    K.__css(L.root, css); // shadow_css.js
     var panel = d.createElement('div');
     panel.className = 'p';
     panel.setAttribute('role', 'dialog');

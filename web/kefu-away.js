@@ -32,13 +32,7 @@
       'margin:4px 0 8px;padding:7px;border:1px solid #bfbfbf;border-radius:6px;font:inherit}' +
       '.aw button{font:inherit;border:0;border-radius:6px;padding:6px 14px;background:var(--kb,#0958d9);color:#fff}' +
       '.aw .awn{background:none;color:#595959}.awe{margin:6px 0 0;color:#cf1322}.awe:empty{display:none}';
-    if (x.root.adoptedStyleSheets && w.CSSStyleSheet) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      x.root.adoptedStyleSheets = x.root.adoptedStyleSheets.concat([sheet]);
-    } else {
-      var st = d.createElement('style'); st.textContent = css; x.root.appendChild(st);
-    }
+    K.__css(x.root, css); // the app's shadow_css.js
 
     var why = null, msg = '', hidden = false, sent = false;
     function show() {

@@ -17,15 +17,7 @@
       '-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;overflow-wrap:anywhere}' +
       '.w .x{min-width:32px;min-height:32px;padding:0;color:#595959;font-size:18px;line-height:1}' +
       '.w button:focus-visible{outline:2px solid #003eb3;outline-offset:-2px;border-radius:8px}';
-    // A constructed sheet, as the loader's own: a strict CSP page refuses a <style> element. A browser
-    // without constructed sheets gets the element, as the loader gave it when the preview lived there.
-    if (o.root.adoptedStyleSheets && w.CSSStyleSheet) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      o.root.adoptedStyleSheets = o.root.adoptedStyleSheets.concat([sheet]);
-    } else {
-      var st = d.createElement('style'); st.textContent = css; o.root.appendChild(st);
-    }
+    K.__css(o.root, css);
     var pv = d.createElement('div'), text = d.createElement('button'), x = d.createElement('button');
     pv.className = 'w';
     pv.hidden = true;

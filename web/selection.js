@@ -13,11 +13,7 @@
     var log = o.log, root = o.root, sent = '', queued = false;
     var css = '.p .x ::selection{background:transparent}' +
       '@media (forced-colors:active){.p .x ::selection{background:Highlight;color:HighlightText}}';
-    if (root.adoptedStyleSheets && w.CSSStyleSheet) {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
-    }
+    K.__css(root, css);
     var selection = function () { return root.getSelection ? root.getSelection() : d.getSelection(); };
     var q = function (v) { return Math.round(v * 4); }; // quarter CSS px, as the app reads them
     function rects() {
