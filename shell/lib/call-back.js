@@ -119,8 +119,20 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
     return null;
   }
 
+  // The `callback` frames of this agent's call-backs still ringing unanswered, for a console socket that
+  // joins during them (a reload within the grace): the console knows them again, and can cancel them.
+  function placedBy(agentId) {
+    const out = [];
+    for (const [callId, p] of placed) {
+      if (p.agentId !== agentId || p.answered) continue;
+      const call = db.callById(callId);
+      if (call && call.state === 'ringing') out.push({ visitorId: p.visitorId, callId, video: p.ring.video, state: 'ringing' });
+    }
+    return out;
+  }
+
   return {
-    place, answer, decline, ringEndFrame, checkAccept, cancel, agentLeft, ringingAt,
+    place, answer, decline, ringEndFrame, checkAccept, cancel, agentLeft, ringingAt, placedBy,
     ended: (callId) => placed.delete(callId),
     answeredBy: (callId) => {
       const p = placed.get(callId);

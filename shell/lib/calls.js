@@ -411,6 +411,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     // The agents a ringing call has rung so far: the PeerJS gate lets its visitor reach their consoles only.
     rungAgents: (callId) => rung.get(callId) || new Set(),
     callBackRingingAt: (visitorId) => back.ringingAt(visitorId),
+    callBacksOf: (agentId) => back.placedBy(agentId),
     sweep: () => callLimit.sweep(),
   };
 }

@@ -266,6 +266,7 @@ function createHub({ db, auth, sockets, conversation, calls, team, config, log }
       visitors: conversation.summaries(),
       calls: calls.openCallFrames(agent.id),
     });
+    for (const f of calls.callBacksOf(agent.id)) sendFrame(ws, 'callback', f); // a reloaded console's own
     return true;
   }
 

@@ -138,6 +138,24 @@ test('拒绝 ends the call-back: the console shows it declined, the devices neve
   await page.context().close();
 });
 
+test('the console reloaded while its call-back rings takes it up again: it shows it ringing, and the 接听 connects', async () => {
+  const { page } = await visitorWithClosedPanel();
+  await agent.click('#callback-voice');
+  await until(() => page.evaluate(() => window.Kefu.state().call === 'incoming'), { what: 'the widget rings' });
+  await agent.reload();
+  await agent.waitForSelector('#reply', { state: 'attached' });
+  await until(() => agent.evaluate(() => window.__kefuAgent.callback && window.__kefuAgent.callback.state === 'ringing'), { what: 'the reloaded console knows its call-back' });
+  assert.equal(await agent.locator('#callback-cancel').isHidden(), false, 'the call-back can be cancelled');
+  assert.equal(await page.evaluate(() => window.Kefu.state().call), 'incoming', 'the visitor still rings');
+  await clickCallBar(page, 'answer');
+  await until(async () => (await agent.evaluate(() => window.__kefuAgent.state)) === 'in-call', { timeout: 20000, what: 'the console accepts the 接听 by itself' });
+  await until(() => page.evaluate(() => window.Kefu.state().call === 'in-call'), { what: 'visitor in call' });
+  await mediaFlows(page, 'audio', false, true);
+  await agent.click('#call-hangup');
+  await until(() => page.evaluate(() => window.Kefu.state().call === 'ended'), { what: 'visitor sees the end' });
+  await page.context().close();
+});
+
 test('a busy visitor is refused clearly: the console says why', async () => {
   const { page } = await visitorWithClosedPanel();
   await page.evaluate(() => { window.Kefu.call({ video: false }).catch(() => {}); }); // the visitor rings us itself

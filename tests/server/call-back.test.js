@@ -207,3 +207,27 @@ test('a page reloaded while a call-back rings rings again; once answered or ende
     await srv.close();
   }
 });
+
+test('a console reloaded while its call-back rings is told of it after hello; another agent is not', async () => {
+  const srv = await setup({ ringTimeoutMs: 5000, leftGraceMs: 1000 });
+  try {
+    const token = await agentLogin(srv, 'li', 'li-pass-123');
+    const li = await agentSocket(srv, token);
+    const { v } = await salesVisitor(srv);
+    li.send('callback', { visitorId: v.visitorId, video: true });
+    const placed = (await li.next('callback')).data;
+    // The reload: the old socket goes, the new one comes within the grace and learns of its call-back.
+    li.close();
+    const again = await agentSocket(srv, token);
+    assert.deepEqual((await again.next('callback')).data, { visitorId: v.visitorId, callId: placed.callId, video: true, state: 'ringing' });
+    const admin = await agentSocket(srv, await agentLogin(srv, 'admin', 'admin-pass-1'));
+    assert.equal(await admin.none('callback', 300), true, "another agent was told of li's call-back");
+    // It is still this console's to cancel.
+    again.send('hangup', { visitorId: v.visitorId, callId: placed.callId });
+    await again.next('call_end', { where: (d) => d.callId === placed.callId });
+    const later = await agentSocket(srv, token);
+    assert.equal(await later.none('callback', 300), true, 'an ended call-back was told again');
+  } finally {
+    await srv.close();
+  }
+});

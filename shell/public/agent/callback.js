@@ -9,6 +9,7 @@ import { node, bilingual, rid } from './util.js';
 import { wsSend } from './socket.js';
 import { cs } from './call-state.js';
 import { acceptCall } from './calls.js';
+import { select } from './conversation.js';
 
 const bar = node('div', 'callback-bar');
 const voice = node('button', 'btn small');
@@ -90,6 +91,12 @@ cancel.addEventListener('click', () => {
 });
 
 onFrame('callback', (d) => {
+  // One this console placed before it was reloaded, still ringing: the server tells it again after hello,
+  // and its conversation opens, where the call-back's status and 取消 are.
+  if (!mine && !cs.active && d && typeof d.callId === 'string' && typeof d.visitorId === 'string' && d.state === 'ringing') {
+    mine = { reqId: null, visitorId: d.visitorId, video: d.video === true, callId: null, state: 'asking' };
+    if (state.selected !== d.visitorId) setTimeout(() => mine && mine.visitorId === d.visitorId && select(d.visitorId), 0);
+  }
   if (!mine || !d || d.visitorId !== mine.visitorId || mine.callId) return;
   mine.callId = d.callId;
   mine.state = 'ringing';
