@@ -24,7 +24,7 @@
 
   // o: {app, pcs, panel, remoteVideo, lang}; returns the glue's hooks {enlarge(), state(s)}.
   K.__callx = function (o) {
-    var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null;
+    var zh = /^zh/i.test(o.lang || ''), stats = null, poll = 0, prev = null, ring = null, ringSoon = 0;
     var v = o.remoteVideo, root = o.panel.getRootNode();
     var css = '.p .kefu-local{transform:scaleX(-1)}.p video:fullscreen{object-fit:contain}' +
       '.p .kt{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
@@ -147,7 +147,10 @@
 
     K.on('call', function (ev) {
       var over = ev.state === 'ended' || ev.state === 'failed' || ev.state === 'idle';
-      if (ev.state === 'ringing') ringOn(); else ringOff();
+      // The tone from 300 ms into the ring, as a phone network's: an agent who answers at once is not
+      // preceded by it, and its audio start (~30 ms of the page's time) stays out of the call's set-up.
+      clearTimeout(ringSoon);
+      if (ev.state === 'ringing') ringSoon = setTimeout(ringOn, 300); else ringOff();
       clearTimeout(clear);
       if (over) { clearInterval(tick); tick = 0; clear = setTimeout(status, 8100); } // the bar's end line goes then
       else if (!tick) tick = setInterval(status, 1000);

@@ -75,7 +75,7 @@ class App {
   private:
     void requestFrames(int n);
     void widgetChanged();
-    bool callSetup() const;
+    double setupPresentAtMs() const; // while a call is set up: the earliest next present (else in the past)
     void deferFrame();
     bool drawFrame();
     void pushLayout(const Intents& in);
@@ -107,6 +107,7 @@ class App {
     bool mFocusComposer = false;
     bool mInFrame = false;
     TimerId mDeferredFrame = 0;
+    double mDeferredDue = 0;
     double mLastPresentMs = 0;
     bool mWasSetup = false;
     double mSetupEndedMs = -1e9;
