@@ -10,7 +10,8 @@ const { err } = require('./errors');
 const { newId } = require('./auth');
 
 function createCallBack({ db, sockets, team, finish, ring, changed, armRing, limit }) {
-  const placed = new Map(); // callId -> { agentId, answered, visitorId, ring: the visitor's `ring` data }
+  // callId -> { agentId, answered, visitorId, ring: the visitor's `ring` data, frame: the agent's `callback` }
+  const placed = new Map();
 
   // An agent may call back the visitors of their own conversations and of their groups.
   function mayCall(agent, visitorId) {
@@ -37,10 +38,10 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: null, created: Date.now() };
     db.insertCall(call);
     const ringData = { callId: call.id, video, name: agent.name };
-    placed.set(call.id, { agentId: agent.id, answered: false, visitorId: visitor.id, ring: ringData });
+    const frame = { visitorId: visitor.id, callId: call.id, video, state: 'ringing' };
+    placed.set(call.id, { agentId: agent.id, answered: false, visitorId: visitor.id, ring: ringData, frame });
     armRing(call.id);
     sockets.toVisitor(visitor.id, 'ring', ringData);
-    const frame = { visitorId: visitor.id, callId: call.id, video, state: 'ringing' };
     if (ws) sockets.send(ws, 'callback', frame);
     changed(call, 'ringing');
     return frame;
@@ -99,11 +100,20 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
     return true;
   }
 
+  // The placed call-backs that `match` and whose call still rings (at the visitor, or answered, at the agent).
+  function stillRinging(match) {
+    const out = [];
+    for (const [callId, p] of placed) {
+      if (!match(p)) continue;
+      const call = db.callById(callId);
+      if (call && call.state === 'ringing') out.push({ call, p });
+    }
+    return out;
+  }
+
   // The calling agent's last socket is gone (after the grace): their ringing call-backs end.
   function agentLeft(agentId) {
-    for (const [callId, p] of placed) {
-      const call = db.callById(callId);
-      if (p.agentId !== agentId || !call || call.state !== 'ringing') continue;
+    for (const { call } of stillRinging((p) => p.agentId === agentId)) {
       finish(call, 'cancelled', 'agent_left', { visitorFrame: ringEndFrame(call, 'agent_left') || ['hangup', { reason: 'agent_left' }] });
     }
   }
@@ -111,24 +121,14 @@ function createCallBack({ db, sockets, team, finish, ring, changed, armRing, lim
   // The `ring` of a call-back still ringing at this visitor, for a socket that joins during it (a reload,
   // the next page, a second tab): it rings there too. Null when there is none.
   function ringingAt(visitorId) {
-    for (const [callId, p] of placed) {
-      if (p.visitorId !== visitorId || p.answered) continue;
-      const call = db.callById(callId);
-      if (call && call.state === 'ringing') return p.ring;
-    }
-    return null;
+    const [r] = stillRinging((p) => p.visitorId === visitorId && !p.answered);
+    return r ? r.p.ring : null;
   }
 
   // The `callback` frames of this agent's call-backs still ringing unanswered, for a console socket that
   // joins during them (a reload within the grace): the console knows them again, and can cancel them.
   function placedBy(agentId) {
-    const out = [];
-    for (const [callId, p] of placed) {
-      if (p.agentId !== agentId || p.answered) continue;
-      const call = db.callById(callId);
-      if (call && call.state === 'ringing') out.push({ visitorId: p.visitorId, callId, video: p.ring.video, state: 'ringing' });
-    }
-    return out;
+    return stillRinging((p) => p.agentId === agentId && !p.answered).map(({ p }) => p.frame);
   }
 
   return {

@@ -231,3 +231,24 @@ test('a console reloaded while its call-back rings is told of it after hello; an
     await srv.close();
   }
 });
+
+test('the calling agent gone past the grace ends their ringing call-back as cancelled; another agent leaving does not', async () => {
+  const srv = await setup({ ringTimeoutMs: 5000, leftGraceMs: 200 });
+  try {
+    const li = await agentSocket(srv, await agentLogin(srv, 'li', 'li-pass-123'));
+    const admin = await agentSocket(srv, await agentLogin(srv, 'admin', 'admin-pass-1'));
+    const { v, chat } = await salesVisitor(srv);
+    li.send('callback', { visitorId: v.visitorId });
+    const callId = (await li.next('callback')).data.callId;
+    assert.equal((await chat.next('ring')).data.callId, callId);
+    admin.close(); // not the caller: the ring goes on
+    assert.equal(await chat.none('ring_end', 600), true, 'another agent leaving ended the call-back');
+    li.close();
+    assert.deepEqual((await chat.next('ring_end')).data, { callId, reason: 'agent_left' });
+    const lines = await history(srv, v);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].call.outcome, 'cancelled');
+  } finally {
+    await srv.close();
+  }
+});
