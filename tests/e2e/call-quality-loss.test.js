@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { launch, openVisitor, waitReady, until } = require('./harness');
+const { launch, openVisitor, waitReady, until, recordConnections } = require('./harness');
 const netns = require('./netns');
 
 const why = netns.unavailable();
@@ -31,7 +31,9 @@ before(async () => {
   server = await netns.startServerIn(net, { port: PORT, dataDir, env: { KEFU_AGENT_PASS: PASS, KEFU_TURN: '1' }, until });
   visitorBrowser = await launchIn(net.ns.visitor);
   agentBrowser = await launchIn(net.ns.agent);
-  agent = await (await agentBrowser.newContext()).newPage();
+  const agentContext = await agentBrowser.newContext();
+  await agentContext.addInitScript(recordConnections);
+  agent = await agentContext.newPage();
   await netns.consoleLogin(agent, origin, 'kefu1', PASS, until);
 });
 
@@ -42,9 +44,31 @@ const levels = async (page) => ({
   console: await agent.evaluate(() => (window.__kefuAgent.callQuality || {}).level),
 });
 
+// The path each connected connection of a page took (the selected pair's local candidate).
+const paths = (p) => p.evaluate(async () => {
+  const out = [];
+  for (const pc of window.__pcs || []) {
+    if (pc.connectionState !== 'connected') continue;
+    const r = await pc.getStats();
+    r.forEach((s) => {
+      const pair = s.type === 'transport' && s.selectedCandidatePairId && r.get(s.selectedCandidatePairId);
+      const c = pair && r.get(pair.localCandidateId);
+      if (c) out.push(`${c.candidateType}/${c.protocol}${c.relayProtocol ? `/${c.relayProtocol}` : ''}`);
+    });
+  }
+  return out;
+});
+
 test('a lossy path shows a poor connection on both sides, and good again once it clears', { skip: why || false }, async (t) => {
   assert.deepEqual(missing, [], `install ${missing.join(', ')} (bash shell/setup.sh --tests)`);
-  const page = await openVisitor(visitorBrowser, `${origin}/`, { context: await visitorBrowser.newContext() });
+  // Only TURN over UDP is left to the visitor (TCP to the server only for the site itself): the loss
+  // below is made on UDP, and a call relayed over TURN/TCP would not see it.
+  const onlyUdpRelay = (op) => inNs(net.ns.visitor, 'iptables', '-w', op, 'OUTPUT', '-p', 'tcp', '-d', netns.SERVER_IP, '!', '--dport', String(PORT), '-j', 'REJECT');
+  onlyUdpRelay('-A');
+  t.after(() => onlyUdpRelay('-D'));
+  const context = await visitorBrowser.newContext();
+  await context.addInitScript(recordConnections);
+  const page = await openVisitor(visitorBrowser, `${origin}/`, { context });
   await page.evaluate(() => window.Kefu.open());
   await waitReady(page);
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
@@ -61,16 +85,32 @@ test('a lossy path shows a poor connection on both sides, and good again once it
     inNs(net.ns.visitor, 'iptables', '-w', op, 'OUTPUT', '-o', dev, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP');
     inNs(net.ns.visitor, 'iptables', '-w', op, 'INPUT', '-i', dev, '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP');
   };
+  const route = { widget: await paths(page), console: await paths(agent) };
+  t.diagnostic(`the call's path: ${JSON.stringify(route)}`);
+  // Relayed by the visitor's own allocation or the console's: UDP from the visitor's side either way.
+  assert.ok(route.widget.length && route.widget.every((x) => !x.includes('tcp')), `the visitor's side of the call is UDP: ${JSON.stringify(route)}`);
   rule('-I');
   try {
+    // Each side is checked on its own: one poll of both pages at the same instant may catch one of them
+    // between samples. What each side showed, sample by sample, is in the message when it fails.
+    const seen = { widget: false, console: false };
+    const trace = [];
+    const t0 = Date.now();
     await until(async () => {
       const l = await levels(page);
-      return l.widget === 'poor' && l.console === 'poor';
-    }, { timeout: 15000, interval: 200, what: 'a poor connection on both sides' });
+      trace.push(`${Date.now() - t0}:${l.widget}/${l.console}`);
+      seen.widget ||= l.widget === 'poor';
+      seen.console ||= l.console === 'poor';
+      return seen.widget && seen.console;
+    }, { timeout: 15000, interval: 200, what: 'a poor connection on both sides' }).catch(async (e) => {
+      const figures = { widget: await page.evaluate(() => window.Kefu.state().callStats), console: await agent.evaluate(() => window.__kefuAgent.callQuality) };
+      e.message += ` (seen: ${JSON.stringify(seen)}; figures: ${JSON.stringify(figures)}; path: ${JSON.stringify({ widget: await paths(page), console: await paths(agent) })}; levels: ${trace.filter((x, i) => i % 5 === 0 || i === trace.length - 1).join(' ')})`;
+      throw e;
+    });
     const s = await page.evaluate(() => window.Kefu.state().callStats);
-    t.diagnostic(`widget figures under 25 % loss: ${JSON.stringify(s)}`);
+    t.diagnostic(`widget figures under 25 % loss: ${JSON.stringify(s)}; poor on both sides after ${Date.now() - t0} ms`);
     assert.ok(s.lossPct >= 8, `the loss is in the figures: ${s.lossPct} %`);
-    assert.equal(await agent.locator('.call-quality').getAttribute('data-level'), 'poor');
+    await until(async () => (await agent.locator('.call-quality').getAttribute('data-level')) === 'poor', { timeout: 5000, what: 'the console\'s card showing poor' });
     assert.match(await agent.locator('.call-quality').textContent(), /网络较差/);
   } finally {
     rule('-D');

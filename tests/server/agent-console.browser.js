@@ -232,7 +232,18 @@ async function main() {
     await sleep(1200);
     await shot(agent, '4-in-call');
     await agent.click('#call-hangup');
-    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 10000 }).catch(async (e) => {
+      // What the console showed instead (a call still on, or a ring it still holds), for the report.
+      const seen = await agent.evaluate(() => ({
+        state: window.__kefuAgent.state,
+        lastCall: window.__kefuAgent.lastCall && { state: window.__kefuAgent.lastCall.state, endReason: window.__kefuAgent.lastCall.endReason },
+        status: document.getElementById('call-status').textContent,
+        hangupHidden: document.getElementById('call-hangup').hidden,
+        queue: document.getElementById('call-queue') && document.getElementById('call-queue').textContent,
+        wsState: window.__kefuAgent.wsState,
+      }));
+      throw new Error(`${e.message}: after 挂断 the console shows ${JSON.stringify(seen)}`);
+    });
     assert.match(await agent.textContent('#call-status'), /ended/);
     await vp.waitForFunction(() => window.log.some((f) => f.type === 'hangup' && f.data.reason === 'agent'));
     await vp.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
@@ -301,7 +312,18 @@ async function main() {
     assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
     assert.equal(await vp4.evaluate(() => window.acceptedBy), standingId, 'accept names the standing peer');
     await agent.click('#call-hangup');
-    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended');
+    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 10000 }).catch(async (e) => {
+      // What the console showed instead (a call still on, or a ring it still holds), for the report.
+      const seen = await agent.evaluate(() => ({
+        state: window.__kefuAgent.state,
+        lastCall: window.__kefuAgent.lastCall && { state: window.__kefuAgent.lastCall.state, endReason: window.__kefuAgent.lastCall.endReason },
+        status: document.getElementById('call-status').textContent,
+        hangupHidden: document.getElementById('call-hangup').hidden,
+        queue: document.getElementById('call-queue') && document.getElementById('call-queue').textContent,
+        wsState: window.__kefuAgent.wsState,
+      }));
+      throw new Error(`${e.message}: after 挂断 the console shows ${JSON.stringify(seen)}`);
+    });
     await vp4.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
     assert.equal(await agent.evaluate(() => window.__kefuAgent.peerId), standingId, 'the standing peer outlives the call');
     await vp4.close();

@@ -7,7 +7,8 @@ const {
 
 let srv;
 let agentToken;
-before(async () => ({ srv, agentToken } = await serverWithAgent({ ringTimeoutMs: 400, leftGraceMs: 200 })));
+// Rings time out after 1.5 s: long enough for an accept several round trips in, short for the timeout test.
+before(async () => ({ srv, agentToken } = await serverWithAgent({ ringTimeoutMs: 1500, leftGraceMs: 200 })));
 after(() => srv.close());
 
 const callKefu = (v, body) => api(srv, 'POST', '/2/callKefu', { token: v.token, body });
@@ -180,7 +181,7 @@ test('ring timeout: missed, agents get call_end, visitor gets hangup timeout', a
   const { v, tab, agent, done } = await setup();
   await callpeer(v);
   await agent.next('call');
-  assert.equal((await agent.next('call_end', { timeout: 2000 })).data.reason, 'timeout');
+  assert.equal((await agent.next('call_end', { timeout: 4000 })).data.reason, 'timeout');
   assert.deepEqual((await tab.next('hangup')).data, { reason: 'timeout' });
   const line = (await tab.next('message', { where: (d) => d.kind === 'call' })).data;
   assert.equal(line.text, '未接通');
