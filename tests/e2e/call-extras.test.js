@@ -153,11 +153,15 @@ test('in a call: both sides show the connection quality with its figures; the co
   await agent.click('#call-accept');
   assert.equal((await result).state, 'in-call');
 
+  // A sample taken while the machine stalls may read fair for a moment (jitter): each side is waited for
+  // until it shows good, as a person glancing at it again would see.
+  let last = null;
   const s = await until(async () => {
-    const st = await vstate(page);
-    return st.callStats && st.callStats.rttMs !== null && st.callStats.kbpsIn !== null ? st : null;
-  }, { what: 'the widget measures the call', timeout: 10000 });
-  assert.equal(s.callQuality, 'good', `loopback is a good connection: ${JSON.stringify(s.callStats)}`);
+    const st = last = await vstate(page);
+    return st.callStats && st.callStats.rttMs !== null && st.callStats.kbpsIn !== null && st.callQuality === 'good' ? st : null;
+  }, { what: 'the widget measures the call', timeout: 10000 }).catch((e) => {
+    throw new Error(`${e.message}: loopback is a good connection: ${JSON.stringify(last && { q: last.callQuality, s: last.callStats })}`);
+  });
   assert.ok(s.callStats.rttMs >= 0 && s.callStats.rttMs < 100, `rtt ${s.callStats.rttMs}`);
   assert.ok(s.callStats.lossPct === null || s.callStats.lossPct < 2, `loss ${s.callStats.lossPct}`);
   assert.ok(s.callStats.kbpsIn > 5, `audio arrives: ${s.callStats.kbpsIn} kbit/s`);
@@ -165,11 +169,12 @@ test('in a call: both sides show the connection quality with its figures; the co
 
   const a = await until(async () => {
     const h = await agentHook();
-    return h.quality && h.quality.rttMs !== null && h.quality.kbpsIn !== null ? h : null;
-  }, { what: 'the console measures the call', timeout: 10000 });
+    return h.quality && h.quality.rttMs !== null && h.quality.kbpsIn !== null && h.quality.level === 'good'
+      && (await agent.locator('.call-quality').getAttribute('data-level')) === 'good' ? h : null;
+  }, { what: 'the console measures the call and shows it good', timeout: 10000 });
   assert.equal(a.quality.level, 'good');
-  assert.match(await page.locator('#kefu-root [role=timer]').textContent(), /^(In call|通话中) 00:\d\d · (Good connection|网络良好)$/);
-  assert.equal(await agent.locator('.call-quality').getAttribute('data-level'), 'good');
+  await until(async () => /^(In call|通话中) 00:\d\d · (Good connection|网络良好)$/.test(await page.locator('#kefu-root [role=timer]').textContent()),
+    { what: 'the call bar\'s timer saying good', timeout: 5000 });
   assert.match(await agent.locator('.call-quality').textContent(), /通话质量良好/);
   assert.equal(await agent.locator('.call-muted').isVisible(), false);
 

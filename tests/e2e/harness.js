@@ -19,12 +19,21 @@ const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
 ];
 
+// A port below Linux's ephemeral range (32768-60999): a server restarted on it later finds it free, where
+// one the kernel handed out could meanwhile be some outgoing socket's source port.
 function freePort() {
-  return new Promise((resolve, reject) => {
+  const tryPort = (port) => new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
+    s.once('error', () => resolve(0));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(port)));
   });
+  return (async () => {
+    for (let i = 0; i < 50; i++) {
+      const port = await tryPort(20000 + Math.floor(Math.random() * 12000));
+      if (port) return port;
+    }
+    throw new Error('no free port found between 20000 and 32000');
+  })();
 }
 
 // `root`: another checkout's backend and files (the benchmark's --versus).

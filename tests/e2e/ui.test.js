@@ -164,9 +164,9 @@ test('a lost WebGL context comes back and the panel is drawn again', async () =>
     await new Promise((r) => setTimeout(r, 300));
   });
   await page.evaluate(() => window.Kefu.send('恢复之后'));
-  await page.waitForTimeout(500);
-  const s = await canvasStats(page);
-  assert.ok(s.colours > 20 && s.opaqueFraction > 0.9, `after restore: ${JSON.stringify(s)}`);
+  let s = null;
+  await until(async () => { s = await canvasStats(page); return s.colours > 20 && s.opaqueFraction > 0.9; }, { timeout: 5000, what: 'the panel drawn again' })
+    .catch((e) => { throw new Error(`${e.message}: after restore: ${JSON.stringify(s)}`); });
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

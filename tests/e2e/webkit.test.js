@@ -153,7 +153,7 @@ test('without RTCPeerConnection, calls are unavailable with the reason: Kefu.cal
     const r = await settle('(v) => window.Kefu.call({ video: v })', video);
     assert.equal(r.error, 'no-webrtc', JSON.stringify(r));
     assert.match(r.message, /不支持语音和视频通话|can't make voice or video calls/);
-    assert.ok(Date.now() - t0 < 1000, 'at once, not after a device or server timeout');
+    assert.ok(Date.now() - t0 < 2500, 'at once, not after a device or server timeout (those take 3 s and more)');
   }
   assert.deepEqual(await driver.executeScript(() => window.__calls), [], 'no call was attempted');
   assert.notEqual(await agentState(), 'ringing', 'the agent is never rung');
