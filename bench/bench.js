@@ -9,6 +9,7 @@ const http = require('node:http');
 const net = require('node:net');
 const zlib = require('node:zlib');
 const { ROOT, startServer, launch, agentLogin, until } = require('../tests/e2e/harness');
+const { traced } = require('./call-trace');
 
 const BENCH = __dirname;
 const DIST = path.join(ROOT, 'web/dist');
@@ -20,6 +21,9 @@ const ONLY = ((process.argv.find((a) => a.startsWith('--calls=')) || '').split('
 const VERSUS = ((process.argv.find((a) => a.startsWith('--versus=')) || '').split('=')[1] || '') || null;
 // --open: only the open and idle figures (no calls).
 const OPEN_ONLY = process.argv.includes('--open');
+// --trace: the first measured Kefu call of each setting is traced; where its time went is printed
+// (bench/call-trace.js).
+const TRACE = process.argv.includes('--trace');
 const VIEWPORT = { width: 1280, height: 800 };
 const CONTEXT = { viewport: VIEWPORT, locale: 'zh-CN' }; // a Chinese visitor: the widget speaks Chinese
 const KB = 1024;
@@ -164,6 +168,7 @@ function callProbe() {
       if (run.t0 === null || run.t1 !== null) return;
       if (flowing()) {
         run.t1 = performance.now();
+        console.timeStamp('kefu t1');
         clearInterval(iv);
         if (window.Kefu && window.Kefu.state) run.frames = window.Kefu.state().frames - run.f0;
       }
@@ -172,6 +177,7 @@ function callProbe() {
     window.addEventListener('pointerup', () => {
       if (run.t0 !== null) return;
       run.t0 = performance.now();
+      console.timeStamp('kefu t0');
       if (window.Kefu && window.Kefu.state) run.f0 = window.Kefu.state().frames;
     }, { capture: true, once: true });
   };
@@ -298,7 +304,7 @@ function startStatic() {
 // the epoch time of each page's start): when the ring and the offer reach it, when it accepts and answers.
 function agentProbe() {
   const ev = (window.__agentBench = []);
-  const mark = (k) => ev.push([k, performance.timeOrigin + performance.now()]);
+  const mark = (k) => { ev.push([k, performance.timeOrigin + performance.now()]); console.timeStamp(k); };
   const WS = window.WebSocket;
   window.WebSocket = class extends WS {
     constructor(...a) {
@@ -574,6 +580,7 @@ async function calls(browser, server, allowed, pressMs, relay, versus) {
   await autoAccept(agent, pressMs);
   const kefu = [], baseline = [], floor = [], problems = [], frames = [], before = [];
   const phases = { kefu: [], baseline: [], floor: [], before: [] }, blocked = { kefu: [], baseline: [] };
+  const traces = [];
   try {
     // One unmeasured call each first: the fake devices and codecs start up on the first call.
     log('  warm-up calls');
@@ -589,7 +596,14 @@ async function calls(browser, server, allowed, pressMs, relay, versus) {
         ...(agent2 ? [['before', () => kefuCall(browser, versus, agent2, allowed, relay), before]] : []),
       ]) {
         try {
-          const r = await run();
+          let r;
+          if (TRACE && i === 0 && name === 'kefu') {
+            const t = await traced(browser, run);
+            r = t.result;
+            traces.push(...t.lines);
+          } else {
+            r = await run();
+          }
           out.push(r.ms);
           phases[name].push(r.phases);
           if (blocked[name]) blocked[name].push(r.blocked);
@@ -609,7 +623,7 @@ async function calls(browser, server, allowed, pressMs, relay, versus) {
     await agent.context().close();
     if (agent2) await agent2.context().close();
   }
-  return { kefu, baseline, floor, problems, phases, blocked, frames, before };
+  return { kefu, baseline, floor, problems, phases, blocked, frames, before, traces };
 }
 
 // ------------------------------------------------------------------------------------------- report
@@ -773,6 +787,11 @@ async function main() {
         rows.push({ section: `Call steps after the click, ${side === 'kefu' ? 'Kefu' : side}, ${mode} (median ms)` });
         for (const [n, v] of Object.entries(rc.stepsMedianMs[side])) rows.push(row(`  ${n}`, `+${v} ms`));
         rows.push(row('  remote audio playing', `+${round({ kefu: k, baseline: b, floor: f, before: rc.before && rc.before.medianMs }[side])} ms`));
+      }
+      if (c.traces.length) {
+        rows.push({ section: `Traced Kefu call, ${mode}` });
+        for (const l of c.traces) rows.push(row(l, ''));
+        rc.trace = c.traces;
       }
       for (const p of c.problems) errors.push(`call (${mode}): ${p}`);
     } catch (e) {

@@ -109,7 +109,7 @@ TEST(WidgetHostileInput, ASavedOutboxThatIsNotAnArrayIsReportedAndTheWidgetStart
 }
 
 TEST(WidgetHostileInput, SavedOutboxRoundTrip) {
-    const std::vector<SavedMessage> in = {{"m_1", "你好", 1000}, {"m_2", std::string("bad\xff"), 0}};
+    const std::vector<SavedMessage> in = {{"m_1", "你好", 1000, "", ""}, {"m_2", std::string("bad\xff"), 0, "", ""}};
     const SavedOutbox out = parseSavedOutbox(encodeSavedOutbox(in));
     ASSERT_EQ(out.messages.size(), 2u);
     EXPECT_EQ(out.messages[0].text, "你好");
