@@ -6,7 +6,7 @@
 
 const CATEGORIES = [
   'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing',
-].join(',');
+];
 
 // Runs `fn` with the browser traced; returns fn's result and the trace's summary lines.
 async function traced(browser, fn) {
@@ -76,7 +76,12 @@ function summarize(all) {
   }
   for (const [label, key] of threads) {
     const evs = byThread.get(key) || [];
-    const tasks = evs.filter((e) => TASK.has(e.name));
+    // Outermost tasks only (a RunTask nests in ThreadControllerImpl::RunTask).
+    const tasks = [];
+    for (const e of evs.filter((x) => TASK.has(x.name)).sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {
+      const last = tasks[tasks.length - 1];
+      if (!last || e.ts >= last.ts + last.dur) tasks.push(e);
+    }
     const busy = tasks.reduce((n, e) => n + Math.min(e.ts + e.dur, t1) - Math.max(e.ts, t0), 0);
     lines.push(`  ${label}: busy ${ms(busy)} ms of ${ms(t1 - t0)}`);
     if (!/^(widget|console)$/.test(label)) continue;

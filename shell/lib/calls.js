@@ -40,15 +40,17 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   // Agents each ringing call has rung so far: the assignee first, the rest of the group later.
   const rung = new Map(); // callId -> Set<agentId>
   const groupTimers = new Map(); // callId -> timeout
-  function ring(call, agentIds, name) {
+  // `first`: runs once the agents count as rung and before their ring frames go out. The first ring
+  // flushes what the visitor's peer sent ahead (its offer, held by peer-gate.js) there: the console then
+  // has the offer in hand when its ring comes and answers it at once, rather than after handling the ring.
+  function ring(call, agentIds, name, first) {
     const set = rung.get(call.id) || new Set();
     rung.set(call.id, set);
     const frame = callFrame(call, name);
-    for (const id of agentIds) {
-      if (set.has(id)) continue;
-      set.add(id);
-      sockets.toAgent(id, 'call', frame);
-    }
+    const fresh = agentIds.filter((id) => !set.has(id));
+    for (const id of fresh) set.add(id);
+    if (first) first();
+    for (const id of fresh) sockets.toAgent(id, 'call', frame);
   }
   function stopRinging(callId) {
     clearTimeout(groupTimers.get(callId));
@@ -161,7 +163,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     ringFrom.set(call.id, address);
     armRing(call.id);
     const stored = db.callById(call.id);
-    ring(stored, plan.first, visitor.name);
+    ring(stored, plan.first, visitor.name, () => changed(call, 'ringing'));
     if (plan.rest.length) {
       // Later, whoever of the group is available then (the first ones are not rung twice).
       const g = setTimeout(() => guarded(() => {
@@ -174,7 +176,6 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
       g.unref();
       groupTimers.set(call.id, g);
     }
-    changed(call, 'ringing');
     log.info(`call ${call.id} ringing for ${visitor.id}${video ? ' (video)' : ''}`);
     const out = { ok: true, callId: call.id };
     // With exactly one console peer listening the visitor can send its offer while the console rings;

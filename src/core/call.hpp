@@ -195,7 +195,8 @@ class CallController {
     void takeUpEarlyMedia();
     // Before the agent's `accept`: nothing is sent on a connection, nothing from it is played.
     bool beforeAccept() const { return state_ == CallState::Requesting || state_ == CallState::Ringing; }
-    void dialEarly();
+    void dialEarly();    // to the standing peer, once the ring is out
+    void dialStanding(); // to the standing peer now (proceed(): just before the ring)
     std::string metadata(bool video) const;
     void voidEarlyOfferUnlessTo(const std::string& peer);
     void placeCall();

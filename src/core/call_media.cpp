@@ -59,7 +59,11 @@ void CallController::voidEarlyOfferUnlessTo(const std::string& peer) {
 
 void CallController::dialEarly() {
     const bool rung = state_ == CallState::Ringing || (state_ == CallState::Requesting && callpeerSent_);
-    if (!rung || standingPeer_.empty() || !signaling_.isOpen()) return;
+    if (rung) dialStanding();
+}
+
+void CallController::dialStanding() {
+    if (standingPeer_.empty() || !signaling_.isOpen()) return;
     prepareMedia();
     if (media_ && media_->state() == MC::State::New) media_->dial(standingPeer_, metadata(video_));
 }

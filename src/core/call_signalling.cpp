@@ -49,14 +49,17 @@ void CallController::proceed() {
     if (state_ != CallState::Requesting || callpeerSent_ || !(signaling_.isOpen() || signaling_.idIssued())) return;
     if (!mediaReady_ && !fastRing_) return;
     const unsigned gen = generation_;
+    if (!announcedPeer_.empty()) {
+        // The offer travels with the ring, just ahead of it: the server holds it until the ring and hands
+        // it to the console first, so the console answers it as its ring comes in (and holds the answer's
+        // media until the agent accepts). An offer that cannot go leaves the ring to go alone.
+        standingPeer_ = announcedPeer_;
+        dialStanding();
+        if (gen != generation_ || state_ != CallState::Requesting) return;
+    }
     postCallpeer();
     if (gen != generation_ || state_ != CallState::Requesting) return;
     prepareMedia(); // see handleMedia()
-    if (!announcedPeer_.empty()) {
-        // The offer travels with the ring; the console holds it until the agent accepts.
-        standingPeer_ = announcedPeer_;
-        dialEarly();
-    }
 }
 
 void CallController::postCallpeer() {

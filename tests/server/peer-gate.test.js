@@ -264,3 +264,21 @@ test('registrations are capped per visitor and per address; credentials per iden
     await local.close();
   }
 });
+
+test("an offer sent ahead of its ring reaches the console before the ring does, so it is in hand when it rings", async () => {
+  const cons = await consoleSide();
+  const vs = await visitorSide();
+  const order = [];
+  cons.chat.ws.on('message', (d) => { if (/^\{"type":"call"/.test(String(d))) order.push('ring'); });
+  cons.peer.ws.on('message', (d) => { if (/"type":"OFFER"/.test(String(d))) order.push('offer'); });
+  vs.peer.peerSend({ ...offer(cons.cred.id, 7), payload: { ...offer(cons.cred.id, 7).payload, metadata: { holdsMedia: true } } });
+  await sleep(100); // held (no ring yet): nothing reaches the console
+  assert.deepEqual(order, []);
+  const r = await ring(vs);
+  assert.equal(r.status, 200, r.text);
+  await cons.chat.next('call');
+  await cons.peer.next('OFFER');
+  assert.deepEqual(order, ['offer', 'ring'], 'the held offer is handed over first, then the ring');
+  await cancel(vs, r.json.callId);
+  cons.peer.close(); cons.chat.close(); vs.peer.close();
+});

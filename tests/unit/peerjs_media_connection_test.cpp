@@ -119,7 +119,8 @@ TEST_F(PeerjsMediaConnectionTest, OfferShapeIsStockPeerjs) {
     startCall();
     pc().resolveOffer("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n");
     EXPECT_EQ(pc().ops.back(), "setLocalDescription:offer");
-    EXPECT_TRUE(frames().empty()); // not before setLocalDescription resolved
+    // The SDP is final once made: it goes while setLocalDescription runs, not a task later.
+    ASSERT_EQ(server().sent.size(), 1u);
     pc().resolveLocal();
     ASSERT_EQ(server().sent.size(), 1u);
     EXPECT_EQ(J(server().sent[0]),
@@ -131,10 +132,10 @@ TEST_F(PeerjsMediaConnectionTest, OfferShapeIsStockPeerjs) {
 TEST_F(PeerjsMediaConnectionTest, LocalCandidatesWaitForTheOffer) {
     startCall();
     pc().pc->emitLocalCandidate(kCand1);
+    EXPECT_TRUE(frames().empty()); // no OFFER yet: the agent would have nothing to add it to
     pc().resolveOffer();
     pc().pc->emitLocalCandidate(kCand2);
     pc().pc->emitLocalCandidate(R"({"candidate":"","sdpMid":"0","sdpMLineIndex":0})"); // skipped
-    EXPECT_TRUE(frames().empty());
     pc().resolveLocal();
     auto f = frames();
     ASSERT_EQ(f.size(), 3u);
@@ -149,6 +150,31 @@ TEST_F(PeerjsMediaConnectionTest, LocalCandidatesWaitForTheOffer) {
               J(R"({"type":"CANDIDATE","payload":{"candidate":{"candidate":"candidate:1 1 udp 1 10.0.0.1 5000 typ host",)"
                 R"("sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"uf"},"type":"media","connectionId":")" +
                 mc->connectionId() + R"("},"dst":"agent1"})"));
+}
+
+// The OFFER leaves before its own setLocalDescription has finished: an ANSWER that comes back meanwhile is
+// set only once it has, and a setLocalDescription that fails takes the offer back.
+TEST_F(PeerjsMediaConnectionTest, AnAnswerBeforeOurLocalDescriptionWaitsForIt) {
+    startCall();
+    pc().resolveOffer();
+    ASSERT_EQ(frames().size(), 1u);
+    server().receive(answerFrame());
+    EXPECT_EQ(pc().ops.back(), "setLocalDescription:offer");
+    EXPECT_EQ(mc->state(), State::Offering);
+    pc().resolveLocal();
+    EXPECT_EQ(pc().ops.back(), "setRemoteDescription:answer:v=0 answer");
+    pc().resolveRemote();
+    EXPECT_EQ(mc->state(), State::Answered);
+}
+
+TEST_F(PeerjsMediaConnectionTest, ALocalDescriptionThatFailsAfterTheOfferLeftSendsLeave) {
+    startCall();
+    pc().resolveOffer();
+    server().receive(answerFrame());
+    pc().resolveLocal(false);
+    EXPECT_EQ(mc->state(), State::Failed);
+    EXPECT_EQ(frames().back()["type"], "LEAVE");
+    EXPECT_NE(pc().ops.back(), "setRemoteDescription:answer:v=0 answer");
 }
 
 TEST_F(PeerjsMediaConnectionTest, AnswerSetsRemoteDescriptionThenFlushesQueuedCandidatesInOrder) {

@@ -108,6 +108,10 @@ void MediaConnection::startOffer() {
 
 void MediaConnection::setOffer() {
     const std::string sdp = offerSdp_;
+    // The SDP is final once made: a dialled offer goes out now, while setLocalDescription runs (an early
+    // answer waits for it in handleAnswer). Its candidates still follow it.
+    if (state_ == State::Offering && !offerSent_) sendOffer(sdp);
+    if (isTerminal()) return;
     pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
         if (isTerminal()) return;
         if (!done) {
@@ -115,7 +119,11 @@ void MediaConnection::setOffer() {
             return;
         }
         localSdp_ = sdp;
-        if (state_ == State::Offering) sendOffer(sdp);
+        if (pendingAnswer_) {
+            const std::string answer = *pendingAnswer_;
+            pendingAnswer_.reset();
+            applyAnswer(answer);
+        }
     }));
 }
 
@@ -129,7 +137,8 @@ bool MediaConnection::dial(const std::string& peer, const std::string& metadataJ
         signaling_.attach(peer_, connectionId_, alive_.guard([this](const ServerMessage& m) { handleMessage(m); }));
     setState(State::Offering);
     if (state_ != State::Offering) return true; // a handler hung up already
-    if (!localSdp_.empty()) sendOffer(localSdp_);
+    // Set ahead (or being set): it goes now. Not made yet: setOffer() sends it once it is.
+    if (!offerSent_ && !offerSdp_.empty()) sendOffer(offerSdp_);
     return true;
 }
 
@@ -182,7 +191,16 @@ void MediaConnection::handleMessage(const ServerMessage& m) {
 void MediaConnection::handleAnswer(const ServerMessage& m) {
     if (state_ != State::Offering || answerSeen_ || m.sdpType != "answer") return;
     answerSeen_ = true;
-    pc_->setRemoteDescription("answer", m.sdp, alive_.guard([this](bool ok, const std::string&) {
+    // The offer went out before its own setLocalDescription finished: the answer waits for it.
+    if (localSdp_.empty()) {
+        pendingAnswer_ = m.sdp;
+        return;
+    }
+    applyAnswer(m.sdp);
+}
+
+void MediaConnection::applyAnswer(const std::string& sdp) {
+    pc_->setRemoteDescription("answer", sdp, alive_.guard([this](bool ok, const std::string&) {
         if (isTerminal()) return;
         if (!ok) {
             fail(Reason::NegotiationFailed);

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,7 @@ class MediaConnection {
   private:
     void handleMessage(const ServerMessage& m);
     void handleAnswer(const ServerMessage& m);
+    void applyAnswer(const std::string& sdp);
     void handleLocalCandidate(const std::string& candidateJson);
     void handleTransport(const std::string& state);
     void sendOffer(const std::string& sdp);
@@ -123,7 +125,8 @@ class MediaConnection {
     std::string offerSdp_; // createOffer's result
     bool offerWanted_ = false;
     bool leaveOnFailure_ = true;
-    std::string localSdp_; // set once setLocalDescription succeeded
+    std::string localSdp_;      // set once setLocalDescription succeeded
+    std::optional<std::string> pendingAnswer_; // an ANSWER that came while our setLocalDescription ran
     bool offerSent_ = false;
     bool answerSeen_ = false;
     bool remoteDescriptionSet_ = false;
