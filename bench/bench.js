@@ -380,8 +380,9 @@ async function voicePill(page) {
     const y = Math.round(18 * sx);
     g.drawImage(c, 0, y, c.width, 1, 0, 0, c.width, 1);
     const d = g.getImageData(0, 0, c.width, 1).data;
-    const brand = [22, 119, 255];
-    const pill = brand.map((v) => v + (255 - v) * 48 / 255);
+    // The header's own colour (the site's brand), read at its left edge; the pills are white at 32/255 over it.
+    const brand = [d[4 * 2], d[4 * 2 + 1], d[4 * 2 + 2]];
+    const pill = brand.map((v) => v + (255 - v) * 32 / 255);
     const near = (x, col) => Math.abs(d[4 * x] - col[0]) < 6 && Math.abs(d[4 * x + 1] - col[1]) < 6 && Math.abs(d[4 * x + 2] - col[2]) < 6;
     const runs = [];
     let start = -1;
