@@ -70,7 +70,7 @@ struct CallConfig {
     std::string iceServersJson = "[]"; // the "iceServers" array of GET /api/config
     int ringTimeoutMs = 30000;
     int connectTimeoutMs = 20000; // from accept to ICE connected
-    int disconnectGraceMs = 5000; // see MediaConnection::Config
+    int disconnectGraceMs = 4000; // see MediaConnection::Config
     int recoverTimeoutMs = 30000; // a lost call is re-dialled this long before it ends as connection-lost
 };
 

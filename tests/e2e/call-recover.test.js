@@ -129,10 +129,15 @@ test('a 3 s cut and an address change mid-call: audio flows again within 5 s eac
     execFileSync('ip', ['-n', net.ns.visitor, 'route', 'add', `${netns.SERVER_IP}/32`, 'via', '10.77.1.1']);
     const moved = Date.now();
     let noticed = 0;
-    const watch = setInterval(() => page.evaluate(() => window.Kefu.state().callReconnecting)
-      .then((r) => { if (r && !noticed) noticed = Date.now() - moved; }, () => {}), 100);
+    const states = []; // the widget's connections' ICE states as they changed, for the report
+    const watch = setInterval(() => page.evaluate(() => [window.Kefu.state().callReconnecting,
+      (window.__pcs || []).map((pc) => pc.iceConnectionState).join(',')])
+      .then(([r, ice]) => {
+        if (r && !noticed) noticed = Date.now() - moved;
+        if (!states.length || states[states.length - 1].ice !== ice) states.push({ at: Date.now() - moved, ice });
+      }, () => {}), 100);
     const moveGap = await mediaAgain(page, moved).finally(() => clearInterval(watch));
-    t.diagnostic(`after the address change: reconnecting after ${noticed} ms, audio both ways again after ${moveGap} ms`);
+    t.diagnostic(`after the address change: reconnecting after ${noticed} ms, audio both ways again after ${moveGap} ms; ICE ${states.map((x) => `+${x.at} ${x.ice}`).join(' | ')}`);
     // The widget notices when audio stops coming (Chromium's ICE would take 2–6 s to say `disconnected`);
     // Chromium itself learns the new address about 2 s after the change. Audio within 5 s of the change.
     assert.ok(noticed > 0, 'the widget showed Reconnecting…');

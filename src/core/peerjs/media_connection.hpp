@@ -41,7 +41,7 @@ class MediaConnection {
         // ICE policy: `disconnected` often heals by itself (Wi-Fi roaming, a brief loss), so it is tolerated
         // this long; `failed` ends the connection at once. No ICE restart: stock peerjs cannot renegotiate;
         // the call controller moves the call to a new connection instead (onTransportChange).
-        int disconnectGraceMs = 5000;
+        int disconnectGraceMs = 4000;
         // Label of the auxiliary data channel; stock peerjs accepts any label for it.
         std::string dataChannelLabel = "kefu";
     };
