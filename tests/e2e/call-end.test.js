@@ -3,18 +3,24 @@
 // (closing its connection, no chat `hangup` frame) must not leave the server's call running.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { openVisitor, waitReady, until, startFile, stopFile, recordConnections } = require('./harness');
+const { openVisitor, waitReady, until, startFile, stopFile, agentLogin, recordConnections } = require('./harness');
 
 let server, browser, agent;
 
 before(async () => {
-  ({ server, browser, agent } = await startFile());
-  // Keep every connection the console makes, so the test can close one under it.
-  await agent.context().addInitScript(recordConnections);
-  await agent.reload();
-  // The reloaded console is back once it is signed in again and its standing peer is registered
-  // (#reply is in the page from the start: it says nothing about that).
-  await until(() => agent.evaluate(() => !!(window.__kefuAgent && window.__kefuAgent.peerId)), { timeout: 15000, what: 'the reloaded console' });
+  // Every connection the console makes is kept, so the test can close one under it: recorded from the
+  // console's first load (a reload to add the recorder once kept a busy machine's console without its
+  // standing peer for 15 s; reloads have their own checks in the agent-console check).
+  ({ server, browser } = await startFile({ agent: false }));
+  agent = await agentLogin(browser, server.url, { init: recordConnections });
+  const lines = [];
+  agent.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  // Signed in, and its standing peer registered (#reply is in the page from the start: it says nothing).
+  await until(() => agent.evaluate(() => !!(window.__kefuAgent && window.__kefuAgent.peerId)), { timeout: 15000, what: 'the console\'s standing peer' })
+    .catch(async (e) => {
+      const st = await agent.evaluate(() => ({ ws: window.__kefuAgent && window.__kefuAgent.wsState })).catch(() => null);
+      throw new Error(`${e.message}: ${JSON.stringify(st)}; ${lines.slice(-12).join(' | ')}`);
+    });
 });
 
 after(() => stopFile({ browser, server }));
