@@ -22,6 +22,23 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
+// The agent's 挂断, and the console ended within 10 s; if not, the error says what the console showed
+// instead (a call still on, or a ring it still holds).
+async function hangUp(agent) {
+  await agent.click('#call-hangup');
+  await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 10000 }).catch(async (e) => {
+    const seen = await agent.evaluate(() => ({
+      state: window.__kefuAgent.state,
+      lastCall: window.__kefuAgent.lastCall && { state: window.__kefuAgent.lastCall.state, endReason: window.__kefuAgent.lastCall.endReason },
+      status: document.getElementById('call-status').textContent,
+      hangupHidden: document.getElementById('call-hangup').hidden,
+      queue: document.getElementById('call-queue') && document.getElementById('call-queue').textContent,
+      wsState: window.__kefuAgent.wsState,
+    }));
+    throw new Error(`${e.message}: after 挂断 the console shows ${JSON.stringify(seen)}`);
+  });
+}
+
 // The visitor side of a call, done with the stock peerjs client inside a page of the same site.
 // `early`: 'after' offers to the callpeer answer's `peer` before the accept; 'before' offers to
 // `agentPeer` even before callpeer (the offer overtakes the ring). Otherwise it offers on `accept`.
@@ -231,19 +248,7 @@ async function main() {
     assert.ok(await agent.evaluate(() => !!window.__kefuAgent.lastCall.peerId));
     await sleep(1200);
     await shot(agent, '4-in-call');
-    await agent.click('#call-hangup');
-    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 10000 }).catch(async (e) => {
-      // What the console showed instead (a call still on, or a ring it still holds), for the report.
-      const seen = await agent.evaluate(() => ({
-        state: window.__kefuAgent.state,
-        lastCall: window.__kefuAgent.lastCall && { state: window.__kefuAgent.lastCall.state, endReason: window.__kefuAgent.lastCall.endReason },
-        status: document.getElementById('call-status').textContent,
-        hangupHidden: document.getElementById('call-hangup').hidden,
-        queue: document.getElementById('call-queue') && document.getElementById('call-queue').textContent,
-        wsState: window.__kefuAgent.wsState,
-      }));
-      throw new Error(`${e.message}: after 挂断 the console shows ${JSON.stringify(seen)}`);
-    });
+    await hangUp(agent);
     assert.match(await agent.textContent('#call-status'), /ended/);
     await vp.waitForFunction(() => window.log.some((f) => f.type === 'hangup' && f.data.reason === 'agent'));
     await vp.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
@@ -311,19 +316,7 @@ async function main() {
     await vp4.waitForFunction(() => window.remote && window.remote.getTracks().length > 0);
     assert.equal(await agent.evaluate(() => window.__kefuAgent.lastCall.early), true);
     assert.equal(await vp4.evaluate(() => window.acceptedBy), standingId, 'accept names the standing peer');
-    await agent.click('#call-hangup');
-    await agent.waitForFunction(() => window.__kefuAgent.state === 'ended', null, { timeout: 10000 }).catch(async (e) => {
-      // What the console showed instead (a call still on, or a ring it still holds), for the report.
-      const seen = await agent.evaluate(() => ({
-        state: window.__kefuAgent.state,
-        lastCall: window.__kefuAgent.lastCall && { state: window.__kefuAgent.lastCall.state, endReason: window.__kefuAgent.lastCall.endReason },
-        status: document.getElementById('call-status').textContent,
-        hangupHidden: document.getElementById('call-hangup').hidden,
-        queue: document.getElementById('call-queue') && document.getElementById('call-queue').textContent,
-        wsState: window.__kefuAgent.wsState,
-      }));
-      throw new Error(`${e.message}: after 挂断 the console shows ${JSON.stringify(seen)}`);
-    });
+    await hangUp(agent);
     await vp4.waitForFunction(() => window.callClosed === true, null, { timeout: 5000 });
     assert.equal(await agent.evaluate(() => window.__kefuAgent.peerId), standingId, 'the standing peer outlives the call');
     await vp4.close();
