@@ -30,11 +30,8 @@ async function focused(page) {
 // comes with the frame that draws it (a call's bar a moment after the call connects): as a person sees a
 // button before tabbing to it, the presses start once a control with that label is there.
 async function tabTo(page, label, { key = 'Tab', max = 40 } = {}) {
-  await page.waitForFunction((l) => {
-    const root = document.getElementById('kefu-root').shadowRoot;
-    return [...root.querySelectorAll('[aria-label]')].some((e) => e.getAttribute('aria-label') === l)
-      || [...document.querySelectorAll('[aria-label]')].some((e) => e.getAttribute('aria-label') === l);
-  }, label, { timeout: 5000 }).catch(() => {}); // and when it never comes, the presses below say so
+  await page.waitForFunction((l) => [...document.getElementById('kefu-root').shadowRoot.querySelectorAll('[aria-label]')]
+    .some((e) => e.getAttribute('aria-label') === l), label, { timeout: 5000 }).catch(() => {}); // and when it never comes, the presses below say so
   for (let i = 0; i < max; i++) {
     const f = await focused(page);
     if (f && f.label === label) return f;

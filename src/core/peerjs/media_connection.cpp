@@ -112,13 +112,13 @@ void MediaConnection::setOffer() {
     // answer waits for it in handleAnswer). Its candidates still follow it.
     if (state_ == State::Offering && !offerSent_) sendOffer(sdp);
     if (isTerminal()) return;
-    pc_->setLocalDescription("offer", sdp, alive_.guard([this, sdp](bool done, const std::string&) {
+    pc_->setLocalDescription("offer", sdp, alive_.guard([this](bool done, const std::string&) {
         if (isTerminal()) return;
         if (!done) {
             fail(Reason::NegotiationFailed);
             return;
         }
-        localSdp_ = sdp;
+        localDescriptionSet_ = true;
         if (pendingAnswer_) {
             const std::string answer = *pendingAnswer_;
             pendingAnswer_.reset();
@@ -192,7 +192,7 @@ void MediaConnection::handleAnswer(const ServerMessage& m) {
     if (state_ != State::Offering || answerSeen_ || m.sdpType != "answer") return;
     answerSeen_ = true;
     // The offer went out before its own setLocalDescription finished: the answer waits for it.
-    if (localSdp_.empty()) {
+    if (!localDescriptionSet_) {
         pendingAnswer_ = m.sdp;
         return;
     }

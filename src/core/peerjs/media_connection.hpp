@@ -125,7 +125,7 @@ class MediaConnection {
     std::string offerSdp_; // createOffer's result
     bool offerWanted_ = false;
     bool leaveOnFailure_ = true;
-    std::string localSdp_;                     // set once setLocalDescription succeeded
+    bool localDescriptionSet_ = false;         // setLocalDescription succeeded
     std::optional<std::string> pendingAnswer_; // an ANSWER that came while our setLocalDescription ran
     bool offerSent_ = false;
     bool answerSeen_ = false;
