@@ -10,8 +10,8 @@
   K.__media = function (o) {
     var app = null, streams = {}, pcs = {}, nextStream = 1;
     var audio = o.audio, remoteVideo = o.remoteVideo, localVideo = o.localVideo;
-    // Permission states, kept current: a visitor who already allowed the microphone gets no prompt, so the
-    // agent can be rung while getUserMedia runs (the core asks through permGranted).
+    // Permission states, kept current: the core rings the agent while getUserMedia runs, and tells the
+    // console when that is while the browser asks the visitor (it asks through perm).
     // Asked once the first frame is on screen (two queries cost ~10 ms, which the first open cannot spare).
     var perm = { microphone: 'prompt', camera: 'prompt' }, permAsked = false;
     function askPerms() {
@@ -36,9 +36,11 @@
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
     };
     var handles = {
-      permGranted: function (video) {
+      perm: function (video) { // "granted", "denied" (also: this page can never have media) or "prompt"
         askPerms();
-        return !!(w.isSecureContext && navigator.mediaDevices) && perm.microphone === 'granted' && (!video || perm.camera === 'granted');
+        var md = navigator.mediaDevices, st = [perm.microphone].concat(video ? [perm.camera] : []);
+        if (!(w.isSecureContext && md && md.getUserMedia) || st.indexOf('denied') !== -1) return 'denied';
+        return st.every(function (x) { return x === 'granted'; }) ? 'granted' : 'prompt';
       },
       gum: function (req, wantAudio, wantVideo) {
         var md = navigator.mediaDevices;

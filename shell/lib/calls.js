@@ -9,6 +9,8 @@ const { isPeerId } = require('./validate');
 const { createCallBack } = require('./call-back');
 
 const OUTCOMES = ['completed', 'missed', 'rejected', 'failed', 'cancelled'];
+// Why a visitor's widget took back a ring that went ahead of its devices (the console shows it).
+const DEVICE_REASONS = ['permission-denied', 'no-microphone', 'no-camera', 'device-busy'];
 
 function clock(seconds) {
   const s = Math.max(0, Math.round(seconds));
@@ -62,12 +64,16 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const f = { visitorId: call.visitor_id, name, video: !!call.video, callId: call.id, state: call.state };
     if (call.visitor_peer_id) f.peerId = call.visitor_peer_id;
     if (mutedCalls.has(call.id)) f.muted = true;
+    if (askingCalls.has(call.id)) f.asking = true;
     return f;
   };
   // Calls whose visitor turned its microphone off (action `mute`): kept in memory, like the call's peers,
   // and shown to the console. Each toggle is counted: a toggling script cannot flood the agents.
   const mutedCalls = new Set();
   const muteLimit = createRateLimit({ max: 60, windowMs: 60000 });
+  // Calls rung while the visitor's browser asks for the microphone (callpeer `mic: "asking"`) until the
+  // widget says it was allowed (action `mic`): the console shows that the visitor is still being asked.
+  const askingCalls = new Set();
 
   function guarded(fn) {
     try {
@@ -104,6 +110,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     if (!db.endCall({ id: call.id, outcome, reason, ended: now, duration: secs })) return false;
     ringFrom.delete(call.id);
     mutedCalls.delete(call.id);
+    askingCalls.delete(call.id);
     muteLimit.reset(call.id);
     clearTimeout(ringTimers.get(call.id));
     ringTimers.delete(call.id);
@@ -152,6 +159,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
         throw err('forbidden', 'peer_id is not a PeerJS id issued to this visitor');
       }
     }
+    if (body.mic !== undefined && body.mic !== 'asking') throw err('bad_request', 'mic must be "asking" when given');
     if (body.call_id !== undefined) return back.answer(visitor, body, peerId); // 接听 of a call-back
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
     const plan = team.ringPlan(visitor.id, body.kefu_id);
@@ -161,6 +169,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     const call = { id: newId('c_'), visitorId: visitor.id, video: video ? 1 : 0, visitorPeerId: peerId, created: Date.now() };
     db.insertCall(call);
     ringFrom.set(call.id, address);
+    if (body.mic === 'asking') askingCalls.add(call.id);
     armRing(call.id);
     const stored = db.callById(call.id);
     ring(stored, plan.first, visitor.name, () => changed(call, 'ringing'));
@@ -238,6 +247,14 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     return { ok: true, callId: call.id, muted: body.muted };
   }
 
+  // The visitor allowed the microphone its ring said was being asked for: relayed once per call.
+  function micReady(visitor, body) {
+    const call = visitorCall(visitor, body);
+    if (call.state === 'ended') throw err('conflict', 'The call has ended');
+    if (askingCalls.delete(call.id)) sockets.toAgents('call_mic', { visitorId: call.visitor_id, callId: call.id, asking: false });
+    return { ok: true, callId: call.id };
+  }
+
   // `address`: the client address key of the request (client-address.js).
   function visitorAction(visitor, body, address = 'unknown') {
     const action = body.action;
@@ -248,9 +265,13 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     if (action === 'switch') return switchMedia(visitor, body);
     if (action === 'rebind') return rebind(visitor, body);
     if (action === 'mute') return mute(visitor, body);
+    if (action === 'mic') return micReady(visitor, body);
     if (action === 'decline') return back.decline(visitor, body);
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
-      throw err('bad_request', 'action must be callpeer, switch, rebind, mute, decline, cancel, hangup or end');
+      throw err('bad_request', 'action must be callpeer, switch, rebind, mute, mic, decline, cancel, hangup or end');
+    }
+    if (action === 'cancel' && body.reason !== undefined && !DEVICE_REASONS.includes(body.reason)) {
+      throw err('bad_request', `reason must be one of ${DEVICE_REASONS.join(', ')} when given`);
     }
     const call = visitorCall(visitor, body);
     const duration = body.duration === undefined ? undefined : Number(body.duration);
@@ -260,7 +281,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
         if (!OUTCOMES.includes(outcome)) throw err('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`);
         finish(call, outcome, outcome, { duration });
       } else if (call.state === 'ringing') {
-        finish(call, 'cancelled', 'cancelled', { visitorFrame: back.ringEndFrame(call, 'cancelled') });
+        const why = action === 'cancel' && body.reason ? body.reason : 'cancelled';
+        finish(call, 'cancelled', why, { visitorFrame: back.ringEndFrame(call, 'cancelled') });
       } else {
         finish(call, 'completed', 'hangup', { duration });
       }

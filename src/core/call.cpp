@@ -149,9 +149,14 @@ bool CallController::start(bool video, std::string answering) {
     setState(CallState::Requesting);
     if (gen != generation_ || state_ != CallState::Requesting) return true; // a handler ended it already
 
-    // With the permission already given there is no prompt to wait for: the agent is rung while the
-    // microphone starts, and the call cannot fail for want of the visitor's consent.
-    fastRing_ = devices_.permissionGranted(video);
+    // The agent is rung while the microphone starts, or while the browser asks the visitor for it: a
+    // prompt the visitor takes seconds over then overlaps the agent's ring instead of preceding it. The
+    // ring says the visitor is being asked (the console shows it), and a refusal takes it back. Only a
+    // permission known to be refused does not ring: the call cannot go on.
+    const Permission permission = devices_.permission(video);
+    fastRing_ = permission != Permission::Denied;
+    asking_ = permission == Permission::Prompt;
+    askingSent_ = false;
     if (warm_ && (!warm_->prepared() || warm_->isTerminal())) dropWarm(); // its offer failed
     if (!video && warm_) {
         // The connection made ahead. Its offer is set once the ring is on its way (prepareMedia): ICE
@@ -197,6 +202,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
     if (video_ && !cameraEnabled_) devices_.setTrackEnabled(localStream_, MediaKind::Video, false);
     mediaReady_ = true;
     if (media_ && !beforeAccept()) media_->attachLocal(localStream_); // else at the accept
+    reportMicReady();
     changed();
     // Ring, then build the connection and its offer while the request travels and the agent's console
     // rings, so the offer is ready the moment there is someone to send it to.
@@ -206,7 +212,7 @@ void CallController::handleMedia(unsigned gen, const MediaResult& r) {
 void CallController::failAfterRing(CallEndReason reason) {
     // A fast ring may already have reached the agent: take it back the way each state allows.
     if (state_ == CallState::Requesting || state_ == CallState::Ringing)
-        postCancel();
+        postCancel(reason);
     else
         postEnd("failed");
     finish(CallState::Failed, reason);

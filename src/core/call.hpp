@@ -224,8 +224,9 @@ class CallController {
     void handleResumeMedia(unsigned generation, const MediaResult& r);
     bool reopenSignaling();
     void postAction(const std::string& bodyJson);
-    void postCancel();
-    void reportHangup();                     // `hangup` with the duration so far
+    void postCancel(CallEndReason why = CallEndReason::Cancelled); // a device failure says which
+    void reportMicReady(); // `mic`: the visitor allowed the devices the ring said were being asked for
+    void reportHangup();   // `hangup` with the duration so far
     void report(const nlohmann::json& body); // {"action",…} without call_id
     void postEnd(const char* outcome);
     void finish(CallState terminal, CallEndReason reason);
@@ -254,7 +255,9 @@ class CallController {
     bool hasAudio_ = false;
     bool hasVideo_ = false;
     bool callpeerSent_ = false;
-    bool fastRing_ = false; // the permission was granted before: ring without waiting for getUserMedia
+    bool fastRing_ = false;   // ring without waiting for getUserMedia (the permission is not refused)
+    bool asking_ = false;     // the browser asks the visitor for the devices (no permission yet)
+    bool askingSent_ = false; // the ring said so (`mic: "asking"`): the grant is reported (reportMicReady)
     bool signalingRetried_ = false;
     int localStream_ = -1;
     int remoteStream_ = -1;

@@ -71,6 +71,10 @@ void CallController::postCallpeer() {
     body["video"] = video_;
     body["peer_id"] = signaling_.id();
     if (!answering_.empty()) body["call_id"] = answering_;
+    if (asking_ && !mediaReady_) {
+        body["mic"] = "asking"; // the browser's prompt is open: the console shows it until reportMicReady()
+        askingSent_ = true;
+    }
     boundPeer_ = signaling_.id();
     const unsigned gen = generation_;
     if (!http_) {
@@ -88,6 +92,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
         if (r.status == 200) {
             callId_ = callId;
             if (muted_) setMuted(true);
+            reportMicReady();
         } else {
             finish(CallState::Failed, r.status == 409 ? CallEndReason::Busy : CallEndReason::ServerUnreachable);
         }
@@ -105,6 +110,7 @@ void CallController::handleCallpeer(unsigned gen, const HttpResponse& r) {
     if (r.status == 200) {
         callId_ = callId;
         if (muted_) setMuted(true); // muted before the server named the call: tell the console now
+        reportMicReady();           // the same for a prompt answered meanwhile
         ringTimer_ = scheduler_.after(config_.ringTimeoutMs, alive_.guard([this, gen] {
             ringTimer_ = 0;
             if (gen != generation_ || state_ != CallState::Ringing) return;
@@ -307,8 +313,19 @@ void CallController::reportHangup() {
     report(body);
 }
 
-void CallController::postCancel() {
-    report(Json{{"action", "cancel"}});
+void CallController::postCancel(CallEndReason why) {
+    Json body{{"action", "cancel"}};
+    // The visitor's devices ended a ring that went ahead of them: the console shows why it stopped.
+    if (why == CallEndReason::PermissionDenied || why == CallEndReason::NoMicrophone ||
+        why == CallEndReason::NoCamera || why == CallEndReason::DeviceBusy)
+        body["reason"] = toString(why);
+    report(body);
+}
+
+void CallController::reportMicReady() {
+    if (!askingSent_ || !mediaReady_ || callId_.empty()) return; // the call id: handleCallpeer() calls again
+    askingSent_ = false;
+    postAction(dump(Json{{"action", "mic"}, {"call_id", callId_}}));
 }
 
 void CallController::postEnd(const char* outcome) {

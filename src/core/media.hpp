@@ -37,6 +37,8 @@ struct MediaResult {
     int streamHandle = -1; // valid when ok; release it with stopStream()
 };
 
+enum class Permission { Granted, Prompt, Denied };
+
 class MediaDevices {
   public:
     using Callback = std::function<void(MediaResult)>;
@@ -55,11 +57,12 @@ class MediaDevices {
     // track.enabled = enabled for every track of that kind: mute, camera off. No renegotiation needed.
     virtual void setTrackEnabled(int streamHandle, MediaKind kind, bool enabled) = 0;
 
-    // The site already holds the permission (Permissions API state "granted" for the microphone, and the
-    // camera too when `video`): getUserMedia will not prompt. False when unknown.
-    virtual bool permissionGranted(bool video) const {
+    // What getUserMedia will do for the microphone (and the camera too when `video`), as the Permissions
+    // API says: Granted, no prompt; Denied, it fails (or the page can never have media: an insecure
+    // context); Prompt, the browser asks the visitor, also when the state is unknown.
+    virtual Permission permission(bool video) const {
         (void)video;
-        return false;
+        return Permission::Prompt;
     }
 };
 

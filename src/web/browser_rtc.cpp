@@ -60,8 +60,9 @@ void BrowserRtc::setTrackEnabled(int h, MediaKind k, bool on) {
     mGlue.call<void>("trackEnable", h, std::string(toString(k)), on);
 }
 
-bool BrowserRtc::permissionGranted(bool video) const {
-    return mGlue.call<bool>("permGranted", video);
+Permission BrowserRtc::permission(bool video) const {
+    const std::string s = mGlue.call<std::string>("perm", video);
+    return s == "granted" ? Permission::Granted : s == "denied" ? Permission::Denied : Permission::Prompt;
 }
 
 void BrowserRtc::attach(const char* role, int h) {

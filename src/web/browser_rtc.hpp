@@ -18,7 +18,7 @@ class BrowserRtc : public MediaDevices {
     void getUserMedia(bool audio, bool video, Callback done) override;
     void stopStream(int streamHandle) override;
     void setTrackEnabled(int streamHandle, MediaKind kind, bool enabled) override;
-    bool permissionGranted(bool video) const override;
+    Permission permission(bool video) const override;
     RtcPeerConnectionFactory factory();
     // Shows a stream in the panel: role "remote", "audio" or "local"; -1 detaches.
     void attach(const char* role, int streamHandle);

@@ -35,6 +35,7 @@ using Strings = std::vector<std::string>;
 } // namespace
 
 TEST_F(CallFailureTest, PermissionDenied) {
+    h.devices.micDenied = true; // the Permissions API says so: nobody is rung for it
     deny(false, "NotAllowedError");
     expectFailed(CallEndReason::PermissionDenied);
     EXPECT_FALSE(call.canFallbackToVoice());

@@ -168,7 +168,10 @@ class FakeMediaDevices : public MediaDevices {
         stopped.push_back(handle);
         live.erase(handle);
     }
-    bool permissionGranted(bool video) const override { return micAllowed && (!video || cameraAllowed); }
+    Permission permission(bool video) const override {
+        if (micDenied || (video && cameraDenied)) return Permission::Denied;
+        return micAllowed && (!video || cameraAllowed) ? Permission::Granted : Permission::Prompt;
+    }
     void setTrackEnabled(int handle, MediaKind kind, bool enabled) override {
         toggles.push_back(std::to_string(handle) + ":" + toString(kind) + ":" + (enabled ? "on" : "off"));
     }
@@ -204,6 +207,7 @@ class FakeMediaDevices : public MediaDevices {
     std::vector<std::string> toggles;
     int nextHandle = 1;
     bool micAllowed = false, cameraAllowed = false; // the Permissions API says "granted"
+    bool micDenied = false, cameraDenied = false;   // it says "denied" (else "prompt")
 };
 
 // One RTCPeerConnection as a test sees it. `pc` is null once the object was destroyed.

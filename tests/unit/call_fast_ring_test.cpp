@@ -1,8 +1,12 @@
-// The fast ring: when the visitor already allowed the microphone there is no prompt, so the agent is rung
-// while getUserMedia starts, and the tracks fill the offer's slots when they arrive.
+// The fast ring: the agent is rung while getUserMedia starts, or while the browser asks the visitor (the
+// ring then says so, and the grant is reported), and the tracks fill the offer's slots when they arrive.
+// Only a permission already refused keeps the ring back.
 #include "call_fakes.hpp"
 
 #include <gtest/gtest.h>
+#include "json_eq.hpp"
+
+using kefu::test::J;
 
 using namespace kefu;
 using namespace kefu::calltest;
@@ -45,26 +49,87 @@ TEST_F(FastRingTest, TheAgentIsRungWhileTheMicrophoneStarts) {
     EXPECT_EQ(call.localStream(), mic);
 }
 
-TEST_F(FastRingTest, WithoutThePermissionTheRingWaitsForTheGrant) {
+TEST_F(FastRingTest, WhileTheBrowserAsksTheRingGoesAndSaysSoAndTheGrantIsReported) {
+    h.devices.micAllowed = false; // "prompt"
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    ASSERT_EQ(h.callpeerIndex(), 0); // not waiting for the visitor's answer to the prompt
+    EXPECT_EQ(J(h.http.requests[0].body)["mic"], "asking");
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_FALSE(posted(R"({"action":"mic","call_id":"c_1"})")); // still asking
+    h.devices.grant();
+    EXPECT_TRUE(posted(R"({"action":"mic","call_id":"c_1"})"));
+    const std::size_t n = h.http.requests.size();
+    call.onAccept("agent1");
+    EXPECT_EQ(h.http.requests.size(), n) << "said once";
+}
+
+TEST_F(FastRingTest, AGrantBeforeTheCallIdIsKnownIsReportedWithIt) {
     h.devices.micAllowed = false;
     call.prepare();
     h.registerPeer();
     call.start(false);
-    EXPECT_EQ(h.callpeerIndex(), -1);
     h.devices.grant();
-    EXPECT_EQ(h.callpeerIndex(), 0);
+    EXPECT_FALSE(posted(R"({"action":"mic","call_id":"c_1"})"));
+    h.answerCallpeer(200, kWithPeer);
+    EXPECT_TRUE(posted(R"({"action":"mic","call_id":"c_1"})"));
 }
 
-TEST_F(FastRingTest, AVideoCallNeedsTheCameraPermissionToo) {
+TEST_F(FastRingTest, AnAllowedMicrophoneIsNotAskedFor) {
     call.prepare();
     h.registerPeer();
-    call.start(true);
+    call.start(false);
+    ASSERT_EQ(h.callpeerIndex(), 0);
+    EXPECT_FALSE(J(h.http.requests[0].body).contains("mic"));
+    h.answerCallpeer(200, kWithPeer);
+    h.devices.grant();
+    for (const std::string& b : h.postedBodies()) EXPECT_EQ(b.find(R"("mic")"), std::string::npos) << b;
+}
+
+TEST_F(FastRingTest, ARefusalAtThePromptTakesTheRingBackAndSaysWhy) {
+    h.devices.micAllowed = false;
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.answerCallpeer(200, kWithPeer);
+    h.devices.deny("NotAllowedError");
+    EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
+    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1","reason":"permission-denied"})"));
+    EXPECT_TRUE(h.released());
+}
+
+TEST_F(FastRingTest, APermissionAlreadyRefusedRingsNobody) {
+    h.devices.micAllowed = false;
+    h.devices.micDenied = true;
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
     EXPECT_EQ(h.callpeerIndex(), -1);
+    h.devices.deny("NotAllowedError");
+    EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
+    EXPECT_EQ(h.callpeerIndex(), -1) << "the agent is never rung";
+}
+
+TEST_F(FastRingTest, AVideoCallAsksForTheCameraTooAndARefusedCameraRingsNobody) {
+    call.prepare();
+    h.registerPeer();
+    call.start(true); // the microphone is allowed, the camera not yet
+    ASSERT_EQ(h.callpeerIndex(), 0);
+    EXPECT_EQ(J(h.http.requests[0].body)["mic"], "asking");
+    EXPECT_EQ(h.rtc.last().ops.front(), "addSendSlots:audio+video");
     call.hangup();
     h.devices.cameraAllowed = true;
     call.start(true);
-    EXPECT_EQ(h.callpeerIndex(), 0);
-    EXPECT_EQ(h.rtc.last().ops.front(), "addSendSlots:audio+video");
+    EXPECT_FALSE(J(h.http.requests.back().body).contains("mic"));
+    call.hangup();
+    h.devices.cameraAllowed = false;
+    h.devices.cameraDenied = true;
+    const std::size_t rings = h.sentOfType("OFFER").size();
+    const std::size_t n = h.http.requests.size();
+    call.start(true);
+    EXPECT_EQ(h.http.requests.size(), n);
+    EXPECT_EQ(h.sentOfType("OFFER").size(), rings);
 }
 
 TEST_F(FastRingTest, AMicrophoneThatWillNotStartTakesTheRingBack) {
@@ -75,7 +140,7 @@ TEST_F(FastRingTest, AMicrophoneThatWillNotStartTakesTheRingBack) {
     h.devices.deny("NotReadableError");
     EXPECT_EQ(call.state(), CallState::Failed);
     EXPECT_EQ(call.reason(), CallEndReason::DeviceBusy);
-    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1"})"));
+    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1","reason":"device-busy"})"));
     EXPECT_TRUE(h.released());
 }
 
@@ -86,7 +151,7 @@ TEST_F(FastRingTest, AFailureWhileTheRingIsInFlightCancelsItOnArrival) {
     h.devices.deny("NotAllowedError"); // the permission was revoked meanwhile
     EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
     h.answerCallpeer(200, kWithPeer);
-    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1"})"));
+    EXPECT_TRUE(posted(R"({"action":"cancel","call_id":"c_1","reason":"permission-denied"})"));
 }
 
 TEST_F(FastRingTest, TheAgentMayAnswerBeforeTheMicrophoneIsUp) {

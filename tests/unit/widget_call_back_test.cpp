@@ -139,5 +139,6 @@ TEST(WidgetCallBack, AnswerRefusedByThePermissionPromptCancelsTheCallBack) {
     h.devices.deny("NotAllowedError");
     EXPECT_EQ(h.callState(), "failed");
     EXPECT_EQ(json::parse(h.widget->stateJson())["callReason"], "permission-denied");
-    EXPECT_EQ(h.lastCallKefu(), (json{{"action", "cancel"}, {"call_id", "c_42"}})) << "the agent is not left ringing";
+    EXPECT_EQ(h.lastCallKefu(), (json{{"action", "cancel"}, {"call_id", "c_42"}, {"reason", "permission-denied"}}))
+        << "the agent is not left ringing, and hears why";
 }

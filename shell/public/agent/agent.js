@@ -32,6 +32,7 @@ import './console-admin.js'; // the admin page link, 留言 marks in the list
 import './keys.js'; // keyboard shortcuts and their help
 import './visitor-panel.js'; // who the visitor is, the page they are on
 import './quality.js'; // call quality and the visitor's mute on the call card
+import './asking.js'; // the visitor still being asked for the microphone, on the call card
 import './callback.js'; // 回拨: the agent calls the visitor back
 
 function onHello(data) {

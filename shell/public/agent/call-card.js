@@ -26,6 +26,10 @@ export const endReasonText = {
   hangup: '访客已挂断 the visitor hung up',
   remote: '通话结束 Call ended', // the visitor's side closed the media: a normal hang-up
   cancelled: '访客已取消 the visitor cancelled',
+  'permission-denied': '访客未允许使用麦克风 the visitor did not allow the microphone',
+  'no-microphone': '访客没有可用的麦克风 the visitor has no microphone',
+  'no-camera': '访客没有可用的摄像头 the visitor has no camera',
+  'device-busy': '访客的麦克风或摄像头被占用 the visitor\'s device is in use',
   timeout: '无人接听 no answer',
   visitor_left: '访客已离开 the visitor left',
   answered_elsewhere: '已在其他窗口接听 answered in another window',
