@@ -11,7 +11,7 @@ import { select } from './conversation.js';
 import { renderCallCard, setCallState, showEnded } from './call-card.js';
 import { getLocalMedia, takePressMedia, pressAccept, ringMedia, dropRingMedia, heldMedia, placeholderAudio } from './local-media.js';
 import { standing, standingOpen, startStanding, stopStanding } from './standing-peer.js';
-import { closeMc, answerable, takeHeld, release, claimStrays } from './offers.js';
+import { closeMc, answerable, takeHeld, release, claimStrays, answeringAhead } from './offers.js';
 import {
   clearSwitchPrompt, acceptSwitch, declineSwitch, loseMedia, revertSwitch, abandonSwitch, maybeCommitSwitch, onRecoverOffer, stillOffered,
 } from './call-switch.js';
@@ -22,7 +22,6 @@ export function onRing(c) {
   if (!c || !c.callId) return;
   if (cs.active && cs.active.callId === c.callId) return;
   addRing(c);
-  claimStrays(c);
   if (!cs.active) setCallState('ringing');
   renderCallCard();
 }
@@ -69,19 +68,19 @@ export function syncRings(calls) {
     }
   }
   for (const c of calls) {
-    if (c.state === 'ringing' && (!cs.active || cs.active.callId !== c.callId)) {
-      addRing(c);
-      claimStrays(c);
-    }
+    if (c.state === 'ringing' && (!cs.active || cs.active.callId !== c.callId)) addRing(c);
   }
 }
 
-// Rings keep the order they came in (oldest first) and the time this console first saw them.
+// Rings keep the order they came in (oldest first) and the time this console first saw them. A new
+// one first takes the offer that came ahead of it (answered at once when it holds its media), then the
+// rest: the answer is what the visitor waits for.
 export function addRing(c) {
   const old = rings.get(c.callId);
   rings.set(c.callId, { ...c, at: old ? old.at : Date.now() });
+  claimStrays(c);
   if (old) return;
-  ringMedia(rings.get(c.callId));
+  ringMedia(rings.get(c.callId), answeringAhead(c.callId));
   shift.ring(c);
 }
 hook.heldMedia = heldMedia;

@@ -36,9 +36,10 @@ if (navigator.permissions && navigator.permissions.query) {
 }
 const enableAll = (s, on) => s && s.getTracks().forEach((t) => { t.enabled = on; });
 
-let pressMedia = null; // {video, promise, timer, callId (opened for that ring)}
+let pressMedia = null; // {video, promise, timer, callId (opened for that ring), dropped}
 export function dropPressMedia() {
   if (!pressMedia) return;
+  pressMedia.dropped = true;
   clearTimeout(pressMedia.timer);
   pressMedia.promise.then((s) => s && s.getTracks().forEach((t) => t.stop()));
   pressMedia = null;
@@ -58,13 +59,36 @@ export function pressAccept(ring) {
   pressMedia = { video: !!ring.video, promise: getLocalMedia(!!ring.video), timer: setTimeout(dropPressMedia, 3000) };
 }
 // A new voice ring, the first waiting and no call on: the microphone starts now if that needs no prompt.
-export function ringMedia(ring) {
+export function ringMedia(ring, answering = null) {
   // Not the camera: its light would go on for a call the agent may not take (the press still starts it).
   if (!ring || ring.video || cs.active || pressMedia || rings.values().next().value !== ring) return;
   if (!allowed.microphone) return;
-  const promise = getLocalMedia(false).then((s) => { enableAll(s, false); return s; });
+  const m = { video: false, callId: ring.callId, dropped: false };
+  // The answer made while it rings (`answering`, offers.js) goes first: started together, the two compete
+  // for the machine and both come later (measured on 2 cores: the microphone 39 ms instead of 5, the answer
+  // 7 ms later). It is needed only at the accept, and starts well before the path is up.
+  m.promise = answered(answering)
+    .then(() => (m.dropped ? null : getLocalMedia(false)))
+    .then((s) => { enableAll(s, false); return s; });
   // The ring's own end releases it (dropRingMedia); this only covers a ring that is never heard of again.
-  pressMedia = { video: false, promise, callId: ring.callId, timer: setTimeout(dropPressMedia, 40000) };
+  m.timer = setTimeout(dropPressMedia, 40000);
+  pressMedia = m;
+}
+// Once the connection's local answer is set, or it closed: at once without one, 200 ms at most.
+function answered(pc) {
+  if (!pc) return Promise.resolve();
+  const done = () => pc.signalingState === 'closed' || (pc.signalingState === 'stable' && !!pc.localDescription);
+  if (done()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('signalingstatechange', check);
+      resolve();
+    };
+    const check = () => done() && finish();
+    const timer = setTimeout(finish, 200);
+    pc.addEventListener('signalingstatechange', check);
+  });
 }
 export function dropRingMedia(callId) {
   if (pressMedia && pressMedia.callId === callId) dropPressMedia();

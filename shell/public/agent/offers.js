@@ -75,10 +75,11 @@ function preAnswer(ring, mc) {
 // Tests: the RTCPeerConnection of a ringing call's offer answered ahead (the first ring's, or that
 // call's), or null; and whether the offer held for a ring was answered.
 const heldFor = (callId) => (callId ? held.get(callId) : held.values().next().value);
-hook.earlyConnection = (callId) => {
+export const answeringAhead = (callId) => {
   const mc = heldFor(callId);
   return (mc && mc.ahead && mc.peerConnection) || null;
 };
+hook.earlyConnection = answeringAhead;
 hook.heldOffer = (callId) => {
   const mc = heldFor(callId);
   return mc ? { answered: !!mc.peerConnection, holdsMedia: !!(mc.metadata && mc.metadata.holdsMedia === true) } : null;
