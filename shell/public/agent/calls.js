@@ -22,8 +22,13 @@ export function onRing(c) {
   if (!c || !c.callId) return;
   if (cs.active && cs.active.callId === c.callId) return;
   addRing(c);
-  if (!cs.active) setCallState('ringing');
-  renderCallCard();
+  // The card in a task of its own, after what is already queued: an offer that came with the ring (on
+  // the other socket) is then answered before the card's first picture rather than after it.
+  setTimeout(() => {
+    if (!rings.has(c.callId)) return;
+    if (!cs.active) setCallState('ringing');
+    renderCallCard();
+  }, 0);
 }
 
 // The visitor took its running call up from a new PeerJS registration (POST /2/callKefu rebind): only
@@ -80,7 +85,7 @@ export function addRing(c) {
   rings.set(c.callId, { ...c, at: old ? old.at : Date.now() });
   claimStrays(c);
   if (old) return;
-  ringMedia(rings.get(c.callId), answeringAhead(c.callId));
+  ringMedia(rings.get(c.callId), () => answeringAhead(c.callId));
   shift.ring(c);
 }
 hook.heldMedia = heldMedia;
