@@ -160,7 +160,18 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
       }
     }
     if (body.mic !== undefined && body.mic !== 'asking') throw err('bad_request', 'mic must be "asking" when given');
-    if (body.call_id !== undefined) return back.answer(visitor, body, peerId); // 接听 of a call-back
+    if (body.call_id !== undefined) {
+      // 接听 of a call-back: its ring frame is built inside answer(), so it is marked asking first and
+      // unmarked again if the answer is refused.
+      const asking = body.mic === 'asking' && typeof body.call_id === 'string' && !askingCalls.has(body.call_id);
+      if (asking) askingCalls.add(body.call_id);
+      try {
+        return back.answer(visitor, body, peerId);
+      } catch (e) {
+        if (asking) askingCalls.delete(body.call_id);
+        throw e;
+      }
+    }
     if (db.openCallForVisitor(visitor.id)) throw err('conflict', 'A call is already ringing or running');
     const plan = team.ringPlan(visitor.id, body.kefu_id);
     if (!plan.first.length) throw err('offline', 'No agent of this group is available');
@@ -230,6 +241,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     sockets.toAgents('call_peer', { visitorId: call.visitor_id, callId: call.id, peerId: body.peer_id });
     // The new registration starts unmuted (a new page); a widget still muted says so again after this.
     if (mutedCalls.delete(call.id)) sockets.toAgents('call_mute', { visitorId: call.visitor_id, callId: call.id, muted: false });
+    // A call taken up by a new registration has its microphone (a report of it may have been lost).
+    if (askingCalls.delete(call.id)) sockets.toAgents('call_mic', { visitorId: call.visitor_id, callId: call.id, asking: false });
     log.info(`call ${call.id} rebound to a new visitor peer`);
     return { ok: true, callId: call.id };
   }
@@ -270,7 +283,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     if (action !== 'cancel' && action !== 'hangup' && action !== 'end') {
       throw err('bad_request', 'action must be callpeer, switch, rebind, mute, mic, decline, cancel, hangup or end');
     }
-    if (action === 'cancel' && body.reason !== undefined && !DEVICE_REASONS.includes(body.reason)) {
+    if ((action === 'cancel' || action === 'end') && body.reason !== undefined && !DEVICE_REASONS.includes(body.reason)) {
       throw err('bad_request', `reason must be one of ${DEVICE_REASONS.join(', ')} when given`);
     }
     const call = visitorCall(visitor, body);
@@ -279,7 +292,8 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
       if (action === 'end') {
         const outcome = body.outcome;
         if (!OUTCOMES.includes(outcome)) throw err('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`);
-        finish(call, outcome, outcome, { duration });
+        // A call the visitor's devices ended after the accept says why (the reasons of `cancel`).
+        finish(call, outcome, outcome === 'failed' && body.reason ? body.reason : outcome, { duration });
       } else if (call.state === 'ringing') {
         const why = action === 'cancel' && body.reason ? body.reason : 'cancelled';
         finish(call, 'cancelled', why, { visitorFrame: back.ringEndFrame(call, 'cancelled') });

@@ -214,7 +214,7 @@ void CallController::failAfterRing(CallEndReason reason) {
     if (state_ == CallState::Requesting || state_ == CallState::Ringing)
         postCancel(reason);
     else
-        postEnd("failed");
+        postEnd("failed", reason);
     finish(CallState::Failed, reason);
 }
 

@@ -227,8 +227,8 @@ class CallController {
     void postCancel(CallEndReason why = CallEndReason::Cancelled); // a device failure says which
     void reportMicReady(); // `mic`: the visitor allowed the devices the ring said were being asked for
     void reportHangup();   // `hangup` with the duration so far
-    void report(const nlohmann::json& body); // {"action",…} without call_id
-    void postEnd(const char* outcome);
+    void report(const nlohmann::json& body);                                    // {"action",…} without call_id
+    void postEnd(const char* outcome, CallEndReason why = CallEndReason::None); // a device failure says which
     void finish(CallState terminal, CallEndReason reason);
     void teardownMedia();
     void setState(CallState s, CallEndReason r = CallEndReason::None);

@@ -313,12 +313,18 @@ void CallController::reportHangup() {
     report(body);
 }
 
-void CallController::postCancel(CallEndReason why) {
-    Json body{{"action", "cancel"}};
-    // The visitor's devices ended a ring that went ahead of them: the console shows why it stopped.
+namespace {
+// The visitor's devices ended a call that went ahead of them: the console shows why it stopped.
+void addDeviceReason(Json& body, CallEndReason why) {
     if (why == CallEndReason::PermissionDenied || why == CallEndReason::NoMicrophone ||
         why == CallEndReason::NoCamera || why == CallEndReason::DeviceBusy)
         body["reason"] = toString(why);
+}
+} // namespace
+
+void CallController::postCancel(CallEndReason why) {
+    Json body{{"action", "cancel"}};
+    addDeviceReason(body, why);
     report(body);
 }
 
@@ -328,10 +334,11 @@ void CallController::reportMicReady() {
     postAction(dump(Json{{"action", "mic"}, {"call_id", callId_}}));
 }
 
-void CallController::postEnd(const char* outcome) {
+void CallController::postEnd(const char* outcome, CallEndReason why) {
     Json body;
     body["action"] = "end";
     body["outcome"] = outcome;
+    addDeviceReason(body, why);
     if (startMs_ != 0) body["duration"] = durationSeconds();
     report(body);
 }

@@ -262,7 +262,7 @@ test('the agent is rung while the browser asks the visitor; the console shows it
       assert.equal((await result).error, 'permission-denied');
       await until(async () => (await agentState()) === 'ended', { timeout: 3000, what: 'the ring taken back' });
       assert.match(await agent.locator('#call-status').textContent(), /访客未允许使用麦克风/);
-      assert.equal(await asking(), false);
+      await until(async () => (await asking()) === false, { timeout: 2000, what: 'no "being asked" line after the end' });
     } else {
       // The agent takes the call first: it waits for the visitor's microphone, then flows.
       await agent.click('#call-accept');
@@ -357,10 +357,14 @@ test('microphone permission denied: a clear failure, the ring taken back (or nev
       const ctx = await denied.newContext();
       await ctx.addInitScript((k) => {
         window.__rings = 0;
+        window.__cancels = [];
         const f = window.fetch;
         window.fetch = function (url, o) {
-          if (/callKefu/.test(String(url)) && o && /callpeer/.test(String(o.body))) window.__rings++;
-          return f.apply(this, arguments);
+          const body = String((o && o.body) || '');
+          if (/callKefu/.test(String(url)) && /callpeer/.test(body)) window.__rings++;
+          const r = f.apply(this, arguments);
+          if (/callKefu/.test(String(url)) && /"cancel"/.test(body)) r.then((res) => window.__cancels.push([res.status, body]), () => {});
+          return r;
         };
         if (!k) return;
         const query = navigator.permissions.query.bind(navigator.permissions);
@@ -376,6 +380,14 @@ test('microphone permission denied: a clear failure, the ring taken back (or nev
       const rings = await page.evaluate(() => window.__rings);
       if (known) assert.equal(rings, 0, 'a refusal already known rings nobody');
       else assert.ok(rings <= 1, `${rings} rings`);
+      if (rings === 1) {
+        // Taken back, with the reason: the server took the cancel and the console shows why.
+        await until(() => page.evaluate(() => window.__cancels.length > 0), { timeout: 3000, what: 'the cancel' });
+        const [[status, body]] = await page.evaluate(() => window.__cancels);
+        assert.equal(status, 200, body);
+        assert.match(body, /"reason":"permission-denied"/);
+        await until(async () => /访客未允许使用麦克风/.test(await agent.locator('#call-status').textContent()), { timeout: 3000, what: 'the console shows why the ring ended' });
+      }
       const ack = await page.evaluate(() => window.Kefu.send('麦克风被拒绝了'));
       assert.ok(ack.seq > 0);
       await ctx.close();

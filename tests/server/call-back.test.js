@@ -252,3 +252,30 @@ test('the calling agent gone past the grace ends their ringing call-back as canc
     await srv.close();
   }
 });
+
+test('接听 while the visitor\'s browser asks for the microphone: the console\'s ring says so until the grant; a refused 接听 leaves no mark', async () => {
+  const srv = await setup();
+  try {
+    const li = await agentSocket(srv, await agentLogin(srv, 'li', 'li-pass-123'));
+    const { v, chat, cred } = await salesVisitor(srv);
+    li.send('callback', { visitorId: v.visitorId, video: false });
+    const placed = (await li.next('callback')).data;
+    await chat.next('ring');
+    const other = await salesVisitor(srv);
+    const stolen = await callKefu(srv, other.v, { action: 'callpeer', call_id: placed.callId, peer_id: other.cred.id, mic: 'asking' });
+    assert.equal(stolen.status, 404, 'another visitor cannot answer it');
+    const answered = await callKefu(srv, v, { action: 'callpeer', call_id: placed.callId, peer_id: cred.id, mic: 'asking' });
+    assert.equal(answered.status, 200, answered.text);
+    const ring = (await li.next('call')).data;
+    assert.equal(ring.callId, placed.callId);
+    assert.equal(ring.asking, true, 'the 接听 rings the console as being asked');
+    assert.equal((await callKefu(srv, v, { action: 'mic', call_id: placed.callId })).status, 200);
+    assert.deepEqual((await li.next('call_mic')).data, { visitorId: v.visitorId, callId: placed.callId, asking: false });
+    // The devices fail: the end says why.
+    const end = await callKefu(srv, v, { action: 'end', call_id: placed.callId, outcome: 'failed', reason: 'permission-denied' });
+    assert.equal(end.status, 200, end.text);
+    assert.equal((await li.next('call_end')).data.reason, 'permission-denied');
+  } finally {
+    await srv.close();
+  }
+});

@@ -80,3 +80,14 @@ test('a refusal takes the ring back with its reason; any other reason is refused
   assert.deepEqual((await chat.next('call_end')).data, { visitorId: v.visitorId, callId, reason: 'permission-denied' });
   chat.close();
 });
+
+test('a call the devices failed after the accept ends with the reason; an unknown reason is refused and ends nothing', async () => {
+  const { chat, v, callId } = await ring({ mic: 'asking' });
+  const bad = await callKefu(v, { action: 'end', call_id: callId, outcome: 'failed', reason: '<b>x</b>' });
+  assert.equal(bad.status, 400);
+  assert.equal(await chat.none('call_end', 200), true, 'still ringing');
+  const r = await callKefu(v, { action: 'end', call_id: callId, outcome: 'failed', reason: 'device-busy' });
+  assert.equal(r.json.outcome, 'failed');
+  assert.deepEqual((await chat.next('call_end')).data, { visitorId: v.visitorId, callId, reason: 'device-busy' });
+  chat.close();
+});

@@ -60,9 +60,34 @@ TEST_F(FastRingTest, WhileTheBrowserAsksTheRingGoesAndSaysSoAndTheGrantIsReporte
     EXPECT_FALSE(posted(R"({"action":"mic","call_id":"c_1"})")); // still asking
     h.devices.grant();
     EXPECT_TRUE(posted(R"({"action":"mic","call_id":"c_1"})"));
-    const std::size_t n = h.http.requests.size();
+    answer();
+    h.pc().pc->emitIceConnectionState("connected");
     call.onAccept("agent1");
-    EXPECT_EQ(h.http.requests.size(), n) << "said once";
+    call.setMuted(true);
+    call.hangup();
+    std::size_t mics = 0;
+    for (const std::string& b : h.postedBodies()) mics += b.find(R"("action":"mic")") != std::string::npos;
+    EXPECT_EQ(mics, 1u) << "said once, through the whole call";
+}
+
+TEST_F(FastRingTest, ARefusalAfterTheAgentAnsweredEndsTheCallAndSaysWhy) {
+    h.devices.micAllowed = false;
+    call.prepare();
+    h.registerPeer();
+    call.start(false);
+    h.pc().negotiate();
+    h.answerCallpeer(200, kWithPeer);
+    answer();
+    h.pc().pc->emitIceConnectionState("connected");
+    call.onAccept("agent1");
+    h.devices.deny("NotAllowedError");
+    EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
+    const auto bodies = h.postedBodies();
+    ASSERT_FALSE(bodies.empty());
+    const auto end = J(bodies.back());
+    EXPECT_EQ(end["action"], "end");
+    EXPECT_EQ(end["outcome"], "failed");
+    EXPECT_EQ(end["reason"], "permission-denied");
 }
 
 TEST_F(FastRingTest, AGrantBeforeTheCallIdIsKnownIsReportedWithIt) {

@@ -12,11 +12,10 @@ const line = document.createElement('p');
 line.className = 'call-asking';
 line.hidden = true;
 line.setAttribute('role', 'status');
-line.textContent = '访客正在允许使用麦克风… ';
+const zh = document.createTextNode('');
 const en = document.createElement('span');
 en.className = 'en';
-en.textContent = 'The visitor is being asked for the microphone';
-line.appendChild(en);
+line.append(zh, en);
 el.callStatus.parentNode.insertBefore(line, el.callStatus.nextSibling);
 hook.visitorAsking = false;
 
@@ -27,6 +26,9 @@ function render() {
     const on = !!shown && asking.has(shown.callId);
     hook.visitorAsking = on;
     line.hidden = !on;
+    if (!on) return;
+    zh.data = shown.video ? '访客正在允许使用麦克风和摄像头… ' : '访客正在允许使用麦克风… ';
+    en.textContent = shown.video ? 'The visitor is being asked for the microphone and camera' : 'The visitor is being asked for the microphone';
   }, 0);
 }
 const valid = (d) => d && typeof d.callId === 'string';
@@ -40,8 +42,11 @@ onFrame('call', (c) => {
 onFrame('call_mic', (d) => {
   if (valid(d) && d.asking === false && asking.delete(d.callId)) render();
 });
+// Any ring's end may change which call the card shows.
 onFrame('call_end', (d) => {
-  if (valid(d) && asking.delete(d.callId)) render();
+  if (!valid(d)) return;
+  asking.delete(d.callId);
+  render();
 });
 // A reloaded console: the open calls' frames say which visitors are still being asked.
 onFrame('hello', (d) => {
@@ -50,4 +55,4 @@ onFrame('hello', (d) => {
   render();
 });
 on('call-end', render);
-on('media', render); // the call taken may be another than the first ring
+on('accept', render); // the call taken may be another than the first ring

@@ -46,6 +46,10 @@ const ENDED = {
   agent_left: ['已取消', 'cancelled'],
   offline: ['已取消', 'cancelled'],
   restart: ['已取消', 'cancelled'],
+  'permission-denied': ['访客未允许使用麦克风', 'the visitor did not allow the microphone'],
+  'no-microphone': ['访客没有可用的麦克风', 'the visitor has no microphone'],
+  'no-camera': ['访客没有可用的摄像头', 'the visitor has no camera'],
+  'device-busy': ['访客的设备被占用', 'the visitor\'s device is in use'],
 };
 
 function show(zh, en, cls = '') {

@@ -106,6 +106,7 @@ export async function acceptCall(callId) {
   };
   cs.active = call;
   hook.lastCall = call;
+  emit('accept', { call });
   // The microphone first: it is what the answer waits for. The conversation view follows once the
   // answer is out, so its rendering does not compete with setting up the call.
   const pressed = takePressMedia(call.video);
