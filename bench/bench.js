@@ -3,40 +3,18 @@
 // call set-up time (click on 语音 → remote audio playing) against the seed-style baseline page.
 // Prints a table with budgets and writes bench/results.json. A report, not a test: exits 0.
 //   NODE_PATH=shell/node_modules node bench/bench.js [--runs=N]   (or bash bench/run.sh)
+// Its parts: common.js (options, arithmetic), probes.js (what runs in the pages), open-bench.js (open and
+// idle figures), bench-servers.js (static, latency proxy, relay backend), report.js (the table).
 const fs = require('node:fs');
 const path = require('node:path');
-const http = require('node:http');
-const net = require('node:net');
 const zlib = require('node:zlib');
-const { ROOT, startServer, launch, agentLogin, until } = require('../tests/e2e/harness');
+const { startServer, launch, agentLogin, until } = require('../tests/e2e/harness');
 const { traced } = require('./call-trace');
-
-const BENCH = __dirname;
-const DIST = path.join(ROOT, 'web/dist');
-const RUNS = Number((process.argv.find((a) => a.startsWith('--runs=')) || '').split('=')[1]) || 10;
-// --calls=relay,rtt40: only these call settings (and no open/idle figures).
-const ONLY = ((process.argv.find((a) => a.startsWith('--calls=')) || '').split('=')[1] || '').split(',').filter(Boolean);
-// --versus=DIR: also the widget and console of another checkout (its own server, e.g. a worktree of an
-// earlier commit with web/dist built), alternating with this one's in the same run ("before" rows).
-const VERSUS = ((process.argv.find((a) => a.startsWith('--versus=')) || '').split('=')[1] || '') || null;
-// --open: only the open and idle figures (no calls).
-const OPEN_ONLY = process.argv.includes('--open');
-// --trace: the first measured Kefu call of each setting is traced; where its time went is printed
-// (bench/call-trace.js).
-const TRACE = process.argv.includes('--trace');
-const VIEWPORT = { width: 1280, height: 800 };
-const CONTEXT = { viewport: VIEWPORT, locale: 'zh-CN' }; // a Chinese visitor: the widget speaks Chinese
-const KB = 1024;
-
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.error(...a); // progress on stderr, the report on stdout
+const { BENCH, DIST, RUNS, ONLY, VERSUS, OPEN_ONLY, TRACE, CONTEXT, KB, median, round, sleep, log } = require('./common');
+const { callProbe, agentProbe } = require('./probes');
+const { openLatency } = require('./open-bench');
+const { startStatic, startLatencyProxy, relayServer } = require('./bench-servers');
+const { phaseMedians, row, printTable } = require('./report');
 
 // ------------------------------------------------------------------------------------------------ sizes
 function sizes() {
@@ -55,291 +33,8 @@ function sizes() {
   };
 }
 
-// ------------------------------------------------------------------------------- page instrumentation
-// Installed before any page script. Records the click on the launcher (capturing, so before the
-// loader's own handler), when the app script was requested, and polls for the panel's first frame
-// each animation frame and again right after the frame's callbacks have run.
-function openProbe() {
-  const b = (window.__bench = { armed: true, runs: [], appScriptAt: null });
-  new MutationObserver((recs) => {
-    for (const r of recs) {
-      for (const n of r.addedNodes) {
-        if (b.appScriptAt === null && n.tagName === 'SCRIPT' && /kefu-app\.js/.test(n.src)) b.appScriptAt = performance.now();
-        if (n.id === 'kefu-root' && window.__benchMounted) window.__benchMounted();
-      }
-    }
-  }).observe(document, { childList: true, subtree: true });
-  window.addEventListener('click', (e) => {
-    if (!b.armed || !e.target || e.target.id !== 'kefu-root') return;
-    b.armed = false;
-    const s = window.Kefu.state();
-    const run = { t0: performance.now(), f0: s.frames || 0, loaderState: s.loading || 'ready', appScriptAt: b.appScriptAt, t1: null };
-    b.runs.push(run);
-    if (!s.ready) window.Kefu.on('ready', () => { run.ready = performance.now(); });
-    const ch = new MessageChannel();
-    const check = () => {
-      if (run.t1 !== null) return;
-      const st = window.Kefu.state();
-      if (st.open && (st.frames || 0) > run.f0) run.t1 = performance.now();
-    };
-    ch.port1.onmessage = check;
-    const tick = () => requestAnimationFrame(() => {
-      check();
-      if (run.t1 === null) { ch.port2.postMessage(0); tick(); }
-    });
-    tick();
-  }, true);
-}
-
-// Call probe: from the click on 语音 (pointer released, as the browser's click) to the first moment a
-// remote audio element plays a live, unmuted audio track, polled every 4 ms (no animation-frame loop:
-// it would make the page draw frames it otherwise would not). Also notes when each step of the call
-// set-up happened (same wrappers on both pages).
-function callProbe() {
-  const B = (window.__callBench = { run: null, phases: {} });
-  const mark = (k) => { if (B.run && B.run.t0 !== null && B.phases[k] === undefined) B.phases[k] = performance.now() - B.run.t0; };
-  const md = navigator.mediaDevices;
-  const gum = md.getUserMedia.bind(md);
-  md.getUserMedia = (c) => { mark('getUserMedia asked'); return gum(c).then((s) => { mark('microphone granted'); return s; }); };
-  const realFetch = window.fetch;
-  window.fetch = function (url, opts) {
-    const ring = /\/2\/callKefu/.test(String(url)) && opts && /callpeer/.test(String(opts.body));
-    if (ring) mark('callpeer POST sent');
-    const p = realFetch.apply(this, arguments);
-    return ring ? p.then((r) => {
-      mark('callpeer answered');
-      const text = r.text.bind(r);
-      r.text = () => text().then((t) => { mark('callpeer body read'); return t; });
-      return r;
-    }) : p;
-  };
-  const WS = window.WebSocket;
-  window.WebSocket = class extends WS {
-    constructor(...a) {
-      super(...a);
-      const peer = /\/peerjs/.test(String(a[0]));
-      if (peer) mark('PeerJS socket opened');
-      if (peer) {
-        const send = this.send.bind(this);
-        this.send = (d) => { if (typeof d === 'string' && /"type":"OFFER"/.test(d)) mark('SDP offer sent'); return send(d); };
-      }
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string') return;
-        if (peer && /"type":"OPEN"/.test(e.data)) mark('PeerJS registered');
-        if (!peer && /"type":"accept"/.test(e.data)) mark('agent accepted');
-        if (peer && /"type":"ANSWER"/.test(e.data)) mark('SDP answer received');
-      });
-    }
-  };
-  const PC = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends PC {
-    constructor(...a) {
-      super(...a);
-      mark('RTCPeerConnection created');
-      const setLocal = this.setLocalDescription.bind(this);
-      this.setLocalDescription = (d) => setLocal(d).then((x) => { mark('offer ready (local description set)'); return x; });
-      this.addEventListener('track', () => mark('remote track'));
-      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('ICE/DTLS connected'); });
-    }
-  };
-  // Main-thread tasks over 50 ms while the call is being set up.
-  B.longTasks = [];
-  try {
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) B.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
-  } catch (e) { /* not supported */ }
-  B.blocked = () => {
-    const r = B.run;
-    if (!r || r.t0 === null || r.t1 === null) return NaN;
-    return B.longTasks.filter(([t]) => t >= r.t0 && t < r.t1).reduce((n, [, d]) => n + d, 0);
-  };
-  B.arm = (kind) => {
-    const find = kind === 'kefu'
-      ? () => document.getElementById('kefu-root').shadowRoot.querySelector('audio')
-      : () => document.getElementById('remote-audio');
-    const run = (B.run = { t0: null, t1: null });
-    B.phases = {};
-    const flowing = () => {
-      const el = find();
-      if (!el || !el.srcObject || el.paused) return false;
-      const audio = el.srcObject.getAudioTracks();
-      return audio.length > 0 && audio.every((t) => t.readyState === 'live' && !t.muted);
-    };
-    const check = () => {
-      if (run.t0 === null || run.t1 !== null) return;
-      if (flowing()) {
-        run.t1 = performance.now();
-        console.timeStamp('kefu t1');
-        clearInterval(iv);
-        if (window.Kefu && window.Kefu.state) run.frames = window.Kefu.state().frames - run.f0;
-      }
-    };
-    const iv = setInterval(check, 4);
-    window.addEventListener('pointerup', () => {
-      if (run.t0 !== null) return;
-      run.t0 = performance.now();
-      console.timeStamp('kefu t0');
-      if (window.Kefu && window.Kefu.state) run.f0 = window.Kefu.state().frames;
-    }, { capture: true, once: true });
-  };
-}
-
-// ------------------------------------------------------------------------------------ open latency
-const LAUNCHER = { x: VIEWPORT.width - 20 - 30, y: VIEWPORT.height - 20 - 30 };
-
-// One fresh visitor: first click before the app is loaded, then close and open again with it loaded.
-// Returns { retry: reason } when the run does not measure what it should.
-async function openRun(page) {
-  let mounted;
-  const isMounted = new Promise((r) => { mounted = r; });
-  await page.exposeBinding('__benchMounted', () => mounted());
-  await page.addInitScript(openProbe);
-  const nav = page.goto(page.benchUrl);
-  await isMounted;
-  // The launcher is on screen: click it at once, before the loader's idle-time loading can start.
-  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
-  await nav;
-  // A click that arrives before the new page's first frame can be lost.
-  const clicked = await until(() => page.evaluate(() => window.__bench.runs.length > 0), { timeout: 1500, interval: 20 }).catch(() => false);
-  if (!clicked) return { retry: 'the click did not reach the launcher' };
-  const r1 = await until(() => page.evaluate(() => {
-    const r = window.__bench.runs[0];
-    if (!r || r.t1 === null) return false;
-    const done = (re) => { const e = performance.getEntriesByType('resource').find((x) => re.test(x.name)); return e ? e.responseEnd : null; };
-    const mark = (n) => { const e = performance.getEntriesByName('kefu:' + n)[0]; return e ? e.startTime : null; };
-    return { ...r, jsDone: done(/kefu-app\.js/), wasmDone: done(/kefu-app\.wasm/), script: mark('script'), wasmReady: mark('wasm-ready'), created: mark('app-created'), firstFrame: mark('first-frame') };
-  }), { timeout: 20000, interval: 20, what: 'panel drawn after the first click' });
-  // Hovering the launcher starts loading too (pointerenter): a few ms of head start is part of a
-  // real click; an earlier start means idle loading won the race.
-  const ahead = r1.appScriptAt === null ? 0 : r1.t0 - r1.appScriptAt;
-  if (ahead > 50) return { retry: `the app was already loading ${round(ahead)} ms before the click` };
-  const rel = (t) => (t === null || t === undefined ? NaN : t - r1.t0);
-  const steps = {
-    'kefu-app.js downloaded': rel(r1.jsDone), 'kefu-app.js run': rel(r1.script), 'kefu-app.wasm downloaded': rel(r1.wasmDone),
-    'wasm instantiated': rel(r1.wasmReady), 'app created': rel(r1.created), 'app ready': rel(r1.ready),
-    'first frame drawn': rel(r1.firstFrame), 'panel drawn': rel(r1.t1),
-  };
-
-  // Warm: the app is loaded. Close with the launcher, then measure the next open.
-  await until(() => page.evaluate(() => window.Kefu.state().connected), { timeout: 20000, what: 'connected' });
-  await page.waitForTimeout(800);
-  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
-  await until(() => page.evaluate(() => !window.Kefu.state().open), { what: 'closed' });
-  await page.waitForTimeout(300);
-  await page.evaluate(() => { window.__bench.armed = true; });
-  await page.mouse.click(LAUNCHER.x, LAUNCHER.y);
-  const r2 = await until(() => page.evaluate(() => { const r = window.__bench.runs[1]; return r && r.t1 !== null && r; }),
-    { timeout: 5000, interval: 20, what: 'panel drawn after the second click' });
-  return { cold: r1.t1 - r1.t0, warm: r2.t1 - r2.t0, headStart: Math.max(0, ahead), steps };
-}
-
-async function openLatency(browser, server) {
-  const cold = [], warm = [], headStart = [], phases = [];
-  let idle = null, retries = 0;
-  // Run 0 warms the browser itself up (first context, GPU process) and is not counted.
-  for (let i = 0; i <= RUNS; i++) {
-    const ctx = await browser.newContext(CONTEXT);
-    try {
-      const page = await ctx.newPage();
-      page.benchUrl = server.url + '/';
-      const r = await openRun(page).catch((e) => ({ retry: e.message }));
-      if (r.retry) {
-        if (retries++ >= 10) throw new Error(`open runs keep failing: ${r.retry}`);
-        log(`  open run ${i}: ${r.retry}; repeated`);
-        i--;
-        continue;
-      }
-      if (i === 0) continue;
-      cold.push(r.cold);
-      warm.push(r.warm);
-      headStart.push(r.headStart);
-      phases.push(r.steps);
-      log(`  open run ${i}/${RUNS}: cold ${round(r.cold)} ms (hover head start ${round(r.headStart)} ms), warm ${round(r.warm)} ms`);
-      if (i === RUNS) idle = await idleCost(page);
-    } finally {
-      await ctx.close();
-    }
-  }
-  return { cold, warm, headStart, phases, idle };
-}
-
-// ------------------------------------------------------------------------------------------ idle cost
-async function idleCost(page) {
-  await page.waitForTimeout(1000);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const f0 = await page.evaluate(() => window.Kefu.state().frames);
-  const m0 = await metrics();
-  await page.waitForTimeout(5000);
-  const m1 = await metrics();
-  const f1 = await page.evaluate(() => window.Kefu.state().frames);
-  const open = await page.evaluate(() => window.Kefu.state().open);
-  return {
-    open,
-    seconds: 5,
-    frames: f1 - f0,
-    scriptMs: (m1.ScriptDuration - m0.ScriptDuration) * 1000,
-    taskMs: (m1.TaskDuration - m0.TaskDuration) * 1000,
-  };
-}
 
 // ------------------------------------------------------------------------------------------- calls
-// A tiny static server for the baseline page on its own loopback origin (the Kefu server's pages carry a
-// strict CSP and serve only the product's files). The Kefu API answers cross-origin requests.
-function startStatic() {
-  const files = {
-    '/seed-visitor.html': 'text/html; charset=utf-8', '/seed-visitor.js': 'text/javascript; charset=utf-8',
-    '/floor.html': 'text/html; charset=utf-8', '/floor.js': 'text/javascript; charset=utf-8',
-  };
-  const srv = http.createServer((req, res) => {
-    const p = new URL(req.url, 'http://x').pathname;
-    if (!files[p]) { res.writeHead(404).end('not found'); return; }
-    res.writeHead(200, { 'Content-Type': files[p], 'Cache-Control': 'no-store' });
-    res.end(fs.readFileSync(path.join(BENCH, p.slice(1))));
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
-}
-
-// The console's side of each call, on the same clock as the visitor's steps (performance.timeOrigin is
-// the epoch time of each page's start): when the ring and the offer reach it, when it accepts and answers.
-function agentProbe() {
-  const ev = (window.__agentBench = []);
-  const mark = (k) => { ev.push([k, performance.timeOrigin + performance.now()]); console.timeStamp(k); };
-  const WS = window.WebSocket;
-  window.WebSocket = class extends WS {
-    constructor(...a) {
-      super(...a);
-      const peer = /\/peerjs/.test(String(a[0]));
-      const send = this.send.bind(this);
-      this.send = (d) => {
-        if (typeof d === 'string' && peer && /"type":"ANSWER"/.test(d)) mark('console: SDP answer sent');
-        if (typeof d === 'string' && !peer && /"type":"accept"/.test(d)) mark('console: accept sent');
-        return send(d);
-      };
-      this.addEventListener('message', (e) => {
-        if (typeof e.data !== 'string') return;
-        if (peer && /"type":"OFFER"/.test(e.data)) mark('console: SDP offer received');
-        if (!peer && /^\{"type":"call"/.test(e.data)) mark('console: ring received');
-      });
-    }
-  };
-  const md = navigator.mediaDevices;
-  const gum = md.getUserMedia.bind(md);
-  md.getUserMedia = (c) => { mark('console: getUserMedia asked'); return gum(c).then((s) => { mark('console: microphone granted'); return s; }); };
-  const PC = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends PC {
-    constructor(...a) {
-      super(...a);
-      mark('console: RTCPeerConnection created');
-      for (const m of ['setRemoteDescription', 'createAnswer', 'setLocalDescription']) {
-        const f = this[m].bind(this);
-        this[m] = (...x) => { mark(`console: ${m} called`); return f(...x).then((r) => { mark(`console: ${m} done`); return r; }); };
-      }
-      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('console: ICE/DTLS connected'); });
-    }
-  };
-}
-
 // The console's steps of the call that started at `t0` (the visitor page's epoch ms), in ms after it.
 async function agentSteps(agent, page) {
   const t0 = await page.evaluate(() => performance.timeOrigin + window.__callBench.run.t0);
@@ -543,33 +238,6 @@ async function floorCall(browser, stat, allowed, ice) {
   }
 }
 
-// A TCP proxy in front of the Kefu server that delays every chunk by `oneWayMs` in each direction: the
-// pages and the console then see the server (HTTP, chat sockets, PeerJS) across a network with a round
-// trip of 2 × oneWayMs, while media still flows directly between the browsers. Order is preserved.
-function startLatencyProxy(targetUrl, oneWayMs) {
-  const target = new URL(targetUrl);
-  const conns = new Set();
-  const srv = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    conns.add(client);
-    conns.add(upstream);
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    const relay = (from, to) => {
-      from.on('data', (d) => setTimeout(() => { if (!to.destroyed) to.write(d); }, oneWayMs));
-      from.on('end', () => setTimeout(() => to.end(), oneWayMs));
-      from.on('error', () => to.destroy());
-      from.on('close', () => { conns.delete(from); setTimeout(() => to.destroy(), oneWayMs + 5); });
-    };
-    relay(client, upstream);
-    relay(upstream, client);
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${srv.address().port}`,
-    close: () => { for (const c of conns) c.destroy(); srv.close(); },
-  })));
-}
-
 async function calls(browser, server, allowed, pressMs, relay, versus) {
   const stat = await startStatic();
   const agent = await agentLogin(browser, server.url, { init: { content: `(${agentProbe})();${relay ? `(${relayOnly})();` : ''}` } });
@@ -627,53 +295,6 @@ async function calls(browser, server, allowed, pressMs, relay, versus) {
   return { kefu, baseline, floor, problems, phases, blocked, frames, before, traces };
 }
 
-// ------------------------------------------------------------------------------------------- report
-// Median time of each step after the click, over the runs that reached it, in the order they happen.
-function phaseMedians(list) {
-  const names = [...new Set(list.flatMap((p) => Object.keys(p || {})))];
-  const out = {};
-  for (const n of names) out[n] = round(median(list.map((p) => (p && p[n] !== undefined ? p[n] : NaN))));
-  return Object.fromEntries(Object.entries(out).sort((a, b) => a[1] - b[1]));
-}
-
-function row(metric, value, budget, pass) {
-  return { metric, value, budget: budget || '', mark: pass === undefined ? '' : pass ? 'PASS' : 'OVER' };
-}
-
-function printTable(rows) {
-  const w = ['metric', 'value', 'budget', 'mark'].map((k) => Math.max(k.length, ...rows.map((r) => width(r[k]))));
-  const pad = (s, n, right) => { const sp = ' '.repeat(Math.max(0, n - width(s))); return right ? sp + s : s + sp; };
-  const line = (r) => `${pad(r.metric, w[0])}  ${pad(r.value, w[1], true)}  ${pad(r.budget, w[2])}  ${r.mark}`;
-  console.log(line({ metric: 'metric', value: 'value', budget: 'budget', mark: 'mark' }));
-  console.log('-'.repeat(w[0] + w[1] + w[2] + w[3] + 6));
-  for (const r of rows) console.log(r.section ? `\n${r.section}` : line(r));
-}
-// Terminal columns: CJK characters take two.
-function width(s) { return [...String(s)].reduce((n, ch) => n + (/[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0); }
-
-// A second server for the relay setting, running Debian's coturn on a non-loopback address of this
-// machine (coturn never relays to loopback peers). Rejects with the reason when it cannot run here.
-async function relayServer() {
-  const os = require('node:os');
-  if (!['/usr/bin/turnserver', '/usr/sbin/turnserver'].some((p) => fs.existsSync(p))) throw new Error('coturn is not installed (bash shell/setup.sh --turn)');
-  const ip = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
-  if (!ip) throw new Error('no non-loopback IPv4 address for the TURN server');
-  const crypto = require('node:crypto');
-  const secret = crypto.randomBytes(24).toString('hex');
-  const turnPort = await new Promise((r) => { const t = net.createServer(); t.listen(0, ip.address, () => { const p = t.address().port; t.close(() => r(p)); }); });
-  const srv = await startServer({ env: {
-    KEFU_TURN: '1', KEFU_TURN_SECRET: secret, KEFU_TURN_LISTEN: ip.address, KEFU_TURN_HOST: ip.address,
-    KEFU_TURN_PORT: String(turnPort), KEFU_TURN_PORTS: '49160-49400',
-  } });
-  // Credentials for the floor page, minted the way the backend mints them (TURN REST API scheme).
-  srv.mintIce = () => {
-    const username = `${Math.floor(Date.now() / 1000) + 3600}:bench-floor`;
-    const credential = crypto.createHmac('sha1', secret).update(username).digest('base64');
-    return [{ urls: [`turn:${ip.address}:${turnPort}?transport=udp`], username, credential }];
-  };
-  return srv;
-}
-
 async function main() {
   const t0 = Date.now();
   const results = { date: new Date().toISOString(), runs: RUNS };
@@ -689,7 +310,7 @@ async function main() {
   rows.push(row('kefu-app.js raw / gzip', `${kb(sz.appJs.raw)} / ${kb(sz.appJs.gzip)}`));
   rows.push(row('kefu-app.wasm raw / gzip', `${kb(sz.appWasm.raw)} / ${kb(sz.appWasm.gzip)}`));
   rows.push(row('app js + wasm raw', kb(sz.app.raw)));
-  rows.push(row('app js + wasm gzip', kb(sz.app.gzip), '≤ 300 KB', sz.app.gzip <= 300 * KB));
+  rows.push(row('app js + wasm gzip', `${kb(sz.app.gzip)} (${sz.app.gzip.toLocaleString('en')} B)`, '≤ 240,000 B', sz.app.gzip <= 240000));
 
   const server = await startServer();
   const versusServer = VERSUS && await startServer({ root: path.resolve(VERSUS) });
