@@ -31,6 +31,8 @@
       streams[nextStream] = s;
       return nextStream++;
     }
+    // getUserMedia exists here: a secure context of a browser that has it.
+    var mediaDevices = function () { var md = navigator.mediaDevices; return w.isSecureContext && md && md.getUserMedia ? md : null; };
     var rtcResult = function (req) {
       return [function (v) { app && app.onRtcResult(req, true, v == null ? '' : String(v)); },
               function (e) { app && app.onRtcResult(req, false, String((e && (e.name + ': ' + e.message)) || e)); }];
@@ -38,13 +40,13 @@
     var handles = {
       perm: function (video) { // "granted", "denied" (also: this page can never have media) or "prompt"
         askPerms();
-        var md = navigator.mediaDevices, st = [perm.microphone].concat(video ? [perm.camera] : []);
-        if (!(w.isSecureContext && md && md.getUserMedia) || st.indexOf('denied') !== -1) return 'denied';
+        var st = [perm.microphone].concat(video ? [perm.camera] : []);
+        if (!mediaDevices() || st.indexOf('denied') !== -1) return 'denied';
         return st.every(function (x) { return x === 'granted'; }) ? 'granted' : 'prompt';
       },
       gum: function (req, wantAudio, wantVideo) {
-        var md = navigator.mediaDevices;
-        if (!md || !md.getUserMedia || !w.isSecureContext) {
+        var md = mediaDevices();
+        if (!md) {
           setTimeout(function () { app.onMedia(req, JSON.stringify({ ok: false, error: 'Unsupported' })); });
           return;
         }

@@ -74,6 +74,9 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   // Calls rung while the visitor's browser asks for the microphone (callpeer `mic: "asking"`) until the
   // widget says it was allowed (action `mic`): the console shows that the visitor is still being asked.
   const askingCalls = new Set();
+  const stopAsking = (call) => {
+    if (askingCalls.delete(call.id)) sockets.toAgents('call_mic', { visitorId: call.visitor_id, callId: call.id, asking: false });
+  };
 
   function guarded(fn) {
     try {
@@ -241,8 +244,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
     sockets.toAgents('call_peer', { visitorId: call.visitor_id, callId: call.id, peerId: body.peer_id });
     // The new registration starts unmuted (a new page); a widget still muted says so again after this.
     if (mutedCalls.delete(call.id)) sockets.toAgents('call_mute', { visitorId: call.visitor_id, callId: call.id, muted: false });
-    // A call taken up by a new registration has its microphone (a report of it may have been lost).
-    if (askingCalls.delete(call.id)) sockets.toAgents('call_mic', { visitorId: call.visitor_id, callId: call.id, asking: false });
+    stopAsking(call); // a call taken up by a new registration has its microphone (a report may have been lost)
     log.info(`call ${call.id} rebound to a new visitor peer`);
     return { ok: true, callId: call.id };
   }
@@ -264,7 +266,7 @@ function createCalls({ db, sockets, conversation, config, log, peerCreds = null,
   function micReady(visitor, body) {
     const call = visitorCall(visitor, body);
     if (call.state === 'ended') throw err('conflict', 'The call has ended');
-    if (askingCalls.delete(call.id)) sockets.toAgents('call_mic', { visitorId: call.visitor_id, callId: call.id, asking: false });
+    stopAsking(call);
     return { ok: true, callId: call.id };
   }
 

@@ -21,6 +21,20 @@ class FastRingTest : public ::testing::Test {
     std::size_t offersSent() const { return h.sentOfType("OFFER").size(); }
     void answer() { h.answerOffer(h.pc()); }
     bool posted(const std::string& body) const { return h.posted(body); }
+    // A click on 语音 (or 视频) with the PeerJS registration already up.
+    bool click(bool video = false) {
+        call.prepare();
+        h.registerPeer();
+        return call.start(video);
+    }
+    // The ring answered, the console's answer set and connected, then the agent's accept.
+    void agentTakesIt() {
+        h.pc().negotiate();
+        h.answerCallpeer(200, kWithPeer);
+        answer();
+        h.pc().pc->emitIceConnectionState("connected");
+        call.onAccept("agent1");
+    }
 
     CallHarness h;
     CallController& call = h.call;
@@ -29,9 +43,7 @@ class FastRingTest : public ::testing::Test {
 } // namespace
 
 TEST_F(FastRingTest, TheAgentIsRungWhileTheMicrophoneStarts) {
-    call.prepare();
-    h.registerPeer();
-    ASSERT_TRUE(call.start(false));
+    ASSERT_TRUE(click());
     EXPECT_EQ(h.callpeerIndex(), 0); // before getUserMedia answered
     EXPECT_EQ(call.state(), CallState::Requesting);
     ASSERT_EQ(h.rtc.size(), 1u);
@@ -51,9 +63,7 @@ TEST_F(FastRingTest, TheAgentIsRungWhileTheMicrophoneStarts) {
 
 TEST_F(FastRingTest, WhileTheBrowserAsksTheRingGoesAndSaysSoAndTheGrantIsReported) {
     h.devices.micAllowed = false; // "prompt"
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     ASSERT_EQ(h.callpeerIndex(), 0); // not waiting for the visitor's answer to the prompt
     EXPECT_EQ(J(h.http.requests[0].body)["mic"], "asking");
     h.answerCallpeer(200, kWithPeer);
@@ -72,14 +82,8 @@ TEST_F(FastRingTest, WhileTheBrowserAsksTheRingGoesAndSaysSoAndTheGrantIsReporte
 
 TEST_F(FastRingTest, ARefusalAfterTheAgentAnsweredEndsTheCallAndSaysWhy) {
     h.devices.micAllowed = false;
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
-    h.pc().negotiate();
-    h.answerCallpeer(200, kWithPeer);
-    answer();
-    h.pc().pc->emitIceConnectionState("connected");
-    call.onAccept("agent1");
+    click();
+    agentTakesIt();
     h.devices.deny("NotAllowedError");
     EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
     const auto bodies = h.postedBodies();
@@ -92,9 +96,7 @@ TEST_F(FastRingTest, ARefusalAfterTheAgentAnsweredEndsTheCallAndSaysWhy) {
 
 TEST_F(FastRingTest, AGrantBeforeTheCallIdIsKnownIsReportedWithIt) {
     h.devices.micAllowed = false;
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     h.devices.grant();
     EXPECT_FALSE(posted(R"({"action":"mic","call_id":"c_1"})"));
     h.answerCallpeer(200, kWithPeer);
@@ -102,9 +104,7 @@ TEST_F(FastRingTest, AGrantBeforeTheCallIdIsKnownIsReportedWithIt) {
 }
 
 TEST_F(FastRingTest, AnAllowedMicrophoneIsNotAskedFor) {
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     ASSERT_EQ(h.callpeerIndex(), 0);
     EXPECT_FALSE(J(h.http.requests[0].body).contains("mic"));
     h.answerCallpeer(200, kWithPeer);
@@ -114,9 +114,7 @@ TEST_F(FastRingTest, AnAllowedMicrophoneIsNotAskedFor) {
 
 TEST_F(FastRingTest, ARefusalAtThePromptTakesTheRingBackAndSaysWhy) {
     h.devices.micAllowed = false;
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     h.answerCallpeer(200, kWithPeer);
     h.devices.deny("NotAllowedError");
     EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
@@ -127,9 +125,7 @@ TEST_F(FastRingTest, ARefusalAtThePromptTakesTheRingBackAndSaysWhy) {
 TEST_F(FastRingTest, APermissionAlreadyRefusedRingsNobody) {
     h.devices.micAllowed = false;
     h.devices.micDenied = true;
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     EXPECT_EQ(h.callpeerIndex(), -1);
     h.devices.deny("NotAllowedError");
     EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
@@ -137,9 +133,7 @@ TEST_F(FastRingTest, APermissionAlreadyRefusedRingsNobody) {
 }
 
 TEST_F(FastRingTest, AVideoCallAsksForTheCameraTooAndARefusedCameraRingsNobody) {
-    call.prepare();
-    h.registerPeer();
-    call.start(true); // the microphone is allowed, the camera not yet
+    click(true); // the microphone is allowed, the camera not yet
     ASSERT_EQ(h.callpeerIndex(), 0);
     EXPECT_EQ(J(h.http.requests[0].body)["mic"], "asking");
     EXPECT_EQ(h.rtc.last().ops.front(), "addSendSlots:audio+video");
@@ -158,9 +152,7 @@ TEST_F(FastRingTest, AVideoCallAsksForTheCameraTooAndARefusedCameraRingsNobody) 
 }
 
 TEST_F(FastRingTest, AMicrophoneThatWillNotStartTakesTheRingBack) {
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     h.answerCallpeer(200, kWithPeer);
     h.devices.deny("NotReadableError");
     EXPECT_EQ(call.state(), CallState::Failed);
@@ -170,9 +162,7 @@ TEST_F(FastRingTest, AMicrophoneThatWillNotStartTakesTheRingBack) {
 }
 
 TEST_F(FastRingTest, AFailureWhileTheRingIsInFlightCancelsItOnArrival) {
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     h.devices.deny("NotAllowedError"); // the permission was revoked meanwhile
     EXPECT_EQ(call.reason(), CallEndReason::PermissionDenied);
     h.answerCallpeer(200, kWithPeer);
@@ -180,14 +170,8 @@ TEST_F(FastRingTest, AFailureWhileTheRingIsInFlightCancelsItOnArrival) {
 }
 
 TEST_F(FastRingTest, TheAgentMayAnswerBeforeTheMicrophoneIsUp) {
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
-    h.pc().negotiate();
-    h.answerCallpeer(200, kWithPeer);
-    answer();
-    h.pc().pc->emitIceConnectionState("connected");
-    call.onAccept("agent1");
+    click();
+    agentTakesIt();
     EXPECT_EQ(call.state(), CallState::InCall);
     const int mic = h.devices.grant();
     EXPECT_EQ(call.localStream(), mic);
@@ -199,9 +183,7 @@ TEST_F(FastRingTest, TheAgentMayAnswerBeforeTheMicrophoneIsUp) {
 
 TEST_F(FastRingTest, ANoCameraAfterTheRingEndsItAndOffersVoice) {
     h.devices.cameraAllowed = true;
-    call.prepare();
-    h.registerPeer();
-    call.start(true);
+    click(true);
     h.answerCallpeer(200, kWithPeer);
     call.onAccept("agent1");
     h.devices.grant(true, false);
@@ -212,9 +194,7 @@ TEST_F(FastRingTest, ANoCameraAfterTheRingEndsItAndOffersVoice) {
 }
 
 TEST_F(FastRingTest, MuteBeforeTheGrantIsApplied) {
-    call.prepare();
-    h.registerPeer();
-    call.start(false);
+    click();
     call.setMuted(true);
     const int mic = h.devices.grant();
     EXPECT_EQ(h.devices.toggles.back(), std::to_string(mic) + ":audio:off");
