@@ -78,6 +78,28 @@ async function agentLoginIn(browser) {
   return page;
 }
 
+// What each connection of a page has tried, for a call that does not connect: its states, its local
+// candidates and its candidate pairs.
+function iceReport(page) {
+  return page.evaluate(async () => Promise.all(window.__pcs.map(async ({ pc, config }) => {
+    const turn = (config.iceServers || []).filter((x) => x.username).map((x) => x.username);
+    const out = { conn: pc.connectionState, ice: pc.iceConnectionState, gather: pc.iceGatheringState, turn, local: [], pairs: [] };
+    try {
+      const stats = await pc.getStats();
+      stats.forEach((x) => {
+        if (x.type === 'local-candidate') out.local.push(`${x.candidateType}/${x.protocol}${x.relayProtocol ? '/' + x.relayProtocol : ''}`);
+        if (x.type === 'candidate-pair') {
+          const l = stats.get(x.localCandidateId), r = stats.get(x.remoteCandidateId);
+          out.pairs.push(`${l && l.candidateType}/${l && (l.relayProtocol || l.protocol)}→${r && r.candidateType}:${x.state}`);
+        }
+      });
+    } catch (e) {
+      out.error = String(e);
+    }
+    return out;
+  })));
+}
+
 // A voice call from a fresh visitor page; returns the visitor's and the agent's stats once audio flows.
 async function relayedCall() {
   const ctx = await visitorBrowser.newContext();
@@ -91,9 +113,15 @@ async function relayedCall() {
     throw new Error(`${e.message}: visitor ${st.call}/${st.callReason}; ${page.consoleLines.slice(-8).join(' | ')}`);
   });
   await agent.click('#call-accept');
+  // A call still not up after 10 s (the widget gives up at 15): what both sides tried, while they still can say.
+  let report = '';
+  const slow = setTimeout(async () => {
+    report = JSON.stringify({ visitor: await iceReport(page).catch(String), agent: await iceReport(agent).catch(String) });
+  }, 10000);
   const outcome = await result;
+  clearTimeout(slow);
   if (outcome.state !== 'in-call') await hangUp(page, ctx);
-  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${serverLog.slice(-2000)}`);
+  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${report} ${serverLog.slice(-2000)}`);
   try {
     // Connected in ICE terms first; the stats follow.
     const first = await until(async () => {
