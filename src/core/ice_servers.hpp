@@ -1,8 +1,9 @@
 // TURN credentials for the visitor's calls (docs/PROTOCOL.md §3 "ICE servers"). The backend hands them
 // out short-lived, to the visitor's token only (POST /api/ice-servers); /api/config lists only servers
 // without credentials. The widget asks when a call becomes likely (panel open) and again after every
-// call, so each call's connection is made with fresh credentials; until an answer arrives, or when
-// asking fails, the config's list is used: nothing on the click path waits for this.
+// call, so each call's connection is made with fresh credentials. A call clicked while they are on
+// their way (a click before the config came, a call taken up after a reload) waits for them up to 3 s;
+// after that, or when asking fails, the config's list is used.
 #pragma once
 
 #include "core/peerjs/alive.hpp"
@@ -42,6 +43,11 @@ class IceCredentials {
     void configure(const std::string& apiBase, const std::string& token, bool offered);
     // Fetches fresh credentials now, or as soon as there is a token. One request at a time.
     void refresh();
+    // A call wants them: fetched as refresh() does unless they were already wanted (held, on their way,
+    // or refused: a refusal is not asked again for every click).
+    void want() {
+        if (!wanted_) refresh();
+    }
     // The fetched list while it is valid, else `fallback` (the config's list).
     std::string iceServersJson(const std::string& fallback) const;
     bool valid() const { return !json_.empty(); }

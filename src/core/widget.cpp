@@ -218,13 +218,14 @@ Widget::Widget(WidgetSettings settings, Platform platform)
     });
     mSession->onConfig([this](const ServerConfig&) {
         configureCall();
-        resumeCall();
-        startPendingCall();
+        // Before a held or resumed call goes: asked for now, its TURN credentials are waited for.
         if (mOpen && !mPrepared && mCallUnsupported.empty()) {
             mPrepared = true;
             mCall->prepare();
             mIce->refresh();
         }
+        resumeCall();
+        startPendingCall();
         changed();
     });
     mSession->onCallFrame([this](const CallFrame& f) {
@@ -308,6 +309,7 @@ void Widget::resumeCall() {
     ResumeInfo info;
     // Checked strictly: the storage belongs to the host page's origin and may hold anything.
     if (!mCallUnsupported.empty() || !parseResumeRecord(stored, mPlatform.scheduler.nowMs(), info)) return;
+    mIce->want(); // a re-dial behind a NAT only a relay crosses needs them
     if (mCall->resume(info)) {
         mPrepared = true; // the registration is under way
         changed();

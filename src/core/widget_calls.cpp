@@ -34,6 +34,7 @@ bool Widget::startCall(bool video, std::string& errorCode) {
         errorCode = "busy";
         return false;
     }
+    mIce->want(); // normally asked for at the panel's opening; a click before the config came is not
     if (!mSession->hasServerConfig() || mSession->token().empty() || mIce->awaited()) {
         // The PeerJS address and the visitor's token are not known yet (a first click right after
         // opening): hold the call until they are, or give up if the backend does not answer. Its TURN

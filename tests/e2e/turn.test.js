@@ -101,13 +101,29 @@ function iceReport(page) {
 }
 
 // A voice call from a fresh visitor page; returns the visitor's and the agent's stats once audio flows.
-async function relayedCall() {
+// `lateConfig`: /api/config answers only after the click (the chat is up before it): returns the two
+// moments too, to show the click came first.
+async function relayedCall({ lateConfig = false } = {}) {
   const ctx = await visitorBrowser.newContext();
   await ctx.addInitScript(recordConnections);
+  let release, configAt = 0;
+  const held = new Promise((r) => { release = r; });
+  if (lateConfig) {
+    await ctx.route('**/api/config', async (route) => {
+      await held;
+      await route.continue();
+      configAt = Date.now();
+    });
+  }
   const page = await openVisitor(visitorBrowser, `${origin}/`, { context: ctx });
   await page.evaluate(() => window.Kefu.open());
   await waitReady(page);
   const result = page.evaluate(() => window.Kefu.call({ video: false }).then((e) => e, (e) => ({ error: e.code })));
+  const clickedAt = Date.now();
+  if (lateConfig) {
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+  }
   await until(() => agent.evaluate(() => window.__kefuAgent.state === 'ringing'), { what: 'the console rings' }).catch(async (e) => {
     const st = await page.evaluate(() => window.Kefu.state());
     throw new Error(`${e.message}: visitor ${st.call}/${st.callReason}; ${page.consoleLines.slice(-8).join(' | ')}`);
@@ -121,7 +137,7 @@ async function relayedCall() {
   const outcome = await result;
   clearTimeout(slow);
   if (outcome.state !== 'in-call') await hangUp(page, ctx);
-  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${report} ${serverLog.slice(-2000)}`);
+  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${report} visitor console: ${page.consoleLines.slice(-8).join(' | ')} ${serverLog.slice(-2000)}`);
   try {
     // Connected in ICE terms first; the stats follow.
     const first = await until(async () => {
@@ -134,7 +150,7 @@ async function relayedCall() {
       assert.ok(!later[side].error, `${side}: ${later[side].error}`);
       assert.ok(later[side].packets > first[side].packets, `${side} receives audio (${first[side].packets} → ${later[side].packets} packets)`);
     }
-    return { page, ctx, ...later };
+    return { page, ctx, clickedAt, configAt, ...later };
   } catch (e) {
     await hangUp(page, ctx);
     throw e;
@@ -204,6 +220,28 @@ test('with UDP to the server blocked, the call goes through TURN over TCP', { sk
     try {
       assert.equal(c.visitor.local.type, 'relay', JSON.stringify(c.visitor));
       assert.equal(c.visitor.local.relayProtocol, 'tcp', `the visitor reaches the relay over TCP: ${JSON.stringify(c.visitor)}`);
+    } finally {
+      await hangUp(c.page, c.ctx);
+    }
+  } finally {
+    net.unblockUdp(net.ns.visitor, netns.SERVER_IP);
+  }
+});
+
+// The chat socket can be up before /api/config answers. A click then must still wait for the visitor's
+// own TURN credentials: with UDP blocked, the agent's UDP relay is out of the visitor's reach, so the
+// call connects only through the visitor's relay over TCP. (It once went without them, by chance.)
+test('a call clicked before the config came still goes through the visitor\'s own relay', { skip }, async (t) => {
+  assert.deepEqual(missing, []);
+  net.blockUdp(net.ns.visitor, netns.SERVER_IP);
+  try {
+    const c = await relayedCall({ lateConfig: true });
+    t.diagnostic(`config ${c.configAt - c.clickedAt} ms after the click; visitor ${JSON.stringify(c.visitor)}`);
+    try {
+      assert.ok(c.configAt > c.clickedAt, 'the click came before the config');
+      assert.match(c.visitor.turnUsers[0] || '', /^\d+:v_[0-9a-f]+$/, 'the visitor used credentials minted for it');
+      assert.equal(c.visitor.local.type, 'relay', JSON.stringify(c.visitor));
+      assert.equal(c.visitor.local.relayProtocol, 'tcp', JSON.stringify(c.visitor));
     } finally {
       await hangUp(c.page, c.ctx);
     }

@@ -177,19 +177,24 @@ struct WidgetIce : ::testing::Test {
     calltest::FakeRtc rtc;
     std::unique_ptr<Widget> widget;
 
-    void make(const std::string& siteIce = "") {
+    // `answered`: /api/config answers at once (else the test does, with config()).
+    void make(const std::string& siteIce = "", bool answered = true, const std::string& resume = "") {
         WidgetSettings s;
         s.server = kServer;
         s.token = "tok1";
         s.visitorId = "v_1";
         s.iceServersJson = siteIce;
+        s.callJson = resume;
         widget = std::make_unique<Widget>(
             s, Widget::Platform{clock, sockets.factory(), http.fn(), devices, rtc.factory(), test::sequenceRandom()});
         widget->start();
-        const std::string config =
+        if (answered) config();
+    }
+    void config() {
+        const std::string c =
             R"({"kefu":{"id":"kefu1","name":"小美"},"peer":{"host":"peer.example.com","port":9000,"path":"/peerjs",
                 "key":"peerjs","secure":false},"iceServers":[{"urls":"stun:stun.example.com"}],"turnCredentials":true})";
-        ASSERT_TRUE(http.reply("GET", "/api/config", 200, config));
+        ASSERT_TRUE(http.reply("GET", "/api/config", 200, c));
     }
     test::FakeConnection* peer() {
         for (auto& c : sockets.connections)
@@ -292,4 +297,45 @@ TEST_F(WidgetIce, ACallWaitingForItsCredentialsGoesAtOnceWhenTheyAreRefused) {
     EXPECT_EQ(devices.requests.size(), 0u);
     ASSERT_TRUE(http.reply("POST", "/api/ice-servers", 503, "{}"));
     EXPECT_EQ(devices.requests.size(), 1u) << "no credentials coming: the call goes at once";
+}
+
+// The chat can be up before /api/config answers: a click then waits for the config, and the config's
+// offer of TURN credentials is taken up before the call goes (it went without them once, by chance).
+TEST_F(WidgetIce, ACallClickedBeforeTheConfigCameWaitsForTheCredentialsItOffers) {
+    make("", /*answered=*/false);
+    widget->setOpen(true);
+    std::string err;
+    ASSERT_TRUE(widget->startCall(false, err)) << err;
+    EXPECT_EQ(http.countOf("POST", "/api/ice-servers"), 0u) << "nothing is offered yet";
+    config();
+    ASSERT_EQ(http.countOf("POST", "/api/ice-servers"), 1u) << "asked for as the config offers them";
+    EXPECT_TRUE(devices.requests.empty()) << "the call went before its credentials came";
+    EXPECT_EQ(rtc.size(), 0u);
+    ASSERT_TRUE(http.reply("POST", "/api/ice-servers", 200, answer("u1", kNow + 3600000)));
+    ASSERT_EQ(devices.requests.size(), 1u);
+    devices.grant(true, false);
+    ASSERT_NE(peer(), nullptr);
+    peer()->accept();
+    peer()->receive(R"({"type":"OPEN"})");
+    ASSERT_TRUE(http.reply("POST", "/2/callKefu", 200, R"({"ok":true,"callId":"c_1"})"));
+    ASSERT_GE(rtc.size(), 1u);
+    for (const auto& pc : rtc.records) EXPECT_EQ(turnUser(pc->iceServers), "u1") << "every connection has the relay";
+}
+
+// A call carried over from the page before (a navigation) re-dials the agent: behind a NAT only a relay
+// crosses, that connection needs the credentials as much as a new call's, panel open or not.
+TEST_F(WidgetIce, ACallTakenUpFromThePageBeforeAsksForCredentials) {
+    const std::string record = R"({"v":1,"callId":"c_1","agentPeer":"agent1","video":false,"startedMs":)" +
+                               std::to_string(kNow - 20000) + R"(,"savedMs":)" + std::to_string(kNow - 500) + "}";
+    make("", true, record);
+    EXPECT_EQ(json::parse(widget->stateJson())["call"], "in-call");
+    ASSERT_EQ(http.countOf("POST", "/api/ice-servers"), 1u);
+    ASSERT_TRUE(http.reply("POST", "/api/ice-servers", 200, answer("u1", kNow + 3600000)));
+    devices.grant(true, false);
+    ASSERT_NE(peer(), nullptr);
+    peer()->accept();
+    peer()->receive(R"({"type":"OPEN"})");
+    ASSERT_TRUE(http.reply("POST", "/2/callKefu", 200, R"({"ok":true})"));
+    ASSERT_GE(rtc.size(), 1u);
+    EXPECT_EQ(turnUser(rtc.last().iceServers), "u1");
 }
