@@ -171,8 +171,9 @@ async function consoleLogin(page, origin, user, pass, until) {
   await until(() => page.evaluate(() => !!window.__kefuAgent.peerId), { timeout: 15000, what: 'the console\'s standing peer' });
 }
 
-// The Kefu server inside the server namespace of `net`, at SERVER_IP:`port`; resolves once it listens (or
-// has exited). What it wrote is in `child.log()`.
+// The Kefu server inside the server namespace of `net`, at SERVER_IP:`port`; resolves once it has printed
+// its whole banner (the TURN line comes after "listening", and a pipe may deliver them apart) or has
+// exited. What it wrote is in `child.log()`.
 async function startServerIn(net, { port, dataDir, env, until }) {
   const child = spawn('ip', ['netns', 'exec', net.ns.server, process.execPath, path.join(__dirname, '../../shell/server.js'),
     '--host', SERVER_IP, '--port', String(port), '--data', dataDir], {
@@ -182,7 +183,7 @@ async function startServerIn(net, { port, dataDir, env, until }) {
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   child.log = () => log;
-  await until(() => child.exitCode !== null || /Kefu server listening/.test(log), { timeout: 15000, what: 'the server' });
+  await until(() => child.exitCode !== null || /Kefu server listening[^]*\n {2}data /.test(log), { timeout: 15000, what: 'the server' });
   return child;
 }
 

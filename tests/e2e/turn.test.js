@@ -8,8 +8,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { ROOT, launch, openVisitor, waitReady, until } = require('./harness');
+const { launch, openVisitor, waitReady, until } = require('./harness');
 const netns = require('./netns');
 
 const why = netns.unavailable();
@@ -18,21 +17,7 @@ const PORT = 8080; // the server namespace is ours alone
 const TURN_PORT = 3478;
 const PASS = `turn-test-${process.pid}`; // not the development password: the server listens off loopback
 
-let net, server, serverLog = '', visitorBrowser, agentBrowser, agent, origin;
-
-async function startServerIn(ns, dataDir) {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, path.join(ROOT, 'shell/server.js'),
-    '--host', netns.SERVER_IP, '--port', String(PORT), '--data', dataDir], {
-    env: { ...process.env, KEFU_AGENT_PASS: PASS, KEFU_TURN: '1', KEFU_TURN_PORT: String(TURN_PORT) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (d) => { serverLog += d; });
-  child.stderr.on('data', (d) => { serverLog += d; });
-  await until(() => child.exitCode !== null || /Kefu server listening/.test(serverLog), { timeout: 15000, what: 'the server in its namespace' });
-  if (child.exitCode !== null) throw new Error(`server exited: ${serverLog}`);
-  assert.match(serverLog, /TURN server/, `coturn started: ${serverLog}`);
-  return child;
-}
+let net, server, visitorBrowser, agentBrowser, agent, origin;
 
 const launchIn = (ns) => netns.launchIn(net, ns, launch, origin);
 
@@ -137,7 +122,7 @@ async function relayedCall({ lateConfig = false } = {}) {
   const outcome = await result;
   clearTimeout(slow);
   if (outcome.state !== 'in-call') await hangUp(page, ctx);
-  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${report} visitor console: ${page.consoleLines.slice(-8).join(' | ')} ${serverLog.slice(-2000)}`);
+  assert.equal(outcome.state, 'in-call', `${JSON.stringify(outcome)} ${report} visitor console: ${page.consoleLines.slice(-8).join(' | ')} ${server.log().slice(-2000)}`);
   try {
     // Connected in ICE terms first; the stats follow.
     const first = await until(async () => {
@@ -170,21 +155,15 @@ before(async () => {
   net = netns.createTopology();
   origin = `http://${netns.SERVER_IP}:${PORT}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-turn-'));
-  server = await startServerIn(net.ns.server, dataDir);
+  server = await netns.startServerIn(net, { port: PORT, dataDir, env: { KEFU_AGENT_PASS: PASS, KEFU_TURN: '1', KEFU_TURN_PORT: String(TURN_PORT) }, until });
+  if (server.exitCode !== null) throw new Error(`server exited: ${server.log()}`);
+  assert.match(server.log(), /TURN server/, `coturn started: ${server.log()}`);
   visitorBrowser = await launchIn(net.ns.visitor); // one at a time: launchIn swaps KEFU_CHROMIUM
   agentBrowser = await launchIn(net.ns.agent);
   agent = await agentLoginIn(agentBrowser);
 });
 
-after(async () => {
-  for (const b of [visitorBrowser, agentBrowser]) if (b) await b.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM'); // the server stops its coturn
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  }
-  if (net) net.destroy();
-});
+after(() => netns.tearDown({ browsers: [visitorBrowser, agentBrowser], server, net })); // the server stops its coturn
 
 const skip = why || false;
 
