@@ -2,8 +2,8 @@
 // out short-lived, to the visitor's token only (POST /api/ice-servers); /api/config lists only servers
 // without credentials. The widget asks when a call becomes likely (panel open) and again after every
 // call, so each call's connection is made with fresh credentials. A call clicked while they are on
-// their way (a click before the config came, a call taken up after a reload) waits for them up to 3 s;
-// after that, or when asking fails, the config's list is used.
+// their way (also a click before the config came) waits for them up to 3 s; after that, or when asking
+// fails, the config's list is used. A call taken up after a reload asks as it re-registers.
 #pragma once
 
 #include "core/peerjs/alive.hpp"
