@@ -250,7 +250,9 @@ TEST_F(ChatPanelTest, TheCallBarShowsTheConnectionQualityAsBarsBeforeTheStatus) 
         const Box lit = boxOfColour(q == 1 ? green : q == 2 ? amber : theme::kDanger, y0, y1);
         ASSERT_FALSE(lit.empty()) << q;
         EXPECT_LT(lit.x0, 20.f) << "at the start of the bar, before the status";
-        if (q < 3) EXPECT_NEAR(lit.x1 - lit.x0, width[q], 1.1f) << q; // the red hang-up pill shares red
+        if (q < 3) { // the red hang-up pill shares red
+            EXPECT_NEAR(lit.x1 - lit.x0, width[q], 1.1f) << q;
+        }
         const Box dim = boxOfColour(theme::kOffline, y0, y1);
         if (q == 1) {
             EXPECT_TRUE(dim.empty());
