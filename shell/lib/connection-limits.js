@@ -49,8 +49,9 @@ function createHttpServer(app, { headersTimeoutMs, requestTimeoutMs, idleTimeout
     return false;
   };
 
-  // Node's headersTimeout only starts with a connection's first byte: a connection that never sends
-  // one would be held until the idle timeout. Its first request head must arrive as fast.
+  // A connection's first request head must arrive within headersTimeoutMs even if it never sends a
+  // byte. Node 20 counts its headersTimeout from the connection (and answers 408); Node 18 only from the
+  // first byte, and would hold a silent connection until the idle timeout.
   const started = new WeakSet();
   const mark = (req) => started.add(req.socket);
   server.prependListener('request', mark);
