@@ -73,9 +73,7 @@ test('a voice call connects, audio flows both ways, and the visitor hangs up', a
   await mediaFlows(page, visitorAudio, false);
   await mediaFlows(agent, agentAudio, false);
   await page.evaluate(() => window.Kefu.hangup());
-  const t0 = Date.now();
   await until(async () => (await agentState()) === 'ended', { timeout: 2000, what: 'agent ends within 2 s' });
-  assert.ok(Date.now() - t0 <= 2000);
   assert.equal(await callState(page), 'ended');
   // Both sides get a line in the history.
   await until(async () => (await page.evaluate(() => window.Kefu.messages())).some((m) => m.call && m.call.outcome === 'completed'), { what: 'call line' });
@@ -100,9 +98,7 @@ test('a video call shows moving video on both sides; the agent hangs up', async 
   })));
   await page.screenshot({ path: artifact('video-call.png') });
   await agent.click('#call-hangup');
-  const t0 = Date.now();
   await until(async () => (await callState(page)) === 'ended', { timeout: 2000, what: 'visitor ends within 2 s' });
-  assert.ok(Date.now() - t0 <= 2000);
   // Every local track stopped.
   const live = await page.evaluate(() => {
     const v = document.getElementById('kefu-root').shadowRoot.querySelector('video.kefu-local');

@@ -68,8 +68,12 @@ test("the agent's reply reaches the widget: message event and unread badge", asy
 });
 
 test('an idle open panel renders no frames and the screenshot is not blank', async () => {
-  await visitor.waitForTimeout(500);
-  const f0 = await visitor.evaluate(() => window.Kefu.state().frames);
+  // Settled first (the previous step's read mark and redraws): the count holds still twice in a row.
+  const count = () => visitor.evaluate(() => window.Kefu.state().frames);
+  let last = await count();
+  let still = 0;
+  await until(async () => { const now = await count(); still = now === last ? still + 1 : 0; last = now; return still >= 2; }, { interval: 250, timeout: 5000, what: 'the panel settles' });
+  const f0 = await count();
   await visitor.waitForTimeout(5000);
   const f1 = await visitor.evaluate(() => window.Kefu.state().frames);
   assert.equal(f1 - f0, 0, 'frames rendered while idle');

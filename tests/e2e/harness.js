@@ -202,7 +202,7 @@ async function runBrowserCheck(name, { passed, timeout }) {
   child.stderr.on('data', (d) => { out += d; });
   const code = await new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('exit', (c) => { clearTimeout(t); resolve(c); });
+    child.on('close', (c) => { clearTimeout(t); resolve(c); }); // 'close': its output is all read
   });
   assert.equal(code, 0, out);
   assert.match(out, passed);

@@ -49,8 +49,9 @@ test('only the assignee or a member of the visitor\'s group can call back, and o
     assert.deepEqual(ring, { callId: placed.callId, video: true, name: '小美' });
     // An offline visitor cannot be called back.
     const gone = await salesVisitor(srv);
+    const offline = new Promise((resolve) => srv.events.on('visitor-offline', (id) => id === gone.v.visitorId && resolve()));
     gone.chat.close();
-    await sleep(100);
+    await offline;
     li.send('callback', { visitorId: gone.v.visitorId });
     assert.equal((await li.next('error')).data.code, 'offline');
   } finally {

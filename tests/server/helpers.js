@@ -240,7 +240,7 @@ function rawConnect(port, localAddress) {
 }
 
 // The server in its own process limited to `fds` open descriptors (ulimit -n), trusting no proxy; waits
-// until it answers /api/config (100 tries). The caller kills `child`.
+// until it answers /api/config (30 s at most). The caller kills `child`.
 async function serverWithFdLimit(fds) {
   const port = await new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -253,11 +253,17 @@ async function serverWithFdLimit(fds) {
     env: { ...process.env, KEFU_TRUST_PROXY: 'none' }, stdio: 'ignore',
   });
   const srv = { url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}` };
-  for (let i = 0; i < 100; i++) {
+  let exited = null;
+  child.once('exit', (code, signal) => (exited = signal || code));
+  for (let deadline = Date.now() + 30000; ; await sleep(100)) {
     try {
       if ((await fetch(`${srv.url}/api/config`)).ok) break;
     } catch {
-      await sleep(100);
+      /* not listening yet */
+    }
+    if (exited !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`the server with ${fds} descriptors did not come up (exit: ${exited})`);
     }
   }
   return { srv, port, child };

@@ -11,11 +11,11 @@ after(async () => { if (srv) await srv.close(); });
 const post = (v, id) => api(srv, 'POST', '/api/messages', { token: v.token, body: { id, text: id } });
 
 test('after a rate refusal, later messages wait for the refused one, and the stored order is the written order', async () => {
-  srv = await startServer({ rate: { messages: 3, messagesWindowMs: 600 } });
+  srv = await startServer({ rate: { messages: 3, messagesWindowMs: 1000 } });
   const v = await newVisitor(srv);
   for (const id of ['a', 'b', 'c']) assert.equal((await post(v, id)).status, 200);
   assert.equal((await post(v, 'd')).json.error.code, 'rate_limited');
-  await sleep(650); // the window has room again…
+  await sleep(1050); // the window has room again…
   assert.equal((await post(v, 'e')).json.error.code, 'rate_limited', 'e must not be stored before d');
   assert.equal((await post(v, 'd')).status, 200); // …for the refused one first
   assert.equal((await post(v, 'e')).status, 200);
@@ -30,8 +30,8 @@ test('a hold whose message never comes back ends after two windows', async () =>
   const v = await newVisitor(srv);
   for (const id of ['a', 'b', 'c']) await post(v, id);
   assert.equal((await post(v, 'lost')).json.error.code, 'rate_limited');
-  await sleep(700);
+  await sleep(1100); // one window on, the hold is still there
   assert.equal((await post(v, 'next')).json.error.code, 'rate_limited');
-  await sleep(600);
+  await sleep(1000); // past two windows since the refusal
   assert.equal((await post(v, 'next')).status, 200);
 });

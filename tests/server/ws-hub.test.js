@@ -1,7 +1,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { api, newVisitor, wsClient, visitorSocket, agentSocket, sleep, serverWithAgent } = require('./helpers');
+const { api, newVisitor, wsClient, visitorSocket, agentSocket, serverWithAgent } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -167,8 +167,9 @@ test('presence: agents see visitors come and go, visitors see the agent come and
   await watcher.next('visitor', { where: (d) => d.id === v.visitorId && d.online === true });
   tab.close();
   await watcher.next('visitor', { where: (d) => d.id === v.visitorId && d.online === false });
+  const gone = new Promise((resolve) => srv.events.once('agents-offline', resolve));
   watcher.close();
-  await sleep(50);
+  await gone;
 
   const tab2 = await visitorSocket(srv, v.token);
   assert.equal(tab2.hello.kefu.online, false);
