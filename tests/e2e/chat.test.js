@@ -2,7 +2,7 @@
 // Text chat end to end: demo page (strict CSP) → wasm widget → reference backend → agent console.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, startFile, stopFile } = require('./harness');
+const { startServer, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, untilStill, startFile, stopFile } = require('./harness');
 
 let server, browser, visitor, agent;
 
@@ -68,12 +68,8 @@ test("the agent's reply reaches the widget: message event and unread badge", asy
 });
 
 test('an idle open panel renders no frames and the screenshot is not blank', async () => {
-  // Settled first (the previous step's read mark and redraws): the count holds still twice in a row.
-  const count = () => visitor.evaluate(() => window.Kefu.state().frames);
-  let last = await count();
-  let still = 0;
-  await until(async () => { const now = await count(); still = now === last ? still + 1 : 0; last = now; return still >= 2; }, { interval: 250, timeout: 5000, what: 'the panel settles' });
-  const f0 = await count();
+  // Settled first (the previous step's read mark and redraws).
+  const f0 = await untilStill(() => visitor.evaluate(() => window.Kefu.state().frames), { interval: 250, timeout: 5000, what: 'the panel settles' });
   await visitor.waitForTimeout(5000);
   const f1 = await visitor.evaluate(() => window.Kefu.state().frames);
   assert.equal(f1 - f0, 0, 'frames rendered while idle');

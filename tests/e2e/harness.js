@@ -149,6 +149,20 @@ const until = async (fn, { timeout = 10000, interval = 50, what = 'condition' } 
   }
 };
 
+// Polls `read` until it gives the same value three times in a row (still twice: one stall of a loaded
+// machine is not a stop); resolves with that value.
+async function untilStill(read, { interval = 300, timeout = 8000, what = 'a still value' } = {}) {
+  let last = await read();
+  let still = 0;
+  await until(async () => {
+    const now = await read();
+    still = now === last ? still + 1 : 0;
+    last = now;
+    return still >= 2;
+  }, { interval, timeout, what });
+  return last;
+}
+
 // An init script: every RTCPeerConnection the page makes is kept in window.__pcs.
 function recordConnections() {
   const Native = window.RTCPeerConnection;
@@ -210,7 +224,7 @@ async function runBrowserCheck(name, { passed, timeout }) {
 }
 
 module.exports = {
-  ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, freePort,
+  ROOT, AGENT, startServer, launch, openVisitor, waitReady, agentLogin, visitorMessages, canvasStats, artifact, until, untilStill, freePort,
   startFile, stopFile, runBrowserCheck, recordConnections, audioIn,
 };
 

@@ -4,7 +4,7 @@
 // targets are 44 px on a phone, and the panel stays inside short, zoomed and CSS-zoomed windows.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, openVisitor, waitReady, agentLogin, until } = require('./harness');
+const { startServer, launch, openVisitor, waitReady, agentLogin, until, untilStill } = require('./harness');
 const { layerMessages, selectionText, canvasPixel } = require('./text-layer');
 
 let server, browser, agent;
@@ -128,12 +128,9 @@ test('phone: a flick keeps the history gliding after the finger lifts, slows to 
   // The log's scroll position is written with the next frame after the drag.
   const lifted = await until(async () => { const y = await scrollTop(page); return y < start ? y : null; }, { timeout: 3000, what: 'the drag scrolled up' });
   await until(async () => (await scrollTop(page)) < lifted - 100, { what: 'the list glides on after the lift' });
-  // It slows down and stops: the position holds still.
-  // Still twice in a row, position and frame count alike: one stall of a loaded machine is not a stop.
+  // It slows down and stops: the position and the frame count hold still.
   const reading = () => page.evaluate(() => `${document.getElementById('kefu-root').shadowRoot.querySelector('[role=log]').scrollTop}/${window.Kefu.state().frames}`);
-  let last = await reading();
-  let still = 0;
-  await until(async () => { const now = await reading(); still = now === last ? still + 1 : 0; last = now; return still >= 2; }, { interval: 300, timeout: 8000, what: 'the glide stops' });
+  await untilStill(reading, { interval: 300, timeout: 8000, what: 'the glide stops' });
   const frames = await page.evaluate(() => window.Kefu.state().frames);
   await new Promise((r) => setTimeout(r, 1000)); // an idle second
   assert.equal(await page.evaluate(() => window.Kefu.state().frames), frames, 'no frames once it stopped');

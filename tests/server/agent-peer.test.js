@@ -23,12 +23,6 @@ async function ringOnce(v) {
   return r.json;
 }
 
-// A frame has been handled once a later ping is answered (frames are handled in order).
-async function settled(agent) {
-  agent.send('ping', {});
-  await agent.next('pong');
-}
-
 async function closeAll(...sockets) {
   for (const s of sockets) {
     s.close();
@@ -51,7 +45,7 @@ test('peer frame: bad values are bad_request and change nothing; a valid id is s
   assert.equal((await ringOnce(v)).peer, undefined);
 
   agent.send('peer', { peerId: P['agentpeer1'] });
-  await settled(agent);
+  await agent.settled();
   assert.equal(await agent.none('error', 100), true, 'a valid peer frame is not answered');
   const r = await ringOnce(v);
   assert.match(r.callId, /^c_/);
@@ -69,7 +63,7 @@ test('peer frame: bad values are bad_request and change nothing; a valid id is s
   assert.equal((await ringOnce(v)).peer, P['agentpeer1']);
 
   agent.send('peer', { peerId: null });
-  await settled(agent);
+  await agent.settled();
   const cleared = await ringOnce(v);
   assert.equal('peer' in cleared, false);
 
@@ -86,22 +80,22 @@ test('callpeer has peer only when the online consoles advertise exactly one dist
   assert.equal('peer' in (await ringOnce(v)), false, 'no console advertises');
 
   a.send('peer', { peerId: P['consoleA'] });
-  await settled(a);
+  await a.settled();
   assert.equal((await ringOnce(v)).peer, P['consoleA'], 'one console advertises, the other does not');
 
   b.send('peer', { peerId: P['consoleB'] });
-  await settled(b);
+  await b.settled();
   assert.equal('peer' in (await ringOnce(v)), false, 'two distinct ids');
 
   // The same id on two sockets (a console whose old socket has not closed yet) is still one peer.
   b.send('peer', { peerId: P['consoleA'] });
-  await settled(b);
+  await b.settled();
   assert.equal((await ringOnce(v)).peer, P['consoleA']);
 
   b.send('peer', { peerId: P['consoleB'] });
   a.send('peer', { peerId: null });
-  await settled(a);
-  await settled(b);
+  await a.settled();
+  await b.settled();
   assert.equal((await ringOnce(v)).peer, P['consoleB'], 'the other one cleared its id');
 
   await closeAll(a, b, tab);
@@ -114,7 +108,7 @@ test('the standing id goes away with its socket; a new socket starts without one
   const quiet = await agentSocket(srv, agentToken); // keeps an agent online
   const first = await agentSocket(srv, agentToken);
   first.send('peer', { peerId: P['standing1'] });
-  await settled(first);
+  await first.settled();
   assert.equal((await ringOnce(v)).peer, P['standing1']);
 
   await closeAll(first);
@@ -124,7 +118,7 @@ test('the standing id goes away with its socket; a new socket starts without one
   const again = await agentSocket(srv, agentToken);
   assert.equal('peer' in (await ringOnce(v)), false);
   again.send('peer', { peerId: P['standing1'] });
-  await settled(again);
+  await again.settled();
   assert.equal((await ringOnce(v)).peer, P['standing1']);
 
   await closeAll(again, quiet, tab);
@@ -135,8 +129,7 @@ test('a visitor socket cannot advertise a peer', async () => {
   const tab = await visitorSocket(srv, v.token);
   const agent = await agentSocket(srv, agentToken);
   tab.send('peer', { peerId: 'sneaky1' });
-  tab.send('ping', {});
-  await tab.next('pong');
+  await tab.settled();
   assert.equal('peer' in (await ringOnce(v)), false);
   await closeAll(agent, tab);
 });
@@ -146,7 +139,7 @@ test('visitors learn the standing peer from hello and status, and only while exa
   const v = await newVisitor(srv);
   const agent = await agentSocket(srv, agentToken);
   agent.send('peer', { peerId: P['standing1'] });
-  await settled(agent);
+  await agent.settled();
   const tab = await visitorSocket(srv, v.token);
   assert.equal(tab.hello.kefu.peer, P['standing1']);
 

@@ -114,8 +114,7 @@ test('after the call ends neither side reaches the other; a new call binds only 
   const vs = await visitorSide();
   const r = await ring(vs);
   cons.chat.send('accept', { visitorId: vs.v.visitorId, peerId: cons.cred.id, callId: r.json.callId });
-  cons.chat.send('ping', {}); // the pong comes once the accept was handled
-  await cons.chat.next('pong');
+  await cons.chat.settled();
   cons.peer.peerSend(answer(vs.cred.id, 1));
   assert.equal((await vs.peer.next('ANSWER')).src, cons.cred.id);
   await hangup(vs, r.json.callId);
@@ -213,8 +212,7 @@ test('chat socket frames named after prototype members, deep or non-object, are 
     '{"type":"toString"}', '{"type":"message","data":{"__proto__":{"text":"hi"}}}', `{"type":"message","data":${'['.repeat(6000)}${']'.repeat(6000)}}`,
     '{"type":["message"]}', 'null', '[]',
   ]) chat.sendRaw(text);
-  chat.send('ping', {});
-  await chat.next('pong');
+  await chat.settled();
   assert.equal(chat.ws.readyState, WebSocket.OPEN);
   assert.equal(({}).text, undefined);
   const hist = await api(srv, 'GET', '/api/messages', { token: vs.v.token });
@@ -386,8 +384,7 @@ test("a ringing visitor reaches only the consoles its call rings, not another gr
       const cred = await peerCredentials(local, token, { agent: true });
       const peer = await peerSocket(local, cred);
       chat.send('peer', { peerId: cred.id });
-      chat.send('ping', {});
-      await chat.next('pong');
+      await chat.settled();
       return { chat, cred, peer };
     };
     const li = await standing('li', 'li-pass-123');

@@ -3,7 +3,7 @@
 // busy on either side, 接听 through the normal pipeline (the gate relays the pair), 拒绝, and no answer.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, agentLogin, agentSocket, visitorSocket, peerCredentials, peerSocket, consoleSide, sleep } = require('./helpers');
+const { startServer, api, agentLogin, agentSocket, visitorSocket, peerCredentials, peerSocket, consoleSide, sleep, serverEvent } = require('./helpers');
 
 async function setup(options = {}) {
   const srv = await startServer({ adminPass: 'admin-pass-1', ringTimeoutMs: 600, leftGraceMs: 200, rate: { calls: 100 }, ...options });
@@ -49,7 +49,7 @@ test('only the assignee or a member of the visitor\'s group can call back, and o
     assert.deepEqual(ring, { callId: placed.callId, video: true, name: '小美' });
     // An offline visitor cannot be called back.
     const gone = await salesVisitor(srv);
-    const offline = new Promise((resolve) => srv.events.on('visitor-offline', (id) => id === gone.v.visitorId && resolve()));
+    const offline = serverEvent(srv, 'visitor-offline', (id) => id === gone.v.visitorId);
     gone.chat.close();
     await offline;
     li.send('callback', { visitorId: gone.v.visitorId });

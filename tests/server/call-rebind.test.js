@@ -28,8 +28,7 @@ async function runningCall() {
   const ringing = await callKefu(v, { action: 'rebind', call_id: callId, peer_id: first.id });
   assert.equal(ringing.status, 409, 'nothing to rebind while it rings');
   chat.send('accept', { visitorId: v.visitorId, peerId: agentCred.id, callId });
-  chat.send('ping', {});
-  await chat.next('pong');
+  await chat.settled();
   return { chat, agentCred, agentPeer, v, first, callId };
 }
 

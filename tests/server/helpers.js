@@ -123,6 +123,12 @@ function wsClient(srv, p, options) {
         flush();
       });
     },
+    // Resolves once the server has handled every frame sent before this: frames are handled in order,
+    // so its answer to a later ping says so.
+    async settled(options) {
+      client.send('ping', {});
+      await client.next('pong', options);
+    },
     // Resolves false if no such frame arrives within `ms`.
     async none(type, ms = 300) {
       try {
@@ -213,8 +219,7 @@ async function consoleSide(srv, agentToken) {
   const cred = await peerCredentials(srv, agentToken, { agent: true });
   const peer = await peerSocket(srv, cred);
   chat.send('peer', { peerId: cred.id });
-  chat.send('ping', {});
-  await chat.next('pong');
+  await chat.settled();
   return { chat, cred, peer };
 }
 
@@ -224,6 +229,19 @@ async function visitorSide(srv) {
   const cred = await peerCredentials(srv, v.token);
   const peer = await peerSocket(srv, cred);
   return { v, cred, peer };
+}
+
+// Resolves with the argument of the server's next `name` event (sockets.events: visitor-offline,
+// agent-offline, ...) that `match` accepts. Call it before the action that should cause the event.
+function serverEvent(srv, name, match = () => true) {
+  return new Promise((resolve) => {
+    const listener = (arg) => {
+      if (!match(arg)) return;
+      srv.events.off(name, listener);
+      resolve(arg);
+    };
+    srv.events.on(name, listener);
+  });
 }
 
 // A raw TCP connection to the server from `localAddress`; resolves once it connected or was refused/closed.
@@ -284,7 +302,7 @@ function runMain(main) {
 }
 
 module.exports = {
-  agentPeers, runMain, serverWithAgent, rawConnect, serverWithFdLimit,
+  agentPeers, runMain, serverWithAgent, rawConnect, serverWithFdLimit, serverEvent,
   WebSocket, startServer, api, newVisitor, agentLogin, wsClient, visitorSocket, agentSocket, tempDir, sleep,
   peerCredentials, peerSocket, upgradeStatus, consoleSide, visitorSide,
 };

@@ -108,8 +108,7 @@ test('once answered, the call runs between the visitor peer and the accepting ag
   const vs = await visitorSide();
   const r = await ring(vs);
   cons.chat.send('accept', { visitorId: vs.v.visitorId, peerId: cons.cred.id, callId: r.json.callId });
-  cons.chat.send('ping', {}); // the pong comes once the accept was handled
-  await cons.chat.next('pong');
+  await cons.chat.settled();
   vs.peer.peerSend(offer(cons.cred.id, 7));
   vs.peer.peerSend(offer(other.cred.id, 8));
   assert.equal((await cons.peer.next('OFFER')).payload.connectionId, 'mc_7');

@@ -93,8 +93,7 @@ test('relay between the parties of a call; the stock server rewrites src', async
   const ac = await peerCredentials(srv, agentToken, { agent: true });
   const ap = await peerSocket(srv, ac);
   agent.send('peer', { peerId: ac.id });
-  agent.send('ping', {});
-  await agent.next('pong');
+  await agent.settled();
   const v = await newVisitor(srv);
   const vc = await peerCredentials(srv, v.token);
   const vp = await peerSocket(srv, vc);

@@ -74,8 +74,7 @@ test('an answered call no longer counts as ringing', async () => {
   const ids = [];
   for (const v of vs.slice(0, 3)) ids.push((await ring('127.0.0.3', v)).json.callId);
   agent.send('accept', { visitorId: vs[0].visitorId, callId: ids[0], peerId: P['agentpeer1'] });
-  agent.send('ping', {});
-  await agent.next('pong');
+  await agent.settled();
   const r = await ring('127.0.0.3', vs[3]);
   assert.equal(r.status, 200, JSON.stringify(r.json));
   await api(srv, 'POST', '/2/callKefu', { token: vs[0].token, body: { action: 'hangup', call_id: ids[0] } });

@@ -93,8 +93,7 @@ test('the PeerJS gate with two agents ringing: the accepting agent\'s peer gets 
     const cred = await peerCredentials(srv, token, { agent: true });
     const peer = await peerSocket(srv, cred);
     chat.send('peer', { peerId: cred.id });
-    chat.send('ping', {});
-    await chat.next('pong');
+    await chat.settled();
     return { chat, cred, peer };
   }
   const li = await consoleOf('li', 'li-pass-123');

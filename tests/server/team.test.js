@@ -3,7 +3,7 @@
 // away agents left out, transfer with the visitor's system line, close and reopen, group availability.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket } = require('./helpers');
+const { startServer, api, newVisitor, agentLogin, visitorSocket, agentSocket, serverEvent } = require('./helpers');
 
 const ADMIN = { user: 'admin', pass: 'admin-pass-1' };
 
@@ -181,7 +181,7 @@ test('close resolves a conversation; the next visitor message reopens it and rou
   const closed = await api(srv, 'POST', `/api/agent/visitors/${v.visitorId}/close`, { token: li.token });
   assert.deepEqual(closed.json.conversation, { group: 'default', assignee: 'li', status: 'closed' });
   assert.equal((await api(srv, 'POST', `/api/agent/visitors/${v.visitorId}/close`, { token: li.token })).status, 409);
-  const liGone = new Promise((resolve) => srv.events.on('agent-offline', (id) => id === 'li' && resolve()));
+  const liGone = serverEvent(srv, 'agent-offline', (id) => id === 'li');
   li.close();
   await liGone;
   const wang = await online(srv, 'wang');

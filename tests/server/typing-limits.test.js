@@ -26,8 +26,7 @@ test('4,000 typing frames from a visitor reach the agent as a few state changes,
   }
   tab.send('typing', { on: true });
   const sentFor = Date.now() - t0;
-  tab.send('ping', {});
-  await tab.next('pong', { timeout: 10000 }); // every typing frame before it has been read
+  await tab.settled({ timeout: 10000 }); // every typing frame before it has been read
   // The last state comes within an interval of being read.
   for (let i = 0; i < 40 && !(typingFrames(agent, mine).at(-1) || { data: {} }).data.on; i++) await sleep(50);
   await sleep(INTERVAL * 2);
@@ -65,8 +64,7 @@ test('the agent\'s typing to a visitor is limited the same way', async () => {
   for (let i = 0; i < 2000; i++) agent.send('typing', { visitorId: v.visitorId, on: i % 3 !== 2 });
   agent.send('typing', { visitorId: v.visitorId, on: false });
   const t0 = Date.now();
-  agent.send('ping', {});
-  await agent.next('pong'); // every typing frame before it has been read
+  await agent.settled(); // every typing frame before it has been read
   await sleep(INTERVAL * 2);
   const got = typingFrames(tab);
   // One change per interval at most over the time the server took to read them, plus the first at once.
@@ -75,8 +73,7 @@ test('the agent\'s typing to a visitor is limited the same way', async () => {
   assert.equal(got.at(-1).data.on, false);
   // Typing for a visitor that is not connected goes nowhere and costs nothing.
   agent.send('typing', { visitorId: 'v_0000000000000000', on: true });
-  agent.send('ping', {});
-  await agent.next('pong');
+  await agent.settled();
   tab.close();
   agent.close();
 });

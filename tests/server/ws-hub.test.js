@@ -1,7 +1,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { api, newVisitor, wsClient, visitorSocket, agentSocket, serverWithAgent } = require('./helpers');
+const { api, newVisitor, wsClient, visitorSocket, agentSocket, serverWithAgent, serverEvent } = require('./helpers');
 
 let srv;
 let agentToken;
@@ -68,8 +68,7 @@ test('malformed frames get an error frame and the socket stays usable', async ()
   c.send('message', { id: 'long', text: 'y'.repeat(2001) });
   const e = await c.next('error');
   assert.deepEqual(e.data, { code: 'too_long', message: e.data.message, id: 'long' });
-  c.send('ping', {});
-  await c.next('pong');
+  await c.settled();
   c.send('message', { id: 'after', text: 'still works' });
   const ack = await c.next('ack');
   assert.equal(ack.data.id, 'after');
@@ -167,7 +166,7 @@ test('presence: agents see visitors come and go, visitors see the agent come and
   await watcher.next('visitor', { where: (d) => d.id === v.visitorId && d.online === true });
   tab.close();
   await watcher.next('visitor', { where: (d) => d.id === v.visitorId && d.online === false });
-  const gone = new Promise((resolve) => srv.events.once('agents-offline', resolve));
+  const gone = serverEvent(srv, 'agents-offline');
   watcher.close();
   await gone;
 
